@@ -1,0 +1,20 @@
+package tests
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The generator lives in tools.mod so that library users never download it or its
+// dependencies: the module graph they inherit must not mention it.
+func TestModuleGraphLeavesOutTheGenerator(t *testing.T) {
+	out, err := exec.Command("go", "mod", "graph").CombinedOutput()
+	require.NoError(t, err, string(out))
+	for _, generatorOnly := range []string{"oapi-codegen/oapi-codegen", "golang.org/x/tools", "speakeasy-api"} {
+		assert.False(t, strings.Contains(string(out), generatorOnly), "go mod graph mentions %s", generatorOnly)
+	}
+}

@@ -14,7 +14,9 @@ import (
 func TestModuleGraphLeavesOutTheGenerator(t *testing.T) {
 	out, err := exec.Command("go", "mod", "graph").CombinedOutput()
 	require.NoError(t, err, string(out))
-	for _, generatorOnly := range []string{"oapi-codegen/oapi-codegen", "golang.org/x/tools", "speakeasy-api"} {
+	// The generator module and requirements that only it brings (see tools.mod).
+	generatorOnly := []string{"github.com/oapi-codegen/oapi-codegen", "github.com/speakeasy-api/", "github.com/dprotaso/go-yit", "github.com/vmware-labs/yaml-jsonpath"}
+	for _, generatorOnly := range generatorOnly {
 		assert.False(t, strings.Contains(string(out), generatorOnly), "go mod graph mentions %s", generatorOnly)
 	}
 }

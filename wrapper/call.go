@@ -1,0 +1,117 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// maxBody bounds a success body. The largest legitimate one, a page of members with every
+// expansion, is a few megabytes; anything past this is a misbehaving server.
+const maxBody = 64 << 20
+
+// errBodyTooLarge is returned, wrapped with the operation, for a body past maxBody.
+var errBodyTooLarge = errors.New("response body exceeds 64 MiB")
+
+// call sends the request an operation's builder made and decodes a 2xx answer into a T. It is
+// the one path every method of Client takes.
+func call[T any](ctx context.Context, c *Client, op string, req *http.Request, err error) (T, error) {
+	var v T
+	if err != nil {
+		return v, c.opError(op, err)
+	}
+	err = c.send(c.prepare(ctx, req), op, &v)
+	return v, err
+}
+
+// prepare binds the request to ctx and sets the headers authTransport would otherwise have to
+// copy the request to add.
+func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
+	req = req.WithContext(ctx)
+	h := req.Header
+	h["Authorization"] = []string{string(c.token)}
+	if first(h, "Ld-Api-Version") == "" {
+		h["Ld-Api-Version"] = []string{c.apiVersion}
+	}
+	h["User-Agent"] = []string{c.userAgent}
+	if req.Method == http.MethodGet {
+		h["Accept"] = []string{"application/json"}
+	}
+	return req
+}
+
+// send does the request and decodes a 2xx body into out, or discards it if out is nil. Any
+// other status becomes an *APIError.
+func (c *Client) send(req *http.Request, op string, out any) error {
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return c.opError(op, err)
+	}
+	defer discard(resp)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newAPIError(resp, c.token)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	// Decode straight from the connection: no copy of the body is made.
+	if err := json.NewDecoder(&capReader{r: resp.Body, n: maxBody}).Decode(out); err != nil {
+		if errors.Is(err, errBodyTooLarge) {
+			return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge)
+		}
+		return c.opError(op, fmt.Errorf("decoding response: %w", err))
+	}
+	return nil
+}
+
+// opError prefixes err with the operation. A *RateLimitError, already self-explaining, is
+// returned as is, without net/http's *url.Error around it.
+func (c *Client) opError(op string, err error) error {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// Keep the URL out of the message (it is already in the operation); a next link is
+		// server-supplied and could carry anything.
+		err = ue.Err
+	}
+	msg := err.Error()
+	if r := c.token.redact(msg); r != msg {
+		return &redactedError{msg: "ldaccess: " + op + ": " + r, err: err}
+	}
+	return fmt.Errorf("ldaccess: %s: %w", op, err)
+}
+
+// redactedError carries an error whose message mentioned the token, with the token removed
+// from the message but the chain kept for errors.Is and errors.As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// capReader is io.LimitReader that reports overflow instead of a silent EOF.
+type capReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		return 0, errBodyTooLarge
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
+	return n, err
+}

@@ -1,0 +1,177 @@
+package wrapper
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/ldaccess/ldaccess/api"
+)
+
+// A Client calls LaunchDarkly's REST API for access tokens and account members. It is safe for
+// concurrent use; create one per access token and share it, so that its rate-limit pacing sees
+// all of the token's traffic.
+type Client struct {
+	// API is the generated client for anything the methods of Client do not cover. It sends
+	// through the same transport, so its requests are authenticated, paced and retried too.
+	API *api.ClientWithResponses
+
+	hc         *http.Client
+	base       *url.URL // scheme and host that receive the token
+	server     string   // base URL without a trailing slash, for the request builders
+	token      secret
+	apiVersion string
+	userAgent  string
+}
+
+// New returns a client that authenticates with token, a LaunchDarkly personal or service
+// access token (api-…). It reports an error for an empty token, one containing whitespace or
+// control characters, a base URL that is not absolute, or plain http:// to a host that is not
+// a loopback address without [WithInsecureHTTP]. New sends no request.
+func New(token string, opts ...Option) (*Client, error) {
+	o := options{baseURL: BaseURL, apiVersion: DefaultAPIVersion}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := checkToken(token); err != nil {
+		return nil, err
+	}
+	base, err := checkBaseURL(o.baseURL, o.insecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if o.apiVersion == "" || strings.ContainsFunc(o.apiVersion, badHeaderRune) {
+		return nil, errors.New("ldaccess: invalid API version")
+	}
+	ua := defaultUserAgent
+	if o.userAgent != "" {
+		if strings.ContainsFunc(o.userAgent, unicode.IsControl) {
+			return nil, errors.New("ldaccess: invalid user agent")
+		}
+		ua = o.userAgent + " " + ua
+	}
+	logger := o.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	c := &Client{
+		base:       base,
+		server:     strings.TrimSuffix(base.String(), "/"),
+		token:      secret(token),
+		apiVersion: o.apiVersion,
+		userAgent:  ua,
+	}
+
+	var next http.RoundTripper
+	var hc http.Client // a copy: the caller's client is never modified
+	if o.httpClient != nil {
+		hc = *o.httpClient
+		next = hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+	} else {
+		next = defaultTransport()
+	}
+	auth := &authTransport{next: next, base: base, token: c.token, apiVersion: o.apiVersion, userAgent: ua}
+	hc.Transport = newRetryTransport(auth, base, o.retry.withDefaults(), logger)
+	c.hc = &hc
+
+	c.API, err = api.NewClientWithResponses(c.server, api.WithHTTPClient(c.hc))
+	if err != nil {
+		return nil, fmt.Errorf("ldaccess: %w", err)
+	}
+	return c, nil
+}
+
+// String describes the client without its token.
+func (c *Client) String() string {
+	if c == nil {
+		return "<nil>"
+	}
+	return "ldaccess.Client{" + c.server + "}"
+}
+
+// GoString is String, so that %#v does not reveal the token either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints the client as String does for every verb, so that no verb or flag (%+v, %#v,
+// %x…) reaches the token.
+func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
+// LogValue logs the client as its base URL.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// secret is an access token that no formatting verb or logger prints.
+type secret string
+
+const redacted = "[REDACTED]"
+
+func (secret) String() string               { return redacted }
+func (secret) GoString() string             { return redacted }
+func (secret) Format(f fmt.State, _ rune)   { io.WriteString(f, redacted) }
+func (secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
+func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (s secret) redact(msg string) string   { return redactString(msg, string(s)) }
+func redactString(msg, token string) string {
+	if token == "" || !strings.Contains(msg, token) {
+		return msg
+	}
+	return strings.ReplaceAll(msg, token, redacted)
+}
+
+func checkToken(token string) error {
+	switch {
+	case token == "":
+		return errors.New("ldaccess: empty access token")
+	case strings.ContainsFunc(token, badHeaderRune):
+		// Never quote the token: the error may be logged.
+		return errors.New("ldaccess: access token contains whitespace or control characters")
+	}
+	return nil
+}
+
+// badHeaderRune reports runes that do not belong in a header value we send.
+func badHeaderRune(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || r > unicode.MaxASCII
+}
+
+func checkBaseURL(raw string, insecure bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("ldaccess: invalid base URL: %w", err)
+	}
+	if !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("ldaccess: base URL %q is not an absolute http(s) URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("ldaccess: base URL %q must not have user info, query or fragment", u.Redacted())
+	}
+	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("ldaccess: base URL %q is plain http to a non-loopback host; use https or WithInsecureHTTP", raw)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ownOrigin reports whether u is on the configured scheme and host, the only place the token
+// may go.
+func ownOrigin(base, u *url.URL) bool {
+	return u.Scheme == base.Scheme && strings.EqualFold(u.Host, base.Host)
+}

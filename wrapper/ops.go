@@ -1,0 +1,192 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/ldaccess/ldaccess/api"
+)
+
+// The 13 operations, one method each. Every one builds its request with package api's
+// generated builder and takes the same path through call, so that they differ only in their
+// arguments. Operation names in errors are the contract's operationIds.
+
+// GetToken returns the access token with the given ID, its secret obfuscated.
+func (c *Client) GetToken(ctx context.Context, id string) (api.Token, error) {
+	if err := needID("getToken", id); err != nil {
+		return api.Token{}, err
+	}
+	req, err := api.NewGetTokenRequest(c.server, id, nil)
+	return call[api.Token](ctx, c, "getToken", req, err)
+}
+
+// ListTokens returns one page of access tokens. To go through all of them use [Client.Tokens].
+func (c *Client) ListTokens(ctx context.Context, q TokensQuery) (api.Tokens, error) {
+	req, err := api.NewGetTokensRequest(c.server, q.params(0))
+	return call[api.Tokens](ctx, c, "getTokens", req, err)
+}
+
+// CreateToken creates a personal or service access token. The returned token's Token field
+// holds its secret in full; LaunchDarkly never shows it again.
+func (c *Client) CreateToken(ctx context.Context, t api.AccessTokenPost) (api.Token, error) {
+	req, err := api.NewPostTokenRequest(c.server, nil, t)
+	return call[api.Token](ctx, c, "postToken", req, err)
+}
+
+// PatchToken applies JSON Patch operations (see [Replace] and its siblings) to a token and
+// returns the result. A patch that cannot be applied fails with [ErrInvalidRequest] (422).
+func (c *Client) PatchToken(ctx context.Context, id string, ops ...api.PatchOperation) (api.Token, error) {
+	if err := needID("patchToken", id); err != nil {
+		return api.Token{}, err
+	}
+	req, err := api.NewPatchTokenRequest(c.server, id, nil, nonNilOps(ops))
+	return call[api.Token](ctx, c, "patchToken", req, err)
+}
+
+// A ResetOption adjusts [Client.ResetToken].
+type ResetOption func(*api.ResetTokenParams)
+
+// ExpireOldKeyAt keeps the token's old secret working until t, giving its users time to
+// switch; without it the old secret stops working at once.
+func ExpireOldKeyAt(t time.Time) ResetOption {
+	return func(p *api.ResetTokenParams) {
+		ms := Millis(t)
+		p.Expiry = &ms
+	}
+}
+
+// ResetToken issues a new secret for a token and returns the token with the new secret in
+// full, shown this once.
+func (c *Client) ResetToken(ctx context.Context, id string, opts ...ResetOption) (api.Token, error) {
+	if err := needID("resetToken", id); err != nil {
+		return api.Token{}, err
+	}
+	var p api.ResetTokenParams
+	for _, o := range opts {
+		o(&p)
+	}
+	req, err := api.NewResetTokenRequest(c.server, id, &p)
+	return call[api.Token](ctx, c, "resetToken", req, err)
+}
+
+// DeleteToken deletes a token; its secret stops working at once.
+func (c *Client) DeleteToken(ctx context.Context, id string) error {
+	if err := needID("deleteToken", id); err != nil {
+		return err
+	}
+	req, err := api.NewDeleteTokenRequest(c.server, id, nil)
+	return c.exec(ctx, "deleteToken", req, err)
+}
+
+// A GetMemberOption adjusts [Client.GetMember].
+type GetMemberOption func(*api.GetMemberParams)
+
+// ExpandRoleAttributes includes the member's role attributes in the answer.
+func ExpandRoleAttributes() GetMemberOption {
+	return func(p *api.GetMemberParams) {
+		s := "roleAttributes"
+		p.Expand = &s
+	}
+}
+
+// GetMember returns the account member with the given ID; "me" is the token's own member.
+func (c *Client) GetMember(ctx context.Context, id string, opts ...GetMemberOption) (api.Member, error) {
+	if err := needID("getMember", id); err != nil {
+		return api.Member{}, err
+	}
+	var p *api.GetMemberParams
+	if len(opts) > 0 {
+		p = new(api.GetMemberParams)
+		for _, o := range opts {
+			o(p)
+		}
+	}
+	req, err := api.NewGetMemberRequest(c.server, id, p)
+	return call[api.Member](ctx, c, "getMember", req, err)
+}
+
+// ListMembers returns one page of the members q selects, with the total count and links to
+// the other pages. To go through all of them use [Client.Members].
+func (c *Client) ListMembers(ctx context.Context, q MembersQuery) (api.Members, error) {
+	req, err := api.NewGetMembersRequest(c.server, q.params(0))
+	return call[api.Members](ctx, c, "getMembers", req, err)
+}
+
+// InviteMembers invites people to the account, at most 50 a call; each needs an email and a
+// role or custom roles. It is all or nothing: if any address cannot be invited, nobody is,
+// and the [*APIError] lists the offending addresses in InvalidEmails.
+func (c *Client) InviteMembers(ctx context.Context, members ...api.NewMemberForm) ([]api.Member, error) {
+	if len(members) == 0 {
+		return nil, errors.New("ldaccess: postMembers: no members to invite")
+	}
+	req, err := api.NewPostMembersRequest(c.server, nil, members)
+	page, err := call[api.Members](ctx, c, "postMembers", req, err)
+	return page.Items, err
+}
+
+// PatchMember applies JSON Patch operations to a member, for example
+// Replace("/role", "writer"), and returns the result.
+func (c *Client) PatchMember(ctx context.Context, id string, ops ...api.PatchOperation) (api.Member, error) {
+	if err := needID("patchMember", id); err != nil {
+		return api.Member{}, err
+	}
+	req, err := api.NewPatchMemberRequest(c.server, id, nil, nonNilOps(ops))
+	return call[api.Member](ctx, c, "patchMember", req, err)
+}
+
+// DeleteMember removes a member from the account.
+func (c *Client) DeleteMember(ctx context.Context, id string) error {
+	if err := needID("deleteMember", id); err != nil {
+		return err
+	}
+	req, err := api.NewDeleteMemberRequest(c.server, id, nil)
+	return c.exec(ctx, "deleteMember", req, err)
+}
+
+// AddMemberToTeams adds a member to the teams with the given keys and returns the member.
+func (c *Client) AddMemberToTeams(ctx context.Context, id string, teamKeys ...string) (api.Member, error) {
+	if err := needID("postMemberTeams", id); err != nil {
+		return api.Member{}, err
+	}
+	req, err := api.NewPostMemberTeamsRequest(c.server, id, nil, api.MemberTeamsPostInput{TeamKeys: nonNil(teamKeys)})
+	return call[api.Member](ctx, c, "postMemberTeams", req, err)
+}
+
+// UpdateMembers applies a semantic patch to many members at once, all or nothing; build the
+// instructions with [ReplaceMembersRoles] and its siblings. The comment is kept in the audit
+// log. It is sent as application/json; domain-model=launchdarkly.semanticpatch.
+func (c *Client) UpdateMembers(ctx context.Context, comment string, instructions ...api.Instruction) (api.BulkEditMembersRep, error) {
+	in := api.MembersPatchInput{Instructions: instructions}
+	if in.Instructions == nil {
+		in.Instructions = []api.Instruction{}
+	}
+	if comment != "" {
+		in.Comment = &comment
+	}
+	req, err := api.NewPatchMembersRequestWithApplicationJSONDomainModelLaunchdarklySemanticpatchBody(c.server, nil, in)
+	return call[api.BulkEditMembersRep](ctx, c, "patchMembers", req, err)
+}
+
+// exec is call for operations answered with no body.
+func (c *Client) exec(ctx context.Context, op string, req *http.Request, err error) error {
+	if err != nil {
+		return c.opError(op, err)
+	}
+	return c.send(c.prepare(ctx, req), op, nil)
+}
+
+func needID(op, id string) error {
+	if id == "" {
+		return errors.New("ldaccess: " + op + ": empty id")
+	}
+	return nil
+}
+
+func nonNilOps(ops []api.PatchOperation) []api.PatchOperation {
+	if ops == nil {
+		return []api.PatchOperation{}
+	}
+	return ops
+}

@@ -1,0 +1,31 @@
+package wrapper
+
+import "github.com/ldaccess/ldaccess/api"
+
+// JSON Patch (RFC 6902) operations for [Client.PatchToken] and [Client.PatchMember]. Paths are
+// JSON Pointers such as "/role" or "/customRoles/0". LaunchDarkly does not let properties
+// whose names start with '_' be changed.
+//
+// Because the generated PatchOperation omits a nil Value, Add, Replace and Test cannot send a
+// JSON null; use Remove to clear a property.
+
+// Add returns an "add" operation: set path to v, or insert v into an array ("/-" appends).
+func Add(path string, v any) api.PatchOperation {
+	return api.PatchOperation{Op: "add", Path: path, Value: v}
+}
+
+// Replace returns a "replace" operation: set the existing property at path to v.
+func Replace(path string, v any) api.PatchOperation {
+	return api.PatchOperation{Op: "replace", Path: path, Value: v}
+}
+
+// Remove returns a "remove" operation: delete the property or array element at path.
+func Remove(path string) api.PatchOperation {
+	return api.PatchOperation{Op: "remove", Path: path}
+}
+
+// Test returns a "test" operation: the whole patch fails (422 for tokens) unless path holds
+// v. Put it first to make a patch conditional, as an optimistic lock.
+func Test(path string, v any) api.PatchOperation {
+	return api.PatchOperation{Op: "test", Path: path, Value: v}
+}

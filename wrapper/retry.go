@@ -1,0 +1,330 @@
+package wrapper
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// RetryPolicy says how the client retries rate-limited and failed requests. Zero fields take
+// the defaults given with each; pass it with [WithRetry].
+//
+// A 429 (rate limited) is retried whatever the method, since LaunchDarkly did not process the
+// request. A 502, 503 or 504, or a failure to get any response, is retried only for GET, HEAD,
+// PUT, DELETE and OPTIONS: a POST or PATCH may have been applied, so it is never sent twice.
+//
+// The wait before a retry is the response's Retry-After (seconds or an HTTP date), else its
+// X-Ratelimit-Reset (Unix epoch milliseconds), else exponential backoff with full jitter
+// (a random wait up to BaseDelay·2ⁿ, capped at MaxDelay). Header waits get up to a tenth
+// more (at least 50ms) of random jitter so that clients sharing a limit do not return in
+// step; times in the past and unparsable values count as no wait. A rate-limit wait longer
+// than MaxWait or past the context's deadline is not attempted: the call fails at once with a
+// [*RateLimitError].
+//
+// The client also paces itself: once a response says a rate-limit window is spent
+// (X-Ratelimit-Route-Remaining or X-Ratelimit-Global-Remaining of 0), later requests on that
+// route, or on all routes, wait for X-Ratelimit-Reset instead of provoking a 429. The waits
+// are shared by every goroutine using the client and obey MaxWait and deadlines as above.
+type RetryPolicy struct {
+	// MaxAttempts is how many times a request is sent at most, the first included; 1 turns
+	// retries off. Default 5.
+	MaxAttempts int
+	// MaxWait is the longest single wait the client accepts; a longer one fails at once.
+	// Default 1 minute.
+	MaxWait time.Duration
+	// BaseDelay is the first step of exponential backoff. Default 500ms.
+	BaseDelay time.Duration
+	// MaxDelay caps exponential backoff. Default 30s.
+	MaxDelay time.Duration
+	// OnRetry, if set, is called before each wait for a retry. It runs on the goroutine
+	// making the request and must not block.
+	OnRetry func(RetryEvent)
+
+	// Clock tells the time and times waits; nil means the system clock. Tests substitute a
+	// fake one to observe waits without sleeping.
+	Clock Clock
+	// Rand returns jitter in [0, 1); nil means math/rand/v2.Float64.
+	Rand func() float64
+}
+
+// A Clock is the time source of a [RetryPolicy].
+type Clock interface {
+	Now() time.Time
+	// After returns a channel that receives once d has passed, as time.After does.
+	After(d time.Duration) <-chan time.Time
+}
+
+// A RetryEvent describes a failed attempt that is about to be retried, for
+// [RetryPolicy.OnRetry] and the debug log.
+type RetryEvent struct {
+	Method, Path string        // the request; Path has no query
+	Attempt      int           // the attempt that failed, from 1
+	StatusCode   int           // its status, or 0 if no response arrived
+	Err          error         // the transport error when no response arrived
+	Wait         time.Duration // the wait before the next attempt
+	Reason       string        // where Wait comes from: "Retry-After", "X-Ratelimit-Reset" or "backoff"
+}
+
+// Defaults of RetryPolicy.
+const (
+	defaultMaxAttempts = 5
+	defaultMaxWait     = time.Minute
+	defaultBaseDelay   = 500 * time.Millisecond
+	defaultMaxDelay    = 30 * time.Second
+
+	// drainLimit bounds how much of a discarded body is read so that its connection can be
+	// reused; beyond it closing the connection is cheaper.
+	drainLimit = 64 << 10
+)
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = defaultMaxAttempts
+	}
+	if p.MaxWait <= 0 {
+		p.MaxWait = defaultMaxWait
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = defaultBaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = defaultMaxDelay
+	}
+	if p.Clock == nil {
+		p.Clock = systemClock{}
+	}
+	if p.Rand == nil {
+		p.Rand = rand.Float64
+	}
+	return p
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// retryTransport retries and paces the requests for the configured host. It sits above
+// authTransport so that every attempt is authenticated afresh.
+type retryTransport struct {
+	next   http.RoundTripper
+	base   *url.URL
+	policy RetryPolicy
+	pacer  *pacer
+	logger *slog.Logger
+}
+
+func newRetryTransport(next http.RoundTripper, base *url.URL, p RetryPolicy, logger *slog.Logger) *retryTransport {
+	return &retryTransport{next: next, base: base, policy: p, pacer: newPacer(), logger: logger}
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !ownOrigin(t.base, req.URL) {
+		return t.next.RoundTrip(req) // other hosts' limits are not ours to pace
+	}
+	ctx := req.Context()
+	p := &t.policy
+	for attempt := 1; ; attempt++ {
+		if err := t.pace(ctx, req, attempt); err != nil {
+			closeBody(req)
+			return nil, err
+		}
+		r := req
+		if attempt > 1 {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r = new(http.Request)
+			*r = *req // the header is shared but not modified below us
+			r.Body = body
+		}
+		resp, err := t.next.RoundTrip(r)
+		now := p.Clock.Now()
+		if resp != nil {
+			t.pacer.observe(req, resp.Header, now)
+		}
+		if !retryable(req, resp, err) || attempt >= p.MaxAttempts || !rewindable(req) {
+			return resp, err
+		}
+		wait, reason, reset := t.wait(resp, attempt, now)
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			if ferr := t.tooLong(ctx, req, wait, reset, attempt, now); ferr != nil {
+				discard(resp)
+				return nil, ferr
+			}
+		} else if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+			return resp, err // a retry could not finish in time: report what we have
+		}
+		ev := RetryEvent{Method: req.Method, Path: req.URL.Path, Attempt: attempt, Err: err, Wait: wait, Reason: reason}
+		if resp != nil {
+			ev.StatusCode = resp.StatusCode
+			discard(resp)
+		}
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
+			slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
+			slog.Int("status", ev.StatusCode), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
+		if p.OnRetry != nil {
+			p.OnRetry(ev)
+		}
+		if err := sleep(ctx, p.Clock, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// pace waits while the pacer says the request's window is spent.
+func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) error {
+	now := t.policy.Clock.Now()
+	reset, ok := t.pacer.until(req, now)
+	if !ok {
+		return nil
+	}
+	wait := reset.Sub(now)
+	if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
+		return err
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
+		slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Duration("wait", wait))
+	return sleep(ctx, t.policy.Clock, wait)
+}
+
+// tooLong returns a *RateLimitError if a rate-limit wait exceeds the policy or the deadline.
+func (t *retryTransport) tooLong(ctx context.Context, req *http.Request, wait time.Duration, reset time.Time, attempts int, now time.Time) error {
+	if reset.IsZero() {
+		reset = now.Add(wait)
+	}
+	e := &RateLimitError{Reset: reset, Wait: wait, Attempts: attempts, Method: req.Method, Path: req.URL.Path}
+	if wait > t.policy.MaxWait {
+		e.reason = "wait exceeds the retry policy's MaxWait"
+		return e
+	}
+	if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+		e.reason = "wait exceeds the context deadline"
+		e.Err = context.DeadlineExceeded
+		return e
+	}
+	return nil
+}
+
+// wait computes the wait before the next attempt and, for a header-derived one, the reset time.
+func (t *retryTransport) wait(resp *http.Response, attempt int, now time.Time) (time.Duration, string, time.Time) {
+	p := &t.policy
+	if resp != nil {
+		if d, ok := parseRetryAfter(first(resp.Header, "Retry-After"), now); ok {
+			return d + headerJitter(d, p.Rand), "Retry-After", now.Add(d)
+		}
+		if reset, ok := parseReset(first(resp.Header, "X-Ratelimit-Reset")); ok {
+			d := max(reset.Sub(now), 0)
+			return d + headerJitter(d, p.Rand), "X-Ratelimit-Reset", reset
+		}
+	}
+	return backoff(p.BaseDelay, p.MaxDelay, attempt, p.Rand), "backoff", time.Time{}
+}
+
+// backoff is "full jitter" exponential backoff: a random wait up to min(max, base·2^(attempt-1)).
+func backoff(base, maxDelay time.Duration, attempt int, rnd func() float64) time.Duration {
+	ceil := maxDelay
+	if shift := attempt - 1; shift < 62 && base <= maxDelay>>shift {
+		ceil = base << shift
+	}
+	return time.Duration(clamp01(rnd()) * float64(ceil))
+}
+
+// headerJitter is up to a tenth of d, and at least 50ms, so that clients woken by the same
+// reset do not all return at the same instant.
+func headerJitter(d time.Duration, rnd func() float64) time.Duration {
+	return time.Duration(clamp01(rnd()) * float64(max(d/10, 50*time.Millisecond)))
+}
+
+func clamp01(f float64) float64 {
+	if !(f >= 0) { // also NaN
+		return 0
+	}
+	return min(f, 1)
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date; negative values and
+// dates in the past count as no wait.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		const maxSecs = int64(1<<63-1) / int64(time.Second)
+		return time.Duration(min(max(secs, 0), maxSecs)) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// parseReset reads X-Ratelimit-Reset, Unix epoch milliseconds.
+func parseReset(v string) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}
+
+// retryable reports whether an attempt's outcome may be retried.
+func retryable(req *http.Request, resp *http.Response, err error) bool {
+	if err != nil {
+		return idempotent(req.Method) && req.Context().Err() == nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true // not processed, whatever the method
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return idempotent(req.Method)
+	}
+	return false
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// rewindable reports whether the request's body can be sent again.
+func rewindable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+func sleep(ctx context.Context, clock Clock, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-clock.After(d):
+		return nil
+	}
+}
+
+// discard drains a bounded part of a body we will not read, so the connection can be reused,
+// and closes it.
+func discard(resp *http.Response) {
+	io.CopyN(io.Discard, resp.Body, drainLimit)
+	resp.Body.Close()
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/wrapper"
+)
+
+// auditPageSize is the page size audit asks for: large pages, few requests.
+const auditPageSize = 200
+
+const auditLong = `Review every access token and member of the account.
+
+Tokens are listed with their owner, access (built-in role, custom roles or inline policy),
+kind (service or personal), creation and last use. Their findings:
+  never-used        the token has never been used
+  stale             unused for more than --stale-after
+  over-privileged   the admin role, or an inline policy allowing "*" actions or resources
+  owner-gone        the token's owner is no longer a member
+
+Members are listed with email, name, role, teams, last seen, MFA and pending invite. Findings:
+  never-logged-in   no login on record (pending invitees are judged by their invite instead)
+  inactive          not seen for more than --stale-after
+  admin-without-mfa an admin or owner without multi-factor authentication
+  stale-invite      invited more than --stale-after ago and not yet accepted
+  no-team           on no team
+
+The summary (counts by finding) comes first, then the rows: in table and CSV output as
+sections (summary, tokens, members; in CSV each with its own header row, separated by a blank
+line), in JSON as the fields "summary", "tokens" and "members".
+
+While it pages through the account it shows its progress on stderr, when stderr is a terminal.
+With --fail-on-findings it exits with status 3 when anything is found, for scheduled jobs.`
+
+func (a *app) auditCmd() *cobra.Command {
+	staleAfter := ageFlag(90 * 24 * time.Hour)
+	var failOnFindings, onlyFindings bool
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Access review: stale, unused and over-privileged tokens and members",
+		Long:  auditLong,
+		Example: `  ldaccess --fake audit
+  ldaccess audit --stale-after 30d --only-findings
+  ldaccess audit --format csv > review.csv
+  ldaccess audit --format json --fail-on-findings | jq .summary`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			if staleAfter <= 0 {
+				return usagef("--stale-after must be positive")
+			}
+			c, err := a.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			members, tokens, err := a.fetchAccount(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			r := buildReport(members, tokens, a.now(), time.Duration(staleAfter))
+			n := r.findingCount()
+			if onlyFindings {
+				r = r.onlyFindings()
+			}
+			if err := render(a.stdout, string(a.format), auditView(r, string(a.format))); err != nil {
+				return err
+			}
+			if failOnFindings && n > 0 {
+				return &findingsError{n: n}
+			}
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.Var(&staleAfter, "stale-after", `how long unused or unseen counts as stale: "90d", "2w", "36h"`)
+	f.BoolVar(&failOnFindings, "fail-on-findings", false, "exit with status 3 if anything is found")
+	f.BoolVar(&onlyFindings, "only-findings", false, "list only the tokens and members with findings (the summary still counts all)")
+	return cmd
+}
+
+// fetchAccount lists every member and every token of the account (showAll), with progress on
+// a terminal.
+func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member, []api.Token, error) {
+	var memberTotal, tokenTotal int
+	if a.status.tty {
+		// One small request each for totalCount, only when someone is watching.
+		if page, err := c.ListMembers(ctx, wrapper.MembersQuery{PageSize: 1}); err == nil && page.TotalCount != nil {
+			memberTotal = *page.TotalCount
+		}
+		if page, err := c.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: 1}); err == nil && page.TotalCount != nil {
+			tokenTotal = *page.TotalCount
+		}
+	}
+	var members []api.Member
+	for m, err := range c.Members(ctx, wrapper.MembersQuery{PageSize: auditPageSize}) {
+		if err != nil {
+			return nil, nil, fmt.Errorf("listing members: %w", err)
+		}
+		members = append(members, m)
+		a.status.setProgress("members", len(members), memberTotal, false)
+	}
+	a.status.setProgress("members", len(members), memberTotal, true)
+	var tokens []api.Token
+	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: auditPageSize}) {
+		if err != nil {
+			return nil, nil, fmt.Errorf("listing tokens: %w", err)
+		}
+		tokens = append(tokens, maskSecret(t))
+		a.status.setProgress("tokens", len(tokens), tokenTotal, false)
+	}
+	a.status.clear()
+	return members, tokens, nil
+}
+
+// auditJSON is the JSON form of a report.
+type auditJSON struct {
+	GeneratedAt    string            `json:"generatedAt"`
+	StaleAfterDays float64           `json:"staleAfterDays"`
+	TokenCount     int               `json:"tokenCount"`  // tokens reviewed
+	MemberCount    int               `json:"memberCount"` // members reviewed
+	FindingCount   int               `json:"findingCount"`
+	Summary        []auditJSONCount  `json:"summary"`
+	Tokens         []auditJSONToken  `json:"tokens"`
+	Members        []auditJSONMember `json:"members"`
+}
+
+type auditJSONCount struct {
+	Subject     string `json:"subject"`
+	Finding     string `json:"finding"`
+	Description string `json:"description"`
+	Count       int    `json:"count"`
+}
+
+type auditJSONToken struct {
+	ID            string          `json:"id"`
+	Name          string          `json:"name"`
+	OwnerID       string          `json:"ownerId"`
+	Owner         string          `json:"owner"`
+	Role          *string         `json:"role,omitempty"`
+	CustomRoleIDs []string        `json:"customRoleIds,omitempty"`
+	InlineRole    []api.Statement `json:"inlineRole,omitempty"`
+	Service       bool            `json:"service"`
+	Created       *string         `json:"created"`
+	LastUsed      *string         `json:"lastUsed"`
+	Findings      []string        `json:"findings"`
+}
+
+type auditJSONMember struct {
+	ID            string   `json:"id"`
+	Email         string   `json:"email"`
+	Name          string   `json:"name"`
+	Role          string   `json:"role"`
+	CustomRoles   []string `json:"customRoles"`
+	Teams         []string `json:"teams"`
+	LastSeen      *string  `json:"lastSeen"`
+	MFA           string   `json:"mfa"`
+	PendingInvite bool     `json:"pendingInvite"`
+	Created       *string  `json:"created"`
+	Findings      []string `json:"findings"`
+}
+
+func findingStrings(fs []finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
+	}
+	return out
+}
+
+// auditView lays a report out for the renderer.
+func auditView(r report, format string) view {
+	sum := r.summary()
+	j := auditJSON{
+		GeneratedAt:    r.GeneratedAt.UTC().Format(time.RFC3339),
+		StaleAfterDays: r.StaleAfter.Hours() / 24,
+		TokenCount:     r.TokenCount,
+		MemberCount:    r.MemberCount,
+		FindingCount:   r.findingCount(),
+		Summary:        make([]auditJSONCount, 0, len(sum)),
+		Tokens:         make([]auditJSONToken, 0, len(r.Tokens)),
+		Members:        make([]auditJSONMember, 0, len(r.Members)),
+	}
+	for _, l := range sum {
+		j.Summary = append(j.Summary, auditJSONCount{Subject: l.Subject, Finding: string(l.Finding), Description: l.Finding.describe(r.StaleAfter), Count: l.Count})
+	}
+
+	summary := section{
+		Title: fmt.Sprintf("Access review of %d tokens and %d members, %s (stale after %s): %d findings",
+			r.TokenCount, r.MemberCount, r.GeneratedAt.UTC().Format(time.DateOnly), formatDays(r.StaleAfter), r.findingCount()),
+		Header: []string{"subject", "finding", "count", "description"},
+	}
+	for _, l := range sum {
+		summary.Rows = append(summary.Rows, []string{l.Subject, string(l.Finding), strconv.Itoa(l.Count), l.Finding.describe(r.StaleAfter)})
+	}
+
+	tokens := section{
+		Title:  rowsTitle("Tokens", len(r.Tokens), r.TokenCount),
+		Header: []string{"id", "name", "owner", "access", "kind", "created", "last used", "findings"},
+		Empty:  "no tokens",
+	}
+	for _, t := range r.Tokens {
+		tok := t.Token
+		kind := "personal"
+		if deref(tok.ServiceToken) {
+			kind = "service"
+		}
+		tokens.Rows = append(tokens.Rows, []string{
+			tok.ID, deref(tok.Name), t.Owner, tokenAccess(tok), kind,
+			timeCell(format, tok.CreationDate), timeCell(format, deref(tok.LastUsed)), joinFindings(t.Findings),
+		})
+		jt := auditJSONToken{
+			ID: tok.ID, Name: deref(tok.Name), OwnerID: tok.OwnerID, Owner: t.Owner, Role: tok.Role,
+			CustomRoleIDs: deref(tok.CustomRoleIDs), InlineRole: deref(tok.InlineRole), Service: deref(tok.ServiceToken),
+			Created: jsonTime(tok.CreationDate), LastUsed: jsonTime(deref(tok.LastUsed)), Findings: findingStrings(t.Findings),
+		}
+		j.Tokens = append(j.Tokens, jt)
+	}
+
+	members := section{
+		Title:  rowsTitle("Members", len(r.Members), r.MemberCount),
+		Header: []string{"id", "email", "name", "role", "teams", "last seen", "mfa", "invite", "findings"},
+		Empty:  "no members",
+	}
+	for _, row := range r.Members {
+		m := row.Member
+		invite := ""
+		if m.PendingInvite {
+			invite = "pending since " + day(m.CreationDate)
+			if format == formatCSV {
+				invite = "pending"
+			}
+		}
+		members.Rows = append(members.Rows, []string{
+			m.ID, m.Email, memberName(m), memberRole(m), strings.Join(teamKeys(m), ","),
+			timeCell(format, m.LastSeen), m.MFA, invite, joinFindings(row.Findings),
+		})
+		j.Members = append(j.Members, auditJSONMember{
+			ID: m.ID, Email: m.Email, Name: memberName(m), Role: m.Role, CustomRoles: nonNil(m.CustomRoles),
+			Teams: teamKeys(m), LastSeen: jsonTime(m.LastSeen), MFA: m.MFA, PendingInvite: m.PendingInvite,
+			Created: jsonTime(m.CreationDate), Findings: findingStrings(row.Findings),
+		})
+	}
+	return view{JSON: j, Sections: []section{summary, tokens, members}}
+}
+
+// rowsTitle heads a section of rows: "Tokens (42)", or "Tokens (7 of 42, those with findings)".
+func rowsTitle(what string, shown, total int) string {
+	if shown == total {
+		return fmt.Sprintf("%s (%d)", what, total)
+	}
+	return fmt.Sprintf("%s (%d of %d, those with findings)", what, shown, total)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// memberName is "First Last", whichever parts there are.
+func memberName(m api.Member) string {
+	return strings.TrimSpace(deref(m.FirstName) + " " + deref(m.LastName))
+}
+
+// memberRole is the role with any custom roles: "writer", "no_access + flag-editor".
+func memberRole(m api.Member) string {
+	if len(m.CustomRoles) == 0 {
+		return m.Role
+	}
+	return m.Role + " + " + strings.Join(m.CustomRoles, ",")
+}
+
+// teamKeys lists the keys of the member's teams, never nil.
+func teamKeys(m api.Member) []string {
+	keys := []string{}
+	if m.Teams != nil {
+		for _, t := range *m.Teams {
+			keys = append(keys, t.Key)
+		}
+	}
+	return keys
+}
+
+// maskSecret keeps at most the last four characters of a token's secret. LaunchDarkly sends
+// only those except in the answers to create and reset; this makes sure nothing else is
+// printed even if a server sent more.
+func maskSecret(t api.Token) api.Token {
+	if t.Token != nil && len(*t.Token) > 4 {
+		s := (*t.Token)[len(*t.Token)-4:]
+		t.Token = &s
+	}
+	return t
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// parseAge reads a length of time as people write it on a command line: "90d", "2w", "36h",
+// "90m" or any other Go duration. Days are 24 hours and weeks 7 days. Negative ages are refused.
+func parseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, errors.New("empty duration")
+	}
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if num, ok := strings.CutSuffix(s, suffix); ok {
+			n, err := strconv.ParseFloat(num, 64)
+			if err != nil || n < 0 || n > 100*365 {
+				return 0, fmt.Errorf("invalid duration %q: want a number of days like 90d, weeks like 2w, or a Go duration like 36h", s)
+			}
+			return time.Duration(n * float64(unit)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: want a number of days like 90d, weeks like 2w, or a Go duration like 36h", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("invalid duration %q: must not be negative", s)
+	}
+	return d, nil
+}
+
+// ageFlag is a pflag.Value for durations that accepts days and weeks (see parseAge).
+type ageFlag time.Duration
+
+func (a *ageFlag) String() string { return formatAge(time.Duration(*a)) }
+func (a *ageFlag) Type() string   { return "duration" }
+func (a *ageFlag) Set(s string) error {
+	d, err := parseAge(s)
+	if err != nil {
+		return err
+	}
+	*a = ageFlag(d)
+	return nil
+}
+
+// formatAge prints a duration in the form parseAge reads: "90d" for whole days.
+func formatAge(d time.Duration) string {
+	const day = 24 * time.Hour
+	if d > 0 && d%day == 0 {
+		return fmt.Sprintf("%dd", d/day)
+	}
+	return d.String()
+}
+
+// parseWhen reads a point in time: a date ("2025-01-31"), an RFC 3339 time, or an age ("90d")
+// meaning that long before now.
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := parseAge(s); err == nil {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("invalid time %q: want a date like 2025-01-31, an RFC 3339 time, or an age like 90d", s)
+}
+
+// splitList turns repeated and comma-separated flag values into one list without blanks.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ldaccess/ldaccess/fake"
+)
+
+func (a *app) serveFakeCmd() *cobra.Command {
+	var addr string
+	var noRateLimit bool
+	cmd := &cobra.Command{
+		Use:   "serve-fake",
+		Short: "Serve the embedded fake LaunchDarkly account over HTTP for other tools",
+		Long: `Serve the same fake account --fake uses, seeded with --fake-members members (and
+--fake-tokens, --fake-seed), on --addr until interrupted. It prints the base URL and the admin
+token to connect with; point any LaunchDarkly client at it, or this command:
+
+  ldaccess serve-fake --addr 127.0.0.1:8089 &
+  ldaccess --base-url http://127.0.0.1:8089 --token <printed token> members list
+
+The fake keeps its state in memory while it runs: what one command creates, the next sees.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			acct, err := a.fakeAccount()
+			if err != nil {
+				return err
+			}
+			opts := fake.Options{Account: acct, Now: a.now}
+			if !noRateLimit {
+				opts.RateLimit = fakeRateLimit()
+			}
+			h := fake.NewHandler(opts)
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usagef("--addr: %v", err)
+			}
+			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+			url := "http://" + ln.Addr().String()
+			fmt.Fprintf(a.stdout, "serving a fake LaunchDarkly account with %d members at %s\n", len(acct.Members), url)
+			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.Token())
+			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.Token())
+			if f, ok := a.stdout.(interface{ Sync() error }); ok {
+				_ = f.Sync()
+			}
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-cmd.Context().Done():
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			a.status.notef("fake LaunchDarkly stopped")
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on (port 0 picks a free one)")
+	cmd.Flags().BoolVar(&noRateLimit, "no-rate-limit", false, "serve without rate limits")
+	return cmd
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+)
+
+// statusWriter prints notes and a progress line on stderr. The progress line ("members
+// 1200/5000") is drawn only on a terminal and is cleared before any note, so notes and progress
+// never run into each other. It is safe for concurrent use: the client's retry callbacks may
+// print from other goroutines.
+type statusWriter struct {
+	mu       sync.Mutex
+	w        io.Writer
+	tty      bool
+	progress string // the progress line on screen, if any
+	last     time.Time
+}
+
+// notef prints one note line.
+func (s *statusWriter) notef(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clearLocked()
+	fmt.Fprintf(s.w, "ldaccess: "+format+"\n", args...)
+	s.drawLocked()
+}
+
+// setProgress shows "label n/total" (or "label n" without a total), at most every 50ms unless
+// final is true. It does nothing when stderr is not a terminal.
+func (s *statusWriter) setProgress(label string, n, total int, final bool) {
+	if !s.tty {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !final && time.Since(s.last) < 50*time.Millisecond {
+		return
+	}
+	s.last = time.Now()
+	s.clearLocked()
+	if total > 0 {
+		s.progress = fmt.Sprintf("%s %d/%d", label, n, total)
+	} else {
+		s.progress = fmt.Sprintf("%s %d", label, n)
+	}
+	s.drawLocked()
+}
+
+// clear removes the progress line for good.
+func (s *statusWriter) clear() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clearLocked()
+	s.progress = ""
+}
+
+func (s *statusWriter) clearLocked() {
+	if s.tty && s.progress != "" {
+		fmt.Fprint(s.w, "\r\x1b[K")
+	}
+}
+
+func (s *statusWriter) drawLocked() {
+	if s.tty && s.progress != "" {
+		fmt.Fprint(s.w, s.progress)
+	}
+}
+
+// retryLogHandler turns the client's debug log of retries and rate-limit waits into notes on
+// stderr, so that the backoff is visible. Other records are dropped.
+type retryLogHandler struct{ s *statusWriter }
+
+func (h retryLogHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h retryLogHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h retryLogHandler) WithGroup(string) slog.Handler            { return h }
+
+func (h retryLogHandler) Handle(_ context.Context, r slog.Record) error {
+	attrs := map[string]slog.Value{}
+	r.Attrs(func(a slog.Attr) bool {
+		attrs[a.Key] = a.Value.Resolve()
+		return true
+	})
+	str := func(k string) string {
+		if v, ok := attrs[k]; ok {
+			return v.String()
+		}
+		return ""
+	}
+	wait := ""
+	if v, ok := attrs["wait"]; ok && v.Kind() == slog.KindDuration {
+		wait = v.Duration().Round(time.Millisecond).String()
+	}
+	req := strings.TrimSpace(str("method") + " " + str("path"))
+	switch {
+	case strings.Contains(r.Message, "retrying"):
+		what := "status " + str("status")
+		switch str("status") {
+		case "", "0":
+			what = "no response"
+		case "429":
+			what = "rate limited"
+		}
+		h.s.notef("%s: %s; retrying in %s (attempt %s)", req, what, wait, str("attempt"))
+	case strings.Contains(r.Message, "waiting"):
+		h.s.notef("%s: rate limit reached; pausing %s until the window resets", req, wait)
+	}
+	return nil
+}
+
+// confirm asks a yes/no question on stderr and reads the answer from stdin. Only "y" and
+// "yes" agree.
+func (a *app) confirm(question string) error {
+	a.status.clear()
+	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
+	line, err := bufio.NewReader(a.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(a.stderr)
+		return errDeclined
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return errDeclined
+}
+
+// confirmDestructive guards a command that changes or removes access. With --yes it goes
+// ahead; on a terminal it asks; otherwise (a script, a pipe) it refuses with a usage error
+// rather than guess, so an unattended run never deletes anything it was not told to.
+func (a *app) confirmDestructive(yes bool, action string, describe func() (string, error)) error {
+	if yes {
+		return nil
+	}
+	if !a.isTerminal(a.stdin) {
+		return usagef("%s needs confirmation, and stdin is not a terminal: pass --yes to go ahead", action)
+	}
+	q := action
+	if describe != nil {
+		d, err := describe()
+		if err != nil {
+			return err
+		}
+		q = d
+	}
+	return a.confirm(q)
+}

@@ -7,6 +7,7 @@ import _ "embed"
 // The generator is pinned in tools.mod, not go.mod, so that library users never see its
 // dependencies in their module graph.
 //go:generate go tool -modfile=tools.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
+//go:generate go tool -modfile=tools.mod oapi-codegen -config fake/oapi-codegen.yaml openapi.yaml
 
 // OpenAPI is the contract, openapi.yaml, for validators and the fake server.
 //

@@ -1,0 +1,100 @@
+package fake
+
+import (
+	"github.com/ldaccess/ldaccess/api"
+)
+
+// The accessors below let a test read the state directly. They return deep copies: changing
+// them changes nothing in the fake.
+
+// Members returns every member in creation order, with their role attributes.
+func (h *Handler) Members() []api.Member {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]api.Member, len(s.memberList))
+	for i, r := range s.memberList {
+		out[i] = cloneMember(r.m)
+	}
+	return out
+}
+
+// Member returns the member with the given ID, with its role attributes.
+func (h *Handler) Member(id string) (api.Member, bool) {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.members[id]
+	if !ok {
+		return api.Member{}, false
+	}
+	return cloneMember(r.m), true
+}
+
+// Tokens returns every token in creation order, as reads show them: secrets obfuscated.
+func (h *Handler) Tokens() []api.Token {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]api.Token, len(s.tokenList))
+	for i, r := range s.tokenList {
+		out[i] = cloneToken(s.tokenAnswer(r))
+	}
+	return out
+}
+
+// Token returns the token with the given ID as reads show it. On a Server, call it as
+// srv.Handler.Token(id): the Server's Token field shadows it.
+func (h *Handler) Token(id string) (api.Token, bool) {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.tokens[id]
+	if !ok {
+		return api.Token{}, false
+	}
+	return cloneToken(s.tokenAnswer(r)), true
+}
+
+// Teams returns the account's teams in the order they were added.
+func (h *Handler) Teams() []Team {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Team, len(s.teamOrder))
+	for i, k := range s.teamOrder {
+		out[i] = cloneTeam(s.teams[k])
+	}
+	return out
+}
+
+// OwnerID returns the ID of the account owner, the member the admin token acts as.
+func (h *Handler) OwnerID() string {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ownerID
+}
+
+// IssueToken gives the member a new personal token with a built-in role ("reader", "writer" or
+// "admin") and returns it with its secret, as if the member had created it. Tests use it to act
+// as someone other than the owner, for example a no_access member to provoke 403s.
+func (h *Handler) IssueToken(memberID, role string) (SeededToken, bool) {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.members[memberID]; !ok {
+		return SeededToken{}, false
+	}
+	now := h.now()
+	t := api.Token{
+		ID: s.ids.next(now), OwnerID: memberID, MemberID: memberID, Role: ptr(role),
+		Name: ptr("issued by the test"), ServiceToken: ptr(false),
+		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
+	}
+	secret := newSecret()
+	r := s.insertToken(normalizeToken(t, now), secret)
+	out := cloneToken(s.tokenAnswer(r))
+	out.Token = ptr(secret)
+	return SeededToken{Token: out, Secret: secret}, true
+}

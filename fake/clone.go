@@ -1,0 +1,126 @@
+package fake
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/ldaccess/ldaccess/api"
+)
+
+// The state shares nothing with callers: values go in and out through these deep copies.
+// Inside, updates replace slices and maps rather than change them in place (copy on write), so a
+// shallow copy taken under the lock stays valid while a response is encoded after it.
+
+func cloneStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s)
+}
+
+func clonePtrStrings(p *[]string) *[]string {
+	if p == nil {
+		return nil
+	}
+	s := slices.Clone(*p)
+	return &s
+}
+
+func cloneRoleAttributes(p *map[string]api.RoleAttributeValues) *map[string]api.RoleAttributeValues {
+	if p == nil {
+		return nil
+	}
+	m := make(map[string]api.RoleAttributeValues, len(*p))
+	for k, v := range *p {
+		m[k] = slices.Clone(v)
+	}
+	return &m
+}
+
+func cloneLinks(l api.Links) api.Links {
+	if l == nil {
+		return nil
+	}
+	return maps.Clone(l)
+}
+
+func cloneMember(m api.Member) api.Member {
+	m.Links = cloneLinks(m.Links)
+	m.CustomRoles = cloneStrings(m.CustomRoles)
+	m.ExcludedDashboards = clonePtrStrings(m.ExcludedDashboards)
+	m.OAuthProviders = clonePtrStrings(m.OAuthProviders)
+	m.RoleAttributes = cloneRoleAttributes(m.RoleAttributes)
+	if m.Teams != nil {
+		ts := make([]api.MemberTeamSummaryRep, len(*m.Teams))
+		for i, t := range *m.Teams {
+			t.CustomRoleKeys = cloneStrings(t.CustomRoleKeys)
+			if t.Links != nil {
+				l := cloneLinks(*t.Links)
+				t.Links = &l
+			}
+			ts[i] = t
+		}
+		m.Teams = &ts
+	}
+	if m.PermissionGrants != nil {
+		gs := make([]api.MemberPermissionGrantSummaryRep, len(*m.PermissionGrants))
+		for i, g := range *m.PermissionGrants {
+			g.Actions = clonePtrStrings(g.Actions)
+			gs[i] = g
+		}
+		m.PermissionGrants = &gs
+	}
+	if m.LastSeenMetadata != nil {
+		v := *m.LastSeenMetadata
+		m.LastSeenMetadata = &v
+	}
+	if m.IntegrationMetadata != nil {
+		v := *m.IntegrationMetadata
+		m.IntegrationMetadata = &v
+	}
+	return m
+}
+
+func cloneStatements(p *[]api.Statement) *[]api.Statement {
+	if p == nil {
+		return nil
+	}
+	ss := make([]api.Statement, len(*p))
+	for i, s := range *p {
+		s.Actions = clonePtrStrings(s.Actions)
+		s.NotActions = clonePtrStrings(s.NotActions)
+		s.Resources = clonePtrStrings(s.Resources)
+		s.NotResources = clonePtrStrings(s.NotResources)
+		ss[i] = s
+	}
+	return &ss
+}
+
+func cloneToken(t api.Token) api.Token {
+	t.Links = cloneLinks(t.Links)
+	t.CustomRoleIDs = clonePtrStrings(t.CustomRoleIDs)
+	t.InlineRole = cloneStatements(t.InlineRole)
+	if t.Member != nil {
+		m := *t.Member
+		m.Links = cloneLinks(m.Links)
+		t.Member = &m
+	}
+	return t
+}
+
+func cloneTeam(t Team) Team {
+	t.CustomRoleKeys = cloneStrings(t.CustomRoleKeys)
+	return t
+}
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
+
+// deref returns *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,60 @@
+// Package fake is an in-memory stand-in for LaunchDarkly's REST API for access tokens and
+// account members, for tests, demos and the ldaccess command, in the spirit of
+// net/http/httptest.
+//
+// Start one, point a client at it, and close it when done:
+//
+//	srv := fake.NewServer(fake.Options{})
+//	defer srv.Close()
+//	c, _ := wrapper.New(srv.Token, wrapper.WithBaseURL(srv.URL))
+//
+// The server implements all 13 operations of the contract (openapi.yaml at the module root)
+// with LaunchDarkly's semantics: member filters, sorting, expansion and pagination links; `me`;
+// the invitation rules; JSON Patch on members and tokens; the semantic patch on many members;
+// token secrets shown in full only on create and reset; reset with a grace period for the old
+// secret. Every request is checked against the contract before it reaches an operation, and every
+// error is answered in LaunchDarkly's format, {"code", "message", "id"}.
+//
+// # State
+//
+// Options.Account sets the initial state; nil gives an account holding only its owner. Seed
+// builds a large, realistic account deterministically. The admin token (Options.Token, or
+// DefaultToken) is a personal admin token of the owner, listed like any other token. Tokens
+// created through the API authenticate too and act as their member. Handler's accessors
+// (Members, Tokens, Requests, Applied, …) let a test inspect the state and the traffic.
+//
+// # Authorization
+//
+// A token acts with its own role, capped by its member's role for personal tokens: `admin`
+// tokens (or an inline policy allowing "*" on "*") may do everything; `reader` and `writer`
+// tokens may read members and manage their own tokens; a token whose member has the role
+// `no_access` is refused everything with 403. Only admins may list every token (showAll),
+// create service tokens, or change members.
+//
+// # Choices where LaunchDarkly publishes nothing
+//
+//   - limit is at most 1000 for both lists; a limit below 1, above 1000, or a negative offset
+//     answers 400 invalid_request.
+//   - Unknown filter fields, sort fields and expand values answer 400 invalid_request.
+//   - On the first page the `first` and `prev` links are absent, on the last page `next` and
+//     `last` (LaunchDarkly's documentation: links are missing when the page they name does not
+//     exist). hrefs are host-relative and carry filter, sort, expand and showAll.
+//   - A member never seen has _lastSeen 0 and is a pending invite or unverified (lastSeen
+//     {"never":true}); a verified member with _lastSeen 0 is one LaunchDarkly has no data for
+//     ({"noData":true}). {"before":t} includes both.
+//   - Unknown team keys when adding a member to teams or inviting answer 400; unknown custom
+//     role keys too.
+//   - A failed JSON Patch `test` answers 422 patch_failed on a token and 409
+//     optimistic_locking_error on a member (the contract lists no 422 for members).
+//   - An invited member holding only custom roles gets the base role `no_access`.
+//   - Authenticating updates the token's lastUsed, never the member's _lastSeen, so that lists
+//     sorted by lastSeen do not shift under a client paging through them.
+//   - The account owner cannot be deleted or have its role replaced (403 and 400).
+//
+// # Rate limits and faults
+//
+// Options.RateLimit turns on LaunchDarkly's per-route and global fixed windows with their
+// X-Ratelimit-* headers. Options.Faults injects, deterministically from a seed, 5xx answers,
+// 429s, dropped connections, truncated bodies and latency, by probability or by script. Both are
+// off by default.
+package fake

@@ -1,0 +1,251 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/ldaccess/ldaccess/fake/internal/strictserver"
+)
+
+// maxBody bounds a request body; LaunchDarkly's own limit is not published.
+const maxBody = 1 << 20
+
+// semanticPatchType is the media type the semantic patch must be sent as.
+const semanticPatchType = "application/json; domain-model=launchdarkly.semanticpatch"
+
+// Handler is the fake LaunchDarkly as an http.Handler: the account state, the request log, rate
+// limits and faults. It is safe for concurrent use. Serve it with NewServer, or mount it on any
+// server: every path it answers starts with /api/v2/.
+type Handler struct {
+	token    string
+	now      func() time.Time
+	st       *state
+	contract *contract
+	limits   *limiter
+	faults   *faulter
+	api      http.Handler // the generated router over ops
+	reqSeq   atomic.Uint64
+	reqBase  uint32
+}
+
+// NewHandler returns a fake with the given options; see Options for the defaults.
+func NewHandler(opts Options) *Handler {
+	c, err := loadContract()
+	if err != nil {
+		// The contract is embedded and tested: failing to load it is a build defect.
+		panic(fmt.Sprintf("fake: loading openapi.yaml: %v", err))
+	}
+	h := &Handler{token: opts.Token, now: opts.Now, contract: c, st: newState()}
+	if h.token == "" {
+		h.token = DefaultToken
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.reqBase = h.st.ids.prefix
+	h.st.load(opts.Account, h.token, h.now())
+	if opts.RateLimit != nil {
+		h.limits = newLimiter(*opts.RateLimit)
+	}
+	if opts.Faults != nil {
+		h.faults = newFaulter(*opts.Faults)
+	}
+	strict := strictserver.NewStrictHandlerWithOptions(&ops{h: h}, nil, strictserver.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc:  h.bindError,
+		ResponseErrorHandlerFunc: h.opError,
+	})
+	h.api = strictserver.HandlerWithOptions(strict, strictserver.StdHTTPServerOptions{
+		ErrorHandlerFunc: h.bindError,
+	})
+	return h
+}
+
+// AdminToken returns the admin token the handler accepts (Options.Token, or DefaultToken).
+func (h *Handler) AdminToken() string { return h.token }
+
+// ServeHTTP answers one request: route, faults, rate limits, authentication, validation against
+// the contract, then the operation; each step may answer instead of the next.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := h.newRequestID()
+	entry := Request{
+		ID: reqID, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Header: redact(r.Header), Time: h.now(),
+	}
+	cw := &captureWriter{ResponseWriter: w}
+	defer func() {
+		entry.Status = cw.status
+		h.record(entry)
+	}()
+	cw.Header().Set("X-Request-Id", reqID)
+
+	rt, found := h.contract.route(r)
+	entry.OperationID = rt.opID
+
+	var fault FaultKind
+	if found && h.faults != nil {
+		var delay time.Duration
+		fault, delay = h.faults.decide(rt.opID)
+		if !sleepCtx(r.Context(), delay) {
+			return
+		}
+		entry.Fault = fault
+		if fault.before() {
+			h.answerFault(cw, fault, reqID)
+			return
+		}
+	}
+
+	if h.limits != nil {
+		routeKey := ""
+		if found {
+			routeKey = r.Method + " " + rt.pattern
+		}
+		if !h.limits.take(cw.Header(), routeKey, h.now()) {
+			writeError(cw, errRateLimited(), reqID)
+			return
+		}
+	}
+
+	if !found {
+		if rt.allow != "" {
+			cw.Header().Set("Allow", rt.allow)
+		}
+		writeError(cw, rt.err, reqID)
+		return
+	}
+
+	who, aerr := h.authenticate(r.Header.Get("Authorization"))
+	if aerr != nil {
+		writeError(cw, aerr, reqID)
+		return
+	}
+	if who.level == levelNoAccess {
+		writeError(cw, errForbidden("the access token's member has no access"), reqID)
+		return
+	}
+
+	body, err := readBody(r)
+	if err != nil {
+		writeError(cw, errInvalid(err.Error()), reqID)
+		return
+	}
+	normalizeContentType(r)
+	if rt.opID == "patchMembers" && r.Header.Get("Content-Type") != semanticPatchType {
+		writeError(cw, errInvalid("Content-Type must be "+semanticPatchType), reqID)
+		return
+	}
+	if err := h.contract.validate(r, rt, body); err != nil {
+		writeError(cw, errInvalid(err.Error()), reqID)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	c := &call{reqID: reqID, opID: rt.opID, who: who, body: body}
+	r = r.WithContext(context.WithValue(r.Context(), callKey{}, c))
+
+	if fault == FaultDropAfterHeaders || fault == FaultTruncatedBody {
+		buf := newBufferWriter()
+		h.api.ServeHTTP(buf, r)
+		h.breakAnswer(cw, buf, fault)
+		return
+	}
+	h.api.ServeHTTP(cw, r)
+}
+
+// readBody reads the whole body, bounded, so that validation and the operation can both see it.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the request body: %v", err)
+	}
+	if len(b) > maxBody {
+		return nil, errors.New("request body too large")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b, nil
+}
+
+// normalizeContentType rewrites an equivalent spelling of the semantic-patch media type (no
+// space, other case) to the contract's, which the validator compares as a string.
+func normalizeContentType(r *http.Request) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" || ct == semanticPatchType {
+		return
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return
+	}
+	if strings.EqualFold(params["domain-model"], "launchdarkly.semanticpatch") {
+		r.Header.Set("Content-Type", semanticPatchType)
+	}
+}
+
+// sleepCtx waits d, or less if ctx ends first, and reports whether it waited the whole time.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// newRequestID returns a UUID-shaped request ID, unique per handler.
+func (h *Handler) newRequestID() string {
+	return fmt.Sprintf("%08x-0000-4000-8000-%012x", h.reqBase, h.reqSeq.Add(1)&0xffffffffffff)
+}
+
+// bindError answers a request the generated code could not bind; validation catches these
+// first, so it is a safety net.
+func (h *Handler) bindError(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, errInvalid(firstLine(err.Error())), requestID(r))
+}
+
+// opError answers an operation's error: an *apiError as itself, anything else as a 500.
+func (h *Handler) opError(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		ae = &apiError{status: http.StatusInternalServerError, code: "internal_server_error", message: "internal error"}
+	}
+	writeError(w, ae, requestID(r))
+}
+
+// captureWriter remembers the status written, for the request log.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection, to hijack it for faults.
+func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,8 @@
+package fake
+
+type viewKey struct{ filter, sort string }
+
+type view struct {
+	version uint64
+	members []*memberRec
+}

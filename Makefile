@@ -32,6 +32,19 @@ lint:
 test: lint check-generated
 	$(GO) test -race ./...
 
-## bench: benchmarks with allocation counts
+## bench: benchmarks with allocation counts, then the issue-6 report: per case the wrapper's
+## time and allocations against the plain net/http baseline, the ratio and the target beside it;
+## peak heap for 10k and 100k members; rate-limit efficiency. Figures are medians of BENCH_COUNT runs.
+BENCH_COUNT ?= 3
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./... | $(GO) run ./tests/bench/benchreport
+
+## fuzz: run every fuzz target of tests/reliability for FUZZTIME each (CI runs each briefly
+## inside `make test` through the seed corpora; this is the long run)
+.PHONY: fuzz
+FUZZTIME ?= 1m
+fuzz:
+	@set -e; for t in $$($(GO) test -list '^Fuzz' ./tests/reliability | grep '^Fuzz'); do \
+		echo "== $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./tests/reliability; \
+	done

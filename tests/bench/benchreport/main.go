@@ -1,0 +1,175 @@
+// Command benchreport reads `go test -bench` output on standard input, copies it to standard
+// output, and then prints the issue-6 report: per case the wrapper's and the baseline's time
+// and allocations, their ratio and the target beside it; peak heap for 10k and 100k members;
+// rate-limit efficiency. With -count > 1 each figure is the median of the runs.
+//
+//	go test -run '^$' -bench . -benchmem ./tests/bench/ | go run ./tests/bench/benchreport
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+var line = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+(.+)$`)
+
+// results maps a benchmark name (without "Benchmark" and the -GOMAXPROCS suffix) to its
+// metrics, each unit to every value seen.
+type results map[string]map[string][]float64
+
+func (r results) get(name, unit string) (float64, bool) {
+	vs := r[name][unit]
+	if len(vs) == 0 {
+		return 0, false
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	return s[len(s)/2], true
+}
+
+func parse(in io.Reader, echo io.Writer) (results, error) {
+	r := results{}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		text := sc.Text()
+		fmt.Fprintln(echo, text)
+		m := line.FindStringSubmatch(text)
+		if m == nil {
+			continue
+		}
+		f := strings.Fields(m[2])
+		for i := 0; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				break
+			}
+			if r[m[1]] == nil {
+				r[m[1]] = map[string][]float64{}
+			}
+			r[m[1]][f[i+1]] = append(r[m[1]][f[i+1]], v)
+		}
+	}
+	return r, sc.Err()
+}
+
+type speedCase struct {
+	name      string
+	single    bool    // a single call: allocations target too
+	maxRatio  float64 // time, wrapper / baseline
+	maxExtraA float64 // allocations over the baseline's, single calls only
+}
+
+var speedCases = []speedCase{
+	{"GetMember", true, 1.10, 25},
+	{"ListMembers100", false, 1.00, 0},
+	{"IterateMembers10k", false, 1.00, 0},
+	{"CreateToken", true, 1.10, 25},
+	{"ListTokens25", false, 1.00, 0},
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "NO"
+}
+
+func num(v float64, ok bool) string {
+	if !ok {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+func main() {
+	r, err := parse(os.Stdin, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	out := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	defer out.Flush()
+	title := func(s string) {
+		out.Flush()
+		fmt.Println(s)
+	}
+
+	title("\nissue 6: wrapper vs plain net/http + encoding/json (minimal structs), same server, same run")
+	fmt.Fprintln(out, "case\twrapper ns/op\tbaseline ns/op\tratio\twrapper allocs\tbaseline allocs\ttarget\tmet?\tfull-struct baseline ns/op\tratio vs full\t")
+	for _, c := range speedCases {
+		w, wok := r.get(c.name+"/wrapper", "ns/op")
+		bl, bok := r.get(c.name+"/baseline", "ns/op")
+		wa, _ := r.get(c.name+"/wrapper", "allocs/op")
+		ba, _ := r.get(c.name+"/baseline", "allocs/op")
+		full, fok := r.get(c.name+"/baseline-full", "ns/op")
+		target := fmt.Sprintf("≤ %.2f×", c.maxRatio)
+		if c.single {
+			target += fmt.Sprintf(", ≤ +%.0f allocs", c.maxExtraA)
+		}
+		ratio, met, rfull := "-", "not run", "-"
+		if wok && bok {
+			ratio = fmt.Sprintf("%.2f×", w/bl)
+			ok := w/bl <= c.maxRatio
+			if c.single {
+				ok = ok && wa-ba <= c.maxExtraA
+			}
+			met = yes(ok)
+		}
+		if wok && fok {
+			rfull = fmt.Sprintf("%.2f×", w/full)
+		}
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, num(w, wok), num(bl, bok), ratio,
+			num(wa, wok), num(ba, bok), target, met, num(full, fok), rfull)
+	}
+
+	title("\npeak live heap while iterating (GC every 1,000 members; see BenchmarkIterateMemory)")
+	fmt.Fprintln(out, "client\t10k peak-live B\t100k peak-live B\tratio\t10k live-delta B\t100k live-delta B\tpeak-heap 10k/100k B\ttarget\tmet?\t")
+	for _, cl := range []string{"wrapper", "baseline"} {
+		a, aok := r.get("IterateMemory/members=10k/"+cl, "peak-live-B")
+		b, bok := r.get("IterateMemory/members=100k/"+cl, "peak-live-B")
+		da, _ := r.get("IterateMemory/members=10k/"+cl, "live-delta-B")
+		db, _ := r.get("IterateMemory/members=100k/"+cl, "live-delta-B")
+		ha, _ := r.get("IterateMemory/members=10k/"+cl, "peak-heap-B")
+		hb, _ := r.get("IterateMemory/members=100k/"+cl, "peak-heap-B")
+		ratio, met := "-", "not run"
+		if aok && bok {
+			ratio = fmt.Sprintf("%.2f×", b/a)
+			met = yes(b/a <= 1.2)
+		}
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s / %s\t≤ 1.20×\t%s\t\n", cl, num(a, aok), num(b, bok), ratio,
+			num(da, aok), num(db, bok), num(ha, aok), num(hb, bok), met)
+	}
+
+	title("\nrate-limit efficiency (the fake limits one route to R requests per window)")
+	fmt.Fprintln(out, "case\telapsed / theoretical minimum\ttarget\tmet?\t429s per window\ttarget\tmet?\t")
+	var names []string
+	for n := range r {
+		if strings.HasPrefix(n, "RateLimit") {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		e, eok := r.get(n, "elapsed/min")
+		t, tok := r.get(n, "429s/window")
+		fmt.Fprintf(out, "%s\t%s\t≤ 1.15\t%s\t%s\t≤ 1\t%s\t\n", n, fnum(e, eok), yes(eok && e <= 1.15), fnum(t, tok), yes(tok && t <= 1))
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(out, "(not run)\t\t\t\t\t\t\t")
+	}
+}
+
+func fnum(v float64, ok bool) string {
+	if !ok {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}

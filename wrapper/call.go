@@ -32,15 +32,13 @@ func call[T any](ctx context.Context, c *Client, op string, req *http.Request, e
 // copy the request to add.
 func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
 	req = req.WithContext(ctx)
-	h := req.Header
-	h["Authorization"] = []string{string(c.token)}
+	h, fixed := req.Header, c.headers
+	h["Authorization"] = fixed.auth
 	if first(h, "Ld-Api-Version") == "" {
-		h["Ld-Api-Version"] = []string{c.apiVersion}
+		h["Ld-Api-Version"] = fixed.version
 	}
-	h["User-Agent"] = []string{c.userAgent}
-	if req.Method == http.MethodGet {
-		h["Accept"] = []string{"application/json"}
-	}
+	h["User-Agent"] = fixed.userAgent
+	h["Accept"] = fixed.accept
 	return req
 }
 
@@ -53,7 +51,7 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 	}
 	defer discard(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(resp, c.token)
+		return newAPIError(op, resp, c.token)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil

@@ -22,12 +22,17 @@ type Client struct {
 	// through the same transport, so its requests are authenticated, paced and retried too.
 	API *api.ClientWithResponses
 
-	hc         *http.Client
-	base       *url.URL // scheme and host that receive the token
-	server     string   // base URL without a trailing slash, for the request builders
-	token      secret
-	apiVersion string
-	userAgent  string
+	hc      *http.Client
+	base    *url.URL // scheme and host that receive the token
+	server  string   // base URL without a trailing slash, for the request builders
+	token   secret
+	headers *fixedHeaders // behind a pointer: it holds the token
+}
+
+// fixedHeaders are the header values every request of the client carries, made once and
+// shared by all requests (net/http never modifies a request's header values).
+type fixedHeaders struct {
+	auth, version, userAgent, accept []string
 }
 
 // New returns a client that authenticates with token, a LaunchDarkly personal or service
@@ -62,11 +67,15 @@ func New(token string, opts ...Option) (*Client, error) {
 	}
 
 	c := &Client{
-		base:       base,
-		server:     strings.TrimSuffix(base.String(), "/"),
-		token:      secret(token),
-		apiVersion: o.apiVersion,
-		userAgent:  ua,
+		base:   base,
+		server: strings.TrimSuffix(base.String(), "/"),
+		token:  newSecret(token),
+		headers: &fixedHeaders{
+			auth:      []string{token},
+			version:   []string{o.apiVersion},
+			userAgent: []string{ua},
+			accept:    []string{"application/json"},
+		},
 	}
 
 	var next http.RoundTripper
@@ -109,22 +118,35 @@ func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 // LogValue logs the client as its base URL.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
-// secret is an access token that no formatting verb or logger prints.
-type secret string
+// secret is an access token that no formatting verb or logger prints. The string sits behind
+// a pointer so that even reflection-based printing of a struct holding a secret, which
+// bypasses these methods for unexported fields, shows only an address.
+type secret struct{ p *string }
 
 const redacted = "[REDACTED]"
 
-func (secret) String() string               { return redacted }
-func (secret) GoString() string             { return redacted }
-func (secret) Format(f fmt.State, _ rune)   { io.WriteString(f, redacted) }
-func (secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
-func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
-func (s secret) redact(msg string) string   { return redactString(msg, string(s)) }
-func redactString(msg, token string) string {
-	if token == "" || !strings.Contains(msg, token) {
+func newSecret(s string) secret { return secret{&s} }
+
+// reveal returns the token, for the Authorization header and nothing else.
+func (s secret) reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
+
+func (secret) String() string             { return redacted }
+func (secret) GoString() string           { return redacted }
+func (secret) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
+func (secret) LogValue() slog.Value       { return slog.StringValue(redacted) }
+
+// redact removes the token from a message a server or a library produced.
+func (s secret) redact(msg string) string {
+	tok := s.reveal()
+	if tok == "" || !strings.Contains(msg, tok) {
 		return msg
 	}
-	return strings.ReplaceAll(msg, token, redacted)
+	return strings.ReplaceAll(msg, tok, redacted)
 }
 
 func checkToken(token string) error {

@@ -43,11 +43,17 @@ type APIError struct {
 	Path      string // the request's path, without query
 	// InvalidEmails lists the addresses that made an invitation fail (InviteMembers).
 	InvalidEmails []string
+
+	op string // the operation, for the message
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("ldaccess: ")
+	if e.op != "" {
+		b.WriteString(e.op)
+		b.WriteString(": ")
+	}
 	b.WriteString(e.Method)
 	b.WriteByte(' ')
 	b.WriteString(e.Path)
@@ -134,8 +140,8 @@ const maxSnippet = 200
 
 // newAPIError reads a non-2xx response into an *APIError. It never fails: whatever the server
 // sent ends up, bounded and printable, in Message.
-func newAPIError(resp *http.Response, token secret) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode, RequestID: first(resp.Header, "X-Request-Id")}
+func newAPIError(op string, resp *http.Response, token secret) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: first(resp.Header, "X-Request-Id"), op: op}
 	if req := resp.Request; req != nil {
 		e.Method, e.Path = req.Method, req.URL.Path
 	}

@@ -28,7 +28,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The client's own methods set every header when they build a request; only requests
 	// from Client.API or a caller's redirect need the copy.
-	if first(h, "Authorization") == string(t.token) && first(h, "Ld-Api-Version") != "" && first(h, "User-Agent") != "" {
+	if first(h, "Authorization") == t.token.reveal() && first(h, "Ld-Api-Version") != "" && first(h, "User-Agent") != "" {
 		return t.next.RoundTrip(req)
 	}
 	req = req.Clone(req.Context())
@@ -39,7 +39,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // setHeaders sets the headers of an authenticated request, keeping a version the request
 // already asked for.
 func (t *authTransport) setHeaders(h http.Header) {
-	h["Authorization"] = []string{string(t.token)}
+	h["Authorization"] = []string{t.token.reveal()}
 	if first(h, "Ld-Api-Version") == "" {
 		h["Ld-Api-Version"] = []string{t.apiVersion}
 	}

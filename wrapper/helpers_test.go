@@ -1,0 +1,135 @@
+package wrapper
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testToken is recognisable so that a leak into any error or log line is easy to spot.
+const testToken = "api-SECRET-0000-test"
+
+// epoch is the fake clock's start, on a whole second so that HTTP dates round-trip.
+var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// checkErr asserts what every error of the package must satisfy: the "ldaccess: " prefix and
+// no trace of the token. Every test that gets an error passes it through here.
+func checkErr(t *testing.T, err error) error {
+	t.Helper()
+	require.Error(t, err)
+	msg := err.Error()
+	assert.NotContains(t, msg, testToken, "the token leaked into an error")
+	assert.NotContains(t, msg, "SECRET", "part of the token leaked into an error")
+	assert.True(t, strings.HasPrefix(msg, "ldaccess: "), "error without the ldaccess prefix: %q", msg)
+	return err
+}
+
+// fakeClock advances only when the client waits, recording every wait.
+type fakeClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	waits []time.Duration
+	// block, if set, makes After never fire, and started is closed when a wait begins.
+	block   bool
+	started chan struct{}
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: epoch, started: make(chan struct{})} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.waits = append(c.waits, d)
+	ch := make(chan time.Time, 1)
+	if c.block {
+		select {
+		case <-c.started:
+		default:
+			close(c.started)
+		}
+		return ch
+	}
+	c.now = c.now.Add(d)
+	ch <- c.now
+	return ch
+}
+
+func (c *fakeClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
+}
+
+// fixedRand makes jitter deterministic.
+func fixedRand(f float64) func() float64 { return func() float64 { return f } }
+
+// testPolicy is a retry policy on clk with jitter fixed at half its range.
+func testPolicy(clk *fakeClock) RetryPolicy {
+	return RetryPolicy{Clock: clk, Rand: fixedRand(0.5)}
+}
+
+// newTestServer starts an httptest server with h and a client for it.
+func newTestServer(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *httptest.Server) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := New(testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
+	require.NoError(t, err)
+	return c, srv
+}
+
+// recorder is a handler that answers with a script of responses and records the requests.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+type recorded struct {
+	Method, Path, Query string
+	Header              http.Header
+	Body                string
+}
+
+func (r *recorder) record(req *http.Request, body []byte) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, recorded{req.Method, req.URL.Path, req.URL.RawQuery, req.Header.Clone(), string(body)})
+	return len(r.reqs)
+}
+
+func (r *recorder) Requests() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recorded(nil), r.reqs...)
+}
+
+func (r *recorder) Count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.reqs)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write([]byte(body))
+}
+
+const memberJSON = `{"_id":"m1","_links":{},"_lastSeen":0,"_pendingInvite":false,"_verified":true,"creationDate":1500000000000,"customRoles":[],"email":"ariel@acme.com","mfa":"enabled","role":"admin"}`
+
+const tokenJSON = `{"_id":"t1","_links":{},"creationDate":1500000000000,"lastModified":1500000000000,"memberId":"m1","ownerId":"o1","token":"api-new-full-secret"}`
+
+var bg = context.Background()

@@ -84,6 +84,9 @@ func describeError(err error) string {
 		if apiErr.Message != "" {
 			fmt.Fprintf(&b, ": %s", apiErr.Message)
 		}
+		if len(apiErr.InvalidEmails) > 0 {
+			fmt.Fprintf(&b, " [%s]", strings.Join(apiErr.InvalidEmails, ", "))
+		}
 		if apiErr.RequestID != "" {
 			fmt.Fprintf(&b, " (request id %s)", apiErr.RequestID)
 		}

@@ -45,8 +45,8 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 			url := "http://" + ln.Addr().String()
 			fmt.Fprintf(a.stdout, "serving a fake LaunchDarkly account with %d members at %s\n", len(acct.Members), url)
-			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.Token())
-			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.Token())
+			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.AdminToken())
+			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.AdminToken())
 			if f, ok := a.stdout.(interface{ Sync() error }); ok {
 				_ = f.Sync()
 			}

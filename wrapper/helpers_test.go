@@ -39,6 +39,8 @@ type fakeClock struct {
 	// block, if set, makes After never fire, and started is closed when a wait begins.
 	block   bool
 	started chan struct{}
+	// frozen, if set, makes After fire at once without moving the time on.
+	frozen bool
 }
 
 func newFakeClock() *fakeClock { return &fakeClock{now: epoch, started: make(chan struct{})} }
@@ -62,7 +64,9 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 		}
 		return ch
 	}
-	c.now = c.now.Add(d)
+	if !c.frozen {
+		c.now = c.now.Add(d)
+	}
 	ch <- c.now
 	return ch
 }

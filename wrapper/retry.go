@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -80,6 +81,10 @@ const (
 	// drainLimit bounds how much of a discarded body is read so that its connection can be
 	// reused; beyond it closing the connection is cheaper.
 	drainLimit = 64 << 10
+
+	// maxHeaderWait caps what a server can ask for, keeping the arithmetic far from
+	// overflow; any wait this long exceeds every sensible MaxWait and fails at once.
+	maxHeaderWait = 24 * time.Hour
 )
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -135,7 +140,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		r := req
-		if attempt > 1 {
+		if attempt > 1 && req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
 				return nil, err
@@ -158,7 +163,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				discard(resp)
 				return nil, ferr
 			}
-		} else if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+		} else if pastDeadline(ctx, wait) {
 			return resp, err // a retry could not finish in time: report what we have
 		}
 		ev := RetryEvent{Method: req.Method, Path: req.URL.Path, Attempt: attempt, Err: err, Wait: wait, Reason: reason}
@@ -204,7 +209,7 @@ func (t *retryTransport) tooLong(ctx context.Context, req *http.Request, wait ti
 		e.reason = "wait exceeds the retry policy's MaxWait"
 		return e
 	}
-	if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+	if pastDeadline(ctx, wait) {
 		e.reason = "wait exceeds the context deadline"
 		e.Err = context.DeadlineExceeded
 		return e
@@ -217,10 +222,11 @@ func (t *retryTransport) wait(resp *http.Response, attempt int, now time.Time) (
 	p := &t.policy
 	if resp != nil {
 		if d, ok := parseRetryAfter(first(resp.Header, "Retry-After"), now); ok {
+			d = min(d, maxHeaderWait)
 			return d + headerJitter(d, p.Rand), "Retry-After", now.Add(d)
 		}
 		if reset, ok := parseReset(first(resp.Header, "X-Ratelimit-Reset")); ok {
-			d := max(reset.Sub(now), 0)
+			d := min(max(reset.Sub(now), 0), maxHeaderWait)
 			return d + headerJitter(d, p.Rand), "X-Ratelimit-Reset", reset
 		}
 	}
@@ -255,9 +261,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		const maxSecs = int64(1<<63-1) / int64(time.Second)
-		return time.Duration(min(max(secs, 0), maxSecs)) * time.Second, true
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		return maxHeaderWait, true // more seconds than an int64 holds is still a number
+	}
+	if err == nil {
+		return time.Duration(min(max(secs, 0), int64(maxHeaderWait/time.Second))) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		return max(at.Sub(now), 0), true
@@ -302,6 +311,13 @@ func idempotent(method string) bool {
 // rewindable reports whether the request's body can be sent again.
 func rewindable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// pastDeadline reports whether a wait would outlast ctx. Deadlines are on the system clock
+// whatever the policy's Clock says, since that is the clock the context fires on.
+func pastDeadline(ctx context.Context, wait time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && wait > time.Until(dl)
 }
 
 func sleep(ctx context.Context, clock Clock, d time.Duration) error {

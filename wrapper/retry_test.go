@@ -1,0 +1,360 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/api"
+)
+
+// ms renders t as X-Ratelimit-Reset does.
+func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+func TestRetryWaitSources(t *testing.T) {
+	// With Rand fixed at 0.5: header waits get half of max(wait/10, 50ms) of jitter, backoff is
+	// half of BaseDelay (500ms) on the first retry.
+	tests := []struct {
+		name       string
+		header     func(now time.Time) http.Header
+		wantWait   time.Duration
+		wantReason string
+		wantFail   bool // a *RateLimitError instead of a retry
+	}{
+		{"Retry-After seconds", hdr("Retry-After", "3"), 3*time.Second + 150*time.Millisecond, "Retry-After", false},
+		{"Retry-After zero", hdr("Retry-After", "0"), 25 * time.Millisecond, "Retry-After", false},
+		{"Retry-After date", func(now time.Time) http.Header {
+			return http.Header{"Retry-After": {now.Add(5 * time.Second).Format(http.TimeFormat)}}
+		}, 5*time.Second + 250*time.Millisecond, "Retry-After", false},
+		{"Retry-After negative clamped", hdr("Retry-After", "-5"), 25 * time.Millisecond, "Retry-After", false},
+		{"Retry-After past date clamped", func(now time.Time) http.Header {
+			return http.Header{"Retry-After": {now.Add(-time.Hour).Format(http.TimeFormat)}}
+		}, 25 * time.Millisecond, "Retry-After", false},
+		{"Retry-After beats X-Ratelimit-Reset", func(now time.Time) http.Header {
+			return http.Header{"Retry-After": {"1"}, "X-Ratelimit-Reset": {ms(now.Add(9 * time.Second))}}
+		}, time.Second + 50*time.Millisecond, "Retry-After", false},
+		{"X-Ratelimit-Reset", func(now time.Time) http.Header {
+			return http.Header{"X-Ratelimit-Reset": {ms(now.Add(2 * time.Second))}}
+		}, 2*time.Second + 100*time.Millisecond, "X-Ratelimit-Reset", false},
+		{"garbage Retry-After falls back to X-Ratelimit-Reset", func(now time.Time) http.Header {
+			return http.Header{"Retry-After": {"soon"}, "X-Ratelimit-Reset": {ms(now.Add(2 * time.Second))}}
+		}, 2*time.Second + 100*time.Millisecond, "X-Ratelimit-Reset", false},
+		{"X-Ratelimit-Reset in the past clamped", func(now time.Time) http.Header {
+			return http.Header{"X-Ratelimit-Reset": {ms(now.Add(-time.Minute))}}
+		}, 25 * time.Millisecond, "X-Ratelimit-Reset", false},
+		{"no headers: backoff", hdr(), 250 * time.Millisecond, "backoff", false},
+		{"garbage everywhere: backoff", func(time.Time) http.Header {
+			return http.Header{"Retry-After": {"1.5e9x"}, "X-Ratelimit-Reset": {"-12"}}
+		}, 250 * time.Millisecond, "backoff", false},
+		{"huge Retry-After fails fast", hdr("Retry-After", "99999999999999"), 0, "", true},
+		{"overflowing Retry-After fails fast", hdr("Retry-After", "99999999999999999999999"), 0, "", true},
+		{"far X-Ratelimit-Reset fails fast", func(now time.Time) http.Header {
+			return http.Header{"X-Ratelimit-Reset": {ms(now.Add(2 * time.Hour))}}
+		}, 0, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newFakeClock()
+			var n atomic.Int32
+			var events []RetryEvent
+			p := testPolicy(clk)
+			p.OnRetry = func(e RetryEvent) { events = append(events, e) }
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) == 1 {
+					for k, v := range tt.header(clk.Now()) {
+						w.Header()[k] = v
+					}
+					writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+					return
+				}
+				writeJSON(w, 200, memberJSON)
+			}, WithRetry(p))
+			m, err := c.GetMember(bg, "m1")
+			if tt.wantFail {
+				checkErr(t, err)
+				var rl *RateLimitError
+				require.ErrorAs(t, err, &rl)
+				assert.ErrorIs(t, err, ErrRateLimited)
+				assert.Equal(t, 1, rl.Attempts)
+				assert.Greater(t, rl.Wait, time.Minute)
+				assert.True(t, rl.Reset.After(epoch.Add(time.Minute)))
+				assert.Empty(t, clk.Waits(), "slept into a certain failure")
+				assert.EqualValues(t, 1, n.Load())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "m1", m.ID)
+			assert.Equal(t, []time.Duration{tt.wantWait}, clk.Waits())
+			require.Len(t, events, 1)
+			assert.Equal(t, RetryEvent{Method: "GET", Path: "/api/v2/members/m1", Attempt: 1, StatusCode: 429, Wait: tt.wantWait, Reason: tt.wantReason}, events[0])
+		})
+	}
+}
+
+func hdr(kv ...string) func(time.Time) http.Header {
+	return func(time.Time) http.Header {
+		h := http.Header{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			h.Set(kv[i], kv[i+1])
+		}
+		return h
+	}
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	clk := newFakeClock()
+	p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second, Clock: clk, Rand: fixedRand(1)}
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) < 5 {
+			w.WriteHeader(503)
+			return
+		}
+		writeJSON(w, 200, memberJSON)
+	}, WithRetry(p))
+	_, err := c.GetMember(bg, "m1")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, clk.Waits())
+
+	// Full jitter: the whole range down to zero.
+	assert.Equal(t, time.Duration(0), backoff(time.Second, time.Minute, 3, fixedRand(0)))
+	assert.Equal(t, 2*time.Second, backoff(time.Second, time.Minute, 3, fixedRand(0.5)))
+	assert.Equal(t, time.Minute, backoff(time.Second, time.Minute, 500, fixedRand(1)), "no overflow on many attempts")
+	assert.Equal(t, time.Duration(0), backoff(time.Second, time.Minute, 2, func() float64 { return -3 }), "a bad Rand is clamped")
+}
+
+func TestMaxAttemptsExhaustedGivesAPIError(t *testing.T) {
+	clk := newFakeClock()
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, 429, `{"code":"rate_limited","message":"slow down","id":"req-9"}`)
+	}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: clk, Rand: fixedRand(0)}))
+	_, err := c.GetMember(bg, "m1")
+	checkErr(t, err)
+	assert.ErrorIs(t, err, ErrRateLimited)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 429, apiErr.StatusCode)
+	assert.Equal(t, "req-9", apiErr.RequestID)
+	assert.EqualValues(t, 3, n.Load())
+	assert.Len(t, clk.Waits(), 2)
+}
+
+func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
+	tests := []struct {
+		name      string
+		status    int
+		call      func(c *Client) error
+		wantSends int32
+	}{
+		{"GET 503 retried", 503, func(c *Client) error { _, err := c.GetToken(bg, "t1"); return err }, 3},
+		{"GET 502 retried", 502, func(c *Client) error { _, err := c.ListMembers(bg, MembersQuery{}); return err }, 3},
+		{"DELETE 504 retried", 504, func(c *Client) error { return c.DeleteToken(bg, "t1") }, 3},
+		{"POST 503 not retried", 503, func(c *Client) error { _, err := c.CreateToken(bg, api.AccessTokenPost{}); return err }, 1},
+		{"POST reset 502 not retried", 502, func(c *Client) error { _, err := c.ResetToken(bg, "t1"); return err }, 1},
+		{"PATCH 504 not retried", 504, func(c *Client) error { _, err := c.PatchMember(bg, "m1", Replace("/role", "reader")); return err }, 1},
+		{"semantic PATCH 503 not retried", 503, func(c *Client) error { _, err := c.UpdateMembers(bg, "", ReplaceMembersRoles("reader", "m1")); return err }, 1},
+		{"GET 500 not retried", 500, func(c *Client) error { _, err := c.GetToken(bg, "t1"); return err }, 1},
+		{"GET 404 not retried", 404, func(c *Client) error { _, err := c.GetToken(bg, "t1"); return err }, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newFakeClock()
+			var n atomic.Int32
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				writeJSON(w, tt.status, `{"code":"unavailable","message":"try later"}`)
+			}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: clk, Rand: fixedRand(0.5)}))
+			err := checkErr(t, tt.call(c))
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, tt.wantSends, n.Load())
+		})
+	}
+}
+
+func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		call      func(c *Client) error
+		wantSends int
+	}{
+		{"GET", func(c *Client) error { _, err := c.GetMember(bg, "m1"); return err }, 4},
+		{"DELETE", func(c *Client) error { return c.DeleteMember(bg, "m1") }, 4},
+		{"POST", func(c *Client) error { _, err := c.InviteMembers(bg, api.NewMemberForm{Email: "a@b.c"}); return err }, 1},
+		{"PATCH", func(c *Client) error { _, err := c.PatchToken(bg, "t1", Remove("/description")); return err }, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			et := &errTransport{}
+			c, err := New(testToken, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: et}),
+				WithRetry(RetryPolicy{MaxAttempts: 4, Clock: newFakeClock(), Rand: fixedRand(0)}))
+			require.NoError(t, err)
+			checkErr(t, tt.call(c))
+			assert.Equal(t, tt.wantSends, et.n)
+		})
+	}
+}
+
+func TestRetriedBodyIsByteIdentical(t *testing.T) {
+	rec := &recorder{}
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if rec.record(r, body) < 3 {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+			return
+		}
+		writeJSON(w, 201, tokenJSON)
+	}, WithRetry(testPolicy(newFakeClock())))
+	name := "deploy-bot"
+	_, err := c.CreateToken(bg, api.AccessTokenPost{Name: &name})
+	require.NoError(t, err)
+	reqs := rec.Requests()
+	require.Len(t, reqs, 3, "a 429 is retried even for POST")
+	assert.JSONEq(t, `{"name":"deploy-bot"}`, reqs[0].Body)
+	for _, r := range reqs[1:] {
+		assert.Equal(t, reqs[0].Body, r.Body)
+		assert.Equal(t, testToken, r.Header.Get("Authorization"))
+	}
+}
+
+func TestUnrewindableBodyNotRetried(t *testing.T) {
+	var n atomic.Int32
+	c, srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.WriteHeader(429)
+	}, WithRetry(testPolicy(newFakeClock())))
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v2/tokens", io.MultiReader(strings.NewReader("{}")))
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 429, resp.StatusCode)
+	assert.EqualValues(t, 1, n.Load())
+}
+
+func TestCancelDuringWait(t *testing.T) {
+	clk := newFakeClock()
+	clk.block = true
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(429)
+	}, WithRetry(testPolicy(clk)))
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() { _, err := c.GetMember(ctx, "m1"); done <- err }()
+	<-clk.started
+	cancel()
+	select {
+	case err := <-done:
+		checkErr(t, err)
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancellation did not end the wait")
+	}
+	assert.EqualValues(t, 1, n.Load())
+}
+
+func TestFailFastPastDeadline(t *testing.T) {
+	clk := newFakeClock()
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "30") // within MaxWait, beyond the deadline
+		w.WriteHeader(429)
+	}, WithRetry(testPolicy(clk)))
+	ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetMember(ctx, "m1")
+	checkErr(t, err)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.ErrorIs(t, err, ErrRateLimited)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, rl.Attempts)
+	assert.Equal(t, "GET", rl.Method)
+	assert.Equal(t, "/api/v2/members/m1", rl.Path)
+	assert.Equal(t, epoch.Add(30*time.Second), rl.Reset)
+	assert.Empty(t, clk.Waits())
+	assert.EqualValues(t, 1, n.Load())
+}
+
+func TestRetriesAreLoggedAtDebugWithoutToken(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(429)
+			return
+		}
+		writeJSON(w, 200, memberJSON)
+	}, WithRetry(testPolicy(newFakeClock())), WithLogger(logger))
+	_, err := c.GetMember(bg, "m1")
+	require.NoError(t, err)
+	out := logs.String()
+	assert.Contains(t, out, `"level":"DEBUG"`)
+	assert.Contains(t, out, `"msg":"ldaccess: retrying"`)
+	assert.Contains(t, out, `"status":429`)
+	assert.Contains(t, out, `"reason":"Retry-After"`)
+	assert.NotContains(t, out, "SECRET")
+}
+
+func TestDiscardedBodiesDrainedForConnectionReuse(t *testing.T) {
+	var conns, n atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= 3 {
+			w.Header().Set("Retry-After", "0")
+			writeJSON(w, 429, `{"code":"rate_limited","message":"`+strings.Repeat("x", 8<<10)+`"}`)
+			return
+		}
+		writeJSON(w, 200, memberJSON)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := New(testToken, WithBaseURL(srv.URL), WithRetry(testPolicy(newFakeClock())))
+	require.NoError(t, err)
+	_, err = c.GetMember(bg, "m1")
+	require.NoError(t, err)
+	_, err = c.GetMember(bg, "m1")
+	require.NoError(t, err)
+	assert.EqualValues(t, 5, n.Load())
+	assert.EqualValues(t, 1, conns.Load(), "undrained bodies cost a connection each")
+}
+
+func TestParseHelpersNeverPanic(t *testing.T) {
+	for _, v := range []string{"", "0", "-1", "abc", "9223372036854775807", "-9223372036854775808", "1e3", " 5", "Mon, 02 Jan 2006 15:04:05 GMT"} {
+		assert.NotPanics(t, func() {
+			d, _ := parseRetryAfter(v, epoch)
+			assert.GreaterOrEqual(t, d, time.Duration(0))
+			parseReset(v)
+		})
+	}
+	_ = errors.New
+}

@@ -168,7 +168,10 @@ func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
 		{"POST 503 not retried", 503, func(c *Client) error { _, err := c.CreateToken(bg, api.AccessTokenPost{}); return err }, 1},
 		{"POST reset 502 not retried", 502, func(c *Client) error { _, err := c.ResetToken(bg, "t1"); return err }, 1},
 		{"PATCH 504 not retried", 504, func(c *Client) error { _, err := c.PatchMember(bg, "m1", Replace("/role", "reader")); return err }, 1},
-		{"semantic PATCH 503 not retried", 503, func(c *Client) error { _, err := c.UpdateMembers(bg, "", ReplaceMembersRoles("reader", "m1")); return err }, 1},
+		{"semantic PATCH 503 not retried", 503, func(c *Client) error {
+			_, err := c.UpdateMembers(bg, "", ReplaceMembersRoles("reader", "m1"))
+			return err
+		}, 1},
 		{"GET 500 not retried", 500, func(c *Client) error { _, err := c.GetToken(bg, "t1"); return err }, 1},
 		{"GET 404 not retried", 404, func(c *Client) error { _, err := c.GetToken(bg, "t1"); return err }, 1},
 	}

@@ -1,6 +1,13 @@
 package fake
 
-import "time"
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/ldaccess/ldaccess/api"
+)
 
 // SeedOptions say what account Seed builds.
 type SeedOptions struct {
@@ -16,11 +23,218 @@ type SeedOptions struct {
 	Now time.Time
 }
 
-// Seed builds a realistic account deterministically: one owner, a few admins, writers,
-// readers and members without access; custom roles and teams; last-seen times from minutes to
-// years ago, never-seen members and pending invites; MFA on and off; personal and service
-// tokens, some never used, some stale, some admin, some with a wildcard inline policy, some
-// owned by members who have left. Thousands of members take milliseconds.
+const day = 24 * time.Hour
+
+// Seed builds a realistic account deterministically: one owner (the first member), a few
+// admins, writers, readers and members without access; custom roles and teams; last-seen times
+// from minutes to years ago, never-seen members, members with no last-seen data and pending
+// invites; MFA on and off; personal and service tokens, some never used, some unused for more
+// than 90 days, some admin, some with a wildcard inline policy, some owned by members who have
+// left. 5,000 members take a few milliseconds.
 func Seed(opts SeedOptions) *Account {
-	return &Account{}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	g := &seeder{
+		rng:    rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed_1d0c_ce55)),
+		now:    now,
+		emails: make(map[string]bool, opts.Members),
+	}
+	a := &Account{}
+	for _, r := range seedRoles {
+		a.CustomRoles = append(a.CustomRoles, CustomRole{ID: g.id(), Key: r[0], Name: r[1]})
+	}
+	for _, t := range seedTeams {
+		a.Teams = append(a.Teams, Team{Key: t[0], Name: t[1], CustomRoleKeys: strings.Fields(t[2])})
+	}
+	a.Members = make([]api.Member, 0, max(opts.Members, 1))
+	for i := range max(opts.Members, 1) {
+		a.Members = append(a.Members, g.member(i, a))
+	}
+	for range opts.Tokens {
+		a.Tokens = append(a.Tokens, g.token(a))
+	}
+	a.TakenEmails = []string{"taken@elsewhere.example"}
+	return a
 }
+
+type seeder struct {
+	rng    *rand.Rand
+	now    time.Time
+	emails map[string]bool
+}
+
+// id is a 24-hex-digit ID, like LaunchDarkly's.
+func (g *seeder) id() string { return fmt.Sprintf("%016x%08x", g.rng.Uint64(), g.rng.Uint32()) }
+
+func (g *seeder) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+// ago is a time between lo and hi before now, in epoch ms.
+func (g *seeder) ago(lo, hi time.Duration) int64 {
+	return g.now.Add(-lo - time.Duration(g.rng.Int64N(int64(hi-lo)+1))).UnixMilli()
+}
+
+func (g *seeder) member(i int, a *Account) api.Member {
+	first, last := g.pick(firstNames), g.pick(lastNames)
+	email := g.email(first, last)
+	m := api.Member{
+		ID: g.id(), FirstName: ptr(first), LastName: ptr(last), Email: email,
+		CustomRoles: []string{}, MFA: "disabled", Verified: true, Version: ptr(1 + g.rng.IntN(5)),
+		ExcludedDashboards: &[]string{},
+	}
+	if g.rng.Float64() < 0.6 {
+		m.MFA = "enabled"
+	}
+	p := g.rng.Float64()
+	switch {
+	case i == 0:
+		m.Role = "owner"
+	case p < 0.03:
+		m.Role = "admin"
+	case p < 0.45:
+		m.Role = "writer"
+	case p < 0.85:
+		m.Role = "reader"
+	case p < 0.90:
+		m.Role = "no_access"
+	default: // custom roles alone
+		m.Role = "no_access"
+		m.CustomRoles = []string{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].Key}
+	}
+	if m.Role != "owner" && m.Role != "no_access" && g.rng.Float64() < 0.1 {
+		m.CustomRoles = []string{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].Key}
+	}
+	created := g.ago(30*day, 5*365*day)
+	m.CreationDate = created
+	switch q := g.rng.Float64(); {
+	case i == 0:
+		m.LastSeen = g.ago(0, time.Hour)
+	case q < 0.04: // invited, not yet accepted
+		m.PendingInvite, m.Verified, m.MFA = true, false, "disabled"
+		m.CreationDate = g.ago(0, 60*day)
+	case q < 0.07: // provisioned, never signed in
+		m.Verified = false
+	case q < 0.10: // active before LaunchDarkly recorded last-seen times
+		m.LastSeen = 0
+	case q < 0.40:
+		m.LastSeen = g.ago(0, day)
+	case q < 0.70:
+		m.LastSeen = g.ago(day, 30*day)
+	case q < 0.90:
+		m.LastSeen = g.ago(30*day, 365*day)
+	default:
+		m.LastSeen = g.ago(365*day, 3*365*day)
+	}
+	if m.LastSeen > 0 && m.LastSeen < m.CreationDate {
+		m.CreationDate = m.LastSeen
+	}
+	if m.LastSeen > 0 && g.rng.Float64() < 0.5 {
+		m.LastSeenMetadata = &api.LastSeenMetadata{TokenID: ptr(g.id())}
+	}
+	if g.rng.Float64() < 0.7 {
+		n := 1 + g.rng.IntN(2)
+		teams := make([]api.MemberTeamSummaryRep, 0, n)
+		for _, j := range g.rng.Perm(len(a.Teams))[:n] {
+			teams = append(teams, teamSummary(a.Teams[j]))
+		}
+		m.Teams = &teams
+	}
+	if g.rng.Float64() < 0.05 {
+		m.RoleAttributes = &map[string]api.RoleAttributeValues{"projects": {"default", g.pick(projects)}}
+	}
+	if g.rng.Float64() < 0.3 {
+		m.OAuthProviders = &[]api.OAuthProviderKind{g.pick([]string{"google", "github", "okta"})}
+	}
+	return m
+}
+
+// email makes a unique address from the names.
+func (g *seeder) email(first, last string) string {
+	domain := g.pick(domains)
+	base := strings.ToLower(first + "." + last)
+	e := base + "@" + domain
+	for n := 2; g.emails[e]; n++ {
+		e = fmt.Sprintf("%s%d@%s", base, n, domain)
+	}
+	g.emails[e] = true
+	return e
+}
+
+func (g *seeder) token(a *Account) SeededToken {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(g.rng.Uint32())
+	}
+	owner := a.Members[0].ID
+	if g.rng.Float64() < 0.1 {
+		owner = g.id() // a member who has since left
+	} else if len(a.Members) > 1 {
+		owner = a.Members[g.rng.IntN(len(a.Members))].ID
+	}
+	created := g.ago(day, 3*365*day)
+	t := api.Token{
+		ID: g.id(), OwnerID: owner, MemberID: owner,
+		Name:         ptr(fmt.Sprintf("%s-%d", g.pick(tokenNames), g.rng.IntN(100))),
+		ServiceToken: ptr(g.rng.Float64() < 0.3), CreationDate: created,
+		LastModified:      created,
+		DefaultAPIVersion: ptr([]int{20240415, 20220603, 20191212}[g.rng.IntN(3)]),
+	}
+	if g.rng.Float64() < 0.5 {
+		t.Description = ptr("Used by " + *t.Name)
+	}
+	switch p := g.rng.Float64(); {
+	case p < 0.15:
+		t.InlineRole = &[]api.Statement{{Effect: "allow", Actions: &[]string{"*"}, Resources: &[]string{"*"}}}
+	case p < 0.25:
+		t.InlineRole = &[]api.Statement{{
+			Effect: "allow", Actions: &[]string{"updateOn", "updateOff"},
+			Resources: &[]string{"proj/*:env/production:flag/*"},
+		}}
+	case p < 0.35:
+		t.CustomRoleIDs = &[]api.ObjectID{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].ID}
+	case p < 0.55:
+		t.Role = ptr("admin")
+	case p < 0.80:
+		t.Role = ptr("writer")
+	default:
+		t.Role = ptr("reader")
+	}
+	switch q := g.rng.Float64(); {
+	case q < 0.2: // never used: no lastUsed
+	case q < 0.45: // stale: unused for more than 90 days
+		t.LastUsed = ptr(max(g.ago(91*day, 2*365*day), created))
+	default:
+		t.LastUsed = ptr(max(g.ago(0, 30*day), created))
+	}
+	return SeededToken{Token: t, Secret: secretFromBytes(b)}
+}
+
+var (
+	firstNames = strings.Fields(`Ada Alan Ariel Avery Bea Carlos Chen Dana Dev Elif Emma Farah Femi
+		Grace Hana Hugo Ines Ivan Jamal Jin Kai Kenji Lea Leila Lucas Maya Mateo Mei Nadia Nia
+		Noah Olga Omar Priya Quinn Rafael Rosa Sam Sana Sofia Tariq Tess Uma Viktor Wen Yara
+		Yusuf Zoe Amir Bo Cleo Diego Eli Freya Gus Hiro Ivy Jonah Kira Luca`)
+	lastNames = strings.Fields(`Abebe Adeyemi Alvarez Andersen Bauer Becker Chen Costa Dubois
+		Eriksen Fischer Flores Garcia Gupta Haddad Hansen Ito Jensen Kaur Kim Kowalski Larsen
+		Lopez Martin Meyer Moreau Nakamura Nguyen Novak Okafor Olsen Park Patel Petrov Quispe
+		Rossi Sato Schmidt Silva Singh Smith Sousa Tanaka Torres Ueda Vargas Wagner Walsh Wang
+		Weber Yamamoto Yilmaz Zhang Ziegler Brooks Reyes Hughes Murphy Price Shah`)
+	domains    = []string{"acme.com", "acme.com", "acme.com", "acme.io", "example.org", "contractor.dev"}
+	projects   = []string{"mobile", "web", "billing", "search"}
+	tokenNames = []string{"deploy-bot", "terraform", "ci-pipeline", "datadog-sync", "audit-export",
+		"release-tool", "backstage", "local-dev", "scim-bridge", "flag-cleanup"}
+	seedRoles = [][2]string{
+		{"flag-editor", "Flag editor"}, {"release-manager", "Release manager"},
+		{"qa-tester", "QA tester"}, {"sre-oncall", "SRE on call"},
+		{"billing-viewer", "Billing viewer"}, {"experiment-analyst", "Experiment analyst"},
+		{"segment-admin", "Segment admin"}, {"security-auditor", "Security auditor"},
+	}
+	// key, name, custom roles granted (space-separated)
+	seedTeams = [][3]string{
+		{"platform", "Platform", "flag-editor sre-oncall"}, {"mobile", "Mobile", "flag-editor"},
+		{"web", "Web", "flag-editor release-manager"}, {"data", "Data", "experiment-analyst"},
+		{"security", "Security", "security-auditor"}, {"growth", "Growth", "experiment-analyst segment-admin"},
+		{"sre", "SRE", "sre-oncall"}, {"payments", "Payments", "billing-viewer release-manager"},
+	}
+)

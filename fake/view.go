@@ -1,8 +1,103 @@
 package fake
 
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// maxViews bounds the view cache; past it the cache starts over.
+const maxViews = 64
+
+// viewKey names a cached view: the raw filter and sort parameters.
 type viewKey struct{ filter, sort string }
 
+// view is the members a filter selects, in a sort's order, as of a memberVersion. Paging
+// through 10,000 members one page at a time then filters and sorts once, not once per page.
 type view struct {
 	version uint64
 	members []*memberRec
+}
+
+// sortKey is one field of a `sort` parameter.
+type sortKey struct {
+	field string // "displayName" or "lastSeen"
+	desc  bool
+}
+
+// parseSort parses a comma-separated list of displayName and lastSeen, each optionally
+// prefixed with "-" for descending order.
+func parseSort(s string) ([]sortKey, error) {
+	var keys []sortKey
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		k := sortKey{}
+		if rest, ok := strings.CutPrefix(f, "-"); ok {
+			k.desc, f = true, rest
+		}
+		switch f {
+		case "displayName", "lastSeen":
+			k.field = f
+		default:
+			return nil, fmt.Errorf("unsupported sort field %q; use displayName or lastSeen", f)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// compareMembers orders by the keys, then by _id ascending so that the order is total and pages
+// never overlap. Members never seen or with no data have _lastSeen 0: the oldest.
+func compareMembers(keys []sortKey, a, b *memberRec) int {
+	for _, k := range keys {
+		var c int
+		switch k.field {
+		case "displayName":
+			c = strings.Compare(a.sortName, b.sortName)
+		case "lastSeen":
+			c = cmp.Compare(a.m.LastSeen, b.m.LastSeen)
+		}
+		if k.desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.m.ID, b.m.ID)
+}
+
+// membersView returns the members selected by filter in the sort's order; the caller holds the
+// lock. The result is shared with the cache: read it, never change it.
+func (s *state) membersView(rawFilter, rawSort string) ([]*memberRec, error) {
+	key := viewKey{rawFilter, rawSort}
+	if v, ok := s.views[key]; ok && v.version == s.memberVersion {
+		return v.members, nil
+	}
+	f, err := parseFilter(rawFilter)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := parseSort(rawSort)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*memberRec, 0, len(s.memberList))
+	for _, r := range s.memberList {
+		if f.match(r) {
+			out = append(out, r)
+		}
+	}
+	if len(keys) > 0 {
+		slices.SortFunc(out, func(a, b *memberRec) int { return compareMembers(keys, a, b) })
+	}
+	if len(s.views) >= maxViews {
+		clear(s.views)
+	}
+	s.views[key] = &view{version: s.memberVersion, members: out}
+	return out, nil
 }

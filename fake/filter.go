@@ -1,0 +1,183 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// memberFilter is a parsed members `filter`: every term given must match.
+type memberFilter struct {
+	query    string          // lower case; "" for none
+	roles    []string        // lower case; nil for none
+	ids      map[string]bool // nil for none
+	emails   map[string]bool // lower case; nil for none
+	team     string          // lower case; "" for none
+	noTeam   *bool
+	lastSeen *lastSeenFilter
+}
+
+// lastSeenFilter is one of {"never":true}, {"noData":true} or {"before":<epoch ms>}.
+type lastSeenFilter struct {
+	Never  bool   `json:"never"`
+	NoData bool   `json:"noData"`
+	Before *int64 `json:"before"`
+}
+
+// parseFilter parses `field:value` terms separated by commas. A lastSeen value is a JSON object,
+// so commas inside braces do not separate terms.
+func parseFilter(s string) (memberFilter, error) {
+	var f memberFilter
+	for _, term := range splitTerms(s) {
+		field, value, ok := strings.Cut(term, ":")
+		if !ok {
+			return f, fmt.Errorf("filter term %q is not field:value", term)
+		}
+		field = strings.TrimSpace(field)
+		switch strings.ToLower(field) {
+		case "query":
+			f.query = strings.ToLower(value)
+		case "role":
+			f.roles = lowerList(value)
+		case "id":
+			f.ids = map[string]bool{}
+			for _, id := range strings.Split(value, "|") {
+				f.ids[strings.TrimSpace(id)] = true
+			}
+		case "email":
+			f.emails = map[string]bool{}
+			for _, e := range lowerList(value) {
+				f.emails[e] = true
+			}
+		case "team":
+			f.team = strings.ToLower(strings.TrimSpace(value))
+		case "noteam":
+			switch strings.ToLower(strings.TrimSpace(value)) {
+			case "true":
+				f.noTeam = ptr(true)
+			case "false":
+				f.noTeam = ptr(false)
+			default:
+				return f, fmt.Errorf("filter noteam must be true or false, not %q", value)
+			}
+		case "lastseen":
+			ls, err := parseLastSeen(value)
+			if err != nil {
+				return f, err
+			}
+			f.lastSeen = ls
+		default:
+			return f, fmt.Errorf("unsupported filter field %q", field)
+		}
+	}
+	return f, nil
+}
+
+// parseLastSeen accepts exactly one of the three forms.
+func parseLastSeen(value string) (*lastSeenFilter, error) {
+	var ls lastSeenFilter
+	dec := json.NewDecoder(bytes.NewReader([]byte(value)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ls); err != nil {
+		return nil, fmt.Errorf(`filter lastSeen must be {"never":true}, {"noData":true} or {"before":<epoch ms>}, not %q`, value)
+	}
+	n := 0
+	for _, set := range []bool{ls.Never, ls.NoData, ls.Before != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, fmt.Errorf(`filter lastSeen must be {"never":true}, {"noData":true} or {"before":<epoch ms>}, not %q`, value)
+	}
+	return &ls, nil
+}
+
+// splitTerms splits on commas outside braces and drops empty terms.
+func splitTerms(s string) []string {
+	var terms []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			if depth > 0 {
+				depth--
+			}
+		case ',':
+			if depth == 0 {
+				terms = append(terms, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	terms = append(terms, s[start:])
+	return slices.DeleteFunc(terms, func(t string) bool { return strings.TrimSpace(t) == "" })
+}
+
+func lowerList(v string) []string {
+	parts := strings.Split(v, "|")
+	for i, p := range parts {
+		parts[i] = strings.ToLower(strings.TrimSpace(p))
+	}
+	return parts
+}
+
+// match reports whether the member passes every term.
+func (f *memberFilter) match(r *memberRec) bool {
+	if f.query != "" && !strings.Contains(r.lowerFirst, f.query) && !strings.Contains(r.lowerLast, f.query) &&
+		!strings.Contains(r.lowerFull, f.query) && !strings.Contains(r.lowerEmail, f.query) {
+		return false
+	}
+	if f.roles != nil && !hasAnyRole(r, f.roles) {
+		return false
+	}
+	if f.ids != nil && !f.ids[r.m.ID] {
+		return false
+	}
+	if f.emails != nil && !f.emails[r.lowerEmail] {
+		return false
+	}
+	if f.team != "" && !slices.Contains(r.teamKeys, f.team) {
+		return false
+	}
+	if f.noTeam != nil && *f.noTeam != (len(r.teamKeys) == 0) {
+		return false
+	}
+	if ls := f.lastSeen; ls != nil {
+		switch {
+		case ls.Never:
+			return neverSeen(r.m.LastSeen, r.m.PendingInvite, r.m.Verified)
+		case ls.NoData:
+			return r.m.LastSeen == 0 && !neverSeen(r.m.LastSeen, r.m.PendingInvite, r.m.Verified)
+		default:
+			return r.m.LastSeen < *ls.Before
+		}
+	}
+	return true
+}
+
+// neverSeen: a member with no last-seen time who has not accepted an invitation or confirmed
+// an address has never been active; one who has is a member LaunchDarkly has no data for.
+func neverSeen(lastSeen int64, pendingInvite, verified bool) bool {
+	return lastSeen == 0 && (pendingInvite || !verified)
+}
+
+// hasAnyRole: the member's role (owner counting as admin too) or one of its custom roles is in
+// roles, compared without case.
+func hasAnyRole(r *memberRec, roles []string) bool {
+	for _, want := range roles {
+		if strings.EqualFold(want, r.m.Role) || (want == "admin" && r.m.Role == "owner") {
+			return true
+		}
+		for _, cr := range r.m.CustomRoles {
+			if strings.EqualFold(cr, want) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,120 @@
+package fake
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/ldaccess/ldaccess/api"
+	ss "github.com/ldaccess/ldaccess/fake/internal/strictserver"
+)
+
+// maxInvites is LaunchDarkly's limit on members invited by one request.
+const maxInvites = 50
+
+// PostMembers invites members, all or none: the first problem found rejects the request.
+func (o *ops) PostMembers(ctx context.Context, req ss.PostMembersRequestObject) (ss.PostMembersResponseObject, error) {
+	if aerr := requireAdmin(ctx); aerr != nil {
+		return nil, aerr
+	}
+	forms := *req.Body
+	if len(forms) == 0 {
+		return nil, errInvalid("No members to invite")
+	}
+	if len(forms) > maxInvites {
+		return nil, errInvalid(fmt.Sprintf("At most %d members may be invited at once, not %d", maxInvites, len(forms)))
+	}
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if aerr := s.checkInvites(forms); aerr != nil {
+		return nil, aerr
+	}
+	now := o.h.now()
+	items := make([]api.Member, 0, len(forms))
+	for _, f := range forms {
+		teams, _ := s.teamSummaries(deref(f.TeamKeys))
+		role := "no_access" // custom roles alone define what such a member may do
+		if f.Role != nil {
+			role = string(*f.Role)
+		}
+		m := api.Member{
+			ID: s.ids.next(now), Email: strings.TrimSpace(f.Email), Role: role,
+			FirstName: f.FirstName, LastName: f.LastName,
+			PendingInvite: true, Verified: false, LastSeen: 0, MFA: "disabled",
+			CustomRoles: cloneStrings(deref(f.CustomRoles)), CreationDate: now.UnixMilli(),
+			RoleAttributes: cloneRoleAttributes(f.RoleAttributes), Version: ptr(1),
+			ExcludedDashboards: &[]string{},
+		}
+		if len(teams) > 0 {
+			m.Teams = &teams
+		}
+		r := s.insertMember(normalizeMember(m, now, s))
+		items = append(items, memberAnswer(r, false))
+	}
+	s.markApplied("postMembers")
+	return ss.PostMembers201JSONResponse{
+		Items:      items,
+		Links:      selfLink("/api/v2/members"),
+		TotalCount: ptr(len(items)),
+	}, nil
+}
+
+// checkInvites finds the first reason to reject the invitations; the caller holds the lock.
+// Conflicting addresses are reported together, in invalid_emails.
+func (s *state) checkInvites(forms []api.NewMemberForm) *apiError {
+	var bad []string
+	for _, f := range forms {
+		if _, err := mail.ParseAddress(f.Email); err != nil || strings.ContainsAny(f.Email, "<> ") {
+			bad = append(bad, f.Email)
+		}
+	}
+	if len(bad) > 0 {
+		return importError("invalid_request", "Invalid email addresses", bad)
+	}
+	for _, f := range forms {
+		if f.Role == nil && len(deref(f.CustomRoles)) == 0 {
+			return importError("invalid_request", "Each member needs a role or customRoles: "+f.Email, []string{f.Email})
+		}
+		if aerr := s.checkCustomRoles(deref(f.CustomRoles)); aerr != nil {
+			return importError(aerr.code, aerr.message, []string{f.Email})
+		}
+		if _, aerr := s.teamSummaries(deref(f.TeamKeys)); aerr != nil {
+			return importError(aerr.code, aerr.message, []string{f.Email})
+		}
+	}
+	seen := map[string]int{}
+	var dups []string
+	for _, f := range forms {
+		e := strings.ToLower(strings.TrimSpace(f.Email))
+		seen[e]++
+		if seen[e] == 2 {
+			dups = append(dups, f.Email)
+		}
+	}
+	if len(dups) > 0 {
+		return importError("duplicate_email", "The request names these addresses more than once", dups)
+	}
+	var exist, taken []string
+	for _, f := range forms {
+		e := strings.ToLower(strings.TrimSpace(f.Email))
+		if _, ok := s.emails[e]; ok {
+			exist = append(exist, f.Email)
+		} else if s.taken[e] {
+			taken = append(taken, f.Email)
+		}
+	}
+	if len(exist) > 0 {
+		return importError("email_already_exists_in_account", "Some of the addresses already belong to members of this account", exist)
+	}
+	if len(taken) > 0 {
+		return importError("email_taken_in_different_account", "Some of the addresses belong to members of another account", taken)
+	}
+	return nil
+}
+
+func importError(code, msg string, emails []string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: code, message: msg, invalidEmails: emails}
+}

@@ -1,0 +1,94 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+)
+
+// patchOp is one RFC 6902 operation as sent, kept raw: re-encoding the generated type would
+// drop a null value.
+type patchOp struct {
+	Op    string          `json:"op"`
+	Path  string          `json:"path"`
+	From  string          `json:"from"`
+	Value json.RawMessage `json:"value"`
+}
+
+// patchOutcome says how applying a patch went wrong, for the operation to pick its status.
+type patchOutcome int
+
+const (
+	patchOK         patchOutcome = iota
+	patchInvalid                 // malformed, or touches a field that may not change: 400
+	patchTestFailed              // a `test` operation failed
+	patchUnapplied               // a well-formed operation that cannot be applied to the document
+)
+
+// applyPatch applies the JSON Patch in body to doc, a JSON object. Operations other than
+// `test` may only touch the top-level fields editable allows (by name); `_`-fields never.
+// Fields listed in editable but absent from doc are added as null first, so that `replace` works
+// on an optional field that is not set.
+func applyPatch(doc []byte, body []byte, editable map[string]bool) ([]byte, patchOutcome, string) {
+	var ops []patchOp
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&ops); err != nil {
+		return nil, patchInvalid, "the body is not a JSON Patch array"
+	}
+	if len(ops) == 0 {
+		return nil, patchInvalid, "the patch is empty"
+	}
+	for _, op := range ops {
+		switch op.Op {
+		case "add", "remove", "replace", "move", "copy":
+			changed := []string{op.Path}
+			if op.Op == "move" { // copy only reads its `from`
+				changed = append(changed, op.From)
+			}
+			for _, p := range changed {
+				if f := topField(p); !editable[f] {
+					return nil, patchInvalid, fmt.Sprintf("%s is not editable", p)
+				}
+			}
+		case "test":
+		default:
+			return nil, patchInvalid, fmt.Sprintf("unknown patch operation %q", op.Op)
+		}
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return nil, patchInvalid, "internal: document is not an object"
+	}
+	for f := range editable {
+		if _, ok := m[f]; !ok {
+			m[f] = json.RawMessage("null")
+		}
+	}
+	full, _ := json.Marshal(m)
+	p, err := jsonpatch.DecodePatch(body)
+	if err != nil {
+		return nil, patchInvalid, firstLine(err.Error())
+	}
+	out, err := p.Apply(full)
+	switch {
+	case errors.Is(err, jsonpatch.ErrTestFailed):
+		return nil, patchTestFailed, firstLine(err.Error())
+	case err != nil:
+		return nil, patchUnapplied, firstLine(err.Error())
+	}
+	return out, patchOK, ""
+}
+
+// topField is the first segment of a JSON Pointer, unescaped: "/customRoles/0" → "customRoles".
+func topField(pointer string) string {
+	p, ok := strings.CutPrefix(pointer, "/")
+	if !ok {
+		return ""
+	}
+	f, _, _ := strings.Cut(p, "/")
+	return strings.ReplaceAll(strings.ReplaceAll(f, "~1", "/"), "~0", "~")
+}

@@ -1,0 +1,68 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	ss "github.com/ldaccess/ldaccess/fake/internal/strictserver"
+)
+
+// memberEditable are the member fields a JSON Patch may change: LaunchDarkly lets the API change
+// only a member's role and custom roles.
+var memberEditable = map[string]bool{"role": true, "customRoles": true}
+
+// assignableRoles are the built-in roles a patch may give; ownership is not transferable here.
+var assignableRoles = []string{"reader", "writer", "admin", "no_access"}
+
+// PatchMember applies a JSON Patch to a member's role and custom roles.
+func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) (ss.PatchMemberResponseObject, error) {
+	if aerr := requireAdmin(ctx); aerr != nil {
+		return nil, aerr
+	}
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, aerr := s.findMember(ctx, req.ID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	doc, _ := json.Marshal(r.m)
+	out, outcome, msg := applyPatch(doc, callFrom(ctx).body, memberEditable)
+	switch outcome {
+	case patchInvalid, patchUnapplied:
+		return nil, errInvalid(msg)
+	case patchTestFailed:
+		// A failed test means the member is not what the client last read: an optimistic lock.
+		return nil, errConflict(msg)
+	}
+	var got struct {
+		Role        *string  `json:"role"`
+		CustomRoles []string `json:"customRoles"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		return nil, errInvalid("role must be a string and customRoles an array of strings")
+	}
+	m := r.m
+	role := deref(got.Role)
+	if role != m.Role {
+		if m.Role == "owner" {
+			return nil, errInvalid("The account owner's role cannot be changed")
+		}
+		if !slices.Contains(assignableRoles, role) {
+			return nil, errInvalid("role must be one of reader, writer, admin, no_access")
+		}
+	}
+	if got.CustomRoles == nil {
+		got.CustomRoles = []string{}
+	}
+	if aerr := s.checkCustomRoles(got.CustomRoles); aerr != nil {
+		return nil, aerr
+	}
+	if role != m.Role || !slices.Equal(got.CustomRoles, m.CustomRoles) {
+		m.Role, m.CustomRoles = role, got.CustomRoles
+		s.setMember(r, m)
+		s.markApplied("patchMember")
+	}
+	return ss.PatchMember200JSONResponse(memberAnswer(r, false)), nil
+}

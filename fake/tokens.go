@@ -1,0 +1,242 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+
+	"github.com/ldaccess/ldaccess/api"
+	ss "github.com/ldaccess/ldaccess/fake/internal/strictserver"
+)
+
+// tokenEditable are the token fields a JSON Patch may change.
+var tokenEditable = map[string]bool{
+	"name": true, "description": true, "role": true, "customRoleIds": true,
+	"inlineRole": true, "defaultApiVersion": true,
+}
+
+var tokenRoles = []string{"reader", "writer", "admin"}
+
+// GetTokens lists one page of tokens: the caller's own, or with showAll (admins only) every
+// token in the account.
+func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.GetTokensResponseObject, error) {
+	p := req.Params
+	limit, offset, aerr := pageBounds(p.Limit, p.Offset, defaultTokensLimit)
+	if aerr != nil {
+		return nil, aerr
+	}
+	who := callFrom(ctx).who
+	all := deref(p.ShowAll)
+	if all && !who.admin() {
+		return nil, errForbidden("Only admins may list every token")
+	}
+	q := url.Values{}
+	if p.ShowAll != nil {
+		q.Set("showAll", "true")
+		if !all {
+			q.Set("showAll", "false")
+		}
+	}
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []*tokenRec
+	if all {
+		list = s.tokenList
+	} else {
+		for _, r := range s.tokenList {
+			if r.t.OwnerID == who.memberID {
+				list = append(list, r)
+			}
+		}
+	}
+	page := pageOf(list, limit, offset)
+	items := make([]api.Token, len(page))
+	for i, r := range page {
+		items[i] = s.tokenAnswer(r)
+	}
+	links := pageLinks("/api/v2/tokens", q, limit, offset, len(list))
+	return ss.GetTokens200JSONResponse{Items: &items, Links: &links, TotalCount: ptr(len(list))}, nil
+}
+
+// findToken resolves a token ID the caller may see: its own, or any for an admin. The caller
+// holds the lock.
+func (s *state) findToken(ctx context.Context, id string) (*tokenRec, *apiError) {
+	r, ok := s.tokens[id]
+	if !ok {
+		return nil, errNotFound("Unknown access token " + id)
+	}
+	who := callFrom(ctx).who
+	if r.t.OwnerID != who.memberID && !who.admin() {
+		return nil, errForbidden("Only admins may manage other members' tokens")
+	}
+	return r, nil
+}
+
+// GetToken returns one token, its secret obfuscated.
+func (o *ops) GetToken(ctx context.Context, req ss.GetTokenRequestObject) (ss.GetTokenResponseObject, error) {
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, aerr := s.findToken(ctx, req.ID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return ss.GetToken200JSONResponse(s.tokenAnswer(r)), nil
+}
+
+// PostToken creates a token for the caller and shows its secret, this once, in full.
+func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.PostTokenResponseObject, error) {
+	b := req.Body
+	who := callFrom(ctx).who
+	if b.Role == nil && len(deref(b.CustomRoleIDs)) == 0 && len(deref(b.InlineRole)) == 0 {
+		return nil, errInvalid("A token needs a role, customRoleIds or an inlineRole")
+	}
+	if deref(b.ServiceToken) && !who.admin() {
+		return nil, errForbidden("Only admins may create service tokens")
+	}
+	if b.Role != nil && roleLevel(string(*b.Role)) > who.level {
+		return nil, errForbidden("A token cannot have a role above its creator's")
+	}
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if aerr := s.checkCustomRoleIDs(deref(b.CustomRoleIDs)); aerr != nil {
+		return nil, aerr
+	}
+	now := o.h.now()
+	t := api.Token{
+		ID: s.ids.next(now), OwnerID: who.memberID, MemberID: who.memberID,
+		Name: b.Name, Description: b.Description, ServiceToken: ptr(deref(b.ServiceToken)),
+		CustomRoleIDs: clonePtrStrings(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
+		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
+	}
+	if b.Role != nil {
+		t.Role = ptr(string(*b.Role))
+	}
+	if b.InlineRole != nil {
+		t.InlineRole = statementsFromPost(*b.InlineRole)
+	}
+	secret := newSecret()
+	r := s.insertToken(normalizeToken(t, now), secret)
+	s.markApplied("postToken")
+	out := s.tokenAnswer(r)
+	out.Token = ptr(secret)
+	return ss.PostToken201JSONResponse(out), nil
+}
+
+func statementsFromPost(in []api.StatementPost) *[]api.Statement {
+	out := make([]api.Statement, len(in))
+	for i, st := range in {
+		out[i] = api.Statement{
+			Effect: api.StatementEffect(st.Effect), Actions: clonePtrStrings(st.Actions),
+			NotActions: clonePtrStrings(st.NotActions), Resources: clonePtrStrings(st.Resources),
+			NotResources: clonePtrStrings(st.NotResources),
+		}
+	}
+	return &out
+}
+
+// checkCustomRoleIDs refuses unknown custom role IDs; the caller holds the lock.
+func (s *state) checkCustomRoleIDs(ids []string) *apiError {
+	for _, id := range ids {
+		if _, ok := s.roleIDs[id]; !ok {
+			return errInvalid("Unknown custom role ID " + id)
+		}
+	}
+	return nil
+}
+
+// DeleteToken deletes a token; every secret it had stops authenticating at once.
+func (o *ops) DeleteToken(ctx context.Context, req ss.DeleteTokenRequestObject) (ss.DeleteTokenResponseObject, error) {
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, aerr := s.findToken(ctx, req.ID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.deleteToken(r.t.ID)
+	s.markApplied("deleteToken")
+	return ss.DeleteToken204Response{}, nil
+}
+
+// ResetToken gives a token a new secret, shown this once in full. The old secret keeps
+// authenticating until expiry (epoch ms), or stops at once without it.
+func (o *ops) ResetToken(ctx context.Context, req ss.ResetTokenRequestObject) (ss.ResetTokenResponseObject, error) {
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, aerr := s.findToken(ctx, req.ID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	now := o.h.now().UnixMilli()
+	if old := r.secret; old != "" {
+		if exp := deref(req.Params.Expiry); exp > now {
+			s.secrets[old] = secretRef{tokenID: r.t.ID, expires: exp}
+		} else {
+			delete(s.secrets, old)
+		}
+	}
+	r.secret = newSecret()
+	s.secrets[r.secret] = secretRef{tokenID: r.t.ID}
+	r.t.LastModified = now
+	s.markApplied("resetToken")
+	out := s.tokenAnswer(r)
+	out.Token = ptr(r.secret)
+	return ss.ResetToken200JSONResponse(out), nil
+}
+
+// PatchToken applies a JSON Patch to a token's editable fields.
+func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (ss.PatchTokenResponseObject, error) {
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, aerr := s.findToken(ctx, req.ID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	before := s.tokenAnswer(r)
+	before.Member = nil
+	doc, _ := json.Marshal(before)
+	out, outcome, msg := applyPatch(doc, callFrom(ctx).body, tokenEditable)
+	switch outcome {
+	case patchInvalid:
+		return nil, errInvalid(msg)
+	case patchTestFailed, patchUnapplied:
+		return nil, errPatchFailed(msg)
+	}
+	var got api.Token
+	if err := json.Unmarshal(out, &got); err != nil {
+		return nil, errInvalid("the patched token is not valid: " + firstLine(err.Error()))
+	}
+	if got.Role != nil && !slices.Contains(tokenRoles, *got.Role) {
+		return nil, errInvalid("role must be one of reader, writer, admin")
+	}
+	if got.Role != nil && roleLevel(*got.Role) > callFrom(ctx).who.level {
+		return nil, errForbidden("A token cannot have a role above its creator's")
+	}
+	if aerr := s.checkCustomRoleIDs(deref(got.CustomRoleIDs)); aerr != nil {
+		return nil, aerr
+	}
+	if got.InlineRole != nil {
+		for _, st := range *got.InlineRole {
+			if st.Effect != "allow" && st.Effect != "deny" {
+				return nil, errInvalid("inlineRole effect must be allow or deny")
+			}
+		}
+	}
+	t := r.t
+	t.Name, t.Description, t.Role = got.Name, got.Description, got.Role
+	t.CustomRoleIDs, t.InlineRole, t.DefaultAPIVersion = got.CustomRoleIDs, got.InlineRole, got.DefaultAPIVersion
+	after, _ := json.Marshal(t)
+	current, _ := json.Marshal(r.t)
+	if string(after) != string(current) {
+		t.LastModified = o.h.now().UnixMilli()
+		r.t = t
+		s.markApplied("patchToken")
+	}
+	return ss.PatchToken200JSONResponse(s.tokenAnswer(r)), nil
+}

@@ -117,10 +117,10 @@ const fiftyMB = 50 << 20
 type op int
 
 const (
-	opGet     op = iota // GetMember("m000")
-	opList              // ListMembers, one page
-	opIterate           // range Members
-	opGetTwice          // GetMember("m000") twice: member from the first, err from the second
+	opGet      op = iota // GetMember("m000")
+	opList               // ListMembers, one page
+	opIterate            // range Members
+	opGetTwice           // GetMember("m000") twice: member from the first, err from the second
 )
 
 type outcome struct {

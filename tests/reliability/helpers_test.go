@@ -57,31 +57,39 @@ func (l *logCapture) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug - 8, AddSource: true}))
 }
 
-// noCanary fails the test if s contains the token, or a recognisable part of it.
-func noCanary(t testing.TB, what, s string) {
+// noCanary fails the test if s contains the token, or a recognisable part of it, and
+// reports whether it did not.
+func noCanary(t testing.TB, what, s string) bool {
 	t.Helper()
 	if i := strings.Index(s, canaryMark); i >= 0 {
-		lo, hi := max(0, i-80), min(len(s), i+80)
+		lo, hi := max(0, i-100), min(len(s), i+60)
 		t.Errorf("the access token leaks into %s: …%s…", what, s[lo:hi])
+		return false
 	}
+	return true
 }
 
-// checkErr fails the test if err, however it is printed, contains the token.
+// checkErr fails the test if err, however it is printed, contains the token. It reports the
+// first leak only.
 func checkErr(t testing.TB, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-		noCanary(t, "an error printed with "+verb, fmt.Sprintf(verb, err))
-	}
 	for e := err; e != nil; {
-		noCanary(t, fmt.Sprintf("a wrapped error (%T)", e), e.Error())
+		if !noCanary(t, fmt.Sprintf("an error's message (%T)", e), e.Error()) {
+			return
+		}
 		u, ok := e.(interface{ Unwrap() error })
 		if !ok {
 			break
 		}
 		e = u.Unwrap()
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		if !noCanary(t, fmt.Sprintf("an error (%T) printed with %s", err, verb), fmt.Sprintf(verb, err)) {
+			return
+		}
 	}
 }
 

@@ -180,15 +180,16 @@ func printable(s string, n int) string {
 		if unicode.IsControl(r) || r == utf8.RuneError {
 			continue
 		}
+		size := utf8.RuneLen(r)
 		if space {
-			if b.Len()+1 > n {
-				break
-			}
+			size++
+		}
+		if b.Len()+size > n {
+			break
+		}
+		if space {
 			b.WriteByte(' ')
 			space = false
-		}
-		if b.Len()+utf8.RuneLen(r) > n {
-			break
 		}
 		b.WriteRune(r)
 	}

@@ -37,7 +37,9 @@ func TestOperations(t *testing.T) {
 		{
 			op: "getTokens", method: "GET", path: "/api/v2/tokens", query: "limit=10&offset=20&showAll=true", status: 200,
 			reply: `{"items":[` + tokenJSON + `],"totalCount":21}`,
-			call:  func(c *Client) (any, error) { return c.ListTokens(bg, TokensQuery{ShowAll: true, PageSize: 10, Offset: 20}) },
+			call: func(c *Client) (any, error) {
+				return c.ListTokens(bg, TokensQuery{ShowAll: true, PageSize: 10, Offset: 20})
+			},
 			check: func(t *testing.T, got any) { assert.Equal(t, 21, *got.(api.Tokens).TotalCount) },
 		},
 		{
@@ -96,7 +98,9 @@ func TestOperations(t *testing.T) {
 		{
 			op: "postMembers", method: "POST", path: "/api/v2/members", contentType: "application/json",
 			body: `[{"email":"sandy@acme.com","role":"writer"}]`, status: 201, reply: `{"items":[` + memberJSON + `],"_links":{}}`,
-			call:  func(c *Client) (any, error) { return c.InviteMembers(bg, api.NewMemberForm{Email: "sandy@acme.com", Role: &role}) },
+			call: func(c *Client) (any, error) {
+				return c.InviteMembers(bg, api.NewMemberForm{Email: "sandy@acme.com", Role: &role})
+			},
 			check: func(t *testing.T, got any) { assert.Len(t, got.([]api.Member), 1) },
 		},
 		{
@@ -121,7 +125,9 @@ func TestOperations(t *testing.T) {
 			call: func(c *Client) (any, error) {
 				return c.UpdateMembers(bg, "Quarterly review", ReplaceMembersRoles("reader", "m1", "m2"))
 			},
-			check: func(t *testing.T, got any) { assert.Equal(t, []string{"m1", "m2"}, *got.(api.BulkEditMembersRep).Members) },
+			check: func(t *testing.T, got any) {
+				assert.Equal(t, []string{"m1", "m2"}, *got.(api.BulkEditMembersRep).Members)
+			},
 		},
 	}
 	for _, tt := range tests {

@@ -80,51 +80,51 @@ func memberIDs(from, to int) []string {
 func TestMembersIterator(t *testing.T) {
 	tests := []struct {
 		name      string
-		srv       pageServer
+		srv       *pageServer
 		q         MembersQuery
 		wantIDs   []string
 		wantPages int
 		wantQuery []string // the query of each request, in order
 	}{
 		{
-			name: "links", srv: pageServer{total: 5, links: true, withTotal: true}, q: MembersQuery{PageSize: 2},
+			name: "links", srv: &pageServer{total: 5, links: true, withTotal: true}, q: MembersQuery{PageSize: 2},
 			wantIDs: memberIDs(0, 5), wantPages: 3,
 			wantQuery: []string{"limit=2", "limit=2&offset=2", "limit=2&offset=4"},
 		},
 		{
-			name: "offsets and totalCount", srv: pageServer{total: 5, withTotal: true}, q: MembersQuery{PageSize: 2},
+			name: "offsets and totalCount", srv: &pageServer{total: 5, withTotal: true}, q: MembersQuery{PageSize: 2},
 			wantIDs: memberIDs(0, 5), wantPages: 3,
 			wantQuery: []string{"limit=2", "limit=2&offset=2", "limit=2&offset=4"},
 		},
 		{
-			name: "offsets, exact multiple stops on totalCount", srv: pageServer{total: 4, withTotal: true}, q: MembersQuery{PageSize: 2},
+			name: "offsets, exact multiple stops on totalCount", srv: &pageServer{total: 4, withTotal: true}, q: MembersQuery{PageSize: 2},
 			wantIDs: memberIDs(0, 4), wantPages: 2,
 		},
 		{
-			name: "offsets without total stop on a short page", srv: pageServer{total: 5}, q: MembersQuery{PageSize: 2},
+			name: "offsets without total stop on a short page", srv: &pageServer{total: 5}, q: MembersQuery{PageSize: 2},
 			wantIDs: memberIDs(0, 5), wantPages: 3,
 		},
 		{
-			name: "offsets without total, exact multiple, end on an empty page", srv: pageServer{total: 4}, q: MembersQuery{PageSize: 2},
+			name: "offsets without total, exact multiple, end on an empty page", srv: &pageServer{total: 4}, q: MembersQuery{PageSize: 2},
 			wantIDs: memberIDs(0, 4), wantPages: 3,
 		},
 		{
-			name: "server caps the page size: totalCount wins over a short page", srv: pageServer{total: 5, withTotal: true, maxPageSize: 2},
+			name: "server caps the page size: totalCount wins over a short page", srv: &pageServer{total: 5, withTotal: true, maxPageSize: 2},
 			q: MembersQuery{PageSize: 3}, wantIDs: memberIDs(0, 5), wantPages: 3,
 		},
 		{
-			name: "default page size", srv: pageServer{total: 150, links: true, withTotal: true},
+			name: "default page size", srv: &pageServer{total: 150, links: true, withTotal: true},
 			wantIDs: memberIDs(0, 150), wantPages: 2,
 			wantQuery: []string{"limit=100", "limit=100&offset=100"},
 		},
 		{
-			name: "starting offset and filter", srv: pageServer{total: 5, links: true, withTotal: true},
+			name: "starting offset and filter", srv: &pageServer{total: 5, links: true, withTotal: true},
 			q:       MembersQuery{PageSize: 2, Offset: 3, Filter: MemberFilter{Roles: []string{"admin"}}, Sort: SortLastSeenDesc},
 			wantIDs: memberIDs(3, 5), wantPages: 1,
 			wantQuery: []string{"filter=role%3Aadmin&limit=2&offset=3&sort=-lastSeen"},
 		},
 		{
-			name: "empty account", srv: pageServer{total: 0, links: true, withTotal: true},
+			name: "empty account", srv: &pageServer{total: 0, links: true, withTotal: true},
 			wantPages: 1,
 		},
 	}
@@ -275,6 +275,7 @@ func TestIteratorContextCancelled(t *testing.T) {
 	srv := &pageServer{total: 10, links: true, withTotal: true}
 	c, _ := newTestServer(t, srv.ServeHTTP)
 	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
 	var got int
 	var gotErr error
 	for _, err := range c.Members(ctx, MembersQuery{PageSize: 2}) {

@@ -57,7 +57,7 @@ var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, htt
 // route finds the operation for r. When none matches, it tells an unknown path (404) from a
 // known path with the wrong method (405, with Allow).
 func (c *contract) route(r *http.Request) (matched, bool) {
-	rt, params, err := c.router.FindRoute(r)
+	rt, params, err := c.find(r)
 	if err == nil {
 		return matched{opID: rt.Operation.OperationID, pattern: rt.Path, route: rt, params: params}, true
 	}
@@ -65,7 +65,7 @@ func (c *contract) route(r *http.Request) (matched, bool) {
 	for _, m := range probeMethods {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, _, err := c.router.FindRoute(probe); err == nil {
+		if _, _, err := c.find(probe); err == nil {
 			allow = append(allow, m)
 		}
 	}
@@ -74,6 +74,21 @@ func (c *contract) route(r *http.Request) (matched, bool) {
 		return matched{err: errMethodNotAllowed(), allow: strings.Join(allow, ", ")}, false
 	}
 	return matched{err: errNotFound("Unknown resource identifier")}, false
+}
+
+// find is the router's FindRoute, but a path parameter must not be empty: the legacy router
+// matches "DELETE /api/v2/tokens" to "/api/v2/tokens/{id}" with an empty id.
+func (c *contract) find(r *http.Request) (*routers.Route, map[string]string, error) {
+	rt, params, err := c.router.FindRoute(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, v := range params {
+		if v == "" {
+			return nil, nil, routers.ErrPathNotFound
+		}
+	}
+	return rt, params, nil
 }
 
 // validate checks r against the operation's parameters and body. Authentication is the

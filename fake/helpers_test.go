@@ -113,7 +113,7 @@ func validateAnswer(t testing.TB, req *http.Request, body []byte, r resp) {
 	require.NoError(t, err)
 	probe := req.Clone(context.Background())
 	probe.Body = io.NopCloser(bytes.NewReader(body))
-	route, params, err := c.router.FindRoute(probe)
+	route, params, err := c.find(probe)
 	if err != nil {
 		require.Contains(t, []int{404, 405}, r.status, "unrouted request answered %d", r.status)
 		return

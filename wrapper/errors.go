@@ -47,6 +47,7 @@ type APIError struct {
 	op string // the operation, for the message
 }
 
+// Error reads "ldaccess: op: METHOD path: status (code): message (request id …)".
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("ldaccess: ")
@@ -117,6 +118,7 @@ type RateLimitError struct {
 	reason   string
 }
 
+// Error says which request was refused, after how many attempts, and how long the wait was.
 func (e *RateLimitError) Error() string {
 	msg := "ldaccess: " + e.Method + " " + e.Path + ": rate limited after " + strconv.Itoa(e.Attempts) +
 		" attempt(s); reset in " + e.Wait.Round(time.Millisecond).String()

@@ -21,11 +21,13 @@ import (
 //
 // The wait before a retry is the response's Retry-After (seconds or an HTTP date), else its
 // X-Ratelimit-Reset (Unix epoch milliseconds), else exponential backoff with full jitter
-// (a random wait up to BaseDelay·2ⁿ, capped at MaxDelay). Header waits get up to a tenth
-// more (at least 50ms) of random jitter so that clients sharing a limit do not return in
-// step; times in the past and unparsable values count as no wait. A rate-limit wait longer
-// than MaxWait or past the context's deadline is not attempted: the call fails at once with a
-// [*RateLimitError].
+// (a random wait up to BaseDelay·2ⁿ⁻¹ before retry n, capped at MaxDelay). A header value
+// that cannot be parsed is ignored; one in the past or negative means no wait, and one
+// beyond a day counts as a day. Header waits get random jitter of up to a tenth of the wait
+// (at least up to 50ms), so that clients sharing a limit do not all return at once. A
+// rate-limit wait longer than MaxWait or past the context's deadline is not attempted: the
+// call fails at once with a [*RateLimitError]. A 5xx retry that could not finish before the
+// deadline is not attempted either; the 5xx is returned.
 //
 // The client also paces itself: once a response says a rate-limit window is spent
 // (X-Ratelimit-Route-Remaining or X-Ratelimit-Global-Remaining of 0), later requests on that

@@ -361,3 +361,27 @@ func TestParseHelpersNeverPanic(t *testing.T) {
 	}
 	_ = errors.New
 }
+
+// FuzzRetryHeaders: whatever rate-limit headers a server sends, the wait is never negative,
+// never beyond a day plus jitter, and nothing panics.
+func FuzzRetryHeaders(f *testing.F) {
+	f.Add("3", "1772366402000")
+	f.Add("Sun, 01 Mar 2026 12:00:05 GMT", "")
+	f.Add("-1", "-1")
+	f.Add("99999999999999999999", "9223372036854775807")
+	f.Add("", "garbage")
+	f.Fuzz(func(t *testing.T, retryAfter, reset string) {
+		rt := newRetryTransport(nil, nil, RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil)
+		h := http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Reset": {reset}}
+		for attempt := 1; attempt < 100; attempt += 30 {
+			d, reason, _ := rt.wait(&http.Response{Header: h}, attempt, epoch)
+			if d < 0 || d > maxHeaderWait+maxHeaderWait/10 {
+				t.Fatalf("wait %v (%s) for Retry-After %q, X-Ratelimit-Reset %q", d, reason, retryAfter, reset)
+			}
+		}
+		p := newPacer()
+		req := httptest.NewRequest("GET", "/api/v2/members/x", nil)
+		p.observe(req, http.Header{"X-Ratelimit-Route-Remaining": {"0"}, "X-Ratelimit-Reset": {reset}}, epoch)
+		p.until(req, epoch)
+	})
+}

@@ -72,7 +72,8 @@ func (k FaultKind) before() bool {
 }
 
 // answerFault answers a request with a fault of the "before" kind.
-func (h *Handler) answerFault(w http.ResponseWriter, k FaultKind, reqID string) {
+// logNow records the request; a fault that breaks the connection calls it first.
+func (h *Handler) answerFault(w http.ResponseWriter, k FaultKind, reqID string, logNow func()) {
 	switch k {
 	case Fault500:
 		writeError(w, &apiError{status: 500, code: "internal_server_error", message: "Internal server error"}, reqID)
@@ -102,6 +103,7 @@ func (h *Handler) answerFault(w http.ResponseWriter, k FaultKind, reqID string) 
 		}
 		writeError(w, errRateLimited(), reqID)
 	case FaultDropBeforeHeaders:
+		logNow()
 		dropConnection(w)
 	}
 }
@@ -118,7 +120,7 @@ func dropConnection(w http.ResponseWriter) {
 
 // breakAnswer sends the answer the operation wrote to buf, broken as the fault says: status and
 // headers only, or a body shorter than its Content-Length. Then the connection closes.
-func (h *Handler) breakAnswer(w http.ResponseWriter, buf *bufferWriter, k FaultKind) {
+func (h *Handler) breakAnswer(w http.ResponseWriter, buf *bufferWriter, k FaultKind, logNow func()) {
 	status := buf.status
 	if status == 0 {
 		status = http.StatusOK
@@ -126,6 +128,7 @@ func (h *Handler) breakAnswer(w http.ResponseWriter, buf *bufferWriter, k FaultK
 	if cw, ok := w.(*captureWriter); ok {
 		cw.status = status
 	}
+	logNow()
 	hdr := w.Header().Clone()
 	for key, v := range buf.header {
 		hdr[key] = v

@@ -80,10 +80,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: redact(r.Header), Time: h.now(),
 	}
 	cw := &captureWriter{ResponseWriter: w}
-	defer func() {
-		entry.Status = cw.status
-		h.record(entry)
-	}()
+	// The entry is recorded once, at the end, or by a fault just before it breaks the
+	// connection: a client that sees the break must find the entry in the log.
+	logged := false
+	logNow := func() {
+		if !logged {
+			logged = true
+			entry.Status = cw.status
+			h.record(entry)
+		}
+	}
+	defer logNow()
 	cw.Header().Set("X-Request-Id", reqID)
 
 	rt, found := h.contract.route(r)
@@ -98,7 +105,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		entry.Fault = fault
 		if fault.before() {
-			h.answerFault(cw, fault, reqID)
+			h.answerFault(cw, fault, reqID, logNow)
 			return
 		}
 	}
@@ -154,7 +161,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault == FaultDropAfterHeaders || fault == FaultTruncatedBody {
 		buf := newBufferWriter()
 		h.api.ServeHTTP(buf, r)
-		h.breakAnswer(cw, buf, fault)
+		h.breakAnswer(cw, buf, fault, logNow)
 		return
 	}
 	h.api.ServeHTTP(cw, r)

@@ -27,6 +27,8 @@ type app struct {
 	now    func() time.Time
 	// isTerminal reports whether a stream (os.Stdin, os.Stderr …) is a terminal.
 	isTerminal func(stream any) bool
+	// fixedClock is set when LDACCESS_NOW fixes now.
+	fixedClock bool
 
 	status *statusWriter
 
@@ -65,6 +67,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 	if s := getenv("LDACCESS_NOW"); s != "" {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			a.now = func() time.Time { return t }
+			a.fixedClock = true
 		}
 	}
 	return a
@@ -167,8 +170,8 @@ func (a *app) rootCmd() *cobra.Command {
 		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		// Without a subcommand, print help.
-		Args: cobra.NoArgs,
+		// No Args: cobra's default for a root with subcommands reports unknown commands, and
+		// without a subcommand prints the help.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if a.timeout > 0 {
 				ctx, cancel := context.WithTimeout(cmd.Context(), a.timeout)
@@ -211,7 +214,7 @@ func buildVersion() string {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("%s takes %s (got %d argument%s)", cmd.CommandPath(), what, len(args), plural(len(args)))
+			return usagef("%s takes %s (got %d argument%s)", cmdName(cmd), what, len(args), plural(len(args)))
 		}
 		return nil
 	}
@@ -221,10 +224,18 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 func minArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return usagef("%s takes %s", cmd.CommandPath(), what)
+			return usagef("%s takes %s", cmdName(cmd), what)
 		}
 		return nil
 	}
+}
+
+// cmdName is the command's path without the program's name: "tokens get".
+func cmdName(cmd *cobra.Command) string {
+	if !cmd.HasParent() {
+		return cmd.Name()
+	}
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 
 func plural(n int) string {
@@ -251,7 +262,7 @@ func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
 			if len(args) > 0 {
 				return usagef("unknown command %q for %q; want one of %s", args[0], cmd.CommandPath(), strings.Join(names, ", "))
 			}
-			return usagef("%s needs a subcommand: %s", cmd.CommandPath(), strings.Join(names, ", "))
+			return usagef("%s needs a subcommand: %s", cmdName(cmd), strings.Join(names, ", "))
 		},
 	}
 	c.AddCommand(subs...)

@@ -33,6 +33,19 @@ func (a *app) fakeAccount() (*fake.Account, error) {
 	return fake.Seed(fake.SeedOptions{Members: a.fakeMembers, Tokens: tokens, Seed: a.fakeSeed, Now: a.now()}), nil
 }
 
+// fakeOptions configures the fake of --fake and serve-fake. Rate limits are on unless
+// limited is false or the clock is fixed (LDACCESS_NOW): a fixed clock would never end a
+// window. With a fixed clock the fake runs on it too, so that its output is reproducible.
+func (a *app) fakeOptions(acct *fake.Account, limited bool) fake.Options {
+	opts := fake.Options{Account: acct}
+	if a.fixedClock {
+		opts.Now = a.now
+	} else if limited {
+		opts.RateLimit = fakeRateLimit()
+	}
+	return opts
+}
+
 // connect returns a client for the account the global flags name: an embedded fake with
 // --fake, else LaunchDarkly (or --base-url) with --token or $LD_ACCESS_TOKEN.
 func (a *app) connect(ctx context.Context) (*wrapper.Client, error) {
@@ -47,7 +60,7 @@ func (a *app) connect(ctx context.Context) (*wrapper.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv := fake.NewServer(fake.Options{Account: acct, RateLimit: fakeRateLimit(), Now: a.now})
+		srv := fake.NewServer(a.fakeOptions(acct, true))
 		a.onExit(srv.Close)
 		a.status.notef("using an embedded fake LaunchDarkly account with %d members (not a real account)", len(acct.Members))
 		token, base = srv.Token, srv.URL

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,7 +15,7 @@ import (
 )
 
 func (a *app) serveFakeCmd() *cobra.Command {
-	var addr string
+	var addr, urlFile string
 	var noRateLimit bool
 	cmd := &cobra.Command{
 		Use:   "serve-fake",
@@ -33,11 +34,7 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 			if err != nil {
 				return err
 			}
-			opts := fake.Options{Account: acct, Now: a.now}
-			if !noRateLimit {
-				opts.RateLimit = fakeRateLimit()
-			}
-			h := fake.NewHandler(opts)
+			h := fake.NewHandler(a.fakeOptions(acct, !noRateLimit))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("--addr: %v", err)
@@ -47,8 +44,11 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 			fmt.Fprintf(a.stdout, "serving a fake LaunchDarkly account with %d members at %s\n", len(acct.Members), url)
 			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.AdminToken())
 			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.AdminToken())
-			if f, ok := a.stdout.(interface{ Sync() error }); ok {
-				_ = f.Sync()
+			if urlFile != "" {
+				if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o644); err != nil {
+					ln.Close()
+					return err
+				}
 			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
@@ -67,6 +67,7 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 		}),
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on (port 0 picks a free one)")
+	cmd.Flags().StringVar(&urlFile, "url-file", "", "once listening, write the base URL to this file (for scripts using port 0)")
 	cmd.Flags().BoolVar(&noRateLimit, "no-rate-limit", false, "serve without rate limits")
 	return cmd
 }

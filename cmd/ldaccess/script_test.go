@@ -1,0 +1,260 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/fake"
+)
+
+// The end-to-end tests are scripts in testscript's language in testdata/script (run by
+// scriptrunner_test.go). Each script gets its own
+// fake LaunchDarkly, seeded small and deterministically, running in this test process:
+//
+//	$FAKE_URL          its base URL (pass --base-url $FAKE_URL)
+//	$LD_ACCESS_TOKEN   its admin token, so commands connect without --token
+//	$LDACCESS_NOW      the fixed clock the account is seeded at
+//
+// State therefore carries over from one command of a script to the next. Scripts may also use
+// --fake, which starts a fresh embedded account inside the command itself.
+//
+// Extra script commands:
+//
+//	ldexit CODE ARGS...           run ldaccess ARGS in-process (stdin not a terminal) and
+//	                              require exit code CODE; stdout and stderr are checked as usual
+//	fakeid member|token N VAR     set $VAR to the ID of the fake's Nth member or token (from 0)
+//	fakeholds members|tokens FILE FILE (ldaccess … --format json) lists exactly what the fake
+//	                              holds, field for field
+//	[!] fakehas member|token ID   the fake has (or with !, no longer has) it
+//	fakefield member|token ID FIELD VALUE
+//	                              the fake's member or token has FIELD (a JSON property) = VALUE
+//	waitfile FILE VAR             wait (up to 10s) until FILE has a line, set $VAR to it
+//	jsonvar FILE FIELD VAR        set $VAR to the top-level string or number FIELD of the JSON
+//	                              object in FILE
+
+// scriptNow is the clock of every script's account.
+var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// TestMain makes the test binary the command when the scripts run it as "ldaccess".
+func TestMain(m *testing.M) {
+	if os.Getenv("LDACCESS_TEST_RUN_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	}
+	os.Exit(m.Run())
+}
+
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runScripts(t, scriptParams{
+		Dir:      "testdata/script",
+		Programs: map[string][]string{"ldaccess": {self}},
+		Setup: func(env *scriptEnv) error {
+			acct := fake.Seed(fake.SeedOptions{Members: 40, Tokens: 10, Seed: 7, Now: scriptNow})
+			srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
+			env.Defer(srv.Close)
+			env.Values["fake"] = srv
+			env.Setenv("FAKE_URL", srv.URL)
+			env.Setenv("LD_ACCESS_TOKEN", srv.Token)
+			env.Setenv("LDACCESS_NOW", scriptNow.Format(time.RFC3339))
+			env.Setenv("LDACCESS_TEST_RUN_MAIN", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts scriptT, neg bool, args []string){
+			"ldexit":    cmdLdexit,
+			"fakeid":    cmdFakeID,
+			"fakeholds": cmdFakeHolds,
+			"fakehas":   cmdFakeHas,
+			"fakefield": cmdFakeField,
+			"jsonvar":   cmdJSONVar,
+			"waitfile":  cmdWaitFile,
+		},
+	})
+}
+
+func scriptFake(ts scriptT) *fake.Server {
+	return ts.Value("fake").(*fake.Server)
+}
+
+func cmdLdexit(ts scriptT, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: ldexit CODE ARGS...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := run(args[1:], strings.NewReader(""), ts.Stdout(), ts.Stderr(), ts.Getenv)
+	if got != want {
+		ts.Fatalf("ldaccess %s: exit code %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
+}
+
+func cmdFakeID(ts scriptT, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: fakeid member|token N VAR")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	srv := scriptFake(ts)
+	var ids []string
+	switch args[0] {
+	case "member":
+		for _, m := range srv.Members() {
+			ids = append(ids, m.ID)
+		}
+	case "token":
+		for _, t := range srv.Tokens() {
+			ids = append(ids, t.ID)
+		}
+	default:
+		ts.Fatalf("fakeid: member or token, not %q", args[0])
+	}
+	if n < 0 || n >= len(ids) {
+		ts.Fatalf("fakeid: the fake has %d %ss", len(ids), args[0])
+	}
+	ts.Setenv(args[2], ids[n])
+}
+
+// memberKey and tokenKey are the fields fakeholds compares.
+func memberKey(m api.Member) string {
+	return fmt.Sprintf("%s|%s|%s|%v|%d|%s|%v|%v|%s", m.ID, m.Email, m.Role, m.CustomRoles, m.LastSeen,
+		m.MFA, m.PendingInvite, teamKeys(m), memberName(m))
+}
+
+func tokenKey(t api.Token) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|%d|%s", t.ID, deref(t.Name), t.OwnerID, t.MemberID, deref(t.Role),
+		deref(t.ServiceToken), deref(t.CustomRoleIDs), t.CreationDate, deref(t.Token))
+}
+
+func cmdFakeHolds(ts scriptT, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fakeholds members|tokens FILE")
+	}
+	data := []byte(ts.ReadFile(args[1]))
+	srv := scriptFake(ts)
+	var got, want []string
+	switch args[0] {
+	case "members":
+		var ms []api.Member
+		ts.Check(json.Unmarshal(data, &ms))
+		for _, m := range ms {
+			got = append(got, memberKey(m))
+		}
+		for _, m := range srv.Members() {
+			want = append(want, memberKey(m))
+		}
+	case "tokens":
+		var toks []api.Token
+		ts.Check(json.Unmarshal(data, &toks))
+		for _, t := range toks {
+			got = append(got, tokenKey(t))
+		}
+		for _, t := range srv.Tokens() {
+			want = append(want, tokenKey(t))
+		}
+	default:
+		ts.Fatalf("fakeholds: members or tokens, not %q", args[0])
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(want) == 0 {
+		ts.Fatalf("fakeholds: the fake holds no %s", args[0])
+	}
+	if !slices.Equal(got, want) {
+		ts.Fatalf("fakeholds %s: the output has\n%s\nthe fake holds\n%s", args[0], strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func cmdFakeHas(ts scriptT, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: [!] fakehas member|token ID")
+	}
+	srv := scriptFake(ts)
+	var ok bool
+	switch args[0] {
+	case "member":
+		_, ok = srv.Member(args[1])
+	case "token":
+		_, ok = srv.Handler.Token(args[1])
+	default:
+		ts.Fatalf("fakehas: member or token, not %q", args[0])
+	}
+	if ok == neg {
+		ts.Fatalf("fakehas %s %s: %v", args[0], args[1], ok)
+	}
+}
+
+func cmdFakeField(ts scriptT, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: fakefield member|token ID FIELD VALUE")
+	}
+	srv := scriptFake(ts)
+	var v any
+	var ok bool
+	switch args[0] {
+	case "member":
+		v, ok = srv.Member(args[1])
+	case "token":
+		v, ok = srv.Handler.Token(args[1])
+	}
+	if !ok {
+		ts.Fatalf("fakefield: no %s %s", args[0], args[1])
+	}
+	data, err := json.Marshal(v)
+	ts.Check(err)
+	var obj map[string]any
+	ts.Check(json.Unmarshal(data, &obj))
+	got := jsonString(obj[args[2]])
+	if (got == args[3]) == neg {
+		ts.Fatalf("fakefield: %s %s has %s = %s", args[0], args[1], args[2], got)
+	}
+}
+
+// jsonString prints a decoded JSON value compactly: strings bare, the rest as JSON.
+func jsonString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func cmdJSONVar(ts scriptT, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: jsonvar FILE FIELD VAR")
+	}
+	var obj map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &obj))
+	v, ok := obj[args[1]]
+	if !ok {
+		ts.Fatalf("jsonvar: %s has no field %s", args[0], args[1])
+	}
+	ts.Setenv(args[2], jsonString(v))
+}
+
+func cmdWaitFile(ts scriptT, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitfile FILE VAR")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		if line, _, ok := strings.Cut(string(data), "\n"); err == nil && ok {
+			ts.Setenv(args[1], line)
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitfile: %s did not appear", args[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

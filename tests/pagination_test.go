@@ -1,0 +1,70 @@
+package tests
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/wrapper"
+)
+
+// Paging through a list in pages of any size yields exactly what one big page holds, in the
+// same order.
+func TestPaginationEquivalence(t *testing.T) {
+	env := newContractEnv(t, newContractTransport(t, nil), fake.Options{
+		Account: fake.Seed(fake.SeedOptions{Members: 45, Tokens: 30, Seed: 3, Now: newClock().Now()}),
+	})
+	ctx := context.Background()
+	noTeam := true
+	queries := map[string]wrapper.MembersQuery{
+		"everyone":                 {},
+		"by name":                  {Sort: wrapper.SortDisplayName},
+		"last seen, newest first":  {Sort: wrapper.SortLastSeenDesc},
+		"admins and writers":       {Filter: wrapper.MemberFilter{Roles: []string{"admin", "writer"}}, Sort: wrapper.SortLastSeen},
+		"never seen":               {Filter: wrapper.MemberFilter{LastSeen: wrapper.NeverSeen()}},
+		"on no team, by name desc": {Filter: wrapper.MemberFilter{NoTeam: &noTeam}, Sort: wrapper.SortDisplayNameDesc},
+		"query":                    {Filter: wrapper.MemberFilter{Query: "a"}, Sort: wrapper.SortDisplayName, Expand: []string{"customRoles"}},
+	}
+	for name, q := range queries {
+		t.Run(name, func(t *testing.T) {
+			q.PageSize = 1000
+			all, err := env.admin.ListMembers(ctx, q)
+			require.NoError(t, err)
+			var want []string
+			for _, m := range all.Items {
+				want = append(want, m.ID)
+			}
+			require.NotEmpty(t, want, "the query should match someone")
+
+			for _, size := range []int{0, 1, 2, 3, 4, 5, 6, 7} {
+				q.PageSize = size
+				var got []string
+				for m, err := range env.admin.Members(ctx, q) {
+					require.NoError(t, err)
+					got = append(got, m.ID)
+				}
+				assert.Equal(t, want, got, "page size %d", size)
+			}
+		})
+	}
+
+	t.Run("tokens", func(t *testing.T) {
+		all, err := env.admin.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: 1000})
+		require.NoError(t, err)
+		var want []string
+		for _, tok := range *all.Items {
+			want = append(want, tok.ID)
+		}
+		for _, size := range []int{0, 1, 2, 3, 4, 5, 6, 7} {
+			var got []string
+			for tok, err := range env.admin.Tokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: size}) {
+				require.NoError(t, err)
+				got = append(got, tok.ID)
+			}
+			assert.Equal(t, want, got, "page size %d", size)
+		}
+	})
+}

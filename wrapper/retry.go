@@ -202,21 +202,26 @@ func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt in
 }
 
 // tooLong returns a *RateLimitError if a rate-limit wait exceeds the policy or the deadline.
+// The policy is held against the server's own wait, jitter aside, so that a server asking for
+// exactly MaxWait is obeyed.
 func (t *retryTransport) tooLong(ctx context.Context, req *http.Request, wait time.Duration, reset time.Time, attempts int, now time.Time) error {
+	asked := wait
 	if reset.IsZero() {
 		reset = now.Add(wait)
+	} else {
+		asked = min(wait, max(reset.Sub(now), 0))
 	}
-	e := &RateLimitError{Reset: reset, Wait: wait, Attempts: attempts, Method: req.Method, Path: req.URL.Path}
-	if wait > t.policy.MaxWait {
-		e.reason = "wait exceeds the retry policy's MaxWait"
-		return e
+	var reason string
+	var err error
+	switch {
+	case asked > t.policy.MaxWait:
+		reason = "wait exceeds the retry policy's MaxWait"
+	case pastDeadline(ctx, wait):
+		reason, err = "wait exceeds the context deadline", context.DeadlineExceeded
+	default:
+		return nil
 	}
-	if pastDeadline(ctx, wait) {
-		e.reason = "wait exceeds the context deadline"
-		e.Err = context.DeadlineExceeded
-		return e
-	}
-	return nil
+	return &RateLimitError{Reset: reset, Wait: wait, Attempts: attempts, Method: req.Method, Path: req.URL.Path, Err: err, reason: reason}
 }
 
 // wait computes the wait before the next attempt and, for a header-derived one, the reset time.

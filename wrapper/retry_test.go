@@ -36,6 +36,7 @@ func TestRetryWaitSources(t *testing.T) {
 	}{
 		{"Retry-After seconds", hdr("Retry-After", "3"), 3*time.Second + 150*time.Millisecond, "Retry-After", false},
 		{"Retry-After zero", hdr("Retry-After", "0"), 25 * time.Millisecond, "Retry-After", false},
+		{"Retry-After of exactly MaxWait obeyed", hdr("Retry-After", "60"), 63 * time.Second, "Retry-After", false},
 		{"Retry-After date", func(now time.Time) http.Header {
 			return http.Header{"Retry-After": {now.Add(5 * time.Second).Format(http.TimeFormat)}}
 		}, 5*time.Second + 250*time.Millisecond, "Retry-After", false},

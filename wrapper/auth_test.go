@@ -154,3 +154,35 @@ func headerValues(h http.Header) []string {
 	}
 	return out
 }
+
+func TestBaseURLWithPathPrefix(t *testing.T) {
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		if r.URL.Path == "/ld/api/v2/members" && r.URL.Query().Get("offset") == "" {
+			writeJSON(w, 200, `{"items":[`+memberJSON+`],"_links":{"next":{"href":"/ld/api/v2/members?limit=1&offset=1"}},"totalCount":2}`)
+			return
+		}
+		if r.URL.Path == "/ld/api/v2/members" {
+			writeJSON(w, 200, `{"items":[`+strings.Replace(memberJSON, `"m1"`, `"m2"`, 1)+`],"_links":{},"totalCount":2}`)
+			return
+		}
+		writeJSON(w, 200, memberJSON)
+	}))
+	t.Cleanup(srv.Close)
+	for _, base := range []string{srv.URL + "/ld", srv.URL + "/ld/"} {
+		paths = nil
+		c, err := New(testToken, WithBaseURL(base))
+		require.NoError(t, err)
+		_, err = c.GetMember(bg, "me")
+		require.NoError(t, err)
+		resp, err := c.API.GetMemberWithResponse(bg, "me", nil)
+		require.NoError(t, err)
+		require.NotNil(t, resp.JSON200)
+		ids, errs := collect(t, c.Members(bg, MembersQuery{PageSize: 1}))
+		assert.Empty(t, errs)
+		assert.Equal(t, []string{"m1", "m2"}, ids)
+		assert.Equal(t, []string{"/ld/api/v2/members/me", "/ld/api/v2/members/me", "/ld/api/v2/members", "/ld/api/v2/members"}, paths)
+		assert.Equal(t, "ldaccess.Client{"+srv.URL+"/ld}", c.String())
+	}
+}

@@ -24,7 +24,7 @@ type Client struct {
 
 	hc      *http.Client
 	base    *url.URL // scheme and host that receive the token
-	server  string   // base URL without a trailing slash, for the request builders
+	server  string   // base URL with a trailing slash: the request builders resolve paths against it
 	token   secret
 	headers *fixedHeaders // behind a pointer: it holds the token
 }
@@ -68,7 +68,7 @@ func New(token string, opts ...Option) (*Client, error) {
 
 	c := &Client{
 		base:   base,
-		server: strings.TrimSuffix(base.String(), "/"),
+		server: base.String() + "/",
 		token:  newSecret(token),
 		headers: &fixedHeaders{
 			auth:      []string{token},
@@ -105,7 +105,7 @@ func (c *Client) String() string {
 	if c == nil {
 		return "<nil>"
 	}
-	return "ldaccess.Client{" + c.server + "}"
+	return "ldaccess.Client{" + c.base.String() + "}"
 }
 
 // GoString is String, so that %#v does not reveal the token either.

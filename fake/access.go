@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"slices"
+
 	"github.com/ldaccess/ldaccess/api"
 )
 
@@ -78,12 +80,13 @@ func (h *Handler) OwnerID() string {
 
 // IssueToken gives the member a new personal token with a built-in role ("reader", "writer" or
 // "admin") and returns it with its secret, as if the member had created it. Tests use it to act
-// as someone other than the owner, for example a no_access member to provoke 403s.
+// as someone other than the owner, for example a no_access member to provoke 403s. It reports
+// false for an unknown member or role.
 func (h *Handler) IssueToken(memberID, role string) (SeededToken, bool) {
 	s := h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.members[memberID]; !ok {
+	if _, ok := s.members[memberID]; !ok || !slices.Contains(tokenRoles, role) {
 		return SeededToken{}, false
 	}
 	now := h.now()

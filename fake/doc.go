@@ -36,6 +36,8 @@
 //   - limit is at most 1000 for both lists; a limit below 1, above 1000, or a negative offset
 //     answers 400 invalid_request.
 //   - Unknown filter fields, sort fields and expand values answer 400 invalid_request.
+//   - An invalid query parameter answers 400 invalid_request on every operation, as
+//     LaunchDarkly does, although openapi.yaml lists 400 only for operations with a body.
 //   - On the first page the `first` and `prev` links are absent, on the last page `next` and
 //     `last` (LaunchDarkly's documentation: links are missing when the page they name does not
 //     exist). hrefs are host-relative and carry filter, sort, expand and showAll.
@@ -50,6 +52,14 @@
 //   - Authenticating updates the token's lastUsed, never the member's _lastSeen, so that lists
 //     sorted by lastSeen do not shift under a client paging through them.
 //   - The account owner cannot be deleted or have its role replaced (403 and 400).
+//
+// # Provoking every documented status
+//
+// 400: an invalid body or parameter. 401: an unknown token. 403: a token of a member with the
+// role no_access (Handler.IssueToken), or a writer's token on an admin's operation. 404: an
+// unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
+// whose `test` fails. 429: RateLimit or a Fault429 kind. getMembers' 404, which LaunchDarkly
+// documents without saying when, and the other 409s come only from scripted faults.
 //
 // # Rate limits and faults
 //

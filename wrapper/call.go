@@ -61,6 +61,10 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 		if errors.Is(err, errBodyTooLarge) {
 			return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge)
 		}
+		if cerr := req.Context().Err(); cerr != nil && !errors.Is(err, cerr) {
+			// The body was cut short because the context ended: say so, for errors.Is.
+			err = fmt.Errorf("%w (%w)", err, cerr)
+		}
 		return c.opError(op, fmt.Errorf("decoding response: %w", err))
 	}
 	return nil

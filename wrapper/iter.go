@@ -25,8 +25,8 @@ import (
 // Pages are followed through the next link LaunchDarkly returns, which must stay on the
 // client's host; without one, by offset until the total count or, when the server gives no
 // count, a short page. A server that
-// does not move on (the same link or the same page twice, or an empty page short of the
-// total) ends the iteration with an error rather than a loop.
+// does not move on (a link or a page it sent before, or an empty page short of the total)
+// ends the iteration with an error rather than a loop.
 func (c *Client) Members(ctx context.Context, q MembersQuery) iter.Seq2[api.Member, error] {
 	return items(c.MemberPages(ctx, q), func(p *api.Members) []api.Member { return p.Items })
 }
@@ -105,7 +105,10 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 	return func(yield func(P, error) bool) {
 		var zero P
 		req, err := build(offset)
-		var lastHref, lastFirst string
+		// What has been seen, to notice a server that sends us round in circles: a link
+		// followed before, or a page (known by its first item) served before. A few entries
+		// a page; a long iteration is thousands of pages at most.
+		hrefs, firsts := map[string]bool{}, map[string]bool{}
 		for {
 			if err != nil {
 				yield(zero, c.opError(op, err))
@@ -117,24 +120,24 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 				return
 			}
 			pi := info(&page)
-			if pi.firstID != "" && pi.firstID == lastFirst {
+			if pi.firstID != "" && firsts[pi.firstID] {
 				yield(zero, c.opError(op, fmt.Errorf("%w: the server sent the same page twice", errNoProgress)))
 				return
 			}
 			if !yield(page, nil) {
 				return
 			}
-			lastFirst = pi.firstID
+			firsts[pi.firstID] = true
 			offset += pi.n
 			switch {
 			case pi.next != "":
 				switch {
 				case pi.n == 0:
 					err = fmt.Errorf("%w: an empty page links to a next one", errNoProgress)
-				case pi.next == lastHref:
-					err = fmt.Errorf("%w: the next link repeats", errNoProgress)
+				case hrefs[pi.next]:
+					err = fmt.Errorf("%w: the next link leads back to a page already read", errNoProgress)
 				default:
-					lastHref = pi.next
+					hrefs[pi.next] = true
 					req, err = c.linkRequest(ctx, pi.next)
 				}
 			case pi.total >= 0: // trust the count over the page size, which a server may cap

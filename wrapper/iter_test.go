@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -288,4 +289,55 @@ func TestIteratorContextCancelled(t *testing.T) {
 	}
 	assert.Equal(t, 2, got)
 	assert.ErrorIs(t, gotErr, context.Canceled)
+}
+
+func TestIteratorLinkLoops(t *testing.T) {
+	page := func(prefix, next string) string {
+		var items []string
+		for i := range 3 {
+			items = append(items, strings.Replace(memberJSON, `"m1"`, `"`+prefix+strconv.Itoa(i)+`"`, 1))
+		}
+		return `{"items":[` + strings.Join(items, ",") + `],"_links":{"next":{"href":"` + next + `"}}}`
+	}
+	for _, tt := range []struct {
+		name  string
+		pages map[string]string // by query; "" is the first request
+	}{
+		{"two pages", map[string]string{"": page("m", "/api/v2/members?p=b"), "p=b": page("n", "/api/v2/members?p=a"), "p=a": page("m", "/api/v2/members?p=b")}},
+		{"three pages", map[string]string{"": page("m", "/api/v2/members?p=b"), "p=b": page("n", "/api/v2/members?p=c"),
+			"p=c": page("o", "/api/v2/members?p=a"), "p=a": page("p", "/api/v2/members?p=b")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var n int
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				n++
+				q := r.URL.RawQuery
+				if r.URL.Query().Get("p") == "" {
+					q = ""
+				}
+				writeJSON(w, 200, tt.pages[q])
+			})
+			_, errs := collect(t, c.Members(bg, MembersQuery{PageSize: 3}))
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], errNoProgress)
+			assert.LessOrEqual(t, n, len(tt.pages))
+		})
+	}
+}
+
+func TestBodyCutShortByCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(200)
+		w.Write([]byte(`{"_id":"m0`))
+		w.(http.Flusher).Flush()
+		cancel()
+		<-r.Context().Done()
+	})
+	_, err := c.GetMember(ctx, "m1")
+	checkErr(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, err.Error(), "getMember")
 }

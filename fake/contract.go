@@ -93,7 +93,7 @@ func (c *contract) find(r *http.Request) (*routers.Route, map[string]string, err
 
 // validate checks r against the operation's parameters and body. Authentication is the
 // handler's own, done before, so the validator's security check accepts everything.
-func (c *contract) validate(r *http.Request, m matched, body []byte) error {
+func (c *contract) validate(r *http.Request, m matched) error {
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: m.params,

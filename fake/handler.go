@@ -129,42 +129,47 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// An "after" fault lets the request through, collects the answer and then breaks it.
+	var out http.ResponseWriter = cw
+	var buf *bufferWriter
+	if fault == FaultDropAfterHeaders || fault == FaultTruncatedBody {
+		buf = newBufferWriter()
+		out = buf
+	}
+	if c, aerr := h.admit(r, rt); aerr != nil {
+		writeError(out, aerr, reqID)
+	} else {
+		c.reqID = reqID
+		h.api.ServeHTTP(out, r.WithContext(context.WithValue(r.Context(), callKey{}, c)))
+	}
+	if buf != nil {
+		h.breakAnswer(cw, buf, fault, logNow)
+	}
+}
+
+// admit authenticates r and checks it against the contract, for the operation rt.
+func (h *Handler) admit(r *http.Request, rt matched) (*call, *apiError) {
 	who, aerr := h.authenticate(r.Header.Get("Authorization"))
 	if aerr != nil {
-		writeError(cw, aerr, reqID)
-		return
+		return nil, aerr
 	}
 	if who.level == levelNoAccess {
-		writeError(cw, errForbidden("the access token's member has no access"), reqID)
-		return
+		return nil, errForbidden("The access token's member has no access")
 	}
-
 	body, err := readBody(r)
 	if err != nil {
-		writeError(cw, errInvalid(err.Error()), reqID)
-		return
+		return nil, errInvalid(err.Error())
 	}
 	normalizeContentType(r)
 	if rt.opID == "patchMembers" && r.Header.Get("Content-Type") != semanticPatchType {
-		writeError(cw, errInvalid("Content-Type must be "+semanticPatchType), reqID)
-		return
+		return nil, errInvalid("Content-Type must be " + semanticPatchType)
 	}
-	if err := h.contract.validate(r, rt, body); err != nil {
-		writeError(cw, errInvalid(err.Error()), reqID)
-		return
+	if err := h.contract.validate(r, rt); err != nil {
+		return nil, errInvalid(err.Error())
 	}
+	// Validation read the body: give the operation a fresh reader.
 	r.Body = io.NopCloser(bytes.NewReader(body))
-
-	c := &call{reqID: reqID, opID: rt.opID, who: who, body: body}
-	r = r.WithContext(context.WithValue(r.Context(), callKey{}, c))
-
-	if fault == FaultDropAfterHeaders || fault == FaultTruncatedBody {
-		buf := newBufferWriter()
-		h.api.ServeHTTP(buf, r)
-		h.breakAnswer(cw, buf, fault, logNow)
-		return
-	}
-	h.api.ServeHTTP(cw, r)
+	return &call{opID: rt.opID, who: who, body: body}, nil
 }
 
 // readBody reads the whole body, bounded, so that validation and the operation can both see it.

@@ -269,12 +269,9 @@ func memberName(m api.Member) string {
 	return strings.TrimSpace(deref(m.FirstName) + " " + deref(m.LastName))
 }
 
-// memberRole is the role with any custom roles: "writer", "no_access + flag-editor".
+// memberRole is the role with any custom roles: "writer", "no_access + flag-editor + qa".
 func memberRole(m api.Member) string {
-	if len(m.CustomRoles) == 0 {
-		return m.Role
-	}
-	return m.Role + " + " + strings.Join(m.CustomRoles, ",")
+	return strings.Join(append([]string{m.Role}, m.CustomRoles...), " + ")
 }
 
 // teamKeys lists the keys of the member's teams, never nil.

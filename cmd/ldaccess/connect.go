@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -48,8 +46,7 @@ func (a *app) fakeOptions(acct *fake.Account, limited bool) fake.Options {
 
 // connect returns a client for the account the global flags name: an embedded fake with
 // --fake, else LaunchDarkly (or --base-url) with --token or $LD_ACCESS_TOKEN.
-func (a *app) connect(ctx context.Context) (*wrapper.Client, error) {
-	_ = ctx
+func (a *app) connect(context.Context) (*wrapper.Client, error) {
 	token := a.token
 	base := ""
 	if a.useFake {
@@ -109,11 +106,3 @@ func (a *app) resolveBaseURL() (string, error) {
 	}
 	return "", usagef("--instance must be commercial, eu or federal, not %q", a.instance)
 }
-
-// errIsUsage reports whether err is a usage error.
-func errIsUsage(err error) bool {
-	var ue *usageError
-	return errors.As(err, &ue)
-}
-
-var _ = fmt.Sprint

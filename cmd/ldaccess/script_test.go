@@ -68,6 +68,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("LD_ACCESS_TOKEN", srv.Token)
 			env.Setenv("LDACCESS_NOW", scriptNow.Format(time.RFC3339))
 			env.Setenv("LDACCESS_TEST_RUN_MAIN", "1")
+			// A binary built with -race sleeps a second at exit unless told not to.
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
 			return nil
 		},
 		Cmds: map[string]func(ts scriptT, neg bool, args []string){

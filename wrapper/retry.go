@@ -221,6 +221,8 @@ func (t *retryTransport) tooLong(ctx context.Context, req *http.Request, wait ti
 	default:
 		return nil
 	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit wait refused",
+		slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Duration("wait", wait), slog.String("reason", reason))
 	return &RateLimitError{Reset: reset, Wait: wait, Attempts: attempts, Method: req.Method, Path: req.URL.Path, Err: err, reason: reason}
 }
 

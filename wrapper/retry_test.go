@@ -206,11 +206,20 @@ func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			et := &errTransport{}
+			var events []RetryEvent
 			c, err := New(testToken, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: et}),
-				WithRetry(RetryPolicy{MaxAttempts: 4, Clock: newFakeClock(), Rand: fixedRand(0)}))
+				WithRetry(RetryPolicy{MaxAttempts: 4, Clock: newFakeClock(), Rand: fixedRand(0),
+					OnRetry: func(e RetryEvent) { events = append(events, e) }}))
 			require.NoError(t, err)
 			checkErr(t, tt.call(c))
 			assert.Equal(t, tt.wantSends, et.n)
+			require.Len(t, events, tt.wantSends-1)
+			for i, e := range events {
+				assert.Equal(t, i+1, e.Attempt)
+				assert.Zero(t, e.StatusCode)
+				assert.ErrorContains(t, e.Err, "connection reset")
+				assert.Equal(t, "backoff", e.Reason)
+			}
 		})
 	}
 }

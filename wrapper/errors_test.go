@@ -191,3 +191,20 @@ func FuzzAPIError(f *testing.F) {
 		_ = errors.Is(e, ErrNotFound)
 	})
 }
+
+// leakyTransport fails with an error that quotes the request's Authorization header, as a
+// careless proxy library might.
+type leakyTransport struct{}
+
+func (leakyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, errors.New("proxy refused credentials " + r.Header.Get("Authorization"))
+}
+
+func TestTransportErrorQuotingTokenIsRedacted(t *testing.T) {
+	c, err := New(testToken, WithHTTPClient(&http.Client{Transport: leakyTransport{}}), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	_, err = c.GetMember(bg, "m1")
+	checkErr(t, err)
+	assert.Contains(t, err.Error(), "proxy refused credentials [REDACTED]")
+	assert.NotNil(t, errors.Unwrap(err), "the chain is kept")
+}

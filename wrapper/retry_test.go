@@ -395,3 +395,13 @@ func FuzzRetryHeaders(f *testing.F) {
 		p.until(req, epoch)
 	})
 }
+
+func TestSleepOnSystemClock(t *testing.T) {
+	assert.NoError(t, sleep(bg, systemClock{}, time.Millisecond))
+	assert.NoError(t, sleep(bg, systemClock{}, 0))
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	start := time.Now()
+	assert.ErrorIs(t, sleep(ctx, systemClock{}, time.Hour), context.Canceled)
+	assert.Less(t, time.Since(start), time.Second)
+}

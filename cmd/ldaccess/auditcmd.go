@@ -13,9 +13,6 @@ import (
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
-// auditPageSize is the page size audit asks for: large pages, few requests.
-const auditPageSize = 200
-
 const auditLong = `Review every access token and member of the account.
 
 Tokens are listed with their owner, access (built-in role, custom roles or inline policy),
@@ -85,7 +82,7 @@ func (a *app) auditCmd() *cobra.Command {
 }
 
 // fetchAccount lists every member and every token of the account (showAll), with progress on
-// a terminal.
+// a terminal. Pages are the wrapper's default size: LaunchDarkly publishes no maximum.
 func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member, []api.Token, error) {
 	var memberTotal, tokenTotal int
 	if a.status.tty {
@@ -98,7 +95,7 @@ func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member
 		}
 	}
 	var members []api.Member
-	for m, err := range c.Members(ctx, wrapper.MembersQuery{PageSize: auditPageSize}) {
+	for m, err := range c.Members(ctx, wrapper.MembersQuery{}) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("listing members: %w", err)
 		}
@@ -107,7 +104,7 @@ func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member
 	}
 	a.status.setProgress("members", len(members), memberTotal, true)
 	var tokens []api.Token
-	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: auditPageSize}) {
+	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: true}) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("listing tokens: %w", err)
 		}

@@ -147,8 +147,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 			if err != nil {
 				return err
 			}
-			q.PageSize = 200
-			if limit > 0 && limit < q.PageSize {
+			if limit > 0 && limit < wrapper.DefaultMembersPageSize {
 				q.PageSize = limit
 			}
 			var ms []api.Member

@@ -91,7 +91,7 @@ Secrets are never shown: LaunchDarkly sends only their last four characters.`,
 				return err
 			}
 			var ts []api.Token
-			for t, err := range c.Tokens(cmd.Context(), wrapper.TokensQuery{ShowAll: all, PageSize: 100}) {
+			for t, err := range c.Tokens(cmd.Context(), wrapper.TokensQuery{ShowAll: all}) {
 				if err != nil {
 					return err
 				}

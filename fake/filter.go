@@ -80,7 +80,7 @@ func parseLastSeen(value string) (*lastSeenFilter, error) {
 	var ls lastSeenFilter
 	dec := json.NewDecoder(bytes.NewReader([]byte(value)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ls); err != nil {
+	if err := dec.Decode(&ls); err != nil || dec.InputOffset() != int64(len(strings.TrimRight(value, " "))) {
 		return nil, fmt.Errorf(`filter lastSeen must be {"never":true}, {"noData":true} or {"before":<epoch ms>}, not %q`, value)
 	}
 	n := 0

@@ -173,7 +173,7 @@ func (a *app) rootCmd() *cobra.Command {
 		// No Args: cobra's default for a root with subcommands reports unknown commands, and
 		// without a subcommand prints the help.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if a.timeout > 0 {
+			if a.timeout > 0 && cmd.Annotations["timeout"] != "none" {
 				ctx, cancel := context.WithTimeout(cmd.Context(), a.timeout)
 				a.onExit(cancel)
 				cmd.SetContext(ctx)
@@ -191,7 +191,7 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.StringVar(&a.baseURL, "base-url", "", "LaunchDarkly base URL, overriding --instance")
 	pf.StringVar(&a.instance, "instance", "commercial", "LaunchDarkly instance: commercial, eu or federal")
 	pf.StringVar(&a.apiVersion, "api-version", "", "LD-API-Version to send (default the library's, 20240415)")
-	pf.DurationVar(&a.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for never)")
+	pf.DurationVar(&a.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for never; serve-fake runs until interrupted)")
 	pf.VarP(&a.format, "format", "o", "output format: table, json or csv")
 	pf.BoolVar(&a.useFake, "fake", false, "run against an embedded fake LaunchDarkly account instead of a real one")
 	pf.IntVar(&a.fakeMembers, "fake-members", 3000, "how many members the --fake account has")

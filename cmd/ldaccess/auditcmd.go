@@ -208,7 +208,7 @@ func auditView(r report, format string) view {
 			kind = "service"
 		}
 		tokens.Rows = append(tokens.Rows, []string{
-			tok.ID, deref(tok.Name), t.Owner, tokenAccess(tok), kind,
+			tok.ID, deref(tok.Name), t.Owner, clip(format, tokenAccess(tok), 40), kind,
 			timeCell(format, tok.CreationDate), timeCell(format, deref(tok.LastUsed)), joinFindings(t.Findings),
 		})
 		jt := auditJSONToken{

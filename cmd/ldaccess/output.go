@@ -211,6 +211,18 @@ func timeCell(format string, ms int64) string {
 	return day(ms)
 }
 
+// clip shortens a long cell for table output, where one wide value would widen a whole column;
+// CSV and JSON keep it whole.
+func clip(format, s string, max int) string {
+	if format != formatTable {
+		return s
+	}
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
 // joinFindings lists findings as a cell: "never-used,owner-gone".
 func joinFindings(fs []finding) string {
 	s := make([]string, len(fs))

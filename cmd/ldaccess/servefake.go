@@ -28,7 +28,8 @@ token to connect with; point any LaunchDarkly client at it, or this command:
   ldaccess --base-url http://127.0.0.1:8089 --token <printed token> members list
 
 The fake keeps its state in memory while it runs: what one command creates, the next sees.`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: map[string]string{"timeout": "none"},
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			acct, err := a.fakeAccount()
 			if err != nil {

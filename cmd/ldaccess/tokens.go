@@ -36,7 +36,7 @@ func tokenKind(t api.Token) string {
 }
 
 func tokenCells(t api.Token, format string) []string {
-	return []string{t.ID, deref(t.Name), tokenOwner(t), tokenAccess(t), tokenKind(t),
+	return []string{t.ID, deref(t.Name), tokenOwner(t), clip(format, tokenAccess(t), 40), tokenKind(t),
 		timeCell(format, t.CreationDate), timeCell(format, deref(t.LastUsed))}
 }
 
@@ -56,6 +56,7 @@ func tokensView(ts []api.Token, format string) view {
 func tokenView(t api.Token, format, secret string) view {
 	h := append(append([]string{}, tokenHeader...), "description", "member", "default api version")
 	row := append(tokenCells(t, format), deref(t.Description), t.MemberID, apiVersionCell(t.DefaultAPIVersion))
+	row[3] = tokenAccess(t) // one record: no need to clip
 	if secret != "" {
 		h = append(h, "secret")
 		row = append(row, secret)

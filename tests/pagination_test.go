@@ -2,7 +2,10 @@ package tests
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,4 +70,48 @@ func TestPaginationEquivalence(t *testing.T) {
 			assert.Equal(t, want, got, "page size %d", size)
 		}
 	})
+}
+
+// With rate limits and faults on, a full iteration still returns every member exactly once.
+func TestIterationUnderRateLimitsAndFaults(t *testing.T) {
+	account := fake.Seed(fake.SeedOptions{Members: 600, Tokens: 4, Seed: 11, Now: time.Now()})
+	for seed := int64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			srv := fake.NewServer(fake.Options{
+				Account:   account,
+				RateLimit: &fake.RateLimit{Route: 4, Global: 10, Window: 40 * time.Millisecond},
+				Faults: &fake.Faults{Seed: seed, Rate: 0.15, Kinds: []fake.FaultKind{
+					fake.Fault502, fake.Fault503, fake.Fault504,
+					fake.FaultDropBeforeHeaders, fake.FaultDropAfterHeaders, fake.FaultTruncatedBody,
+				}},
+			})
+			defer srv.Close()
+			c, err := wrapper.New(srv.Token, wrapper.WithBaseURL(srv.URL),
+				wrapper.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
+				wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 12, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
+			require.NoError(t, err)
+
+			seen := map[string]int{}
+			for m, err := range c.Members(context.Background(), wrapper.MembersQuery{PageSize: 25, Sort: wrapper.SortDisplayName}) {
+				require.NoError(t, err)
+				seen[m.ID]++
+			}
+			assert.Len(t, seen, len(srv.Members()))
+			for id, n := range seen {
+				assert.Equal(t, 1, n, "member %s seen %d times", id, n)
+			}
+
+			var limited, faulted int
+			for _, r := range srv.Requests() {
+				if r.Status == http.StatusTooManyRequests {
+					limited++
+				}
+				if r.Fault != 0 {
+					faulted++
+				}
+			}
+			assert.Positive(t, faulted, "the run should have met faults")
+			t.Logf("%d requests, %d rate limited, %d faulted", len(srv.Requests()), limited, faulted)
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 )
 
 // maxBody bounds a success body. The largest legitimate one, a page of members with every
@@ -44,30 +45,68 @@ func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
 
 // send does the request and decodes a 2xx body into out, or discards it if out is nil. Any
 // other status becomes an *APIError.
+//
+// A body cut short by a broken connection is a failed attempt like a 503: for an idempotent
+// method the request is sent again, after backoff, up to RetryPolicy.MaxAttempts times. A body
+// that arrives whole but is not valid JSON is not retried; the server would say the same again.
 func (c *Client) send(req *http.Request, op string, out any) error {
+	p := &c.retry.policy
+	for attempt := 1; ; attempt++ {
+		err, cut := c.sendOnce(req, op, out)
+		if cut == nil || !idempotent(req.Method) || attempt >= p.MaxAttempts || !rewindable(req) {
+			return err
+		}
+		ctx := req.Context()
+		wait := backoff(p.BaseDelay, p.MaxDelay, attempt, p.Rand)
+		if ctx.Err() != nil || pastDeadline(ctx, wait) {
+			return err
+		}
+		c.retry.observeRetry(ctx, RetryEvent{
+			Method: req.Method, Path: req.URL.Path, Attempt: attempt, Err: cut, Wait: wait, Reason: "body cut short",
+		})
+		if sleep(ctx, p.Clock, wait) != nil {
+			return err
+		}
+		reflect.ValueOf(out).Elem().SetZero() // a partial decode must not leak into the retry
+		if req.GetBody != nil {
+			body, gerr := req.GetBody()
+			if gerr != nil {
+				return err
+			}
+			r := *req
+			r.Body = body
+			req = &r
+		}
+	}
+}
+
+// sendOnce is one attempt of send. Besides the error it returns, it reports the transport
+// error that cut the body short, if that is what went wrong.
+func (c *Client) sendOnce(req *http.Request, op string, out any) (err, cut error) {
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return c.opError(op, err)
+		return c.opError(op, err), nil
 	}
 	defer discard(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(op, resp, c.token)
+		return newAPIError(op, resp, c.token), nil
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
-		return nil
+		return nil, nil
 	}
 	// Decode straight from the connection: no copy of the body is made.
-	if err := json.NewDecoder(&capReader{r: resp.Body, n: maxBody}).Decode(out); err != nil {
+	body := &capReader{r: resp.Body, n: maxBody}
+	if err := json.NewDecoder(body).Decode(out); err != nil {
 		if errors.Is(err, errBodyTooLarge) {
-			return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge)
+			return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge), nil
 		}
 		if cerr := req.Context().Err(); cerr != nil && !errors.Is(err, cerr) {
 			// The body was cut short because the context ended: say so, for errors.Is.
 			err = fmt.Errorf("%w (%w)", err, cerr)
 		}
-		return c.opError(op, fmt.Errorf("decoding response: %w", err))
+		return c.opError(op, fmt.Errorf("decoding response: %w", err)), body.failed
 	}
-	return nil
+	return nil, nil
 }
 
 // opError prefixes err with the operation. A *RateLimitError, already self-explaining, is
@@ -100,10 +139,12 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// capReader is io.LimitReader that reports overflow instead of a silent EOF.
+// capReader is io.LimitReader that reports overflow instead of a silent EOF, and remembers
+// whether the underlying body failed, as opposed to ending.
 type capReader struct {
-	r io.Reader
-	n int64
+	r      io.Reader
+	n      int64
+	failed error // the body's own error, other than io.EOF
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
@@ -115,5 +156,8 @@ func (c *capReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.n -= int64(n)
+	if err != nil && err != io.EOF {
+		c.failed = err
+	}
 	return n, err
 }

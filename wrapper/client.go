@@ -23,8 +23,9 @@ type Client struct {
 	API *api.ClientWithResponses
 
 	hc      *http.Client
-	base    *url.URL // scheme and host that receive the token
-	server  string   // base URL with a trailing slash: the request builders resolve paths against it
+	retry   *retryTransport // hc's transport, for retries of bodies cut short
+	base    *url.URL        // scheme and host that receive the token
+	server  string          // base URL with a trailing slash: the request builders resolve paths against it
 	token   secret
 	headers *fixedHeaders // behind a pointer: it holds the token
 }
@@ -90,7 +91,8 @@ func New(token string, opts ...Option) (*Client, error) {
 		next = defaultTransport()
 	}
 	auth := &authTransport{next: next, base: base, token: c.token, apiVersion: o.apiVersion, userAgent: ua}
-	hc.Transport = newRetryTransport(auth, base, o.retry.withDefaults(), logger)
+	c.retry = newRetryTransport(auth, base, o.retry.withDefaults(), logger)
+	hc.Transport = c.retry
 	c.hc = &hc
 
 	c.API, err = api.NewClientWithResponses(c.server, api.WithHTTPClient(c.hc))

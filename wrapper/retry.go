@@ -16,8 +16,9 @@ import (
 // the defaults given with each; pass it with [WithRetry].
 //
 // A 429 (rate limited) is retried whatever the method, since LaunchDarkly did not process the
-// request. A 502, 503 or 504, or a failure to get any response, is retried only for GET, HEAD,
-// PUT, DELETE and OPTIONS: a POST or PATCH may have been applied, so it is never sent twice.
+// request. A 502, 503 or 504, a failure to get any response, or a response body cut short by a
+// broken connection, is retried only for GET, HEAD, PUT, DELETE and OPTIONS: a POST or PATCH
+// may have been applied, so it is never sent twice.
 //
 // The wait before a retry is the response's Retry-After (seconds or an HTTP date), else its
 // X-Ratelimit-Reset (Unix epoch milliseconds), else exponential backoff with full jitter
@@ -70,7 +71,7 @@ type RetryEvent struct {
 	StatusCode   int           // its status, or 0 if no response arrived
 	Err          error         // the transport error when no response arrived
 	Wait         time.Duration // the wait before the next attempt
-	Reason       string        // where Wait comes from: "Retry-After", "X-Ratelimit-Reset" or "backoff"
+	Reason       string        // why and where Wait comes from: "Retry-After", "X-Ratelimit-Reset", "backoff" or "body cut short"
 }
 
 // Defaults of RetryPolicy.
@@ -173,15 +174,20 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			ev.StatusCode = resp.StatusCode
 			discard(resp)
 		}
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
-			slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
-			slog.Int("status", ev.StatusCode), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
-		if p.OnRetry != nil {
-			p.OnRetry(ev)
-		}
+		t.observeRetry(ctx, ev)
 		if err := sleep(ctx, p.Clock, wait); err != nil {
 			return nil, err
 		}
+	}
+}
+
+// observeRetry reports a retry about to happen to the debug log and the policy's hook.
+func (t *retryTransport) observeRetry(ctx context.Context, ev RetryEvent) {
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
+		slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
+		slog.Int("status", ev.StatusCode), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
+	if t.policy.OnRetry != nil {
+		t.policy.OnRetry(ev)
 	}
 }
 

@@ -405,3 +405,65 @@ func TestSleepOnSystemClock(t *testing.T) {
 	assert.ErrorIs(t, sleep(ctx, systemClock{}, time.Hour), context.Canceled)
 	assert.Less(t, time.Since(start), time.Second)
 }
+
+// cutBody answers 200 promising a whole member but sends only the first half of it, then
+// closes the connection.
+func cutBody(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(memberJSON)))
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte(memberJSON[:len(memberJSON)/2]))
+	w.(http.Flusher).Flush()
+	conn, _, _ := w.(http.Hijacker).Hijack()
+	conn.Close()
+}
+
+func TestBodyCutShortRetriedOnlyForIdempotentMethods(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		cuts      int32 // how many answers are cut short before a whole one
+		call      func(c *Client) (api.Member, error)
+		wantSends int32
+		wantErr   bool
+	}{
+		{"GET once cut", 1, func(c *Client) (api.Member, error) { return c.GetMember(bg, "m1") }, 2, false},
+		{"GET cut past the budget", 9, func(c *Client) (api.Member, error) { return c.GetMember(bg, "m1") }, 3, true},
+		{"PATCH not resent", 1, func(c *Client) (api.Member, error) { return c.PatchMember(bg, "m1", Replace("/role", "reader")) }, 1, true},
+		{"POST not resent", 1, func(c *Client) (api.Member, error) { return c.AddMemberToTeams(bg, "m1", "platform") }, 1, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int32
+			var events []RetryEvent
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) <= tt.cuts {
+					cutBody(w)
+					return
+				}
+				writeJSON(w, http.StatusOK, memberJSON)
+			}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: newFakeClock(), Rand: fixedRand(0.5),
+				OnRetry: func(e RetryEvent) { events = append(events, e) }}))
+
+			m, err := tt.call(c)
+			assert.Equal(t, tt.wantSends, n.Load())
+			if tt.wantErr {
+				require.ErrorIs(t, checkErr(t, err), io.ErrUnexpectedEOF)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "ariel@acme.com", m.Email, "the retry decodes afresh")
+			require.Len(t, events, 1)
+			assert.Equal(t, "body cut short", events[0].Reason)
+		})
+	}
+}
+
+func TestMalformedWholeBodyNotRetried(t *testing.T) {
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		writeJSON(w, http.StatusOK, `{"_id": "m1", "email": `)
+	}, WithRetry(testPolicy(newFakeClock())))
+	_, err := c.GetMember(bg, "m1")
+	require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
+	assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
+}

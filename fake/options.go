@@ -1,6 +1,9 @@
 package fake
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // DefaultToken is the admin token a server accepts when Options.Token is empty: a personal
 // admin token of the account owner, whose member ID `me` resolves to.
@@ -73,12 +76,15 @@ var faultNames = map[FaultKind]string{
 	Fault403: "403", Fault404: "404", Fault409: "409",
 }
 
-// String names the kind, as in the request log.
+// String names the kind, as in the request log; the zero value is "none".
 func (k FaultKind) String() string {
 	if s, ok := faultNames[k]; ok {
 		return s
 	}
-	return "none"
+	if k == 0 {
+		return "none"
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // DefaultFaultKinds are the kinds Faults draws from when Kinds is empty: the transient failures
@@ -90,7 +96,12 @@ var DefaultFaultKinds = []FaultKind{
 
 // Faults configures fault injection. Given the same sequence of requests, the same faults
 // happen: the random draws come from a generator seeded with Seed, one set of draws per request
-// that reaches an operation (unknown paths and methods are never faulted).
+// that reaches an operation (unknown paths and methods are never faulted). Concurrent requests
+// draw in the order they arrive.
+//
+// Dropped connections and truncated bodies take over the connection (http.Hijacker), as on an
+// HTTP/1 server such as NewServer's; where that is impossible (HTTP/2, a ResponseRecorder) the
+// handler panics with http.ErrAbortHandler, which net/http answers by resetting the stream.
 type Faults struct {
 	// Seed seeds the random generator.
 	Seed int64

@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func Seed(opts SeedOptions) *Account {
 	g := &seeder{
 		rng:    rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed_1d0c_ce55)),
 		now:    now,
-		emails: make(map[string]bool, opts.Members),
+		emails: map[string]int{},
 	}
 	a := &Account{}
 	for _, r := range seedRoles {
@@ -62,7 +63,7 @@ func Seed(opts SeedOptions) *Account {
 type seeder struct {
 	rng    *rand.Rand
 	now    time.Time
-	emails map[string]bool
+	emails map[string]int // addresses handed out per name and domain
 }
 
 // id is a 24-hex-digit ID, like LaunchDarkly's.
@@ -149,16 +150,18 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	return m
 }
 
-// email makes a unique address from the names.
+// email makes a unique address from the names: the second Ada Abebe at acme.com is
+// ada.abebe2@acme.com. Names hold no digits, so a numbered address never meets a plain one.
 func (g *seeder) email(first, last string) string {
+	local := strings.ToLower(first + "." + last)
 	domain := g.pick(domains)
-	base := strings.ToLower(first + "." + last)
-	e := base + "@" + domain
-	for n := 2; g.emails[e]; n++ {
-		e = fmt.Sprintf("%s%d@%s", base, n, domain)
+	key := local + "@" + domain
+	n := g.emails[key]
+	g.emails[key] = n + 1
+	if n == 0 {
+		return key
 	}
-	g.emails[e] = true
-	return e
+	return local + strconv.Itoa(n+1) + "@" + domain
 }
 
 func (g *seeder) token(a *Account) SeededToken {

@@ -32,6 +32,7 @@ type state struct {
 	// memberVersion counts changes to members; cached views older than it are stale.
 	memberVersion uint64
 	views         map[viewKey]*view
+	viewMembers   int // members held by all views
 
 	ids      idSource
 	applied  map[string]int // lower-case operationId → writes applied

@@ -7,8 +7,13 @@ import (
 	"strings"
 )
 
-// maxViews bounds the view cache; past it the cache starts over.
-const maxViews = 64
+// The view cache is bounded by views and by members held, so that a large account (the
+// command's fake may hold a million members) does not pin a copy per query; past either bound the
+// cache starts over.
+const (
+	maxViews       = 64
+	maxViewMembers = 1 << 22
+)
 
 // viewKey names a cached view: the raw filter and sort parameters.
 type viewKey struct{ filter, sort string }
@@ -95,9 +100,11 @@ func (s *state) membersView(rawFilter, rawSort string) ([]*memberRec, error) {
 	if len(keys) > 0 {
 		slices.SortFunc(out, func(a, b *memberRec) int { return compareMembers(keys, a, b) })
 	}
-	if len(s.views) >= maxViews {
+	if len(s.views) >= maxViews || s.viewMembers+len(out) > maxViewMembers {
 		clear(s.views)
+		s.viewMembers = 0
 	}
 	s.views[key] = &view{version: s.memberVersion, members: out}
+	s.viewMembers += len(out)
 	return out, nil
 }

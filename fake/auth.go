@@ -51,7 +51,7 @@ func (h *Handler) authenticate(secret string) (caller, *apiError) {
 	// lastUsed is the token's alone: changing the member's _lastSeen would reorder lists sorted
 	// by lastSeen under a client paging through them.
 	t.t.LastUsed = ptr(now)
-	level := tokenLevel(t.t, s)
+	level := tokenLevel(t.t)
 	if !deref(t.t.ServiceToken) {
 		level = min(level, memberLevel(m.m))
 	}
@@ -82,7 +82,7 @@ func memberLevel(m api.Member) int {
 
 // tokenLevel is a token's own level: its role; an inline policy allowing every action on every
 // resource counts as admin; other policies and custom roles as reader.
-func tokenLevel(t api.Token, s *state) int {
+func tokenLevel(t api.Token) int {
 	if t.Role != nil && *t.Role != "" {
 		return roleLevel(*t.Role)
 	}

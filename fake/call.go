@@ -8,7 +8,6 @@ import (
 // call is what the pipeline learned about a request, for the operation that answers it.
 type call struct {
 	reqID string
-	opID  string
 	who   caller
 	body  []byte // the raw body: JSON Patch values must not lose a null on the way
 }

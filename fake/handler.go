@@ -169,7 +169,7 @@ func (h *Handler) admit(r *http.Request, rt matched) (*call, *apiError) {
 	}
 	// Validation read the body: give the operation a fresh reader.
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	return &call{opID: rt.opID, who: who, body: body}, nil
+	return &call{who: who, body: body}, nil
 }
 
 // readBody reads the whole body, bounded, so that validation and the operation can both see it.

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/ldaccess/ldaccess/api"
 )
@@ -100,4 +101,34 @@ func (h *Handler) IssueToken(memberID, role string) (SeededToken, bool) {
 	out := cloneToken(s.tokenAnswer(r))
 	out.Token = ptr(secret)
 	return SeededToken{Token: out, Secret: secret}, true
+}
+
+// Snapshot returns the current state as an Account, tokens with their current secrets, so that
+// another fake can start from it (Options.Account). Old secrets still within a reset's grace
+// period are not carried over.
+func (h *Handler) Snapshot() *Account {
+	s := h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := &Account{}
+	for _, r := range s.memberList {
+		a.Members = append(a.Members, cloneMember(r.m))
+	}
+	for _, r := range s.tokenList {
+		t := cloneToken(r.t)
+		t.Token = nil
+		a.Tokens = append(a.Tokens, SeededToken{Token: t, Secret: r.secret})
+	}
+	for _, k := range s.teamOrder {
+		a.Teams = append(a.Teams, cloneTeam(s.teams[k]))
+	}
+	for _, r := range s.roleKeys {
+		a.CustomRoles = append(a.CustomRoles, r)
+	}
+	slices.SortFunc(a.CustomRoles, func(x, y CustomRole) int { return strings.Compare(x.Key, y.Key) })
+	for e := range s.taken {
+		a.TakenEmails = append(a.TakenEmails, e)
+	}
+	slices.Sort(a.TakenEmails)
+	return a
 }

@@ -134,3 +134,20 @@ func TestHandlerMountsElsewhere(t *testing.T) {
 	assert.Equal(t, 200, rec.status)
 	assert.Contains(t, rec.body.String(), `"_id":"m01"`)
 }
+
+func TestSnapshotRestarts(t *testing.T) {
+	srv, c := newServer(t, Options{Account: smallAccount()})
+	tok := createToken(t, c, `{"role":"writer"}`)
+	require.Equal(t, 201, c.do("POST", "/api/v2/members", `[{"email":"snap@acme.com","role":"reader"}]`).status)
+
+	again, c2 := newServer(t, Options{Account: srv.Snapshot()})
+	assert.Equal(t, srv.Members(), again.Members())
+	assert.Equal(t, srv.Teams(), again.Teams())
+	got := again.Tokens()
+	require.Len(t, got, len(srv.Tokens()), "the admin token is carried over, not added twice")
+	for i, want := range srv.Tokens() {
+		want.LastUsed, got[i].LastUsed = nil, nil
+		assert.Equal(t, want, got[i])
+	}
+	assert.Equal(t, 200, c2.as(deref(tok.Token)).do("GET", "/api/v2/members/me", nil).status)
+}

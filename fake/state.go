@@ -26,8 +26,7 @@ type state struct {
 	roleIDs    map[string]CustomRole
 	taken      map[string]bool // lower-case emails of other accounts' members
 
-	ownerID      string
-	adminTokenID string
+	ownerID string
 
 	// memberVersion counts changes to members; cached views older than it are stale.
 	memberVersion uint64
@@ -134,23 +133,21 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 		copy(s.memberList[1:], s.memberList[:len(s.memberList)-1])
 		s.memberList[0] = s.members[owner.ID]
 	}
+	haveAdmin := false
 	for _, st := range a.Tokens {
 		t := cloneToken(st.Token)
 		if t.ID == "" {
 			t.ID = s.ids.next(now)
 		}
 		s.insertToken(normalizeToken(t, now), st.Secret)
-		if st.Secret == adminSecret {
-			s.adminTokenID = t.ID
-		}
+		haveAdmin = haveAdmin || st.Secret == adminSecret
 	}
-	if s.adminTokenID == "" {
+	if !haveAdmin {
 		t := api.Token{
 			ID: s.ids.next(now), OwnerID: s.ownerID, MemberID: s.ownerID,
 			Name: ptr("ldaccess fake admin"), Role: ptr("admin"), ServiceToken: ptr(false),
 			CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
 		}
-		s.adminTokenID = t.ID
 		s.insertToken(normalizeToken(t, now), adminSecret)
 		copy(s.tokenList[1:], s.tokenList[:len(s.tokenList)-1])
 		s.tokenList[0] = s.tokens[t.ID]

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/ldaccess/ldaccess/api"
 	ss "github.com/ldaccess/ldaccess/fake/internal/strictserver"
@@ -33,10 +34,7 @@ func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.
 	}
 	q := url.Values{}
 	if p.ShowAll != nil {
-		q.Set("showAll", "true")
-		if !all {
-			q.Set("showAll", "false")
-		}
+		q.Set("showAll", strconv.FormatBool(all))
 	}
 	s := o.h.st
 	s.mu.Lock()

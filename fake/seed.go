@@ -31,7 +31,8 @@ const day = 24 * time.Hour
 // from minutes to years ago, never-seen members, members with no last-seen data and pending
 // invites; MFA on and off; personal and service tokens, some never used, some unused for more
 // than 90 days, some admin, some with a wildcard inline policy, some owned by members who have
-// left. 5,000 members take a few milliseconds.
+// left; and one address, taken@elsewhere.example, that belongs to another account. 5,000
+// members take a few milliseconds.
 func Seed(opts SeedOptions) *Account {
 	now := opts.Now
 	if now.IsZero() {

@@ -310,6 +310,9 @@ to run without --yes.`,
 			if args[0] == "me" {
 				return usagef(`refusing to remove "me", the member whose token this is`)
 			}
+			if err := a.canConfirm(yes, "members remove"); err != nil {
+				return err
+			}
 			c, err := a.connect(ctx)
 			if err != nil {
 				return err
@@ -359,6 +362,9 @@ and otherwise refuses to run without --yes.`,
 				return usagef("ownership cannot be given with set-role")
 			default:
 				return usagef("ROLE must be reader, writer, admin or no_access, not %q", role)
+			}
+			if err := a.canConfirm(yes, "members set-role"); err != nil {
+				return err
 			}
 			c, err := a.connect(ctx)
 			if err != nil {

@@ -273,6 +273,9 @@ to run without --yes.`,
 		Args: exactArgs(1, "one token ID"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if err := a.canConfirm(yes, "tokens reset"); err != nil {
+				return err
+			}
 			c, err := a.connect(ctx)
 			if err != nil {
 				return err
@@ -321,6 +324,9 @@ to run without --yes.`,
 		Args: exactArgs(1, "one token ID"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if err := a.canConfirm(yes, "tokens delete"); err != nil {
+				return err
+			}
 			c, err := a.connect(ctx)
 			if err != nil {
 				return err

@@ -23,7 +23,8 @@ kind (service or personal), creation and last use. Their findings:
   owner-gone        the token's owner is no longer a member
 
 Members are listed with email, name, role, teams, last seen, MFA and pending invite. Findings:
-  never-logged-in   no login on record (pending invitees are judged by their invite instead)
+  never-logged-in   no login on record (_lastSeen 0), which includes members LaunchDarkly has
+                    no last-seen data for; pending invitees are judged by their invite instead
   inactive          not seen for more than --stale-after
   admin-without-mfa an admin or owner without multi-factor authentication
   stale-invite      invited more than --stale-after ago and not yet accepted

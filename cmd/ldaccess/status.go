@@ -115,4 +115,3 @@ func (h retryLogHandler) Handle(_ context.Context, r slog.Record) error {
 	}
 	return nil
 }
-

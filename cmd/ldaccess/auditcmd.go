@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,7 +14,8 @@ import (
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
-const auditLong = `Review every access token and member of the account.
+const auditLong = `Review every access token and member of the account. Listing every token needs an admin
+token; with another, the audit says so and reviews the tokens of the caller's own member.
 
 Tokens are listed with their owner, access (built-in role, custom roles or inline policy),
 kind (service or personal), creation and last use. Their findings:
@@ -104,16 +106,29 @@ func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member
 		a.status.setProgress("members", len(members), memberTotal, false)
 	}
 	a.status.setProgress("members", len(members), memberTotal, true)
-	var tokens []api.Token
-	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: true}) {
-		if err != nil {
-			return nil, nil, fmt.Errorf("listing tokens: %w", err)
-		}
-		tokens = append(tokens, maskSecret(t))
-		a.status.setProgress("tokens", len(tokens), tokenTotal, false)
+	tokens, err := a.fetchTokens(ctx, c, true, tokenTotal)
+	if errors.Is(err, wrapper.ErrForbidden) {
+		// Only admins may list every token: review the caller's own rather than nothing.
+		a.status.notef("this token may not list every token of the account (that needs an admin); reviewing only its own member's tokens")
+		tokens, err = a.fetchTokens(ctx, c, false, 0)
 	}
 	a.status.clear()
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing tokens: %w", err)
+	}
 	return members, tokens, nil
+}
+
+func (a *app) fetchTokens(ctx context.Context, c *wrapper.Client, all bool, total int) ([]api.Token, error) {
+	var tokens []api.Token
+	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: all}) {
+		if err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, maskSecret(t))
+		a.status.setProgress("tokens", len(tokens), total, false)
+	}
+	return tokens, nil
 }
 
 // auditJSON is the JSON form of a report.

@@ -279,3 +279,43 @@ func TestDeterministicDemo(t *testing.T) {
 		t.Errorf("two demo runs differ:\n%s\n\n%s", outs[0], outs[1])
 	}
 }
+
+// TestAuditWithoutAdmin: a reader token may not list every token; the audit reviews its own
+// tokens and says so.
+func TestAuditWithoutAdmin(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 30, 5)
+	var reader api.Member
+	for _, m := range srv.Members() {
+		if m.Role == "reader" {
+			reader = m
+			break
+		}
+	}
+	tok, ok := srv.IssueToken(reader.ID, "reader")
+	if !ok {
+		t.Fatal("IssueToken")
+	}
+	var out, errb strings.Builder
+	env := map[string]string{"LD_ACCESS_TOKEN": tok.Secret, "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+	a := newApp(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	a.isTerminal = func(any) bool { return false }
+	if code := a.run([]string{"--base-url", srv.URL, "audit", "--format", "json"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "reviewing only its own") {
+		t.Errorf("no note: %q", errb.String())
+	}
+	var got auditJSON
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.MemberCount != 30 || got.TokenCount < 1 {
+		t.Errorf("%d members, %d tokens", got.MemberCount, got.TokenCount)
+	}
+	for _, tk := range got.Tokens {
+		if tk.OwnerID != reader.ID {
+			t.Errorf("token %s of %s listed", tk.ID, tk.OwnerID)
+		}
+	}
+}

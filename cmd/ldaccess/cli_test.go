@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"reflect"
 	"slices"
@@ -317,5 +319,28 @@ func TestAuditWithoutAdmin(t *testing.T) {
 		if tk.OwnerID != reader.ID {
 			t.Errorf("token %s of %s listed", tk.ID, tk.OwnerID)
 		}
+	}
+}
+
+// TestInterruptDuringConfirmation: the question ends when the command's context does.
+func TestInterruptDuringConfirmation(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe() // stdin that never answers
+	defer pw.Close()
+	var errb strings.Builder
+	a := newApp(pr, io.Discard, &errb, func(string) string { return "" })
+	a.status = &statusWriter{w: &errb}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.confirm(ctx, "Delete?") }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("confirm did not return")
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strings"
 )
@@ -20,14 +21,25 @@ func (a *app) canConfirm(yes bool, action string) error {
 }
 
 // confirm asks a yes/no question on stderr and reads the answer from stdin. Only "y" and
-// "yes" agree.
-func (a *app) confirm(question string) error {
+// "yes" agree. An interrupt (ctx done) while waiting ends the question: the command's signal
+// handling would otherwise swallow Ctrl-C.
+func (a *app) confirm(ctx context.Context, question string) error {
 	a.status.clear()
 	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
-	line, err := bufio.NewReader(a.stdin).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case <-ctx.Done():
 		fmt.Fprintln(a.stderr)
-		return errDeclined
+		return ctx.Err()
+	case line = <-answer:
+	}
+	if !strings.HasSuffix(line, "\n") {
+		fmt.Fprintln(a.stderr) // end of input: finish the prompt's line
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
@@ -39,7 +51,7 @@ func (a *app) confirm(question string) error {
 // confirmDestructive guards a command that changes or removes access. With --yes it goes
 // ahead; on a terminal it asks; otherwise (a script, a pipe) it refuses with a usage error
 // rather than guess, so an unattended run never deletes anything it was not told to.
-func (a *app) confirmDestructive(yes bool, action string, describe func() (string, error)) error {
+func (a *app) confirmDestructive(ctx context.Context, yes bool, action string, describe func() (string, error)) error {
 	if err := a.canConfirm(yes, action); err != nil || yes {
 		return err
 	}
@@ -51,5 +63,5 @@ func (a *app) confirmDestructive(yes bool, action string, describe func() (strin
 		}
 		q = d
 	}
-	return a.confirm(q)
+	return a.confirm(ctx, q)
 }

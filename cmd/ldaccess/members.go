@@ -325,7 +325,7 @@ to run without --yes.`,
 				}
 				id = m.ID
 			}
-			err = a.confirmDestructive(yes, "members remove", func() (string, error) {
+			err = a.confirmDestructive(ctx, yes, "members remove", func() (string, error) {
 				return fmt.Sprintf("Remove %s (%s, role %s, last seen %s) from the account?",
 					m.Email, m.ID, memberRole(m), day(m.LastSeen)), nil
 			})
@@ -374,7 +374,7 @@ and otherwise refuses to run without --yes.`,
 			if err != nil {
 				return err
 			}
-			err = a.confirmDestructive(yes, "members set-role", func() (string, error) {
+			err = a.confirmDestructive(ctx, yes, "members set-role", func() (string, error) {
 				return fmt.Sprintf("Change the role of %s (%s) from %s to %s?", m.Email, m.ID, m.Role, role), nil
 			})
 			if err != nil {

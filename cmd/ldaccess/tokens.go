@@ -281,7 +281,7 @@ to run without --yes.`,
 				return err
 			}
 			id := args[0]
-			err = a.confirmDestructive(yes, "tokens reset", func() (string, error) {
+			err = a.confirmDestructive(ctx, yes, "tokens reset", func() (string, error) {
 				t, err := c.GetToken(ctx, id)
 				if err != nil {
 					return "", err
@@ -332,7 +332,7 @@ to run without --yes.`,
 				return err
 			}
 			id := args[0]
-			err = a.confirmDestructive(yes, "tokens delete", func() (string, error) {
+			err = a.confirmDestructive(ctx, yes, "tokens delete", func() (string, error) {
 				t, err := c.GetToken(ctx, id)
 				if err != nil {
 					return "", err

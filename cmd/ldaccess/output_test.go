@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +197,50 @@ func TestClip(t *testing.T) {
 	}
 	if clip(formatCSV, long, 10) != long || clip(formatTable, "short", 10) != "short" {
 		t.Error("clip changed what it should not")
+	}
+}
+
+func TestRetryNotes(t *testing.T) {
+	var b strings.Builder
+	h := retryLogHandler{s: &statusWriter{w: &b}}
+	rec := slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: retrying", 0)
+	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/members"), slog.Int("attempt", 2),
+		slog.Int("status", 429), slog.Duration("wait", 1234567*time.Microsecond), slog.String("reason", "X-Ratelimit-Reset"))
+	_ = h.Handle(context.Background(), rec)
+	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: retrying", 0)
+	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/tokens"), slog.Int("attempt", 1),
+		slog.Int("status", 0), slog.Duration("wait", time.Second))
+	_ = h.Handle(context.Background(), rec)
+	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset", 0)
+	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/members"), slog.Duration("wait", 300*time.Millisecond))
+	_ = h.Handle(context.Background(), rec)
+	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "something else", 0)
+	_ = h.Handle(context.Background(), rec)
+	want := "ldaccess: GET /api/v2/members: rate limited; retrying in 1.235s (attempt 2)\n" +
+		"ldaccess: GET /api/v2/tokens: no response; retrying in 1s (attempt 1)\n" +
+		"ldaccess: GET /api/v2/members: rate limit reached; pausing 300ms until the window resets\n"
+	if b.String() != want {
+		t.Errorf("notes:\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestStatusWriterProgress(t *testing.T) {
+	var b strings.Builder
+	s := &statusWriter{w: &b, tty: true}
+	s.setProgress("members", 100, 500, true)
+	s.notef("hello")
+	s.setProgress("members", 500, 500, true)
+	s.clear()
+	want := "members 100/500\r\x1b[Kldaccess: hello\nmembers 100/500\r\x1b[Kmembers 500/500\r\x1b[K"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+	b.Reset()
+	s = &statusWriter{w: &b}
+	s.setProgress("members", 1, 2, true)
+	s.notef("x")
+	s.clear()
+	if b.String() != "ldaccess: x\n" {
+		t.Errorf("not a terminal: %q", b.String())
 	}
 }

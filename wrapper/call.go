@@ -11,12 +11,14 @@ import (
 	"reflect"
 )
 
-// maxBody bounds a success body. The largest legitimate one, a page of members with every
-// expansion, is a few megabytes; anything past this is a misbehaving server.
-const maxBody = 64 << 20
+// maxBody bounds a success body, and so the memory one response can take: encoding/json
+// buffers a whole value, doubling its buffer as it reads, before decoding it. The largest
+// legitimate body, a page of 1,000 members with every expansion, is a megabyte or two;
+// anything past this is a misbehaving server.
+const maxBody = 4 << 20
 
 // errBodyTooLarge is returned, wrapped with the operation, for a body past maxBody.
-var errBodyTooLarge = errors.New("response body exceeds 64 MiB")
+var errBodyTooLarge = errors.New("response body exceeds 4 MiB")
 
 // call sends the request an operation's builder made and decodes a 2xx answer into a T. It is
 // the one path every method of Client takes.
@@ -34,7 +36,7 @@ func call[T any](ctx context.Context, c *Client, op string, req *http.Request, e
 func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
 	req = req.WithContext(ctx)
 	h, fixed := req.Header, c.headers
-	h["Authorization"] = fixed.auth
+	h["Authorization"] = fixed.auth()
 	if first(h, "Ld-Api-Version") == "" {
 		h["Ld-Api-Version"] = fixed.version
 	}
@@ -62,7 +64,7 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 			return err
 		}
 		c.retry.observeRetry(ctx, RetryEvent{
-			Method: req.Method, Path: req.URL.Path, Attempt: attempt, Err: cut, Wait: wait, Reason: "body cut short",
+			Method: req.Method, Path: c.retry.path(req), Attempt: attempt, Err: cut, Wait: wait, Reason: "body cut short",
 		})
 		if sleep(ctx, p.Clock, wait) != nil {
 			return err
@@ -93,6 +95,9 @@ func (c *Client) sendOnce(req *http.Request, op string, out any) (err, cut error
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil, nil
+	}
+	if resp.ContentLength > maxBody {
+		return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge), nil // refused unread
 	}
 	// Decode straight from the connection: no copy of the body is made.
 	body := &capReader{r: resp.Body, n: maxBody}

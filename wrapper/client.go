@@ -31,9 +31,12 @@ type Client struct {
 }
 
 // fixedHeaders are the header values every request of the client carries, made once and
-// shared by all requests (net/http never modifies a request's header values).
+// shared by all requests (net/http never modifies a request's header values). The
+// Authorization value sits behind a func: fmt prints a func as an address whatever the verb,
+// whereas a %s of a struct reached through unexported fields prints slices' contents.
 type fixedHeaders struct {
-	auth, version, userAgent, accept []string
+	auth                       func() []string
+	version, userAgent, accept []string
 }
 
 // New returns a client that authenticates with token, a LaunchDarkly personal or service
@@ -67,12 +70,13 @@ func New(token string, opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 
+	authValue := []string{token}
 	c := &Client{
 		base:   base,
 		server: base.String() + "/",
 		token:  newSecret(token),
 		headers: &fixedHeaders{
-			auth:      []string{token},
+			auth:      func() []string { return authValue },
 			version:   []string{o.apiVersion},
 			userAgent: []string{ua},
 			accept:    []string{"application/json"},
@@ -91,7 +95,7 @@ func New(token string, opts ...Option) (*Client, error) {
 		next = defaultTransport()
 	}
 	auth := &authTransport{next: next, base: base, token: c.token, apiVersion: o.apiVersion, userAgent: ua}
-	c.retry = newRetryTransport(auth, base, o.retry.withDefaults(), logger)
+	c.retry = newRetryTransport(auth, base, o.retry.withDefaults(), logger, c.token)
 	hc.Transport = c.retry
 	c.hc = &hc
 
@@ -102,23 +106,24 @@ func New(token string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// String describes the client without its token.
-func (c *Client) String() string {
-	if c == nil {
-		return "<nil>"
+// String describes the client without its token. These methods have value receivers so that a
+// Client value, or a struct holding one, prints safely too.
+func (c Client) String() string {
+	if c.base == nil {
+		return "ldaccess.Client{}"
 	}
 	return "ldaccess.Client{" + c.base.String() + "}"
 }
 
 // GoString is String, so that %#v does not reveal the token either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints the client as String does for every verb, so that no verb or flag (%+v, %#v,
 // %x…) reaches the token.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // LogValue logs the client as its base URL.
-func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // secret is an access token that no formatting verb or logger prints. The string sits behind
 // a pointer so that even reflection-based printing of a struct holding a secret, which

@@ -145,7 +145,8 @@ const maxSnippet = 200
 func newAPIError(op string, resp *http.Response, token secret) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: first(resp.Header, "X-Request-Id"), op: op}
 	if req := resp.Request; req != nil {
-		e.Method, e.Path = req.Method, req.URL.Path
+		// The path may come from a server-supplied link.
+		e.Method, e.Path = req.Method, token.redact(req.URL.Path)
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var rep struct {
@@ -154,18 +155,21 @@ func newAPIError(op string, resp *http.Response, token secret) *APIError {
 		ID            string   `json:"id"`
 		InvalidEmails []string `json:"invalid_emails"`
 	}
+	// A server that echoes the request back must not make the token part of an error. Redact
+	// before cutting to length, so that no prefix of the token survives either.
+	clean := func(s string, n int) string { return printable(token.redact(s), n) }
 	if json.Unmarshal(body, &rep) == nil && (rep.Code != "" || rep.Message != "") {
-		e.Code, e.Message, e.InvalidEmails = printable(rep.Code, 100), printable(rep.Message, 1000), rep.InvalidEmails
+		e.Code, e.Message = clean(rep.Code, 100), clean(rep.Message, 1000)
+		for _, email := range rep.InvalidEmails {
+			e.InvalidEmails = append(e.InvalidEmails, clean(email, 320))
+		}
 		if rep.ID != "" {
 			e.RequestID = rep.ID
 		}
 	} else {
-		e.Message = printable(string(body), maxSnippet)
+		e.Message = clean(string(body), maxSnippet)
 	}
-	e.RequestID = printable(e.RequestID, 100)
-	// A server that echoes the request back must not make the token part of an error.
-	e.Message = token.redact(e.Message)
-	e.Code = token.redact(e.Code)
+	e.RequestID = clean(e.RequestID, 100)
 	return e
 }
 

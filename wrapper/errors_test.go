@@ -208,3 +208,21 @@ func TestTransportErrorQuotingTokenIsRedacted(t *testing.T) {
 	assert.Contains(t, err.Error(), "proxy refused credentials [REDACTED]")
 	assert.NotNil(t, errors.Unwrap(err), "the chain is kept")
 }
+
+func TestOversizedBodyRefused(t *testing.T) {
+	big := strings.Repeat(" ", maxBody) + memberJSON // valid JSON, one byte too many to accept
+	for name, declare := range map[string]bool{"declared length, refused unread": true, "chunked, cut at the cap": false} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if declare {
+					w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+				}
+				io.WriteString(w, big)
+			})
+			_, err := c.GetMember(bg, "m1")
+			require.ErrorIs(t, checkErr(t, err), errBodyTooLarge)
+			assert.ErrorContains(t, err, "ldaccess: getMember: response body exceeds 4 MiB")
+		})
+	}
+}

@@ -27,8 +27,8 @@ import (
 // beyond a day counts as a day. Header waits get random jitter of up to a tenth of the wait
 // (at least up to 50ms), so that clients sharing a limit do not all return at once. A
 // rate-limit wait longer than MaxWait or past the context's deadline is not attempted: the
-// call fails at once with a [*RateLimitError]. A 5xx retry that could not finish before the
-// deadline is not attempted either; the 5xx is returned.
+// call fails at once with a [*RateLimitError]. A 5xx retry whose wait would exceed MaxWait or
+// the deadline is not attempted either; the 5xx is returned.
 //
 // The client also paces itself: once a response says a rate-limit window is spent
 // (X-Ratelimit-Route-Remaining or X-Ratelimit-Global-Remaining of 0), later requests on that
@@ -125,11 +125,16 @@ type retryTransport struct {
 	policy RetryPolicy
 	pacer  *pacer
 	logger *slog.Logger
+	token  secret // only to redact it from what the transport reports
 }
 
-func newRetryTransport(next http.RoundTripper, base *url.URL, p RetryPolicy, logger *slog.Logger) *retryTransport {
-	return &retryTransport{next: next, base: base, policy: p, pacer: newPacer(), logger: logger}
+func newRetryTransport(next http.RoundTripper, base *url.URL, p RetryPolicy, logger *slog.Logger, token secret) *retryTransport {
+	return &retryTransport{next: next, base: base, policy: p, pacer: newPacer(), logger: logger, token: token}
 }
+
+// path is the request's path as logs and errors show it: a path from a server-supplied link
+// could hold anything, the token included.
+func (t *retryTransport) path(req *http.Request) string { return t.token.redact(req.URL.Path) }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !ownOrigin(t.base, req.URL) {
@@ -166,10 +171,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				discard(resp)
 				return nil, ferr
 			}
-		} else if pastDeadline(ctx, wait) {
-			return resp, err // a retry could not finish in time: report what we have
+		} else if asked(wait, reset, now) > p.MaxWait || pastDeadline(ctx, wait) {
+			return resp, err // a retry could not come in time: report what we have
 		}
-		ev := RetryEvent{Method: req.Method, Path: req.URL.Path, Attempt: attempt, Err: err, Wait: wait, Reason: reason}
+		ev := RetryEvent{Method: req.Method, Path: t.path(req), Attempt: attempt, Err: err, Wait: wait, Reason: reason}
 		if resp != nil {
 			ev.StatusCode = resp.StatusCode
 			discard(resp)
@@ -203,7 +208,7 @@ func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt in
 		return err
 	}
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
-		slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Duration("wait", wait))
+		slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
 	return sleep(ctx, t.policy.Clock, wait)
 }
 
@@ -211,11 +216,9 @@ func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt in
 // The policy is held against the server's own wait, jitter aside, so that a server asking for
 // exactly MaxWait is obeyed.
 func (t *retryTransport) tooLong(ctx context.Context, req *http.Request, wait time.Duration, reset time.Time, attempts int, now time.Time) error {
-	asked := wait
+	asked := asked(wait, reset, now)
 	if reset.IsZero() {
 		reset = now.Add(wait)
-	} else {
-		asked = min(wait, max(reset.Sub(now), 0))
 	}
 	var reason string
 	var err error
@@ -228,8 +231,17 @@ func (t *retryTransport) tooLong(ctx context.Context, req *http.Request, wait ti
 		return nil
 	}
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit wait refused",
-		slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Duration("wait", wait), slog.String("reason", reason))
-	return &RateLimitError{Reset: reset, Wait: wait, Attempts: attempts, Method: req.Method, Path: req.URL.Path, Err: err, reason: reason}
+		slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait), slog.String("reason", reason))
+	return &RateLimitError{Reset: reset, Wait: wait, Attempts: attempts, Method: req.Method, Path: t.path(req), Err: err, reason: reason}
+}
+
+// asked is the part of wait the server asked for, without the client's jitter: the part that
+// MaxWait is held against.
+func asked(wait time.Duration, reset, now time.Time) time.Duration {
+	if reset.IsZero() {
+		return wait
+	}
+	return min(wait, max(reset.Sub(now), 0))
 }
 
 // wait computes the wait before the next attempt and, for a header-derived one, the reset time.

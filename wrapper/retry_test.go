@@ -381,7 +381,7 @@ func FuzzRetryHeaders(f *testing.F) {
 	f.Add("99999999999999999999", "9223372036854775807")
 	f.Add("", "garbage")
 	f.Fuzz(func(t *testing.T, retryAfter, reset string) {
-		rt := newRetryTransport(nil, nil, RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil)
+		rt := newRetryTransport(nil, nil, RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil, secret{})
 		h := http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Reset": {reset}}
 		for attempt := 1; attempt < 100; attempt += 30 {
 			d, reason, _ := rt.wait(&http.Response{Header: h}, attempt, epoch)
@@ -466,4 +466,21 @@ func TestMalformedWholeBodyNotRetried(t *testing.T) {
 	_, err := c.GetMember(bg, "m1")
 	require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
 	assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
+}
+
+func TestServerErrorWaitBeyondMaxWaitNotAttempted(t *testing.T) {
+	clk := newFakeClock()
+	var n atomic.Int32
+	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "120")
+		writeJSON(w, http.StatusServiceUnavailable, `{"code":"unavailable","message":"down for maintenance"}`)
+	}, WithRetry(RetryPolicy{MaxWait: time.Minute, Clock: clk, Rand: fixedRand(0.5)}))
+
+	_, err := c.GetMember(bg, "m1")
+	var apiErr *APIError
+	require.ErrorAs(t, checkErr(t, err), &apiErr)
+	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode, "the 503 is reported as it is")
+	assert.Equal(t, int32(1), n.Load())
+	assert.Empty(t, clk.Waits(), "no wait beyond MaxWait is started")
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -242,5 +244,24 @@ func TestStatusWriterProgress(t *testing.T) {
 	s.clear()
 	if b.String() != "ldaccess: x\n" {
 		t.Errorf("not a terminal: %q", b.String())
+	}
+}
+
+func TestParsePolicy(t *testing.T) {
+	stmts, err := parsePolicy(`[{"effect":"allow","actions":["updateOn"],"resources":["proj/*:env/test:flag/*"]}]`)
+	if err != nil || len(stmts) != 1 || (*stmts[0].Actions)[0] != "updateOn" {
+		t.Fatalf("%v %v", stmts, err)
+	}
+	file := filepath.Join(t.TempDir(), "p.json")
+	if err := os.WriteFile(file, []byte(`[{"effect":"deny","notActions":["*"]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if stmts, err := parsePolicy("@" + file); err != nil || stmts[0].Effect != "deny" {
+		t.Fatalf("@file: %v %v", stmts, err)
+	}
+	for _, bad := range []string{``, `{}`, `[]`, `[{"effect":"maybe"}]`, `[{"effect":"allow","action":["*"]}]`, "@/no/such/file"} {
+		if _, err := parsePolicy(bad); err == nil || exitCode(err) != exitUsage {
+			t.Errorf("parsePolicy(%q) = %v", bad, err)
+		}
 	}
 }

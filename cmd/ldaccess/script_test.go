@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,6 +71,17 @@ func TestScripts(t *testing.T) {
 			env.Setenv("LDACCESS_TEST_RUN_MAIN", "1")
 			// A binary built with -race sleeps a second at exit unless told not to.
 			env.Setenv("GORACE", "atexit_sleep_ms=0")
+			// A binary built with -cover warns on stderr unless it has somewhere to write.
+			if testing.CoverMode() != "" {
+				dir := os.Getenv("GOCOVERDIR")
+				if dir == "" {
+					dir = filepath.Join(env.WorkDir, ".cover")
+					if err := os.MkdirAll(dir, 0o777); err != nil {
+						return err
+					}
+				}
+				env.Setenv("GOCOVERDIR", dir)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts scriptT, neg bool, args []string){

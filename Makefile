@@ -2,7 +2,11 @@
 SHELL := bash
 GO ?= go
 
-.PHONY: generate check-generated lint test bench
+.PHONY: generate check-generated lint test bench demo
+
+## demo: an access review of a seeded fake account, no LaunchDarkly account needed
+demo:
+	$(GO) run ./cmd/ldaccess --fake audit
 
 ## generate: regenerate api/ from openapi.yaml
 generate:

@@ -1,14 +1,30 @@
 package bench
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// idPatch is where one member's ID sits in an encoded page: at off, member j of the page.
+type idPatch struct{ off, j int }
+
+// putMemberID writes memberID(i) over the 24 bytes at b, without allocating.
+func putMemberID(b []byte, i int) {
+	const hexdigits = "0123456789abcdef"
+	copy(b, "569f1835")
+	v := uint64(0x14f4432160000000) + uint64(i)
+	for k := 23; k >= 8; k-- {
+		b[k] = hexdigits[v&0xf]
+		v >>= 4
+	}
+}
 
 // benchServer is the in-process LaunchDarkly stand-in both clients talk to. Every body is
 // encoded before the clock starts; a request costs the server a lookup and a write, and the
@@ -19,8 +35,10 @@ type benchServer struct {
 	*httptest.Server
 	pageSize   int
 	total      int
-	pages      [][]byte // item arrays, cycled when total exceeds what was encoded
-	suffixes   [][]byte // per page: `,"_links":…,"totalCount":N}`
+	pages      [][]byte    // item arrays, cycled when total exceeds what was encoded
+	patches    [][]idPatch // per encoded page, where its member IDs are
+	bufs       sync.Pool   // *[]byte for cycled pages
+	suffixes   [][]byte    // per page: `,"_links":…,"totalCount":N}`
 	member     []byte
 	tokensPage []byte
 	newToken   []byte
@@ -43,7 +61,21 @@ func newBenchServer(tb testing.TB, total, pageSize, distinct int) *benchServer {
 	s := &benchServer{pageSize: pageSize, total: total}
 	npages := (total + pageSize - 1) / pageSize
 	for p := 0; p < min(npages, distinct); p++ {
-		s.pages = append(s.pages, encodeMemberItems(p*pageSize, min(pageSize, total-p*pageSize)))
+		items := encodeMemberItems(p*pageSize, min(pageSize, total-p*pageSize))
+		s.pages = append(s.pages, items)
+		var patches []idPatch
+		for j := range min(pageSize, total-p*pageSize) {
+			id := []byte(memberID(p*pageSize + j))
+			for off := 0; ; {
+				k := bytes.Index(items[off:], id)
+				if k < 0 {
+					break
+				}
+				patches = append(patches, idPatch{off: off + k, j: j})
+				off += k + len(id)
+			}
+		}
+		s.patches = append(s.patches, patches)
 	}
 	// The first 100 pages' suffixes are made ahead; later ones per request, so that the data
 	// the server holds does not grow with the account's size.
@@ -102,6 +134,21 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		page := offset / s.pageSize
 		items := s.pages[page%len(s.pages)]
+		if page >= len(s.pages) {
+			// A cycled page: the encoded one with this page's member IDs, so that every
+			// member of the account is distinct, as the wrapper's loop detection requires.
+			bp, _ := s.bufs.Get().(*[]byte)
+			if bp == nil {
+				bp = new([]byte)
+			}
+			b := append((*bp)[:0], items...)
+			for _, pt := range s.patches[page%len(s.pages)] {
+				putMemberID(b[pt.off:], page*s.pageSize+pt.j)
+			}
+			*bp = b
+			defer s.bufs.Put(bp)
+			items = b
+		}
 		var suffix []byte
 		if page < len(s.suffixes) {
 			suffix = s.suffixes[page]
@@ -129,4 +176,33 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 func (s *benchServer) release() {
 	s.Close()
 	s.pages, s.suffixes, s.member, s.tokensPage, s.newToken = nil, nil, nil, nil, nil
+}
+
+func TestPutMemberID(t *testing.T) {
+	for _, i := range []int{0, 7, 99_999, 123_456} {
+		b := make([]byte, 24)
+		putMemberID(b, i)
+		if string(b) != memberID(i) {
+			t.Errorf("putMemberID(%d) = %s, want %s", i, b, memberID(i))
+		}
+	}
+}
+
+// TestCycledPagesAreDistinct: the 100,000-member account the memory benchmark iterates holds
+// 100,000 distinct members, though only 10 pages are encoded.
+func TestCycledPagesAreDistinct(t *testing.T) {
+	s := newBenchServer(t, 3_000, 100, 10)
+	seen := map[string]bool{}
+	c := newBaseline(s.URL)
+	if err := c.eachMember(t.Context(), 100, func(m *minMember) {
+		if seen[m.ID] {
+			t.Fatalf("member %s twice", m.ID)
+		}
+		seen[m.ID] = true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 3_000 {
+		t.Fatalf("%d members", len(seen))
+	}
 }

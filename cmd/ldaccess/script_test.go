@@ -11,13 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
+
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
 )
 
-// The end-to-end tests are scripts in testscript's language in testdata/script (run by
-// scriptrunner_test.go). Each script gets its own
-// fake LaunchDarkly, seeded small and deterministically, running in this test process:
+// The end-to-end tests are scripts in testdata/script, run by
+// github.com/rogpeppe/go-internal/testscript; "exec ldaccess" runs this test binary as the
+// command, in a subprocess. Each script gets its own fake LaunchDarkly, seeded small and
+// deterministically, running in this test process:
 //
 //	$FAKE_URL          its base URL (pass --base-url $FAKE_URL)
 //	$LD_ACCESS_TOKEN   its admin token, so commands connect without --token
@@ -30,6 +33,7 @@ import (
 //
 //	ldexit CODE ARGS...           run ldaccess ARGS in-process (stdin not a terminal) and
 //	                              require exit code CODE; stdout and stderr are checked as usual
+//	                              (testscript's exec can only require success or failure)
 //	fakeid member|token N VAR     set $VAR to the ID of the fake's Nth member or token (from 0)
 //	fakeholds members|tokens FILE FILE (ldaccess … --format json) lists exactly what the fake
 //	                              holds, field for field
@@ -45,22 +49,18 @@ var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // TestMain makes the test binary the command when the scripts run it as "ldaccess".
 func TestMain(m *testing.M) {
-	if os.Getenv("LDACCESS_TEST_RUN_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
-	}
-	os.Exit(m.Run())
+	testscript.Main(m, map[string]func(){
+		"ldaccess": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)) },
+	})
 }
 
 func TestScripts(t *testing.T) {
 	t.Parallel()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	runScripts(t, scriptParams{
-		Dir:      "testdata/script",
-		Programs: map[string][]string{"ldaccess": {self}},
-		Setup: func(env *scriptEnv) error {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
 			acct := fake.Seed(fake.SeedOptions{Members: 40, Tokens: 10, Seed: 7, Now: scriptNow})
 			srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
 			env.Defer(srv.Close)
@@ -68,23 +68,26 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FAKE_URL", srv.URL)
 			env.Setenv("LD_ACCESS_TOKEN", srv.Token)
 			env.Setenv("LDACCESS_NOW", scriptNow.Format(time.RFC3339))
-			env.Setenv("LDACCESS_TEST_RUN_MAIN", "1")
+			// A home of the script's own rather than testscript's /no-home.
+			home := filepath.Join(env.WorkDir, ".home")
+			if err := os.MkdirAll(home, 0o777); err != nil {
+				return err
+			}
+			env.Setenv("HOME", home)
 			// A binary built with -race sleeps a second at exit unless told not to.
 			env.Setenv("GORACE", "atexit_sleep_ms=0")
 			// A binary built with -cover warns on stderr unless it has somewhere to write.
-			if testing.CoverMode() != "" {
-				dir := os.Getenv("GOCOVERDIR")
-				if dir == "" {
-					dir = filepath.Join(env.WorkDir, ".cover")
-					if err := os.MkdirAll(dir, 0o777); err != nil {
-						return err
-					}
+			// (testscript passes GOCOVERDIR on when it is set.)
+			if testing.CoverMode() != "" && env.Getenv("GOCOVERDIR") == "" {
+				dir := filepath.Join(env.WorkDir, ".cover")
+				if err := os.MkdirAll(dir, 0o777); err != nil {
+					return err
 				}
 				env.Setenv("GOCOVERDIR", dir)
 			}
 			return nil
 		},
-		Cmds: map[string]func(ts scriptT, neg bool, args []string){
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"ldexit":    cmdLdexit,
 			"fakeid":    cmdFakeID,
 			"fakeholds": cmdFakeHolds,
@@ -96,11 +99,11 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-func scriptFake(ts scriptT) *fake.Server {
+func scriptFake(ts *testscript.TestScript) *fake.Server {
 	return ts.Value("fake").(*fake.Server)
 }
 
-func cmdLdexit(ts scriptT, neg bool, args []string) {
+func cmdLdexit(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: ldexit CODE ARGS...")
 	}
@@ -112,7 +115,7 @@ func cmdLdexit(ts scriptT, neg bool, args []string) {
 	}
 }
 
-func cmdFakeID(ts scriptT, neg bool, args []string) {
+func cmdFakeID(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: fakeid member|token N VAR")
 	}
@@ -149,7 +152,7 @@ func tokenKey(t api.Token) string {
 		deref(t.ServiceToken), deref(t.CustomRoleIDs), t.CreationDate, deref(t.Token))
 }
 
-func cmdFakeHolds(ts scriptT, neg bool, args []string) {
+func cmdFakeHolds(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: fakeholds members|tokens FILE")
 	}
@@ -188,7 +191,7 @@ func cmdFakeHolds(ts scriptT, neg bool, args []string) {
 	}
 }
 
-func cmdFakeHas(ts scriptT, neg bool, args []string) {
+func cmdFakeHas(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: [!] fakehas member|token ID")
 	}
@@ -207,7 +210,7 @@ func cmdFakeHas(ts scriptT, neg bool, args []string) {
 	}
 }
 
-func cmdFakeField(ts scriptT, neg bool, args []string) {
+func cmdFakeField(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 4 {
 		ts.Fatalf("usage: fakefield member|token ID FIELD VALUE")
 	}
@@ -242,7 +245,7 @@ func jsonString(v any) string {
 	return string(b)
 }
 
-func cmdJSONVar(ts scriptT, neg bool, args []string) {
+func cmdJSONVar(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: jsonvar FILE FIELD VAR")
 	}
@@ -255,7 +258,7 @@ func cmdJSONVar(ts scriptT, neg bool, args []string) {
 	ts.Setenv(args[2], jsonString(v))
 }
 
-func cmdWaitFile(ts scriptT, neg bool, args []string) {
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: waitfile FILE VAR")
 	}

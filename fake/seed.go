@@ -114,7 +114,7 @@ func (g *seeder) member(i int, a *Account) api.Member {
 		m.LastSeen = g.ago(0, time.Hour)
 	case q < 0.04: // invited, not yet accepted
 		m.PendingInvite, m.Verified, m.MFA = true, false, "disabled"
-		m.CreationDate = g.ago(0, 60*day)
+		m.CreationDate = g.ago(0, 150*day) // some forgotten: past a 90-day review
 	case q < 0.07: // provisioned, never signed in
 		m.Verified = false
 	case q < 0.10: // active before LaunchDarkly recorded last-seen times

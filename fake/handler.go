@@ -33,7 +33,6 @@ type Handler struct {
 	faults   *faulter
 	api      http.Handler // the generated router over ops
 	reqSeq   atomic.Uint64
-	reqBase  uint32
 }
 
 // NewHandler returns a fake with the given options; see Options for the defaults.
@@ -50,7 +49,6 @@ func NewHandler(opts Options) *Handler {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.reqBase = h.st.ids.prefix
 	h.st.load(opts.Account, h.token, h.now())
 	if opts.RateLimit != nil {
 		h.limits = newLimiter(*opts.RateLimit)
@@ -221,7 +219,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 
 // newRequestID returns a UUID-shaped request ID, unique per handler.
 func (h *Handler) newRequestID() string {
-	return fmt.Sprintf("%08x-0000-4000-8000-%012x", h.reqBase, h.reqSeq.Add(1)&0xffffffffffff)
+	return fmt.Sprintf("%08x-0000-4000-8000-%012x", idMarker, h.reqSeq.Add(1)&0xffffffffffff)
 }
 
 // bindError answers a request the generated code could not bind; validation catches these

@@ -2,29 +2,25 @@ package fake
 
 import (
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"time"
 )
 
 // idSource makes the IDs of resources created through the API. Seeded resources bring their
-// own. IDs look like LaunchDarkly's (24 hex digits, a MongoDB ObjectId); a random per-handler
-// prefix keeps them from colliding with seeded ones.
+// own. IDs look like LaunchDarkly's (24 hex digits, a MongoDB ObjectId): the clock's seconds, a
+// fixed marker and a counter, so that the same clock and the same requests give the same IDs.
+// Seeded IDs are random 96-bit values; one matching this pattern is as likely as a guessed one.
 type idSource struct {
-	prefix uint32
-	seq    uint64
+	seq uint64
 }
 
-func newIDSource() idSource {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return idSource{prefix: binary.BigEndian.Uint32(b[:]) & 0xffffff}
-}
+// idMarker is the middle of every ID the fake makes.
+const idMarker = 0xfa4e00
 
 // next returns a new 24-hex-digit ID: seconds since the epoch, the prefix, a counter.
 func (s *idSource) next(now time.Time) string {
 	s.seq++
-	return fmt.Sprintf("%08x%06x%010x", uint32(now.Unix()), s.prefix, s.seq&0xffffffffff)
+	return fmt.Sprintf("%08x%06x%010x", uint32(now.Unix()), idMarker, s.seq&0xffffffffff)
 }
 
 // newSecret returns a fresh access token secret, "api-" and a random (version 4) UUID.

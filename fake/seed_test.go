@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -140,4 +142,27 @@ func TestSeededAccountServes(t *testing.T) {
 		}
 	}
 	t.Logf("50 pages of 10,000 members in %v", time.Since(start))
+}
+
+// The same clock and the same requests give the same IDs, so users can compare output with
+// golden files.
+func TestHandlerDeterministic(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
+	run := func() (tokenIDs []string, requestID string) {
+		h := NewHandler(Options{Account: Seed(SeedOptions{Members: 5, Tokens: 3, Seed: 1}), Now: now})
+		req := httptest.NewRequest(http.MethodGet, "/api/v2/tokens?showAll=true", nil)
+		req.Header.Set("Authorization", h.AdminToken())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		for _, tok := range h.Tokens() {
+			tokenIDs = append(tokenIDs, tok.ID)
+		}
+		return tokenIDs, rec.Header().Get("X-Request-Id")
+	}
+	ids1, req1 := run()
+	ids2, req2 := run()
+	assert.Equal(t, ids1, ids2, "the admin token the fake adds has the same ID every time")
+	assert.Equal(t, req1, req2)
+	assert.NotEmpty(t, req1)
 }

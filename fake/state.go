@@ -91,7 +91,6 @@ func newState() *state {
 		taken:    map[string]bool{},
 		views:    map[viewKey]*view{},
 		applied:  map[string]int{},
-		ids:      newIDSource(),
 	}
 }
 

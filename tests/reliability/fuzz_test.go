@@ -278,6 +278,9 @@ func FuzzWaitHeaders(f *testing.F) {
 				if m.ID != "m000" {
 					t.Fatalf("call %d: member %q", call, m.ID)
 				}
+			case errors.Is(err, wrapper.ErrRateLimited):
+				// A window reported spent (…-Remaining: 0) until a reset too far away makes
+				// the next attempt a rate-limit error, whatever the first answer was.
 			case code == 400 && call == 1:
 				if !errors.Is(err, wrapper.ErrInvalidRequest) {
 					t.Fatalf("call 1: %v", err)
@@ -288,7 +291,7 @@ func FuzzWaitHeaders(f *testing.F) {
 				if !errors.As(err, &ae) || ae.StatusCode != code {
 					t.Fatalf("call 1: %v; want the member or the %d", err, code)
 				}
-			case !errors.Is(err, wrapper.ErrRateLimited):
+			default:
 				t.Fatalf("call %d (first answer %d): %v; want the member or a rate-limit error", call, code, err)
 			}
 		}

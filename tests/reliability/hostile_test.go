@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -438,6 +439,26 @@ func hostileCases() []hostileCase {
 				}
 			},
 			want: and(wantAPIError(503), requestsAtMost(10))},
+
+		{name: "gzip bomb: 50 MB of JSON in a small gzip body", op: opGet,
+			handler: func(h *hostile) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					w.Header().Set("Content-Encoding", "gzip")
+					gz := gzip.NewWriter(w)
+					io.Copy(gz, sized(`{"_id":"m000","email":"`, strings.Repeat("a", 4096), `"}`, fiftyMB))
+					gz.Close()
+				}
+			},
+			want: errOrMember("m000")},
+		{name: "2 MB X-Request-Id on an error", op: opGet,
+			handler: withHeaders(map[string]string{"X-Request-Id": strings.Repeat("r", 2<<20)}, static(500, "text/plain", "oops")),
+			want: and(wantAPIError(500), func(t *testing.T, h *hostile, o outcome) {
+				var ae *wrapper.APIError
+				if errors.As(o.err, &ae) && len(ae.RequestID) > 200 {
+					t.Errorf("RequestID is %d bytes; want a bounded one", len(ae.RequestID))
+				}
+			})},
 
 		// Rate-limit headers.
 		{name: "Retry-After -1", op: opGet, handler: once429(map[string]string{"Retry-After": "-1"}), want: and(wantMember("m000"), requestsAtMost(2))},

@@ -34,12 +34,22 @@ func BenchmarkRateLimit(b *testing.B) {
 		window  = 500 * time.Millisecond
 	)
 	acct := fake.Seed(fake.SeedOptions{Members: members, Seed: 11})
-	for _, g := range []int{4} {
-		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+	for _, v := range []struct {
+		g          int
+		retryAfter bool
+	}{{4, false}, {4, true}} {
+		g := v.g
+		name := fmt.Sprintf("goroutines=%d", g)
+		if v.retryAfter {
+			// The 429s also carry Retry-After (whole seconds), as LaunchDarkly's IP-based
+			// limits do; the client honours it over X-Ratelimit-Reset.
+			name += "/retry-after"
+		}
+		b.Run(name, func(b *testing.B) {
 			var ratio, per, worst []float64
 			for b.Loop() {
 				srv := fake.NewServer(fake.Options{Token: benchToken, Account: acct,
-					RateLimit: &fake.RateLimit{Route: perWin, Window: window}})
+					RateLimit: &fake.RateLimit{Route: perWin, Window: window, RetryAfter: v.retryAfter}})
 				c := newWrapper(b, srv.URL, wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 20, MaxWait: 10 * time.Second}))
 				pages := g * int(math.Ceil(float64(members)/page))
 				minimum := time.Duration(float64(pages) / perWin * float64(window))

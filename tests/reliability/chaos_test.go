@@ -269,3 +269,46 @@ func checkApplied(t *testing.T, srv *fake.Server, op string, calls, succeeded, e
 		t.Errorf("%s: no request was faulted: the test tests nothing", op)
 	}
 }
+
+// TestChaosIterateRateLimited adds the fake's rate limits (a route window of 4 requests per
+// 200ms, tighter than any client's pace) to the faults, with the system clock: the client
+// must pace itself through real windows (about 110 requests: 5.5s) and still yield every
+// member exactly once. It logs how many 429s the limiter (not a fault) answered.
+func TestChaosIterateRateLimited(t *testing.T) {
+	acct := chaosAccount10k()
+	for seed := int64(101); seed <= 103; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(fake.Options{Token: canary, Account: acct,
+				RateLimit: &fake.RateLimit{Route: 4, Window: 200 * time.Millisecond},
+				Faults:    &fake.Faults{Seed: seed, Rate: 0.10, Kinds: allTransientFaults}})
+			t.Cleanup(srv.Close)
+			hs := newHarness(t, srv.URL, wrapper.WithRetry(wrapper.RetryPolicy{
+				MaxAttempts: 10, MaxWait: 5 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			seen := make(map[string]int, len(acct.Members))
+			for m, err := range hs.c.Members(ctx, wrapper.MembersQuery{PageSize: 100}) {
+				if hs.check(err) != nil {
+					t.Fatalf("error after %d members: %v (last requests: %s)", len(seen), err, lastRequests(srv, 3))
+				}
+				seen[m.ID]++
+			}
+			for _, m := range acct.Members {
+				if seen[m.ID] != 1 {
+					t.Errorf("member %s seen %d times", m.ID, seen[m.ID])
+				}
+			}
+			if len(seen) != len(acct.Members) {
+				t.Errorf("%d distinct members, want %d", len(seen), len(acct.Members))
+			}
+			n429 := 0
+			for _, r := range srv.Requests() {
+				if r.Status == 429 && r.Fault == 0 {
+					n429++
+				}
+			}
+			t.Logf("%d requests, %d answered 429 by the rate limiter", len(srv.Requests()), n429)
+		})
+	}
+}

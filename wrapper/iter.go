@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"net/http"
 
@@ -105,10 +106,7 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 	return func(yield func(P, error) bool) {
 		var zero P
 		req, err := build(offset)
-		// What has been seen, to notice a server that sends us round in circles: a link
-		// followed before, or a page (known by its first item) served before. A few entries
-		// a page; a long iteration is thousands of pages at most.
-		hrefs, firsts := map[string]bool{}, map[string]bool{}
+		seen := newSeen()
 		for {
 			if err != nil {
 				yield(zero, c.opError(op, err))
@@ -120,24 +118,22 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 				return
 			}
 			pi := info(&page)
-			if pi.firstID != "" && firsts[pi.firstID] {
+			if pi.firstID != "" && !seen.page(pi.firstID) {
 				yield(zero, c.opError(op, fmt.Errorf("%w: the server sent the same page twice", errNoProgress)))
 				return
 			}
 			if !yield(page, nil) {
 				return
 			}
-			firsts[pi.firstID] = true
 			offset += pi.n
 			switch {
 			case pi.next != "":
 				switch {
 				case pi.n == 0:
 					err = fmt.Errorf("%w: an empty page links to a next one", errNoProgress)
-				case hrefs[pi.next]:
+				case !seen.link(pi.next):
 					err = fmt.Errorf("%w: the next link leads back to a page already read", errNoProgress)
 				default:
-					hrefs[pi.next] = true
 					req, err = c.linkRequest(ctx, pi.next)
 				}
 			case pi.total >= 0: // trust the count over the page size, which a server may cap
@@ -156,6 +152,37 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 			}
 		}
 	}
+}
+
+// seen remembers what an iteration has met, to notice a server that sends it round in
+// circles: every next link followed and every page, known by its first item's ID. A loop of
+// any length comes back to one of them. Only a 64-bit hash of each is kept, in one set, so
+// that a long iteration costs a few bytes a page rather than the strings themselves. Links
+// and IDs are hashed with different seeds, so that a link and an ID spelt alike are not
+// taken for each other. The seeds are random for each iteration, so no server can choose
+// strings that collide, and the chance that an iteration of n pages is ever wrongly stopped
+// by a collision is below n²/2⁶⁴: about 5·10⁻⁸ for a million pages.
+type seen struct {
+	linkSeed, pageSeed maphash.Seed
+	set                map[uint64]struct{}
+}
+
+func newSeen() *seen {
+	return &seen{linkSeed: maphash.MakeSeed(), pageSeed: maphash.MakeSeed(), set: make(map[uint64]struct{})}
+}
+
+// link records a next link and reports whether it is new.
+func (s *seen) link(href string) bool { return s.add(maphash.String(s.linkSeed, href)) }
+
+// page records a page's first item ID and reports whether it is new.
+func (s *seen) page(firstID string) bool { return s.add(maphash.String(s.pageSeed, firstID)) }
+
+func (s *seen) add(h uint64) bool {
+	if _, ok := s.set[h]; ok {
+		return false
+	}
+	s.set[h] = struct{}{}
+	return true
 }
 
 // linkRequest makes the request for a server-supplied link, refusing any that leaves the

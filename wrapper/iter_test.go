@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
+	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -340,4 +343,71 @@ func TestBodyCutShortByCancellation(t *testing.T) {
 	checkErr(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Contains(t, err.Error(), "getMember")
+}
+
+// roundTripFunc answers requests in memory, for tests that need many of them quickly.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestIteratorLoopDetectionMemory iterates many one-member pages with realistic member IDs
+// (24 hex digits) and long next links, and measures the live heap as it goes: what the pager
+// keeps to detect loops must stay a few bytes a page, not the links and IDs themselves.
+func TestIteratorLoopDetectionMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("iterates thousands of pages")
+	}
+	const from, to = 1000, 11000 // heap measured at these pages
+	filter := strings.Repeat("x", 100)
+	c, err := New(testToken, WithBaseURL("https://app.test"), WithHTTPClient(&http.Client{
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+			body := fmt.Sprintf(`{"items":[{"_id":"%024x","email":"a@b.c","role":"reader"}],`+
+				`"_links":{"next":{"href":"/api/v2/members?filter=%s&limit=1&offset=%d"}}}`, offset, filter, offset+1)
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+		}),
+	}))
+	require.NoError(t, err)
+	liveHeap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var n int
+	var before, after uint64
+	for _, err := range c.Members(bg, MembersQuery{PageSize: 1}) {
+		require.NoError(t, err)
+		n++
+		switch n {
+		case from:
+			before = liveHeap()
+		case to:
+			after = liveHeap()
+		}
+		if n == to {
+			break
+		}
+	}
+	require.Equal(t, to, n)
+	perPage := float64(int64(after)-int64(before)) / (to - from)
+	t.Logf("live heap grew %.1f B a page over %d pages", perPage, to-from)
+	// Two 64-bit hashes a page in a map[uint64]struct{} take two 16-byte slots (the empty
+	// value is padded) and their control bytes, at a load between 7/16 and 7/8: 39 to 78 B.
+	// The strings themselves, a 24-byte ID and a 150-byte link with their map entries, come
+	// to about 245 B.
+	assert.Less(t, perPage, 100.0, "loop detection keeps too much per page")
+}
+
+func TestSeen(t *testing.T) {
+	s := newSeen()
+	assert.True(t, s.link("/api/v2/members?offset=1"))
+	assert.True(t, s.page("/api/v2/members?offset=1"), "a page ID spelt like a link is not that link")
+	assert.True(t, s.page("m1"))
+	assert.False(t, s.link("/api/v2/members?offset=1"))
+	assert.False(t, s.page("m1"))
+	assert.True(t, s.link("m1"))
+	// Each iteration hashes with its own seeds.
+	assert.NotEqual(t, maphash.String(s.linkSeed, "x"), maphash.String(newSeen().linkSeed, "x"))
 }

@@ -1,18 +1,23 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
+	"sync"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
-// maxBody bounds a success body, and so the memory one response can take: encoding/json
-// buffers a whole value, doubling its buffer as it reads, before decoding it. The largest
+// maxBody bounds a success body, and so the memory one response can take: the body is read
+// whole, its buffer doubling as it grows unless Content-Length says its size, and then decoded. The largest
 // legitimate body, a page of 1,000 members with every expansion, is a megabyte or two;
 // anything past this is a misbehaving server.
 const maxBody = 4 << 20
@@ -93,15 +98,23 @@ func (c *Client) sendOnce(req *http.Request, op string, out any) (err, cut error
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(op, resp, c.token), nil
 	}
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	if out == nil {
 		return nil, nil
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return c.opError(op, errors.New("204 No Content where a JSON object was expected")), nil
 	}
 	if resp.ContentLength > maxBody {
 		return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge), nil // refused unread
 	}
-	// Decode straight from the connection: no copy of the body is made.
+
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer putBodyBuffer(buf)
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
 	body := &capReader{r: resp.Body, n: maxBody}
-	if err := json.NewDecoder(body).Decode(out); err != nil {
+	if _, err := buf.ReadFrom(body); err != nil {
 		if errors.Is(err, errBodyTooLarge) {
 			return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge), nil
 		}
@@ -109,9 +122,39 @@ func (c *Client) sendOnce(req *http.Request, op string, out any) (err, cut error
 			// The body was cut short because the context ended: say so, for errors.Is.
 			err = fmt.Errorf("%w (%w)", err, cerr)
 		}
-		return c.opError(op, fmt.Errorf("decoding response: %w", err)), body.failed
+		return c.opError(op, fmt.Errorf("reading response: %w", err)), body.failed
+	}
+	if err := decode(buf.Bytes(), out); err != nil {
+		return c.opError(op, fmt.Errorf("decoding response: %w", err)), nil
 	}
 	return nil, nil
+}
+
+// decodeOptions give the faster encoding/json/v2 implementation encoding/json's (v1)
+// semantics: the generated models are written for v1, and the contract suite holds them to it.
+var decodeOptions = jsonv1.DefaultOptionsV1()
+
+// decode decodes a success body, which for every operation is one JSON object: null, an array
+// or trailing data are the signs of a broken server, not an empty answer.
+func decode(body []byte, out any) error {
+	if i := bytes.IndexFunc(body, func(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) }); i < 0 || body[i] != '{' {
+		return fmt.Errorf("want a JSON object, got %q", printable(string(body), 20))
+	}
+	return jsonv2.Unmarshal(body, out, decodeOptions)
+}
+
+// bodyBuffers recycles the buffers success bodies are read into: a page of members is tens
+// of kilobytes, and reading it into a fresh buffer each time would dominate allocation.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps an unusually large body's buffer out of the pool.
+const maxPooledBuffer = 1 << 20
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		bodyBuffers.Put(b)
+	}
 }
 
 // opError prefixes err with the operation. A *RateLimitError, already self-explaining, is

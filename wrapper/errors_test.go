@@ -226,3 +226,37 @@ func TestOversizedBodyRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestSuccessBodyMustBeOneJSONObject(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		status     int
+		wantErr    string
+	}{
+		{"an object, after white space", " \n\t" + memberJSON, 200, ""},
+		{"204 where a member is expected", "", 204, "204 No Content where a JSON object was expected"},
+		{"null", "null", 200, `want a JSON object, got "null"`},
+		{"an array", "[" + memberJSON + "]", 200, "want a JSON object"},
+		{"empty", "", 200, `want a JSON object, got ""`},
+		{"trailing data", memberJSON + `{"_id":"m2"}`, 200, "decoding response"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if tt.status == http.StatusNoContent {
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				writeJSON(w, tt.status, tt.body)
+			})
+			m, err := c.GetMember(bg, "m1")
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "m1", m.ID)
+				return
+			}
+			require.Error(t, checkErr(t, err))
+			assert.Contains(t, err.Error(), "ldaccess: getMember: ")
+			assert.Contains(t, err.Error(), tt.wantErr)
+		})
+	}
+}

@@ -32,9 +32,10 @@ lint:
 		[ -z "$$out" ] || { echo "gofmt would change:"; echo "$$out"; exit 1; }
 	$(GO) vet ./...
 
-## test: lint, check-generated, then every test with the race detector
+## test: lint, check-generated, every test with the race detector, then each fuzz target briefly
 test: lint check-generated
 	$(GO) test -race ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_CI)
 
 ## bench: benchmarks with allocation counts, then the issue-6 report: per case the wrapper's
 ## time and allocations against the plain net/http baseline, the ratio and the target beside it;
@@ -43,12 +44,16 @@ BENCH_COUNT ?= 3
 bench:
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./... | $(GO) run ./tests/bench/benchreport
 
-## fuzz: run every fuzz target of tests/reliability for FUZZTIME each (CI runs each briefly
-## inside `make test` through the seed corpora; this is the long run)
+## fuzz: run every fuzz target for FUZZTIME each (default 1m). `make test` runs each for
+## FUZZTIME_CI, a short fixed time, after their seed corpora have run as ordinary tests.
 .PHONY: fuzz
 FUZZTIME ?= 1m
+FUZZTIME_CI ?= 3s
+FUZZ_PKGS := ./wrapper ./fake ./tests/reliability
 fuzz:
-	@set -e; for t in $$($(GO) test -list '^Fuzz' ./tests/reliability | grep '^Fuzz'); do \
-		echo "== $$t ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./tests/reliability; \
+	@set -e; for p in $(FUZZ_PKGS); do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+			echo "== $$p $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p; \
+		done; \
 	done

@@ -2,77 +2,239 @@ package wrapper
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// pacer remembers rate-limit windows that responses reported spent, so that the client waits
-// for their reset instead of provoking a 429. One pacer serves all goroutines of a Client.
+// pacer keeps, for the global rate-limit window and for each route's, what responses last
+// reported of the budget left, so that the client waits for a window's reset instead of
+// provoking a 429. One pacer serves all goroutines of a Client.
+//
+// Every request takes a slot before it is sent ([pacer.reserve]) and gives it back when its
+// answer, or its failure, comes ([pacer.done]). What a window takes is the lowest Remaining
+// reported for it (responses race), less every request the server may have counted since:
+// those still in flight and those that came back without a report. A response that reports a
+// higher count than the lowest was counted before the lowest, so it no longer weighs once
+// answered. The budget thus never exceeds what the server has left, as long as this client is
+// the only one spending it, and the slack it keeps is only the requests in flight.
 type pacer struct {
-	mu     sync.Mutex
-	global time.Time            // reset of a spent global window
-	routes map[string]time.Time // reset of each spent route window, by routeKey
+	mu        sync.Mutex
+	global    window
+	routes    map[string]*window // by routeKey; only routes whose responses reported a budget
+	untracked int                // requests in flight on routes without an entry
 }
 
-func newPacer() *pacer { return &pacer{routes: make(map[string]time.Time)} }
+// window is what the client knows of one rate-limit window.
+type window struct {
+	reset    time.Time // when the window last reported ends: lowest and lost mean nothing after
+	lowest   int       // the lowest Remaining reported for it
+	lost     int       // requests answered without a report since, which it may have counted
+	inflight int       // requests sent and not yet answered, whatever their window
+}
 
-// observe records the windows a response reports spent.
-func (p *pacer) observe(req *http.Request, h http.Header, now time.Time) {
-	route, global := first(h, "X-Ratelimit-Route-Remaining") == "0", first(h, "X-Ratelimit-Global-Remaining") == "0"
-	if !route && !global {
-		return // the common case: nothing to remember, nothing allocated
-	}
-	reset, ok := parseReset(first(h, "X-Ratelimit-Reset"))
-	if !ok || !reset.After(now) {
-		return
-	}
+// A ticket is a request's slot, from reserve to done.
+type ticket struct {
+	route *window // nil if the route had no entry
+}
+
+// maxRoutes is how many route entries the pacer keeps before it forgets idle, expired ones.
+const maxRoutes = 64
+
+func newPacer() *pacer { return &pacer{routes: make(map[string]*window)} }
+
+// current reports whether w describes the window in force at now.
+func (w *window) current(now time.Time) bool { return w.reset.After(now) }
+
+// spent reports whether the window in force at now takes no more requests, with others of
+// the client's requests in flight that it may count.
+func (w *window) spent(now time.Time, others int) bool {
+	return w.current(now) && w.lowest-w.lost-others <= 0
+}
+
+// learn merges a response's report that the window ending at reset takes rem more requests.
+func (w *window) learn(rem int, reset time.Time) {
+	switch {
+	case reset.After(w.reset): // a newer window than the one known: start afresh
+		w.reset, w.lowest, w.lost = reset, rem, 0
+	case reset.Equal(w.reset): // responses racing within a window: the lowest count holds
+		w.lowest = min(w.lowest, rem)
+	} // a report on an older window comes too late to matter
+}
+
+// reserve takes a slot for req in the global window and its route's. If either is spent, it
+// takes nothing and returns the reset to wait for.
+func (p *pacer) reserve(req *http.Request, now time.Time) (ticket, time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if global && reset.After(p.global) {
-		p.global = reset
+	rw := p.route(req)
+	if at, ok := p.spentUntil(rw, now); ok {
+		return ticket{}, at, false
 	}
-	if route {
-		key := routeKey(req.Method, req.URL.Path)
-		if reset.After(p.routes[key]) {
-			p.routes[key] = reset
-		}
+	p.global.inflight++
+	if rw != nil {
+		rw.inflight++
+	} else {
+		p.untracked++
 	}
+	return ticket{route: rw}, time.Time{}, true
 }
 
-// until returns when the request may be sent, if that is after now.
+// until returns when req may be sent, if that is after now, without taking a slot.
 func (p *pacer) until(req *http.Request, now time.Time) (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	at := p.global
-	if len(p.routes) > 0 {
-		key := routeKey(req.Method, req.URL.Path)
-		if r, ok := p.routes[key]; ok {
-			if !r.After(now) {
-				delete(p.routes, key)
-			} else if r.After(at) {
-				at = r
-			}
+	return p.spentUntil(p.route(req), now)
+}
+
+// route returns the entry of req's route, or nil. The lookup allocates nothing.
+func (p *pacer) route(req *http.Request) *window {
+	if len(p.routes) == 0 {
+		return nil
+	}
+	var buf [128]byte
+	return p.routes[string(appendRouteKey(buf[:0], req.Method, req.URL.Path))]
+}
+
+// spentUntil returns the latest reset of the spent windows among the global one and rw.
+// Requests in flight on routes without an entry may be on rw's. p.mu must be held.
+func (p *pacer) spentUntil(rw *window, now time.Time) (time.Time, bool) {
+	var at time.Time
+	if p.global.spent(now, p.global.inflight) {
+		at = p.global.reset
+	}
+	if rw != nil && rw.spent(now, rw.inflight+p.untracked) && rw.reset.After(at) {
+		at = rw.reset
+	}
+	return at, !at.IsZero()
+}
+
+// done gives back the slot of a request that has been answered, learning from the response's
+// headers h, or that got no response (h nil).
+func (p *pacer) done(req *http.Request, tk ticket, h http.Header, now time.Time) {
+	r := readReport(h, now)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.global.inflight--
+	rw := tk.route
+	if rw != nil {
+		rw.inflight--
+	} else {
+		p.untracked--
+	}
+	// A request that came back without a report (a proxy's error, a lost connection) may
+	// still have been counted.
+	if !r.globalOK && p.global.current(now) {
+		p.global.lost++
+	}
+	if !r.routeOK {
+		if rw == nil {
+			rw = p.route(req)
+		}
+		if rw != nil && rw.current(now) {
+			rw.lost++
 		}
 	}
-	return at, at.After(now)
+	p.learn(req, rw, r, now)
+}
+
+// observe learns from a response's headers h to req, a request that holds no slot.
+func (p *pacer) observe(req *http.Request, h http.Header, now time.Time) {
+	r := readReport(h, now)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.learn(req, nil, r, now)
+}
+
+// A report is what a response's headers say of its windows.
+type report struct {
+	route, global     int
+	routeOK, globalOK bool
+	reset             time.Time
+}
+
+// readReport reads the rate-limit headers of a response; without a usable reset, in the
+// future, they are no report.
+func readReport(h http.Header, now time.Time) report {
+	var r report
+	r.route, r.routeOK = remaining(h, "X-Ratelimit-Route-Remaining")
+	r.global, r.globalOK = remaining(h, "X-Ratelimit-Global-Remaining")
+	if !r.routeOK && !r.globalOK {
+		return report{} // the common case without rate limits
+	}
+	if reset, ok := parseReset(first(h, "X-Ratelimit-Reset")); ok && reset.After(now) {
+		r.reset = reset
+		return r
+	}
+	return report{}
+}
+
+// learn applies a report on req's windows; rw is the entry of req's route if the caller has
+// it. p.mu must be held.
+func (p *pacer) learn(req *http.Request, rw *window, r report, now time.Time) {
+	if r.globalOK {
+		p.global.learn(r.global, r.reset)
+	}
+	if !r.routeOK {
+		return
+	}
+	if rw == nil {
+		key := routeKey(req.Method, req.URL.Path)
+		if rw = p.routes[key]; rw == nil {
+			p.prune(now)
+			rw = new(window)
+			p.routes[key] = rw
+		}
+	}
+	rw.learn(r.route, r.reset)
+}
+
+// prune forgets idle routes whose windows have passed once there are too many entries, so
+// that paths with IDs deep inside do not grow the map without bound.
+func (p *pacer) prune(now time.Time) {
+	if len(p.routes) < maxRoutes {
+		return
+	}
+	for k, w := range p.routes {
+		if w.inflight == 0 && !w.current(now) {
+			delete(p.routes, k)
+		}
+	}
+}
+
+// remaining reads an X-Ratelimit-*-Remaining header.
+func remaining(h http.Header, key string) (int, bool) {
+	v := first(h, key)
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	return max(n, 0), err == nil
 }
 
 // routeKey names a rate-limit route as LaunchDarkly does, method and path pattern:
 // GET /api/v2/members/abc and GET /api/v2/members/def share "GET /api/v2/members/{id}".
 func routeKey(method, path string) string {
+	var buf [128]byte
+	return string(appendRouteKey(buf[:0], method, path))
+}
+
+// appendRouteKey appends req's routeKey to dst.
+func appendRouteKey(dst []byte, method, path string) []byte {
 	const api = "/api/v2/"
+	dst = append(append(dst, method...), ' ')
 	i := strings.Index(path, api)
 	if i < 0 {
-		return method + " " + path
+		return append(dst, path...)
 	}
 	collection, rest, ok := strings.Cut(path[i+len(api):], "/")
 	if !ok || rest == "" {
-		return method + " " + path
+		return append(dst, path...)
 	}
-	key := method + " " + path[:i] + api + collection + "/{id}"
+	dst = append(append(append(dst, path[:i+len(api)]...), collection...), "/{id}"...)
 	if _, sub, ok := strings.Cut(rest, "/"); ok {
-		key += "/" + sub
+		dst = append(append(dst, '/'), sub...)
 	}
-	return key
+	return dst
 }

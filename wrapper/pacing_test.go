@@ -1,7 +1,12 @@
 package wrapper
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -134,5 +139,383 @@ func TestRouteKey(t *testing.T) {
 		{"GET", "/other", "GET /other"},
 	} {
 		assert.Equal(t, tt.want, routeKey(tt.method, tt.path))
+	}
+}
+
+// simClock is a fake clock for many goroutines: time stands still while any of them works,
+// and when every one is waiting it jumps to the earliest wake-up. Workers are counted with
+// start and stop.
+type simClock struct {
+	mu       sync.Mutex
+	now      time.Time
+	live     int
+	sleepers []simSleeper
+}
+
+type simSleeper struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newSimClock() *simClock { return &simClock{now: epoch} }
+
+func (c *simClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *simClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.sleepers = append(c.sleepers, simSleeper{c.now.Add(d), ch})
+	c.advance()
+	return ch
+}
+
+func (c *simClock) start() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.live++
+}
+
+func (c *simClock) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.live--
+	c.advance()
+}
+
+// advance wakes the earliest sleepers while every live worker sleeps. c.mu must be held.
+func (c *simClock) advance() {
+	for c.live > 0 && len(c.sleepers) >= c.live {
+		next := c.sleepers[0].at
+		for _, s := range c.sleepers {
+			if s.at.Before(next) {
+				next = s.at
+			}
+		}
+		c.now = next
+		c.sleepers = slices.DeleteFunc(c.sleepers, func(s simSleeper) bool {
+			if s.at.After(c.now) {
+				return false
+			}
+			s.ch <- c.now
+			return true
+		})
+	}
+}
+
+// windowServer limits each route to budget requests per fixed window of the clock, as
+// LaunchDarkly does, answering 429 past it, and counts per window what it answered.
+type windowServer struct {
+	clk    Clock
+	budget int
+	window time.Duration
+
+	mu     sync.Mutex
+	used   map[int64]map[string]int // requests accepted, by window and route
+	n429   map[int64]int            // 429s by window
+	served int
+}
+
+func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := s.clk.Now()
+	win := now.UnixMilli() / s.window.Milliseconds()
+	reset := (win + 1) * s.window.Milliseconds()
+	route := routeKey(r.Method, r.URL.Path)
+	s.mu.Lock()
+	if s.used == nil {
+		s.used, s.n429 = map[int64]map[string]int{}, map[int64]int{}
+	}
+	if s.used[win] == nil {
+		s.used[win] = map[string]int{}
+	}
+	ok := s.used[win][route] < s.budget
+	if ok {
+		s.used[win][route]++
+		s.served++
+	} else {
+		s.n429[win]++
+	}
+	left := s.budget - s.used[win][route]
+	s.mu.Unlock()
+	w.Header().Set("X-Ratelimit-Route-Remaining", strconv.Itoa(left))
+	w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(reset, 10))
+	if !ok {
+		writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+		return
+	}
+	time.Sleep(200 * time.Microsecond) // so that the goroutines' requests overlap
+	writeJSON(w, 200, memberJSON)
+}
+
+func (s *windowServer) max429() (int64, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var at int64
+	most := 0
+	for w, n := range s.n429 {
+		if n > most {
+			at, most = w, n
+		}
+	}
+	return at, most
+}
+
+// TestPacingGoroutinesShareBudget: goroutines sharing a client on one route spend its budget
+// without overrunning it. Requests in flight count against the window before any response
+// reports them, so at most one 429 a window (in practice none) and every call succeeds.
+func TestPacingGoroutinesShareBudget(t *testing.T) {
+	for _, tt := range []struct{ goroutines, budget, calls int }{
+		{4, 5, 30},
+		{4, 10, 40},
+		{8, 8, 20},
+		{3, 3, 20},
+	} {
+		t.Run(fmt.Sprintf("%d goroutines, %d a window", tt.goroutines, tt.budget), func(t *testing.T) {
+			clk := newSimClock()
+			srv := &windowServer{clk: clk, budget: tt.budget, window: time.Second}
+			c, _ := newTestServer(t, srv.ServeHTTP, WithRetry(RetryPolicy{Clock: clk, Rand: fixedRand(0.5), MaxAttempts: 10}))
+			var wg sync.WaitGroup
+			var fails atomic.Int32
+			for g := range tt.goroutines {
+				clk.start()
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					defer clk.stop()
+					for i := range tt.calls {
+						if _, err := c.GetMember(bg, fmt.Sprintf("m%d-%d", g, i)); err != nil {
+							t.Error(checkErr(t, err))
+							fails.Add(1)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			require.Zero(t, fails.Load())
+			total := tt.goroutines * tt.calls
+			assert.Equal(t, total, srv.served)
+			win, most := srv.max429()
+			assert.LessOrEqual(t, most, 1, "429s in window %d", win)
+			// The budget is used, not just respected: a window of slack at most.
+			minimum := (total + tt.budget - 1) / tt.budget
+			windows := int(clk.Now().Sub(epoch)/time.Second) + 1
+			t.Logf("%d calls in %d windows (minimum %d); at most %d 429s in a window", total, windows, minimum, most)
+			assert.LessOrEqual(t, windows, minimum+1)
+		})
+	}
+}
+
+func TestPacerCountsDown(t *testing.T) {
+	p := newPacer()
+	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
+	other := httptest.NewRequest("GET", "/api/v2/members/b", nil) // the same route
+	reset := epoch.Add(10 * time.Second)
+	h := func(left int) http.Header {
+		return http.Header{"X-Ratelimit-Route-Remaining": {strconv.Itoa(left)}, "X-Ratelimit-Reset": {ms(reset)}}
+	}
+
+	// Nothing known: requests go, and are counted as in flight.
+	t1, _, ok := p.reserve(req, epoch)
+	require.True(t, ok)
+	t2, _, ok := p.reserve(req, epoch)
+	require.True(t, ok)
+	// The first answer says 5 left; the second request, still in flight, may not be counted
+	// in that yet: 4 for new requests.
+	p.done(req, t1, h(5), epoch)
+	var tickets []ticket
+	for range 4 {
+		tk, _, ok := p.reserve(other, epoch)
+		require.True(t, ok)
+		tickets = append(tickets, tk)
+	}
+	at, ok := p.until(req, epoch)
+	require.True(t, ok, "the budget is spent before any response says so")
+	assert.True(t, reset.Equal(at))
+	_, at, ok = p.reserve(req, epoch)
+	assert.False(t, ok)
+	assert.True(t, reset.Equal(at))
+
+	// The second answer: 4 left when it was counted, and four requests in flight since.
+	p.done(req, t2, h(4), epoch)
+	_, _, ok = p.reserve(req, epoch)
+	assert.False(t, ok)
+	// Answers that raced: a higher count after a lower one does not raise it.
+	p.done(req, tickets[3], h(0), epoch)
+	p.done(req, tickets[0], h(3), epoch)
+	_, ok = p.until(req, epoch)
+	assert.True(t, ok)
+
+	// Another route is not held back, nor is the next window.
+	list := httptest.NewRequest("GET", "/api/v2/members", nil)
+	tk, _, ok := p.reserve(list, epoch)
+	assert.True(t, ok)
+	assert.Nil(t, tk.route, "a route no response reported on has no entry")
+	p.done(list, tk, nil, epoch)
+	_, ok = p.until(req, reset)
+	assert.False(t, ok, "the window has reset")
+
+	// A report on a newer window replaces the old, whatever its count.
+	rw := p.routes["GET /api/v2/members/{id}"]
+	p.done(req, tickets[1], http.Header{"X-Ratelimit-Route-Remaining": {"7"}, "X-Ratelimit-Reset": {ms(reset.Add(10 * time.Second))}}, epoch)
+	assert.Equal(t, 7, rw.lowest)
+	// A late report on the older window changes nothing.
+	p.done(req, tickets[2], h(0), epoch)
+	assert.Equal(t, 7, rw.lowest)
+	assert.Zero(t, rw.inflight)
+	assert.Zero(t, p.global.inflight)
+	assert.Zero(t, p.untracked)
+}
+
+// TestPacerAnswersGiveBackSlots: a request in flight holds a slot only until its answer shows
+// whether the server had counted it before the lowest report.
+func TestPacerAnswersGiveBackSlots(t *testing.T) {
+	p := newPacer()
+	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
+	reset := epoch.Add(time.Second)
+	h := func(left int) http.Header {
+		return http.Header{"X-Ratelimit-Route-Remaining": {strconv.Itoa(left)}, "X-Ratelimit-Reset": {ms(reset)}}
+	}
+	var tickets []ticket
+	for range 4 { // a window opens with four requests at once, counted 9, 8, 7, 6 left
+		tk, _, _ := p.reserve(req, epoch)
+		tickets = append(tickets, tk)
+	}
+	left := func() int {
+		n := 0
+		for ; ; n++ {
+			if _, ok := p.until(req, epoch); ok {
+				return n
+			}
+			tk, _, _ := p.reserve(req, epoch)
+			defer p.done(req, tk, nil, epoch.Add(time.Hour)) // an answer from later: no report, no loss
+		}
+	}
+	p.done(req, tickets[3], h(6), epoch) // the last counted answers first
+	assert.Equal(t, 3, left(), "6 less the three in flight, which may come after")
+	p.done(req, tickets[0], h(9), epoch)
+	assert.Equal(t, 4, left(), "that one was counted before the 6")
+	p.done(req, tickets[1], h(8), epoch)
+	p.done(req, tickets[2], h(7), epoch)
+	assert.Equal(t, 6, left())
+}
+
+func TestPacerGlobalCountsEveryRoute(t *testing.T) {
+	p := newPacer()
+	reset := epoch.Add(time.Second)
+	tk, _, _ := p.reserve(httptest.NewRequest("GET", "/api/v2/members", nil), epoch)
+	p.done(httptest.NewRequest("GET", "/api/v2/members", nil), tk,
+		http.Header{"X-Ratelimit-Global-Remaining": {"2"}, "X-Ratelimit-Reset": {ms(reset)}}, epoch)
+	for _, path := range []string{"/api/v2/tokens", "/api/v2/members/x"} {
+		_, _, ok := p.reserve(httptest.NewRequest("GET", path, nil), epoch)
+		assert.True(t, ok)
+	}
+	at, ok := p.until(httptest.NewRequest("DELETE", "/api/v2/tokens/t", nil), epoch)
+	assert.True(t, ok)
+	assert.True(t, reset.Equal(at))
+	assert.Equal(t, 2, p.global.inflight)
+}
+
+func TestPacerNoResponseReleasesSlot(t *testing.T) {
+	p := newPacer()
+	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
+	tk, _, _ := p.reserve(req, epoch)
+	p.done(req, tk, http.Header{"X-Ratelimit-Route-Remaining": {"3"}, "X-Ratelimit-Reset": {ms(epoch.Add(time.Second))}}, epoch)
+	tk, _, _ = p.reserve(req, epoch)
+	require.NotNil(t, tk.route)
+	assert.Equal(t, 1, tk.route.inflight)
+	p.done(req, tk, nil, epoch) // a lost connection: the server may have counted it
+	assert.Zero(t, tk.route.inflight)
+	assert.Zero(t, p.global.inflight)
+	assert.Equal(t, 1, tk.route.lost)
+	// Until the next window.
+	p.done(req, tk, http.Header{"X-Ratelimit-Route-Remaining": {"3"}, "X-Ratelimit-Reset": {ms(epoch.Add(2 * time.Second))}}, epoch)
+	assert.Zero(t, tk.route.lost)
+}
+
+// TestPacerAllocations: without rate-limit headers a request costs the pacer no allocation,
+// and with them none either once its route is known.
+func TestPacerAllocations(t *testing.T) {
+	p := newPacer()
+	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
+	plain := http.Header{"Content-Type": {"application/json"}}
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		tk, _, _ := p.reserve(req, epoch)
+		p.done(req, tk, plain, epoch)
+	}))
+	// A new window each time, so that none is spent.
+	var limited []http.Header
+	for i := range 200 {
+		limited = append(limited, http.Header{"X-Ratelimit-Route-Remaining": {"5"}, "X-Ratelimit-Reset": {ms(epoch.Add(time.Duration(i+1) * time.Second))}})
+	}
+	tk, _, _ := p.reserve(req, epoch)
+	p.done(req, tk, limited[0], epoch) // the route's entry is made
+	i := 0
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		i++
+		now := epoch.Add(time.Duration(i) * time.Second)
+		tk, _, ok := p.reserve(req, now)
+		if !ok {
+			t.Fatal("held back")
+		}
+		p.done(req, tk, limited[i], now)
+	}))
+}
+
+// TestPacingCountdownObeysMaxWaitAndDeadline: a window found spent by counting the requests
+// in flight, though no response said 0, is refused at once beyond MaxWait or the deadline,
+// without sending.
+func TestPacingCountdownObeysMaxWaitAndDeadline(t *testing.T) {
+	for _, deadline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("deadline=%v", deadline), func(t *testing.T) {
+			clk := newFakeClock()
+			rec := &recorder{}
+			arrived, release := make(chan struct{}), make(chan struct{})
+			policy := RetryPolicy{MaxWait: 2 * time.Second, Clock: clk, Rand: fixedRand(0)}
+			ctx := bg
+			if deadline {
+				policy.MaxWait = 0
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(bg, time.Second) // the fake clock's 3s are longer
+				defer cancel()
+			}
+			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if n := rec.record(r, nil); n > 1 {
+					arrived <- struct{}{}
+					<-release
+				}
+				w.Header().Set("X-Ratelimit-Route-Remaining", "2")
+				w.Header().Set("X-Ratelimit-Reset", ms(epoch.Add(3*time.Second)))
+				writeJSON(w, 200, memberJSON)
+			}, WithRetry(policy))
+			_, err := c.GetMember(ctx, "m1") // 2 left
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			for _, id := range []string{"m2", "m3"} { // both in flight: none left
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := c.GetMember(ctx, id)
+					assert.NoError(t, err)
+				}()
+				<-arrived
+			}
+			_, err = c.GetMember(ctx, "m4")
+			close(release)
+			wg.Wait()
+			var rl *RateLimitError
+			require.ErrorAs(t, checkErr(t, err), &rl)
+			assert.Equal(t, 0, rl.Attempts)
+			assert.WithinDuration(t, epoch.Add(3*time.Second), rl.Reset, 0)
+			if deadline {
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+			}
+			assert.Equal(t, 3, rec.Count(), "a request was sent into a spent window")
+			assert.Empty(t, clk.Waits())
+		})
 	}
 }

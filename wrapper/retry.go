@@ -30,10 +30,18 @@ import (
 // call fails at once with a [*RateLimitError]. A 5xx retry whose wait would exceed MaxWait or
 // the deadline is not attempted either; the 5xx is returned.
 //
-// The client also paces itself: once a response says a rate-limit window is spent
-// (X-Ratelimit-Route-Remaining or X-Ratelimit-Global-Remaining of 0), later requests on that
-// route, or on all routes, wait for X-Ratelimit-Reset instead of provoking a 429. The waits
-// are shared by every goroutine using the client and obey MaxWait and deadlines as above.
+// The client also paces itself, so that goroutines sharing it do not provoke 429s. It keeps,
+// for each route (method and path pattern, such as GET /api/v2/members/{id}) and for the
+// account's global window, the budget the last response reported (X-Ratelimit-Route-Remaining,
+// X-Ratelimit-Global-Remaining) until X-Ratelimit-Reset, and counts every request off it as it
+// is sent. A response's count is taken less the client's requests still in flight, which the
+// server may not have counted yet, and when responses race within one window the lowest count
+// holds. Once a window's budget is spent, further requests on that route, or on all routes for
+// the global window, wait for its reset instead of being sent; after the reset the window is
+// unknown until the next response reports it, and requests go out freely meanwhile. The waits
+// obey MaxWait and deadlines as above, failing at once with a [*RateLimitError] without
+// sending. The budget is exact when the client is the only one spending it; other clients on
+// the same token can still cause the odd 429, which is retried as above.
 type RetryPolicy struct {
 	// MaxAttempts is how many times a request is sent at most, the first included; 1 turns
 	// retries off. Default 5.
@@ -143,7 +151,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	p := &t.policy
 	for attempt := 1; ; attempt++ {
-		if err := t.pace(ctx, req, attempt); err != nil {
+		tk, err := t.pace(ctx, req, attempt)
+		if err != nil {
 			closeBody(req)
 			return nil, err
 		}
@@ -151,6 +160,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if attempt > 1 && req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
+				t.pacer.done(req, tk, nil, p.Clock.Now())
 				return nil, err
 			}
 			r = new(http.Request)
@@ -159,9 +169,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.next.RoundTrip(r)
 		now := p.Clock.Now()
+		var h http.Header
 		if resp != nil {
-			t.pacer.observe(req, resp.Header, now)
+			h = resp.Header
 		}
+		t.pacer.done(req, tk, h, now)
 		if !retryable(req, resp, err) || attempt >= p.MaxAttempts || !rewindable(req) {
 			return resp, err
 		}
@@ -196,20 +208,30 @@ func (t *retryTransport) observeRetry(ctx context.Context, ev RetryEvent) {
 	}
 }
 
-// pace waits while the pacer says the request's window is spent.
-func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) error {
+// pace takes a slot for the request in its rate-limit windows, first waiting for the reset
+// of any that the pacer knows to be spent. The slot must be returned with pacer.done.
+func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) (ticket, error) {
 	now := t.policy.Clock.Now()
-	reset, ok := t.pacer.until(req, now)
-	if !ok {
-		return nil
+	for {
+		tk, reset, ok := t.pacer.reserve(req, now)
+		if ok {
+			return tk, nil
+		}
+		wait := reset.Sub(now)
+		if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
+			return ticket{}, err
+		}
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
+			slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
+		if err := sleep(ctx, t.policy.Clock, wait); err != nil {
+			return ticket{}, err
+		}
+		// That window is over, even if the clock, a test's fake, has not moved as far. Another
+		// may be spent by now, if a response reported the next one already.
+		if now = t.policy.Clock.Now(); now.Before(reset) {
+			now = reset
+		}
 	}
-	wait := reset.Sub(now)
-	if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
-		return err
-	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
-		slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
-	return sleep(ctx, t.policy.Clock, wait)
 }
 
 // tooLong returns a *RateLimitError if a rate-limit wait exceeds the policy or the deadline.

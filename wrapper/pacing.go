@@ -19,11 +19,18 @@ import (
 // higher count than the lowest was counted before the lowest, so it no longer weighs once
 // answered. The budget thus never exceeds what the server has left, as long as this client is
 // the only one spending it, and the slack it keeps is only the requests in flight.
+//
+// Once a window has reset, the next one is unknown until a response reports it. Until then
+// the client allows as many requests in flight as the limit it has seen (the highest
+// Remaining reported, plus the request that reported it), and at least one, so that a burst
+// of goroutines woken by the reset does not overrun the new window; the others wait for an
+// answer.
 type pacer struct {
 	mu        sync.Mutex
 	global    window
 	routes    map[string]*window // by routeKey; only routes whose responses reported a budget
 	untracked int                // requests in flight on routes without an entry
+	answered  chan struct{}      // closed at the next answer, for requests waiting for one; or nil
 }
 
 // window is what the client knows of one rate-limit window.
@@ -31,6 +38,8 @@ type window struct {
 	reset    time.Time // when the window last reported ends: lowest and lost mean nothing after
 	lowest   int       // the lowest Remaining reported for it
 	lost     int       // requests answered without a report since, which it may have counted
+	limit    int       // the most requests a window was seen to take, or 0
+	lostNext int       // requests answered without a report since the window reset
 	inflight int       // requests sent and not yet answered, whatever their window
 }
 
@@ -38,6 +47,10 @@ type window struct {
 type ticket struct {
 	route *window // nil if the route had no entry
 }
+
+// limitMemory is how long after its last reported window the pacer holds a route, or all,
+// to the limit seen: several of LaunchDarkly's 10-second windows.
+const limitMemory = time.Minute
 
 // maxRoutes is how many route entries the pacer keeps before it forgets idle, expired ones.
 const maxRoutes = 64
@@ -53,24 +66,49 @@ func (w *window) spent(now time.Time, others int) bool {
 	return w.current(now) && w.lowest-w.lost-others <= 0
 }
 
+// full reports whether a window not yet reported takes no more requests than those in
+// flight (others), at least one of which will answer. A limit seen long ago, before a
+// stretch without reports, is forgotten: the server may have stopped limiting.
+func (w *window) full(now time.Time, others int) bool {
+	return !w.current(now) && w.limit > 0 && others > 0 && w.limit-w.lostNext-others <= 0 &&
+		now.Sub(w.reset) < limitMemory
+}
+
 // learn merges a response's report that the window ending at reset takes rem more requests.
 func (w *window) learn(rem int, reset time.Time) {
+	w.limit = max(w.limit, rem+1) // the reporting request took one, if it was let through
 	switch {
 	case reset.After(w.reset): // a newer window than the one known: start afresh
-		w.reset, w.lowest, w.lost = reset, rem, 0
+		w.reset, w.lowest, w.lost, w.lostNext = reset, rem, 0, 0
 	case reset.Equal(w.reset): // responses racing within a window: the lowest count holds
 		w.lowest = min(w.lowest, rem)
 	} // a report on an older window comes too late to matter
 }
 
+// unreported counts a request answered without a report, which the server may have counted.
+func (w *window) unreported(now time.Time) {
+	if w.current(now) {
+		w.lost++
+	} else if w.limit > 0 {
+		w.lostNext++
+	}
+}
+
 // reserve takes a slot for req in the global window and its route's. If either is spent, it
-// takes nothing and returns the reset to wait for.
-func (p *pacer) reserve(req *http.Request, now time.Time) (ticket, time.Time, bool) {
+// takes nothing and returns the reset to wait for; if either is full before its first report,
+// it takes nothing and returns a channel closed at the next answer.
+func (p *pacer) reserve(req *http.Request, now time.Time) (ticket, time.Time, <-chan struct{}, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	rw := p.route(req)
 	if at, ok := p.spentUntil(rw, now); ok {
-		return ticket{}, at, false
+		return ticket{}, at, nil, false
+	}
+	if p.global.full(now, p.global.inflight) || rw != nil && rw.full(now, rw.inflight+p.untracked) {
+		if p.answered == nil {
+			p.answered = make(chan struct{})
+		}
+		return ticket{}, time.Time{}, p.answered, false
 	}
 	p.global.inflight++
 	if rw != nil {
@@ -78,7 +116,7 @@ func (p *pacer) reserve(req *http.Request, now time.Time) (ticket, time.Time, bo
 	} else {
 		p.untracked++
 	}
-	return ticket{route: rw}, time.Time{}, true
+	return ticket{route: rw}, time.Time{}, nil, true
 }
 
 // until returns when req may be sent, if that is after now, without taking a slot.
@@ -125,18 +163,22 @@ func (p *pacer) done(req *http.Request, tk ticket, h http.Header, now time.Time)
 	}
 	// A request that came back without a report (a proxy's error, a lost connection) may
 	// still have been counted.
-	if !r.globalOK && p.global.current(now) {
-		p.global.lost++
+	if !r.globalOK {
+		p.global.unreported(now)
 	}
 	if !r.routeOK {
 		if rw == nil {
 			rw = p.route(req)
 		}
-		if rw != nil && rw.current(now) {
-			rw.lost++
+		if rw != nil {
+			rw.unreported(now)
 		}
 	}
 	p.learn(req, rw, r, now)
+	if p.answered != nil {
+		close(p.answered)
+		p.answered = nil
+	}
 }
 
 // observe learns from a response's headers h to req, a request that holds no slot.

@@ -251,28 +251,36 @@ func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, memberJSON)
 }
 
-func (s *windowServer) max429() (int64, int) {
+// tooMany returns the windows with more than one 429, but for the first, where more
+// goroutines than its budget can draw up to one 429 each, since nothing is known yet.
+func (s *windowServer) tooMany(goroutines int) (map[int64]int, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var at int64
-	most := 0
+	first := epoch.UnixMilli() / s.window.Milliseconds()
+	bad, most := map[int64]int{}, 0
 	for w, n := range s.n429 {
-		if n > most {
-			at, most = w, n
+		most = max(most, n)
+		if n > 1 && (w != first || n > goroutines-s.budget) {
+			bad[w-first] = n
 		}
 	}
-	return at, most
+	return bad, most
 }
 
 // TestPacingGoroutinesShareBudget: goroutines sharing a client on one route spend its budget
 // without overrunning it. Requests in flight count against the window before any response
-// reports them, so at most one 429 a window (in practice none) and every call succeeds.
+// reports them, so at most one 429 a window (in practice none) and every call succeeds. With
+// more goroutines than the budget, the first window, of which nothing is known, draws a 429
+// for each goroutine too many; after that, the limit seen holds back the burst of goroutines
+// woken by each reset.
 func TestPacingGoroutinesShareBudget(t *testing.T) {
 	for _, tt := range []struct{ goroutines, budget, calls int }{
 		{4, 5, 30},
 		{4, 10, 40},
 		{8, 8, 20},
 		{3, 3, 20},
+		{8, 4, 10},
+		{16, 5, 5},
 	} {
 		t.Run(fmt.Sprintf("%d goroutines, %d a window", tt.goroutines, tt.budget), func(t *testing.T) {
 			clk := newSimClock()
@@ -299,8 +307,8 @@ func TestPacingGoroutinesShareBudget(t *testing.T) {
 			require.Zero(t, fails.Load())
 			total := tt.goroutines * tt.calls
 			assert.Equal(t, total, srv.served)
-			win, most := srv.max429()
-			assert.LessOrEqual(t, most, 1, "429s in window %d", win)
+			bad, most := srv.tooMany(tt.goroutines)
+			assert.Empty(t, bad, "429s by window")
 			// The budget is used, not just respected: a window of slack at most.
 			minimum := (total + tt.budget - 1) / tt.budget
 			windows := int(clk.Now().Sub(epoch)/time.Second) + 1
@@ -320,29 +328,29 @@ func TestPacerCountsDown(t *testing.T) {
 	}
 
 	// Nothing known: requests go, and are counted as in flight.
-	t1, _, ok := p.reserve(req, epoch)
+	t1, _, _, ok := p.reserve(req, epoch)
 	require.True(t, ok)
-	t2, _, ok := p.reserve(req, epoch)
+	t2, _, _, ok := p.reserve(req, epoch)
 	require.True(t, ok)
 	// The first answer says 5 left; the second request, still in flight, may not be counted
 	// in that yet: 4 for new requests.
 	p.done(req, t1, h(5), epoch)
 	var tickets []ticket
 	for range 4 {
-		tk, _, ok := p.reserve(other, epoch)
+		tk, _, _, ok := p.reserve(other, epoch)
 		require.True(t, ok)
 		tickets = append(tickets, tk)
 	}
 	at, ok := p.until(req, epoch)
 	require.True(t, ok, "the budget is spent before any response says so")
 	assert.True(t, reset.Equal(at))
-	_, at, ok = p.reserve(req, epoch)
+	_, at, _, ok = p.reserve(req, epoch)
 	assert.False(t, ok)
 	assert.True(t, reset.Equal(at))
 
 	// The second answer: 4 left when it was counted, and four requests in flight since.
 	p.done(req, t2, h(4), epoch)
-	_, _, ok = p.reserve(req, epoch)
+	_, _, _, ok = p.reserve(req, epoch)
 	assert.False(t, ok)
 	// Answers that raced: a higher count after a lower one does not raise it.
 	p.done(req, tickets[3], h(0), epoch)
@@ -352,7 +360,7 @@ func TestPacerCountsDown(t *testing.T) {
 
 	// Another route is not held back, nor is the next window.
 	list := httptest.NewRequest("GET", "/api/v2/members", nil)
-	tk, _, ok := p.reserve(list, epoch)
+	tk, _, _, ok := p.reserve(list, epoch)
 	assert.True(t, ok)
 	assert.Nil(t, tk.route, "a route no response reported on has no entry")
 	p.done(list, tk, nil, epoch)
@@ -382,7 +390,7 @@ func TestPacerAnswersGiveBackSlots(t *testing.T) {
 	}
 	var tickets []ticket
 	for range 4 { // a window opens with four requests at once, counted 9, 8, 7, 6 left
-		tk, _, _ := p.reserve(req, epoch)
+		tk, _, _, _ := p.reserve(req, epoch)
 		tickets = append(tickets, tk)
 	}
 	left := func() int {
@@ -391,7 +399,7 @@ func TestPacerAnswersGiveBackSlots(t *testing.T) {
 			if _, ok := p.until(req, epoch); ok {
 				return n
 			}
-			tk, _, _ := p.reserve(req, epoch)
+			tk, _, _, _ := p.reserve(req, epoch)
 			defer p.done(req, tk, nil, epoch.Add(time.Hour)) // an answer from later: no report, no loss
 		}
 	}
@@ -404,14 +412,71 @@ func TestPacerAnswersGiveBackSlots(t *testing.T) {
 	assert.Equal(t, 6, left())
 }
 
+// TestPacerHoldsBurstAfterReset: once a window resets, the next is unknown until a response
+// reports it; meanwhile no more requests go than the limit seen, and at least one.
+func TestPacerHoldsBurstAfterReset(t *testing.T) {
+	p := newPacer()
+	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
+	reset := epoch.Add(time.Second)
+	tk, _, _, _ := p.reserve(req, epoch)
+	p.done(req, tk, http.Header{"X-Ratelimit-Route-Remaining": {"2"}, "X-Ratelimit-Reset": {ms(reset)}}, epoch)
+	var tickets []ticket
+	for range 2 {
+		tk, _, _, ok := p.reserve(req, epoch)
+		require.True(t, ok)
+		tickets = append(tickets, tk)
+	}
+	_, at, answered, ok := p.reserve(req, epoch)
+	require.False(t, ok)
+	assert.Nil(t, answered)
+	assert.True(t, reset.Equal(at))
+
+	// The window resets with two requests still in flight: a limit of 3 leaves one.
+	_, _, _, ok = p.reserve(req, reset)
+	require.True(t, ok)
+	_, at, answered, ok = p.reserve(req, reset)
+	require.False(t, ok)
+	assert.True(t, at.IsZero())
+	require.NotNil(t, answered)
+	select {
+	case <-answered:
+		t.Fatal("closed before any answer")
+	default:
+	}
+	// An answer from the new window: 1 left when counted, two requests still in flight.
+	p.done(req, tickets[0], http.Header{"X-Ratelimit-Route-Remaining": {"1"}, "X-Ratelimit-Reset": {ms(reset.Add(time.Second))}}, reset)
+	<-answered
+	at, ok = p.until(req, reset)
+	assert.True(t, ok, "the new window is spent")
+	assert.True(t, reset.Add(time.Second).Equal(at))
+
+	// With nothing in flight a request always goes, to learn the new window, even if answers
+	// without a report used up the limit seen.
+	q := newPacer()
+	tk, _, _, _ = q.reserve(req, epoch)
+	q.done(req, tk, http.Header{"X-Ratelimit-Route-Remaining": {"0"}, "X-Ratelimit-Reset": {ms(reset)}}, epoch)
+	for range 3 {
+		tk, _, _, ok := q.reserve(req, reset)
+		require.True(t, ok)
+		q.done(req, tk, nil, reset)
+	}
+
+	// A limit seen long ago no longer holds.
+	later := reset.Add(time.Second + limitMemory) // past the last window reported
+	for range 3 {
+		_, _, _, ok := p.reserve(req, later)
+		require.True(t, ok)
+	}
+}
+
 func TestPacerGlobalCountsEveryRoute(t *testing.T) {
 	p := newPacer()
 	reset := epoch.Add(time.Second)
-	tk, _, _ := p.reserve(httptest.NewRequest("GET", "/api/v2/members", nil), epoch)
+	tk, _, _, _ := p.reserve(httptest.NewRequest("GET", "/api/v2/members", nil), epoch)
 	p.done(httptest.NewRequest("GET", "/api/v2/members", nil), tk,
 		http.Header{"X-Ratelimit-Global-Remaining": {"2"}, "X-Ratelimit-Reset": {ms(reset)}}, epoch)
 	for _, path := range []string{"/api/v2/tokens", "/api/v2/members/x"} {
-		_, _, ok := p.reserve(httptest.NewRequest("GET", path, nil), epoch)
+		_, _, _, ok := p.reserve(httptest.NewRequest("GET", path, nil), epoch)
 		assert.True(t, ok)
 	}
 	at, ok := p.until(httptest.NewRequest("DELETE", "/api/v2/tokens/t", nil), epoch)
@@ -423,9 +488,9 @@ func TestPacerGlobalCountsEveryRoute(t *testing.T) {
 func TestPacerNoResponseReleasesSlot(t *testing.T) {
 	p := newPacer()
 	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
-	tk, _, _ := p.reserve(req, epoch)
+	tk, _, _, _ := p.reserve(req, epoch)
 	p.done(req, tk, http.Header{"X-Ratelimit-Route-Remaining": {"3"}, "X-Ratelimit-Reset": {ms(epoch.Add(time.Second))}}, epoch)
-	tk, _, _ = p.reserve(req, epoch)
+	tk, _, _, _ = p.reserve(req, epoch)
 	require.NotNil(t, tk.route)
 	assert.Equal(t, 1, tk.route.inflight)
 	p.done(req, tk, nil, epoch) // a lost connection: the server may have counted it
@@ -444,7 +509,7 @@ func TestPacerAllocations(t *testing.T) {
 	req := httptest.NewRequest("GET", "/api/v2/members/a", nil)
 	plain := http.Header{"Content-Type": {"application/json"}}
 	assert.Zero(t, testing.AllocsPerRun(100, func() {
-		tk, _, _ := p.reserve(req, epoch)
+		tk, _, _, _ := p.reserve(req, epoch)
 		p.done(req, tk, plain, epoch)
 	}))
 	// A new window each time, so that none is spent.
@@ -452,13 +517,13 @@ func TestPacerAllocations(t *testing.T) {
 	for i := range 200 {
 		limited = append(limited, http.Header{"X-Ratelimit-Route-Remaining": {"5"}, "X-Ratelimit-Reset": {ms(epoch.Add(time.Duration(i+1) * time.Second))}})
 	}
-	tk, _, _ := p.reserve(req, epoch)
+	tk, _, _, _ := p.reserve(req, epoch)
 	p.done(req, tk, limited[0], epoch) // the route's entry is made
 	i := 0
 	assert.Zero(t, testing.AllocsPerRun(100, func() {
 		i++
 		now := epoch.Add(time.Duration(i) * time.Second)
-		tk, _, ok := p.reserve(req, now)
+		tk, _, _, ok := p.reserve(req, now)
 		if !ok {
 			t.Fatal("held back")
 		}

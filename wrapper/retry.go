@@ -32,16 +32,19 @@ import (
 //
 // The client also paces itself, so that goroutines sharing it do not provoke 429s. It keeps,
 // for each route (method and path pattern, such as GET /api/v2/members/{id}) and for the
-// account's global window, the budget the last response reported (X-Ratelimit-Route-Remaining,
+// account's global window, the budget responses reported (X-Ratelimit-Route-Remaining,
 // X-Ratelimit-Global-Remaining) until X-Ratelimit-Reset, and counts every request off it as it
-// is sent. A response's count is taken less the client's requests still in flight, which the
-// server may not have counted yet, and when responses race within one window the lowest count
-// holds. Once a window's budget is spent, further requests on that route, or on all routes for
-// the global window, wait for its reset instead of being sent; after the reset the window is
-// unknown until the next response reports it, and requests go out freely meanwhile. The waits
-// obey MaxWait and deadlines as above, failing at once with a [*RateLimitError] without
-// sending. The budget is exact when the client is the only one spending it; other clients on
-// the same token can still cause the odd 429, which is retried as above.
+// is sent: when responses race within one window the lowest count holds, less the client's
+// requests still in flight, which the server may not have counted yet. Once a window's budget
+// is spent, further requests on that route, or on all routes for the global window, wait for
+// its reset instead of being sent. These waits obey MaxWait and deadlines as above, failing at
+// once with a [*RateLimitError] without sending. After a reset the new window is unknown until
+// a response reports it; meanwhile no more requests are in flight than the limit seen before
+// (the highest count reported, plus one, unless a minute has passed without reports), and at
+// least one, the others waiting for an answer (or the context's end). Nothing is known before the first response, so the first window can
+// draw a 429 for each concurrent request beyond its budget. The budget is exact when the client
+// is the only one spending it; other clients on the same token can still cause the odd 429,
+// which is retried as above.
 type RetryPolicy struct {
 	// MaxAttempts is how many times a request is sent at most, the first included; 1 turns
 	// retries off. Default 5.
@@ -213,9 +216,18 @@ func (t *retryTransport) observeRetry(ctx context.Context, ev RetryEvent) {
 func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) (ticket, error) {
 	now := t.policy.Clock.Now()
 	for {
-		tk, reset, ok := t.pacer.reserve(req, now)
+		tk, reset, answered, ok := t.pacer.reserve(req, now)
 		if ok {
 			return tk, nil
+		}
+		if answered != nil { // a window that has just reset takes no more until one answers
+			select {
+			case <-ctx.Done():
+				return ticket{}, ctx.Err()
+			case <-answered:
+			}
+			now = later(t.policy.Clock.Now(), now)
+			continue
 		}
 		wait := reset.Sub(now)
 		if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
@@ -228,10 +240,15 @@ func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt in
 		}
 		// That window is over, even if the clock, a test's fake, has not moved as far. Another
 		// may be spent by now, if a response reported the next one already.
-		if now = t.policy.Clock.Now(); now.Before(reset) {
-			now = reset
-		}
+		now = later(t.policy.Clock.Now(), reset)
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 // tooLong returns a *RateLimitError if a rate-limit wait exceeds the policy or the deadline.

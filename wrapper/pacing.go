@@ -119,13 +119,6 @@ func (p *pacer) reserve(req *http.Request, now time.Time) (ticket, time.Time, <-
 	return ticket{route: rw}, time.Time{}, nil, true
 }
 
-// until returns when req may be sent, if that is after now, without taking a slot.
-func (p *pacer) until(req *http.Request, now time.Time) (time.Time, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.spentUntil(p.route(req), now)
-}
-
 // route returns the entry of req's route, or nil. The lookup allocates nothing.
 func (p *pacer) route(req *http.Request) *window {
 	if len(p.routes) == 0 {
@@ -179,14 +172,6 @@ func (p *pacer) done(req *http.Request, tk ticket, h http.Header, now time.Time)
 		close(p.answered)
 		p.answered = nil
 	}
-}
-
-// observe learns from a response's headers h to req, a request that holds no slot.
-func (p *pacer) observe(req *http.Request, h http.Header, now time.Time) {
-	r := readReport(h, now)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.learn(req, nil, r, now)
 }
 
 // A report is what a response's headers say of its windows.

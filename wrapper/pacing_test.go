@@ -584,3 +584,10 @@ func TestPacingCountdownObeysMaxWaitAndDeadline(t *testing.T) {
 		})
 	}
 }
+
+// until, for tests, returns when req may be sent, if that is after now, without taking a slot.
+func (p *pacer) until(req *http.Request, now time.Time) (time.Time, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.spentUntil(p.route(req), now)
+}

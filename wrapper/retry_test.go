@@ -391,7 +391,9 @@ func FuzzRetryHeaders(f *testing.F) {
 		}
 		p := newPacer()
 		req := httptest.NewRequest("GET", "/api/v2/members/x", nil)
-		p.observe(req, http.Header{"X-Ratelimit-Route-Remaining": {"0"}, "X-Ratelimit-Reset": {reset}}, epoch)
+		if tk, _, _, ok := p.reserve(req, epoch); ok {
+			p.done(req, tk, http.Header{"X-Ratelimit-Route-Remaining": {"0"}, "X-Ratelimit-Reset": {reset}}, epoch)
+		}
 		p.until(req, epoch)
 	})
 }

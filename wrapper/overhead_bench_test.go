@@ -1,6 +1,9 @@
 package wrapper
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -8,6 +11,9 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 )
+
+// The client's overhead, without a network. tests/bench compares the client with plain
+// net/http over a loopback server, as issue 6 asks.
 
 // cannedTransport answers every request at once with the same body: no network, so that the
 // benchmarks below measure only what the client adds around a request.
@@ -36,4 +42,23 @@ func BenchmarkOverheadGetMember(b *testing.B) {
 			}
 		}
 	})
+}
+
+// rawGet is the plain net/http + encoding/json a caller would otherwise write.
+func rawGet(ctx context.Context, hc *http.Client, url string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", testToken)
+	req.Header.Set("LD-API-Version", DefaultAPIVersion)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
 }

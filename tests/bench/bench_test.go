@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -66,222 +67,183 @@ func newWrapper(tb testing.TB, baseURL string, opts ...wrapper.Option) *wrapper.
 	return c
 }
 
-var (
-	sinkS string
-	sinkI int
-)
+// sink keeps the compiler from discarding what a benchmark decodes.
+var sink string
 
 var memberToGet = memberID(7)
 
-func BenchmarkGetMember(b *testing.B) {
+// contenders are one case's operation done by each client: the wrapper, the baseline with
+// minimal structs, and the baseline decoding the full generated models.
+type contenders struct {
+	wrapper      func(*wrapper.Client) error
+	baseline     func(*baseline) error
+	baselineFull func(*baseline) error
+}
+
+// compare runs a case as the sub-benchmarks <Case>/wrapper, <Case>/baseline and
+// <Case>/baseline-full, on the shared server.
+func compare(b *testing.B, k contenders) {
 	s := sharedServer()
+	w, base := newWrapper(b, s.URL), newBaseline(s.URL)
+	for _, c := range []struct {
+		name string
+		op   func() error
+	}{
+		{"wrapper", func() error { return k.wrapper(w) }},
+		{"baseline", func() error { return k.baseline(base) }},
+		{"baseline-full", func() error { return k.baselineFull(base) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.op(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// count checks that an operation saw as many items as the case expects.
+func count(got, want int, err error) error {
+	if err == nil && got != want {
+		err = fmt.Errorf("got %d items, want %d", got, want)
+	}
+	return err
+}
+
+func BenchmarkGetMember(b *testing.B) {
 	ctx := context.Background()
-	b.Run("wrapper", func(b *testing.B) {
-		c := newWrapper(b, s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+	compare(b, contenders{
+		wrapper: func(c *wrapper.Client) error {
 			m, err := c.GetMember(ctx, memberToGet)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sinkS = m.Email
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			sink = m.Email
+			return err
+		},
+		baseline: func(c *baseline) error {
 			m, err := c.getMember(ctx, memberToGet)
-			if err != nil {
-				b.Fatal(err)
+			if err == nil {
+				sink = m.Email
 			}
-			sinkS = m.Email
-		}
-	})
-	b.Run("baseline-full", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return err
+		},
+		baselineFull: func(c *baseline) error {
 			m, err := c.getMemberFull(ctx, memberToGet)
-			if err != nil {
-				b.Fatal(err)
+			if err == nil {
+				sink = m.Email
 			}
-			sinkS = m.Email
-		}
+			return err
+		},
 	})
 }
 
 func BenchmarkListMembers100(b *testing.B) {
-	s := sharedServer()
 	ctx := context.Background()
-	check := func(b *testing.B, n int) {
-		if n != 100 {
-			b.Fatalf("got %d members, want 100", n)
-		}
-	}
-	b.Run("wrapper", func(b *testing.B) {
-		c := newWrapper(b, s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+	compare(b, contenders{
+		wrapper: func(c *wrapper.Client) error {
 			p, err := c.ListMembers(ctx, wrapper.MembersQuery{PageSize: 100, Offset: 200})
-			if err != nil {
-				b.Fatal(err)
-			}
-			check(b, len(p.Items))
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return count(len(p.Items), 100, err)
+		},
+		baseline: func(c *baseline) error {
 			p, err := c.listMembers(ctx, 100, 200)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			check(b, len(p.Items))
-		}
-	})
-	b.Run("baseline-full", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return count(len(p.Items), 100, nil)
+		},
+		baselineFull: func(c *baseline) error {
 			p, err := c.listMembersFull(ctx, 100, 200)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			check(b, len(p.Items))
-		}
+			return count(len(p.Items), 100, nil)
+		},
 	})
 }
 
 func BenchmarkIterateMembers10k(b *testing.B) {
-	s := sharedServer()
 	ctx := context.Background()
-	check := func(b *testing.B, n int) {
-		if n != 10_000 {
-			b.Fatalf("iterated %d members, want 10000", n)
-		}
-	}
-	b.Run("wrapper", func(b *testing.B) {
-		c := newWrapper(b, s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+	compare(b, contenders{
+		wrapper: func(c *wrapper.Client) error {
 			n := 0
 			for m, err := range c.Members(ctx, wrapper.MembersQuery{PageSize: 100}) {
 				if err != nil {
-					b.Fatal(err)
+					return err
 				}
-				sinkS = m.ID
+				sink = m.ID
 				n++
 			}
-			check(b, n)
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return count(n, 10_000, nil)
+		},
+		baseline: func(c *baseline) error {
 			n := 0
-			if err := c.eachMember(ctx, 100, func(m *minMember) { sinkS = m.ID; n++ }); err != nil {
-				b.Fatal(err)
-			}
-			check(b, n)
-		}
-	})
-	b.Run("baseline-full", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			err := c.eachMember(ctx, 100, func(m *minMember) { sink = m.ID; n++ })
+			return count(n, 10_000, err)
+		},
+		baselineFull: func(c *baseline) error {
 			n := 0
-			if err := c.eachMemberFull(ctx, 100, func(m *api.Member) { sinkS = m.ID; n++ }); err != nil {
-				b.Fatal(err)
-			}
-			check(b, n)
-		}
+			err := c.eachMemberFull(ctx, 100, func(m *api.Member) { sink = m.ID; n++ })
+			return count(n, 10_000, err)
+		},
 	})
 }
 
 func BenchmarkCreateToken(b *testing.B) {
-	s := sharedServer()
 	ctx := context.Background()
 	role := api.AccessTokenPostRole("writer")
 	post := api.AccessTokenPost{Name: ptr("deploy-bot"), Description: ptr("Used by the deploy pipeline."), Role: &role, ServiceToken: ptr(true), DefaultAPIVersion: ptr(20240415)}
 	minPost := minTokenPost{Name: "deploy-bot", Description: "Used by the deploy pipeline.", Role: "writer", ServiceToken: true, DefaultAPIVersion: 20240415}
-	b.Run("wrapper", func(b *testing.B) {
-		c := newWrapper(b, s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+	compare(b, contenders{
+		wrapper: func(c *wrapper.Client) error {
 			t, err := c.CreateToken(ctx, post)
-			if err != nil {
-				b.Fatal(err)
+			if err == nil {
+				sink = *t.Token
 			}
-			sinkS = *t.Token
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return err
+		},
+		baseline: func(c *baseline) error {
 			t, err := c.createToken(ctx, minPost)
-			if err != nil {
-				b.Fatal(err)
+			if err == nil {
+				sink = t.Token
 			}
-			sinkS = t.Token
-		}
-	})
-	b.Run("baseline-full", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return err
+		},
+		baselineFull: func(c *baseline) error {
 			t, err := c.createTokenFull(ctx, post)
-			if err != nil {
-				b.Fatal(err)
+			if err == nil {
+				sink = *t.Token
 			}
-			sinkS = *t.Token
-		}
+			return err
+		},
 	})
 }
 
 func BenchmarkListTokens25(b *testing.B) {
-	s := sharedServer()
 	ctx := context.Background()
-	b.Run("wrapper", func(b *testing.B) {
-		c := newWrapper(b, s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			p, err := c.ListTokens(ctx, wrapper.TokensQuery{PageSize: 25})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if p.Items == nil || len(*p.Items) != 25 {
-				b.Fatal("want 25 tokens")
-			}
+	items := func(p api.Tokens) int {
+		if p.Items == nil {
+			return 0
 		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+		return len(*p.Items)
+	}
+	compare(b, contenders{
+		wrapper: func(c *wrapper.Client) error {
+			p, err := c.ListTokens(ctx, wrapper.TokensQuery{PageSize: 25})
+			return count(items(p), 25, err)
+		},
+		baseline: func(c *baseline) error {
 			p, err := c.listTokens(ctx, 25)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			if len(p.Items) != 25 {
-				b.Fatal("want 25 tokens")
-			}
-		}
-	})
-	b.Run("baseline-full", func(b *testing.B) {
-		c := newBaseline(s.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return count(len(p.Items), 25, nil)
+		},
+		baselineFull: func(c *baseline) error {
 			p, err := c.listTokensFull(ctx, 25)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			if p.Items == nil || len(*p.Items) != 25 {
-				b.Fatal("want 25 tokens")
-			}
-		}
+			return count(items(p), 25, nil)
+		},
 	})
 }

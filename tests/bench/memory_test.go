@@ -36,7 +36,7 @@ func BenchmarkIterateMemory(b *testing.B) {
 					if err != nil {
 						return err
 					}
-					sinkS = m.ID
+					sink = m.ID
 					visit()
 				}
 				return nil
@@ -45,7 +45,7 @@ func BenchmarkIterateMemory(b *testing.B) {
 		b.Run(fmt.Sprintf("members=%dk/baseline", n/1000), func(b *testing.B) {
 			c := newBaseline(s.URL)
 			measureIteration(b, n, func(visit func()) error {
-				return c.eachMember(ctx, 100, func(m *minMember) { sinkS = m.ID; visit() })
+				return c.eachMember(ctx, 100, func(m *minMember) { sink = m.ID; visit() })
 			})
 		})
 		s.release() // the next size must not carry this one's data

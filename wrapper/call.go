@@ -17,9 +17,9 @@ import (
 )
 
 // maxBody bounds a success body, and so the memory one response can take: the body is read
-// whole, its buffer doubling as it grows unless Content-Length says its size, and then decoded. The largest
-// legitimate body, a page of 1,000 members with every expansion, is a megabyte or two;
-// anything past this is a misbehaving server.
+// whole, its buffer doubling as it grows unless Content-Length gives its size, and then
+// decoded. The largest legitimate body, a page of 1,000 members with every expansion, is a
+// megabyte or two; anything past this is a misbehaving server.
 const maxBody = 4 << 20
 
 // errBodyTooLarge is returned, wrapped with the operation, for a body past maxBody.

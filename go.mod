@@ -1,6 +1,6 @@
 module github.com/ldaccess/ldaccess
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/evanphx/json-patch/v5 v5.9.11

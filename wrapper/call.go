@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"sync"
 
@@ -36,98 +35,42 @@ func call[T any](ctx context.Context, c *Client, op string, req *http.Request, e
 	return v, err
 }
 
-// prepare binds the request to ctx and sets the headers authTransport would otherwise have to
-// copy the request to add.
+// prepare binds the request to ctx and stamps its headers, which saves the transport copying
+// the request to stamp them.
 func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
 	req = req.WithContext(ctx)
-	h, fixed := req.Header, c.headers
-	h["Authorization"] = fixed.auth()
-	if first(h, "Ld-Api-Version") == "" {
-		h["Ld-Api-Version"] = fixed.version
-	}
-	h["User-Agent"] = fixed.userAgent
-	h["Accept"] = fixed.accept
+	c.cred.stamp(req.Header)
 	return req
 }
 
 // send does the request and decodes a 2xx body into out, or discards it if out is nil. Any
-// other status becomes an *APIError.
-//
-// A body cut short by a broken connection is a failed attempt like a 503: for an idempotent
-// method the request is sent again, after backoff, up to RetryPolicy.MaxAttempts times. A body
+// other status becomes an *APIError. A body cut short never gets here: the transport reads a
+// success body whole, and one cut short is a failed attempt it retries like any other. A body
 // that arrives whole but is not valid JSON is not retried; the server would say the same again.
 func (c *Client) send(req *http.Request, op string, out any) error {
-	p := &c.retry.policy
-	for attempt := 1; ; attempt++ {
-		err, cut := c.sendOnce(req, op, out)
-		if cut == nil || !idempotent(req.Method) || attempt >= p.MaxAttempts || !rewindable(req) {
-			return err
-		}
-		ctx := req.Context()
-		wait := backoff(p.BaseDelay, p.MaxDelay, attempt, p.Rand)
-		if ctx.Err() != nil || pastDeadline(ctx, wait) {
-			return err
-		}
-		c.retry.observeRetry(ctx, RetryEvent{
-			Method: req.Method, Path: c.retry.path(req), Attempt: attempt, Err: cut, Wait: wait, Reason: "body cut short",
-		})
-		if sleep(ctx, p.Clock, wait) != nil {
-			return err
-		}
-		reflect.ValueOf(out).Elem().SetZero() // a partial decode must not leak into the retry
-		if req.GetBody != nil {
-			body, gerr := req.GetBody()
-			if gerr != nil {
-				return err
-			}
-			r := *req
-			r.Body = body
-			req = &r
-		}
-	}
-}
-
-// sendOnce is one attempt of send. Besides the error it returns, it reports the transport
-// error that cut the body short, if that is what went wrong.
-func (c *Client) sendOnce(req *http.Request, op string, out any) (err, cut error) {
-	resp, err := c.hc.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
-		return c.opError(op, err), nil
+		return c.opError(op, err)
 	}
-	defer discard(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(op, resp, c.token), nil
+		defer discard(resp)
+		return newAPIError(op, resp, c.cred)
 	}
+	defer resp.Body.Close()
 	if out == nil {
-		return nil, nil
+		return nil
 	}
 	if resp.StatusCode == http.StatusNoContent {
-		return c.opError(op, errors.New("204 No Content where a JSON object was expected")), nil
+		return c.opError(op, errors.New("204 No Content where a JSON object was expected"))
 	}
-	if resp.ContentLength > maxBody {
-		return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge), nil // refused unread
+	body, err := bodyOf(resp)
+	if err == nil {
+		err = c.decode(body, out)
 	}
-
-	buf := bodyBuffers.Get().(*bytes.Buffer)
-	defer putBodyBuffer(buf)
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
+	if err != nil {
+		return c.opError(op, fmt.Errorf("decoding response: %w", err))
 	}
-	body := &capReader{r: resp.Body, n: maxBody}
-	if _, err := buf.ReadFrom(body); err != nil {
-		if errors.Is(err, errBodyTooLarge) {
-			return fmt.Errorf("ldaccess: %s: %w", op, errBodyTooLarge), nil
-		}
-		if cerr := req.Context().Err(); cerr != nil && !errors.Is(err, cerr) {
-			// The body was cut short because the context ended: say so, for errors.Is.
-			err = fmt.Errorf("%w (%w)", err, cerr)
-		}
-		return c.opError(op, fmt.Errorf("reading response: %w", err)), body.failed
-	}
-	if err := decode(buf.Bytes(), out); err != nil {
-		return c.opError(op, fmt.Errorf("decoding response: %w", err)), nil
-	}
-	return nil, nil
+	return nil
 }
 
 // decodeOptions give the faster encoding/json/v2 implementation encoding/json's (v1)
@@ -136,9 +79,9 @@ var decodeOptions = jsonv1.DefaultOptionsV1()
 
 // decode decodes a success body, which for every operation is one JSON object: null, an array
 // or trailing data are the signs of a broken server, not an empty answer.
-func decode(body []byte, out any) error {
+func (c *Client) decode(body []byte, out any) error {
 	if i := bytes.IndexFunc(body, func(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) }); i < 0 || body[i] != '{' {
-		return fmt.Errorf("want a JSON object, got %q", printable(string(body), 20))
+		return fmt.Errorf("want a JSON object, got %q", c.cred.clean(string(body), 20))
 	}
 	return jsonv2.Unmarshal(body, out, decodeOptions)
 }
@@ -157,8 +100,8 @@ func putBodyBuffer(b *bytes.Buffer) {
 	}
 }
 
-// opError prefixes err with the operation. A *RateLimitError, already self-explaining, is
-// returned as is, without net/http's *url.Error around it.
+// opError prefixes err with the operation, its chain sanitised. A *RateLimitError, already
+// self-explaining, is returned as is, without net/http's *url.Error around it.
 func (c *Client) opError(op string, err error) error {
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
@@ -170,42 +113,66 @@ func (c *Client) opError(op string, err error) error {
 		// server-supplied and could carry anything.
 		err = ue.Err
 	}
-	msg := err.Error()
-	if r := c.token.redact(msg); r != msg {
-		return &redactedError{msg: "ldaccess: " + op + ": " + r, err: err}
-	}
-	return fmt.Errorf("ldaccess: %s: %w", op, err)
+	return fmt.Errorf("ldaccess: %s: %w", op, c.cred.sanitize(err))
 }
 
-// redactedError carries an error whose message mentioned the token, with the token removed
-// from the message but the chain kept for errors.Is and errors.As.
-type redactedError struct {
-	msg string
-	err error
+// readBody reads a success body whole into a pooled buffer, bounded by maxBody, and puts it
+// back in resp, so that a body cut short fails its attempt in the transport rather than the
+// decoding after it. Other responses are returned as they are.
+func readBody(ctx context.Context, resp *http.Response) (*http.Response, error) {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 || resp.Body == http.NoBody {
+		return resp, nil
+	}
+	if resp.ContentLength > maxBody {
+		resp.Body.Close()
+		return nil, errBodyTooLarge // refused unread
+	}
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead) // room to see the end without growing
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody+1))
+	resp.Body.Close()
+	switch {
+	case err != nil:
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// The body was cut short because the context ended: say so, for errors.Is.
+			err = fmt.Errorf("%w (%w)", err, cerr)
+		}
+		err = fmt.Errorf("reading response: %w", err)
+	case buf.Len() > maxBody:
+		err = errBodyTooLarge
+	}
+	if err != nil {
+		putBodyBuffer(buf)
+		return nil, err
+	}
+	resp.Body = &bufferedBody{buf}
+	return resp, nil
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// bufferedBody is a success body read whole. Close returns its buffer to the pool.
+type bufferedBody struct{ buf *bytes.Buffer }
 
-// capReader is io.LimitReader that reports overflow instead of a silent EOF, and remembers
-// whether the underlying body failed, as opposed to ending.
-type capReader struct {
-	r      io.Reader
-	n      int64
-	failed error // the body's own error, other than io.EOF
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	if b.buf == nil {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	return b.buf.Read(p)
 }
 
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.n <= 0 {
-		return 0, errBodyTooLarge
+func (b *bufferedBody) Close() error {
+	if b.buf != nil {
+		putBodyBuffer(b.buf)
+		b.buf = nil
 	}
-	if int64(len(p)) > c.n {
-		p = p[:c.n]
+	return nil
+}
+
+// bodyOf returns a success body the transport has read whole.
+func bodyOf(resp *http.Response) ([]byte, error) {
+	if b, ok := resp.Body.(*bufferedBody); ok && b.buf != nil {
+		return b.buf.Bytes(), nil
 	}
-	n, err := c.r.Read(p)
-	c.n -= int64(n)
-	if err != nil && err != io.EOF {
-		c.failed = err
-	}
-	return n, err
+	return io.ReadAll(resp.Body) // wrapped, by an http.Client with a Timeout
 }

@@ -22,21 +22,10 @@ type Client struct {
 	// through the same transport, so its requests are authenticated, paced and retried too.
 	API *api.ClientWithResponses
 
-	hc      *http.Client
-	retry   *retryTransport // hc's transport, for retries of bodies cut short
-	base    *url.URL        // scheme and host that receive the token
-	server  string          // base URL with a trailing slash: the request builders resolve paths against it
-	token   secret
-	headers *fixedHeaders // behind a pointer: it holds the token
-}
-
-// fixedHeaders are the header values every request of the client carries, made once and
-// shared by all requests (net/http never modifies a request's header values). The
-// Authorization value sits behind a func: fmt prints a func as an address whatever the verb,
-// whereas a %s of a struct reached through unexported fields prints slices' contents.
-type fixedHeaders struct {
-	auth                       func() []string
-	version, userAgent, accept []string
+	hc     *http.Client
+	cred   *credential // the token: nothing else holds it
+	base   *url.URL    // scheme and host that receive the token
+	server string      // base URL with a trailing slash: the request builders resolve paths against it
 }
 
 // New returns a client that authenticates with token, a LaunchDarkly personal or service
@@ -70,41 +59,39 @@ func New(token string, opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 
-	authValue := []string{token}
-	c := &Client{
-		base:   base,
-		server: base.String() + "/",
-		token:  newSecret(token),
-		headers: &fixedHeaders{
-			auth:      func() []string { return authValue },
-			version:   []string{o.apiVersion},
-			userAgent: []string{ua},
-			accept:    []string{"application/json"},
-		},
-	}
-
-	var next http.RoundTripper
 	var hc http.Client // a copy: the caller's client is never modified
 	if o.httpClient != nil {
 		hc = *o.httpClient
-		next = hc.Transport
-		if next == nil {
-			next = http.DefaultTransport
-		}
-	} else {
-		next = defaultTransport()
 	}
-	auth := &authTransport{next: next, base: base, token: c.token, apiVersion: o.apiVersion, userAgent: ua}
-	c.retry = newRetryTransport(auth, base, o.retry.withDefaults(), logger, c.token)
-	hc.Transport = c.retry
+	next := hc.Transport
+	switch {
+	case o.httpClient == nil:
+		next = defaultTransport()
+	case next == nil:
+		next = http.DefaultTransport
+	}
+	c := &Client{base: base, server: base.String() + "/", cred: newCredential(token, base, o.apiVersion, ua)}
+	hc.Transport = newRetryTransport(next, c.cred, o.retry.withDefaults(), logger)
 	c.hc = &hc
 
-	c.API, err = api.NewClientWithResponses(c.server, api.WithHTTPClient(c.hc))
+	c.API, err = api.NewClientWithResponses(c.server, api.WithHTTPClient(doer(c.do)))
 	if err != nil {
 		return nil, fmt.Errorf("ldaccess: %w", err)
 	}
 	return c, nil
 }
+
+// do sends a request of the client, its own methods' or Client.API's: the one place where an
+// error of net/http, which may quote a server-supplied URL or header, is sanitised.
+func (c *Client) do(req *http.Request) (*http.Response, error) {
+	resp, err := c.hc.Do(req)
+	return resp, c.cred.sanitize(err)
+}
+
+// doer makes a func an api.HttpRequestDoer.
+type doer func(*http.Request) (*http.Response, error)
+
+func (d doer) Do(req *http.Request) (*http.Response, error) { return d(req) }
 
 // String describes the client without its token. These methods have value receivers so that a
 // Client value, or a struct holding one, prints safely too.
@@ -124,37 +111,6 @@ func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // LogValue logs the client as its base URL.
 func (c Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-// secret is an access token that no formatting verb or logger prints. The string sits behind
-// a pointer so that even reflection-based printing of a struct holding a secret, which
-// bypasses these methods for unexported fields, shows only an address.
-type secret struct{ p *string }
-
-const redacted = "[REDACTED]"
-
-func newSecret(s string) secret { return secret{&s} }
-
-// reveal returns the token, for the Authorization header and nothing else.
-func (s secret) reveal() string {
-	if s.p == nil {
-		return ""
-	}
-	return *s.p
-}
-
-func (secret) String() string             { return redacted }
-func (secret) GoString() string           { return redacted }
-func (secret) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
-func (secret) LogValue() slog.Value       { return slog.StringValue(redacted) }
-
-// redact removes the token from a message a server or a library produced.
-func (s secret) redact(msg string) string {
-	tok := s.reveal()
-	if tok == "" || !strings.Contains(msg, tok) {
-		return msg
-	}
-	return strings.ReplaceAll(msg, tok, redacted)
-}
 
 func checkToken(token string) error {
 	switch {

@@ -59,13 +59,13 @@ func TestClientNeverPrintsToken(t *testing.T) {
 	c, err := New(testToken)
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c, "token", c.token)
-	slog.New(slog.NewTextHandler(&logs, nil)).Info("client", "c", c, "token", c.token, "v", *c)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c, "token", c.cred)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("client", "c", c, "token", c.cred, "v", *c)
 	for _, s := range []string{
 		fmt.Sprint(c), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c),
 		fmt.Sprintf("%s", c), fmt.Sprintf("%x", c), fmt.Sprintf("%q", c), c.String(),
 		fmt.Sprintf("%+v", *c), fmt.Sprintf("%#v", *c), // the struct itself, its methods bypassed
-		fmt.Sprintf("%v %+v %#v %s %x %q", c.token, c.token, c.token, c.token, c.token, c.token),
+		fmt.Sprintf("%v %+v %#v %s %x %q", c.cred, c.cred, c.cred, c.cred, c.cred, c.cred),
 		fmt.Sprintf("%+v", c.hc.Transport), fmt.Sprintf("%#v", c.hc.Transport),
 		fmt.Sprintf("%+v", c.API), fmt.Sprintf("%#v", c.API),
 		logs.String(),

@@ -142,11 +142,11 @@ const maxSnippet = 200
 
 // newAPIError reads a non-2xx response into an *APIError. It never fails: whatever the server
 // sent ends up, bounded and printable, in Message.
-func newAPIError(op string, resp *http.Response, token secret) *APIError {
+func newAPIError(op string, resp *http.Response, cred *credential) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: first(resp.Header, "X-Request-Id"), op: op}
 	if req := resp.Request; req != nil {
 		// The path may come from a server-supplied link.
-		e.Method, e.Path = req.Method, token.redact(req.URL.Path)
+		e.Method, e.Path = req.Method, cred.clean(req.URL.Path, maxPath)
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var rep struct {
@@ -155,9 +155,8 @@ func newAPIError(op string, resp *http.Response, token secret) *APIError {
 		ID            string   `json:"id"`
 		InvalidEmails []string `json:"invalid_emails"`
 	}
-	// A server that echoes the request back must not make the token part of an error. Redact
-	// before cutting to length, so that no prefix of the token survives either.
-	clean := func(s string, n int) string { return printable(token.redact(s), n) }
+	// A server that echoes the request back must not make the token part of an error.
+	clean := cred.clean
 	if json.Unmarshal(body, &rep) == nil && (rep.Code != "" || rep.Message != "") {
 		e.Code, e.Message = clean(rep.Code, 100), clean(rep.Message, 1000)
 		for _, email := range rep.InvalidEmails {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,11 @@ import (
 
 // testToken is recognisable so that a leak into any error or log line is easy to spot.
 const testToken = "api-SECRET-0000-test"
+
+// testCred is the credential of a client with testToken, for tests of the parts below Client.
+func testCred() *credential {
+	return newCredential(testToken, &url.URL{Scheme: "https", Host: "app.launchdarkly.com"}, DefaultAPIVersion, defaultUserAgent)
+}
 
 // epoch is the fake clock's start, on a whole second so that HTTP dates round-trip.
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -6,9 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/url"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -128,30 +129,38 @@ type systemClock struct{}
 func (systemClock) Now() time.Time                         { return time.Now() }
 func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// retryTransport retries and paces the requests for the configured host. It sits above
-// authTransport so that every attempt is authenticated afresh.
+// retryTransport is the client's transport: it authenticates, paces and retries the requests
+// for the client's host. It reads each success body whole, so that a body cut short is one
+// more failed attempt under the same policy, and sanitises every error it reports or returns.
 type retryTransport struct {
 	next   http.RoundTripper
-	base   *url.URL
+	cred   *credential
 	policy RetryPolicy
 	pacer  *pacer
 	logger *slog.Logger
-	token  secret // only to redact it from what the transport reports
 }
 
-func newRetryTransport(next http.RoundTripper, base *url.URL, p RetryPolicy, logger *slog.Logger, token secret) *retryTransport {
-	return &retryTransport{next: next, base: base, policy: p, pacer: newPacer(), logger: logger, token: token}
+func newRetryTransport(next http.RoundTripper, cred *credential, p RetryPolicy, logger *slog.Logger) *retryTransport {
+	return &retryTransport{next: next, cred: cred, policy: p, pacer: newPacer(), logger: logger}
 }
+
+// maxPath bounds a path in an event or error; one from a server-supplied link could be long.
+const maxPath = 500
 
 // path is the request's path as logs and errors show it: a path from a server-supplied link
 // could hold anything, the token included.
-func (t *retryTransport) path(req *http.Request) string { return t.token.redact(req.URL.Path) }
+func (t *retryTransport) path(req *http.Request) string { return t.cred.clean(req.URL.Path, maxPath) }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !ownOrigin(t.base, req.URL) {
-		return t.next.RoundTrip(req) // other hosts' limits are not ours to pace
-	}
+	req = t.cred.authorize(req)
 	ctx := req.Context()
+	if !ownOrigin(t.cred.origin, req.URL) { // other hosts' limits are not ours to pace
+		resp, err := t.next.RoundTrip(req)
+		if err == nil {
+			resp, err = readBody(ctx, resp)
+		}
+		return resp, t.cred.sanitize(err)
+	}
 	p := &t.policy
 	for attempt := 1; ; attempt++ {
 		tk, err := t.pace(ctx, req, attempt)
@@ -164,7 +173,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			body, err := req.GetBody()
 			if err != nil {
 				t.pacer.done(req, tk, nil, p.Clock.Now())
-				return nil, err
+				return nil, t.cred.sanitize(err)
 			}
 			r = new(http.Request)
 			*r = *req // the header is shared but not modified below us
@@ -177,19 +186,27 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			h = resp.Header
 		}
 		t.pacer.done(req, tk, h, now)
-		if !retryable(req, resp, err) || attempt >= p.MaxAttempts || !rewindable(req) {
-			return resp, err
+		cut := false
+		if err == nil {
+			resp, err = readBody(ctx, resp)
+			cut = err != nil
+		}
+		if !retryable(req, resp, err, attempt) || attempt >= p.MaxAttempts || !rewindable(req) {
+			return resp, t.cred.sanitize(err)
 		}
 		wait, reason, reset := t.wait(resp, attempt, now)
+		if cut {
+			reason = "body cut short"
+		}
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 			if ferr := t.tooLong(ctx, req, wait, reset, attempt, now); ferr != nil {
 				discard(resp)
 				return nil, ferr
 			}
 		} else if asked(wait, reset, now) > p.MaxWait || pastDeadline(ctx, wait) {
-			return resp, err // a retry could not come in time: report what we have
+			return resp, t.cred.sanitize(err) // a retry could not come in time: report what we have
 		}
-		ev := RetryEvent{Method: req.Method, Path: t.path(req), Attempt: attempt, Err: err, Wait: wait, Reason: reason}
+		ev := RetryEvent{Method: req.Method, Path: t.path(req), Attempt: attempt, Err: t.cred.sanitize(err), Wait: wait, Reason: reason}
 		if resp != nil {
 			ev.StatusCode = resp.StatusCode
 			discard(resp)
@@ -205,7 +222,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *retryTransport) observeRetry(ctx context.Context, ev RetryEvent) {
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
 		slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
-		slog.Int("status", ev.StatusCode), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
+		slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
 	if t.policy.OnRetry != nil {
 		t.policy.OnRetry(ev)
 	}
@@ -352,10 +369,20 @@ func parseReset(v string) (time.Time, bool) {
 	return time.UnixMilli(ms), true
 }
 
-// retryable reports whether an attempt's outcome may be retried.
-func retryable(req *http.Request, resp *http.Response, err error) bool {
+// retryable reports whether an attempt's outcome may be retried. A failure that will not heal
+// is not: a host name that does not resolve, a body past maxBody. A refused connection is
+// tried once more, in case the server was restarting, and then given up on.
+func retryable(req *http.Request, resp *http.Response, err error, attempt int) bool {
 	if err != nil {
-		return idempotent(req.Method) && req.Context().Err() == nil
+		var dns *net.DNSError
+		switch {
+		case !idempotent(req.Method), req.Context().Err() != nil, errors.Is(err, errBodyTooLarge),
+			errors.As(err, &dns) && dns.IsNotFound:
+			return false
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return attempt == 1
+		}
+		return true
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:

@@ -381,7 +381,7 @@ func FuzzRetryHeaders(f *testing.F) {
 	f.Add("99999999999999999999", "9223372036854775807")
 	f.Add("", "garbage")
 	f.Fuzz(func(t *testing.T, retryAfter, reset string) {
-		rt := newRetryTransport(nil, nil, RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil, secret{})
+		rt := newRetryTransport(nil, testCred(), RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil)
 		h := http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Reset": {reset}}
 		for attempt := 1; attempt < 100; attempt += 30 {
 			d, reason, _ := rt.wait(&http.Response{Header: h}, attempt, epoch)

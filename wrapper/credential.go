@@ -1,0 +1,199 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// credential is the access token and the only value that holds it. Everything the token
+// touches goes through it: it stamps the headers of requests for the client's scheme and
+// host, takes Authorization off requests for any other (net/http forwards it on a redirect to
+// another port or a subdomain), and redacts the token from every piece of text a server or a
+// library produced before that text reaches an error, a [RetryEvent] or a log record. Every
+// holder has it behind a pointer, so that even reflection-based printing of a struct holding
+// one shows only an address.
+type credential struct {
+	origin *url.URL
+	// The header values every request carries, made once and shared by all requests
+	// (net/http never modifies a request's header values). auth is the token.
+	auth, version, userAgent, accept []string
+}
+
+const redacted = "[REDACTED]"
+
+// minRun is the shortest run of the token's characters that redaction removes: a server
+// that echoes the token cut short, or broken by a byte clean-up removes, still has it redacted.
+const minRun = 8
+
+func newCredential(token string, origin *url.URL, apiVersion, userAgent string) *credential {
+	return &credential{origin: origin, auth: []string{token}, version: []string{apiVersion},
+		userAgent: []string{userAgent}, accept: []string{"application/json"}}
+}
+
+func (*credential) String() string             { return redacted }
+func (*credential) GoString() string           { return redacted }
+func (*credential) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
+func (*credential) LogValue() slog.Value       { return slog.StringValue(redacted) }
+
+// stamp sets the headers of an authenticated request, keeping a version or Accept the request
+// already asked for.
+func (c *credential) stamp(h http.Header) {
+	h["Authorization"] = c.auth
+	if first(h, "Ld-Api-Version") == "" {
+		h["Ld-Api-Version"] = c.version
+	}
+	if first(h, "Accept") == "" {
+		h["Accept"] = c.accept
+	}
+	h["User-Agent"] = c.userAgent
+}
+
+// authorize returns req as it may be sent: stamped for the client's origin, without
+// Authorization for any other. A request already stamped (the client's own methods stamp
+// theirs as they build them) is not copied.
+func (c *credential) authorize(req *http.Request) *http.Request {
+	h := req.Header
+	if !ownOrigin(c.origin, req.URL) {
+		if _, ok := h["Authorization"]; ok {
+			req = req.Clone(req.Context()) // a RoundTripper must not modify its request
+			req.Header.Del("Authorization")
+		}
+		return req
+	}
+	if first(h, "Authorization") == c.auth[0] && first(h, "Ld-Api-Version") != "" && first(h, "User-Agent") != "" {
+		return req
+	}
+	req = req.Clone(req.Context())
+	c.stamp(req.Header)
+	return req
+}
+
+// clean is the one way text a server or a library produced gets into an error, an event or a
+// log record: control characters and invalid UTF-8 dropped and white space collapsed, so that
+// a byte slipped into an echoed token does not hide it; then every run of the token's
+// characters redacted; then cut to at most n bytes, so that no cut leaves a prefix of the
+// token behind.
+func (c *credential) clean(s string, n int) string {
+	s = c.redact(printable(s, n+minRun)) // a run that starts before byte n ends before n+minRun
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.TrimRight(s[:n], " ")
+}
+
+// redact replaces the token, and every run of minRun or more of its characters (the whole
+// token, if it is shorter), with [REDACTED].
+func (c *credential) redact(s string) string {
+	tok := c.auth[0]
+	w := min(minRun, len(tok))
+	var b strings.Builder
+	done, end := 0, -1 // s[:done] is dealt with; the last redacted run ends at end
+	for i := 0; i+w <= len(s); i++ {
+		if !strings.Contains(tok, s[i:i+w]) {
+			continue
+		}
+		if i > end {
+			b.WriteString(s[done:i])
+			b.WriteString(redacted)
+		}
+		end, done = i+w, i+w
+	}
+	if end < 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// sanitize returns err with every link of its chain whose text holds a run of the token
+// replaced by a redacted stand-in, so that no error the client returns or reports wraps one
+// that would print the token. Clean links, with all they wrap, are kept as they are, so that
+// errors.Is and errors.As still find sentinels, context errors, *net.OpError and the like; a
+// *url.Error is rebuilt rather than replaced, and a stand-in keeps its original's Timeout()
+// and the sentinels of kinds it matched.
+func (c *credential) sanitize(err error) error {
+	err, _ = c.sanitized(err)
+	return err
+}
+
+// kinds are the sentinels a stand-in keeps matching when its original matched them through
+// its own Is method (net/http's timeout errors do), not through a link that is kept.
+var kinds = []error{context.Canceled, context.DeadlineExceeded, os.ErrDeadlineExceeded, io.ErrUnexpectedEOF, errBodyTooLarge}
+
+func (c *credential) sanitized(err error) (error, bool) {
+	if err == nil {
+		return nil, false
+	}
+	var wrapped []error
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if w := u.Unwrap(); w != nil {
+			wrapped = []error{w}
+		}
+	case interface{ Unwrap() []error }:
+		wrapped = slices.Clone(u.Unwrap())
+	}
+	changed := false
+	for i, w := range wrapped {
+		var ch bool
+		wrapped[i], ch = c.sanitized(w)
+		changed = changed || ch
+	}
+	msg := err.Error()
+	msg = printable(msg, len(msg))
+	red := c.redact(msg)
+	if !changed && red == msg {
+		return err, false
+	}
+	inner := errors.Join(wrapped...)
+	if len(wrapped) == 1 {
+		inner = wrapped[0]
+	}
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: c.clean(ue.URL, len(ue.URL)), Err: inner}, true
+	}
+	e := &redactedError{msg: red, err: inner}
+	var te interface{ Timeout() bool }
+	e.timeout = errors.As(err, &te) && te.Timeout()
+	for _, k := range kinds {
+		if errors.Is(err, k) {
+			e.is = append(e.is, k)
+		}
+	}
+	return e, true
+}
+
+// redactedError stands in for a link of an error chain whose text held the token: it has the
+// original's text redacted, and wraps the sanitised rest of the chain.
+type redactedError struct {
+	msg     string
+	err     error
+	timeout bool
+	is      []error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Unwrap() error        { return e.err }
+func (e *redactedError) Timeout() bool        { return e.timeout }
+func (e *redactedError) Temporary() bool      { return e.timeout }
+func (e *redactedError) Is(target error) bool { return slices.Contains(e.is, target) }
+
+// first is h.Get for a key already in canonical form, without canonicalising it again.
+func first(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

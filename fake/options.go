@@ -6,8 +6,10 @@ import (
 )
 
 // DefaultToken is the admin token a server accepts when Options.Token is empty: a personal
-// admin token of the account owner, whose member ID `me` resolves to.
-const DefaultToken = "api-00000000-0000-4000-8000-000000000001"
+// admin token of the account owner, whose member ID `me` resolves to. It is as random as a real
+// token: clients redact any run of 8 of its characters from what they print, and a token of
+// zeros would blank every ID with 8 zeros in it.
+const DefaultToken = "api-5f0b3c1e-7a2d-4b86-9e4f-c3d8a1b6e207"
 
 // Options configure a Handler or a Server. The zero value is a working server: an account
 // holding only its owner, DefaultToken as the admin token, no rate limits, no faults.

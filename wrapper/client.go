@@ -93,6 +93,11 @@ type doer func(*http.Request) (*http.Response, error)
 
 func (d doer) Do(req *http.Request) (*http.Response, error) { return d(req) }
 
+// Redact returns s with the client's access token, and every run of 8 or more of its
+// characters, replaced by [REDACTED]: the rule the client's own errors, events and log
+// records follow, for a program that prints what a server sent, such as members' names.
+func (c *Client) Redact(s string) string { return c.cred.redact(s) }
+
 // String describes the client without its token. These methods have value receivers so that a
 // Client value, or a struct holding one, prints safely too.
 func (c Client) String() string {

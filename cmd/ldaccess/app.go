@@ -31,6 +31,9 @@ type app struct {
 	fixedClock bool
 
 	status *statusWriter
+	// redact, set once a client exists, keeps its token off stdout and stderr: every write to
+	// them passes through it whole (see redactingWriter).
+	redact func(string) string
 
 	// Global flags.
 	token       string
@@ -55,13 +58,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {
 	a := &app{
 		stdin:      stdin,
-		stdout:     stdout,
-		stderr:     stderr,
 		getenv:     getenv,
 		now:        time.Now,
 		isTerminal: isTerminal,
 		format:     formatTable,
 	}
+	a.stdout, a.stderr = &redactingWriter{w: stdout, a: a}, &redactingWriter{w: stderr, a: a}
 	// LDACCESS_NOW fixes the clock (RFC 3339), so that an audit of the fake account, whose data
 	// is dated relative to now, is reproducible in tests and documentation.
 	if s := getenv("LDACCESS_NOW"); s != "" {
@@ -71,6 +73,32 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		}
 	}
 	return a
+}
+
+// redactingWriter writes what the command prints, the client's token redacted from each write
+// as a whole: whatever prints what a server sent writes it in one piece (render does), so
+// that no write boundary splits the token.
+type redactingWriter struct {
+	w io.Writer
+	a *app
+}
+
+func (r *redactingWriter) Write(p []byte) (int, error) {
+	if r.a.redact != nil {
+		if s := r.a.redact(string(p)); s != string(p) {
+			_, err := io.WriteString(r.w, s)
+			return len(p), err
+		}
+	}
+	return r.w.Write(p)
+}
+
+// Fd is the file descriptor of the stream underneath, for isTerminal.
+func (r *redactingWriter) Fd() uintptr {
+	if f, ok := r.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
 }
 
 // isTerminal reports whether stream is an *os.File (or anything with a file descriptor) open

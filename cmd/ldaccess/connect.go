@@ -88,6 +88,7 @@ func (a *app) connect(context.Context) (*wrapper.Client, error) {
 		// The wrapper never quotes the token; these are problems with the flags.
 		return nil, &usageError{msg: strings.TrimPrefix(err.Error(), "ldaccess: ")}
 	}
+	a.redact = c.Redact
 	return c, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -59,22 +60,31 @@ type section struct {
 	Empty string
 }
 
+// render writes v to w in one write, so that the token redaction of the command's output
+// (redactingWriter) sees what a server sent whole.
 func render(w io.Writer, format string, v view) error {
+	var b bytes.Buffer
+	var err error
 	switch format {
 	case formatJSON:
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(v.JSON)
+		err = enc.Encode(v.JSON)
 	case formatCSV:
-		return renderCSV(w, v.Sections)
+		err = renderCSV(&b, v.Sections)
 	default:
 		if v.Text != "" {
-			_, err := fmt.Fprintln(w, strings.TrimRight(v.Text, "\n"))
-			return err
+			b.WriteString(strings.TrimRight(v.Text, "\n") + "\n")
+		} else {
+			err = renderTable(&b, v.Sections)
 		}
-		return renderTable(w, v.Sections)
 	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b.Bytes())
+	return err
 }
 
 func renderTable(w io.Writer, sections []section) error {

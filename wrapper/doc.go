@@ -47,6 +47,13 @@
 // [ErrConflict], [ErrInvalidRequest] and [ErrRateLimited]. Errors start with "ldaccess: ",
 // name the operation, and never contain the access token.
 //
+// Nor does anything else a server can make the client say: everything a server sent, and every
+// error net/http made of it, is cleaned of control characters and invalid UTF-8 and then has
+// the token, and any run of 8 or more of its characters, replaced by [REDACTED] before it
+// reaches an error (every link of its chain), a [RetryEvent] or a log record. The chain keeps
+// what errors.Is and errors.As look for: sentinels, context errors, *url.Error, net.Error
+// timeouts. [Client.Redact] applies the same rule to what a program prints itself.
+//
 // # Authentication
 //
 // The token goes, as LaunchDarkly wants it, raw in the Authorization header, together with
@@ -63,7 +70,17 @@
 // a rate-limit window spent, the client holds back further requests on that route (or all,
 // for the global window) until it resets, across all goroutines. [RetryPolicy] documents the
 // rules and defaults; [WithRetry] changes them and [WithLogger] shows each retry at debug
-// level. Because it is a transport, Client.API gets the same treatment.
+// level. The transport reads a success body whole, so a body cut short by a broken
+// connection is retried like a lost connection; every retry obeys the policy's MaxAttempts
+// and MaxWait and the context's deadline. Because it is a transport, Client.API gets the same
+// treatment.
+//
+// # Deadlines
+//
+// The client bounds the phases before a response (dial, TLS handshake, response headers) but
+// not the reading of a body, which a long iteration needs. A server that sends its headers and
+// never ends its body holds a call until its context ends: give calls contexts with deadlines,
+// or an [http.Client] with a Timeout through [WithHTTPClient].
 //
 // A Client is safe for concurrent use. Make one per token and share it.
 package wrapper

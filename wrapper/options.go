@@ -45,13 +45,16 @@ func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
 
 // WithHTTPClient makes the client send its requests through hc. The client's transport is
 // wrapped, not replaced, with authentication and retries (a nil Transport means
-// [http.DefaultTransport]); hc itself is not modified. Its Timeout, if any, bounds every
-// request including the waits between retries, and cuts long iterations short: prefer
-// contexts with deadlines.
+// [http.DefaultTransport]); hc itself is not modified. Its Timeout, if any, bounds each call
+// as a whole: every attempt, the waits between them and the reading of the body; a call it
+// cuts short is not retried. It also cuts long iterations short: prefer contexts with
+// deadlines.
 //
 // Without this option the client uses its own [http.Client] with dial, TLS-handshake and
 // response-header timeouts but no overall Timeout, so that contexts alone decide how long a
-// call or an iteration may take.
+// call or an iteration may take. Nothing bounds the reading of a body then: a server that sends
+// its headers and never ends its body holds the call until the context ends. Setting that
+// deadline is the caller's job.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
 // WithAPIVersion sets the LD-API-Version header sent with every request that does not set its

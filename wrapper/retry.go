@@ -19,7 +19,13 @@ import (
 // A 429 (rate limited) is retried whatever the method, since LaunchDarkly did not process the
 // request. A 502, 503 or 504, a failure to get any response, or a response body cut short by a
 // broken connection, is retried only for GET, HEAD, PUT, DELETE and OPTIONS: a POST or PATCH
-// may have been applied, so it is never sent twice.
+// may have been applied, so it is never sent twice. The transport reads a success body whole
+// before it hands the response on, so a body cut short is one more failed attempt, for
+// Client.API too. Failures that will not heal fail fast: a host name that does not resolve, or
+// a body past 4 MiB, is not retried, and a refused connection is retried once, after the first
+// step of backoff. Every retry, whatever its cause, counts against MaxAttempts and is held to
+// MaxWait and the context's deadline, which includes an [http.Client] Timeout given with
+// [WithHTTPClient]: a call cut short by either is not retried.
 //
 // The wait before a retry is the response's Retry-After (seconds or an HTTP date), else its
 // X-Ratelimit-Reset (Unix epoch milliseconds), else exponential backoff with full jitter
@@ -76,12 +82,13 @@ type Clock interface {
 }
 
 // A RetryEvent describes a failed attempt that is about to be retried, for
-// [RetryPolicy.OnRetry] and the debug log.
+// [RetryPolicy.OnRetry] and the debug log. Like the client's errors, it holds nothing of the
+// access token: Path and every link of Err's chain are redacted.
 type RetryEvent struct {
 	Method, Path string        // the request; Path has no query
 	Attempt      int           // the attempt that failed, from 1
 	StatusCode   int           // its status, or 0 if no response arrived
-	Err          error         // the transport error when no response arrived
+	Err          error         // the transport error when no response arrived, or the one that cut the body short
 	Wait         time.Duration // the wait before the next attempt
 	Reason       string        // why and where Wait comes from: "Retry-After", "X-Ratelimit-Reset", "backoff" or "body cut short"
 }

@@ -120,7 +120,7 @@ func (c *Client) opError(op string, err error) error {
 // back in resp, so that a body cut short fails its attempt in the transport rather than the
 // decoding after it. Other responses are returned as they are.
 func readBody(ctx context.Context, resp *http.Response) (*http.Response, error) {
-	if resp.StatusCode < 200 || resp.StatusCode > 299 || resp.Body == http.NoBody {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 || resp.Body == nil || resp.Body == http.NoBody {
 		return resp, nil
 	}
 	if resp.ContentLength > maxBody {

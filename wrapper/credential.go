@@ -162,7 +162,7 @@ func (c *credential) sanitized(err error) (error, bool) {
 		inner = wrapped[0]
 	}
 	if ue, ok := err.(*url.Error); ok {
-		return &url.Error{Op: ue.Op, URL: c.clean(ue.URL, len(ue.URL)), Err: inner}, true
+		return &url.Error{Op: ue.Op, URL: c.clean(ue.URL, 4*maxPath), Err: inner}, true
 	}
 	e := &redactedError{msg: red, err: inner}
 	var te interface{ Timeout() bool }

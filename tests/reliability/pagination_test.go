@@ -1,0 +1,123 @@
+package reliability
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/wrapper"
+)
+
+// pageSize is the page size the iterators below ask for; every hostile page is full.
+const pageSize = 2
+
+// iterators are the four ways of going through a collection, each counting what it yielded
+// until the first error.
+var iterators = []struct {
+	name, collection string
+	run              func(ctx context.Context, c *wrapper.Client) (items int, err error)
+}{
+	{"Members", "members", func(ctx context.Context, c *wrapper.Client) (int, error) {
+		return drain(c.Members(ctx, wrapper.MembersQuery{PageSize: pageSize}), func(any) int { return 1 })
+	}},
+	{"MemberPages", "members", func(ctx context.Context, c *wrapper.Client) (int, error) {
+		return drain(c.MemberPages(ctx, wrapper.MembersQuery{PageSize: pageSize}), func(p any) int { return pageSize })
+	}},
+	{"Tokens", "tokens", func(ctx context.Context, c *wrapper.Client) (int, error) {
+		return drain(c.Tokens(ctx, wrapper.TokensQuery{PageSize: pageSize}), func(any) int { return 1 })
+	}},
+	{"TokenPages", "tokens", func(ctx context.Context, c *wrapper.Client) (int, error) {
+		return drain(c.TokenPages(ctx, wrapper.TokensQuery{PageSize: pageSize}), func(p any) int { return pageSize })
+	}},
+}
+
+func drain[T any](seq iter.Seq2[T, error], weight func(any) int) (int, error) {
+	n := 0
+	for v, err := range seq {
+		if err != nil {
+			return n, err
+		}
+		n += weight(v)
+	}
+	return n, nil
+}
+
+// TestIteratorsEndOnARepeatedPage: a server that serves the same page again and again is
+// stopped with an error at the second time, whatever the page's items hold (IDs missing, null,
+// empty or repeated) and however its links and count try to keep the client going: the same
+// items under ever new next links, an offset echoed back in the links, or a count that never
+// runs out. The guard is the page itself, not its first item's ID. A runaway iteration is cut
+// off by a 400 after maxRequests.
+func TestIteratorsEndOnARepeatedPage(t *testing.T) {
+	const maxRequests = 50
+	items := map[string]string{
+		"IDs missing":  `{"email":"a@example.com","role":"reader"}`,
+		"IDs null":     `{"_id":null,"email":"a@example.com","role":"reader"}`,
+		"IDs empty":    `{"_id":"","email":"a@example.com","role":"reader"}`,
+		"IDs repeated": `{"_id":"x1","email":"a@example.com","role":"reader"}`,
+		"items empty":  `{}`,
+	}
+	// links returns the page's _links and totalCount members for a request at offset.
+	pagings := map[string]func(collection string, offset int) string{
+		"no links, no count": func(string, int) string { return `"_links":{}` },
+		"a count never reached": func(string, int) string {
+			return `"_links":{},"totalCount":1000000000`
+		},
+		"a new next link each time": func(col string, off int) string {
+			return `"_links":{"next":{"href":"/api/v2/` + col + `?limit=2&offset=` + strconv.Itoa(off+pageSize) + `"}}`
+		},
+		"the offset echoed in self, count never reached": func(col string, off int) string {
+			return `"_links":{"self":{"href":"/api/v2/` + col + `?offset=` + strconv.Itoa(off) + `"}},"totalCount":1000000000`
+		},
+	}
+	for _, it := range iterators {
+		for itemsName, item := range items {
+			for pagingName, paging := range pagings {
+				t.Run(it.name+"/"+itemsName+"/"+pagingName, func(t *testing.T) {
+					var rt countingRT
+					h := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
+						if n > maxRequests {
+							return memResponse(r, 400, jsonHeader("application/json"), `{"code":"runaway","message":"too many requests"}`)
+						}
+						off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+						body := `{"items":[` + item + `,` + item + `],` + paging(it.collection, off) + `}`
+						return memResponse(r, 200, jsonHeader("application/json"), body)
+					}), fastPolicy(&instantClock{}))
+					n, err := it.run(context.Background(), h.c)
+					h.check(err)
+					require.Error(t, err, "the iteration ended without an error after %d requests", rt.n)
+					assert.Contains(t, err.Error(), "pagination is not advancing")
+					assert.True(t, strings.HasPrefix(err.Error(), "ldaccess: get"+strings.ToUpper(it.collection[:1])+it.collection[1:]+": "), err.Error())
+					assert.Equal(t, 2, rt.n, "requests before the repeated page was noticed")
+					assert.Equal(t, pageSize, n, "items yielded: the first page only")
+				})
+			}
+		}
+	}
+}
+
+// TestIteratorsFollowDistinctPagesWithoutIDs: the guard does not stop a server whose pages
+// differ, even when no item has an ID: pages are told apart by all they hold.
+func TestIteratorsFollowDistinctPagesWithoutIDs(t *testing.T) {
+	for _, it := range iterators {
+		t.Run(it.name, func(t *testing.T) {
+			var rt countingRT
+			h := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
+				off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				item := func(i int) string { return `{"email":"m` + strconv.Itoa(off+i) + `@example.com"}` }
+				body := `{"items":[` + item(0) + `,` + item(1) + `],"_links":{},"totalCount":10}`
+				return memResponse(r, 200, jsonHeader("application/json"), body)
+			}), fastPolicy(&instantClock{}))
+			n, err := it.run(context.Background(), h.c)
+			require.NoError(t, h.check(err))
+			assert.Equal(t, 10, n)
+			assert.Equal(t, 5, rt.n)
+		})
+	}
+}

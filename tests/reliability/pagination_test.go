@@ -121,3 +121,30 @@ func TestIteratorsFollowDistinctPagesWithoutIDs(t *testing.T) {
 		})
 	}
 }
+
+// FuzzIteratorEnds: a server that answers every request with the same body, whatever it is,
+// gets at most two requests from any iterator, which then ends, with or without an error.
+func FuzzIteratorEnds(f *testing.F) {
+	f.Add(`{"items":[{"_id":"a"},{"_id":"b"}],"_links":{},"totalCount":99}`)
+	f.Add(`{"items":[{},{}],"_links":{"next":{"href":"/api/v2/members?offset=2"}}}`)
+	f.Add(`{"items":[{"_id":null},{"_id":null}]}`)
+	f.Add(`{"items":[],"totalCount":5}`)
+	f.Add(`{"items":null,"_links":{"next":{"href":"/api/v2/tokens?offset=2"}}}`)
+	f.Add(`{"items":[1,2]}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, it := range iterators {
+			var rt countingRT
+			h := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
+				if n > 10 {
+					return memResponse(r, 400, jsonHeader("application/json"), `{"code":"runaway","message":"too many requests"}`)
+				}
+				return memResponse(r, 200, jsonHeader("application/json"), body)
+			}), fastPolicy(&instantClock{}))
+			_, err := it.run(context.Background(), h.c)
+			h.check(err)
+			if rt.n > 2 {
+				t.Fatalf("%s: %d requests for a body served again and again: %q", it.name, rt.n, body)
+			}
+		}
+	})
+}

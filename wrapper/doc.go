@@ -65,5 +65,9 @@
 // rules and defaults; [WithRetry] changes them and [WithLogger] shows each retry at debug
 // level. Because it is a transport, Client.API gets the same treatment.
 //
+// Until a route has had an answer, one request at a time goes on it, so that goroutines
+// starting together on a fresh client draw at most one 429 in the first window; an answer
+// that reports no budget shows the route unlimited and lets them all go.
+//
 // A Client is safe for concurrent use. Make one per token and share it.
 package wrapper

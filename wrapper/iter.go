@@ -47,7 +47,8 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 		func(d *memberPage) (api.Members, pageInfo) {
 			p := d.Members
 			p.Items = d.Items.items
-			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: -1, sum: d.Items.sum}
+			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: -1, sum: d.Items.sum,
+				ids: idsHash(p.Items, func(m *api.Member) string { return m.ID })}
 			if p.TotalCount != nil {
 				pi.total = *p.TotalCount
 			}
@@ -79,7 +80,8 @@ func (c *Client) TokenPages(ctx context.Context, q TokensQuery) iter.Seq2[api.To
 			if d.Items.sent {
 				p.Items = &d.Items.items
 			}
-			pi := pageInfo{n: len(d.Items.items), total: -1, sum: d.Items.sum}
+			pi := pageInfo{n: len(d.Items.items), total: -1, sum: d.Items.sum,
+				ids: idsHash(d.Items.items, func(t *api.Token) string { return t.ID })}
 			if p.Links != nil {
 				pi.next = nextHref(*p.Links)
 			}
@@ -112,9 +114,9 @@ type hashedItems[T any] struct {
 	sent  bool   // the page had a non-null items member
 }
 
-// itemsSeed seeds the items' hashes: random for each process and never shown, so that no
-// server can choose pages that collide.
-var itemsSeed = maphash.MakeSeed()
+// itemsSeed and idsSeed seed the hashes of pages' items and of their IDs: random for each
+// process and never shown, so that no server can choose pages that collide.
+var itemsSeed, idsSeed = maphash.MakeSeed(), maphash.MakeSeed()
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom (go-json-experiment), with the options
 // of the page's decoding.
@@ -127,12 +129,31 @@ func (h *hashedItems[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return jsonv2.Unmarshal(raw, &h.items, dec.Options())
 }
 
+// idsHash hashes the IDs of a page's items, in order, so that a page served again is noticed
+// even if a field that changes with every request (a token's lastUsed) makes its text differ.
+// It is 0, no hash, if an item has no ID: then the items' text tells pages apart.
+func idsHash[T any](items []T, id func(*T) string) uint64 {
+	if len(items) == 0 {
+		return 0
+	}
+	sum := uint64(len(items))
+	for i := range items {
+		s := id(&items[i])
+		if s == "" {
+			return 0
+		}
+		sum = (sum ^ maphash.String(idsSeed, s)) * 0x100000001b3
+	}
+	return sum
+}
+
 // pageInfo is what the pager needs to know about a page.
 type pageInfo struct {
 	n     int    // items on the page
 	next  string // the next link's href, or ""
 	total int    // the total count, or -1 if not given
 	sum   uint64 // the hash of its items, to notice a page served again
+	ids   uint64 // the hash of its items' IDs, or 0 if one has none
 }
 
 // errNoProgress ends an iteration over a server that keeps answering without moving on.
@@ -143,9 +164,10 @@ var errNoProgress = errors.New("pagination is not advancing")
 // to know of it.
 //
 // Every iteration ends: each request either moves on to a link never followed before, or to a
-// higher offset, and each page must hold items never sent before; a server that serves pages
-// again, in whatever order and under whatever links or offsets, is stopped with an error at
-// the first page it repeats.
+// higher offset, and each page must hold items never sent before (IDs in an order never sent,
+// or, if an item has no ID, a text never sent); a server that serves pages again, in whatever
+// order and under whatever links or offsets, is stopped with an error at the first page it
+// repeats.
 func pages[D, P any](ctx context.Context, c *Client, op string, offset, limit int,
 	build func(offset int) (*http.Request, error), info func(*D) (P, pageInfo)) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
@@ -163,7 +185,11 @@ func pages[D, P any](ctx context.Context, c *Client, op string, offset, limit in
 				return
 			}
 			page, pi := info(&d)
-			if !seen.page(pi.sum) {
+			key := pi.ids // a page is known by its IDs, or by its items' text if one has none
+			if key == 0 {
+				key = pi.sum
+			}
+			if !seen.page(key) {
 				yield(zero, c.opError(op, fmt.Errorf("%w: the server sent a page it had sent before", errNoProgress)))
 				return
 			}
@@ -200,12 +226,13 @@ func pages[D, P any](ctx context.Context, c *Client, op string, offset, limit in
 }
 
 // seen remembers what an iteration has met, to notice a server that sends it round in
-// circles: every next link followed and every page, known by the hash of its items. A loop of
-// any length comes back to one of them. Only a 64-bit hash of each is kept, in one set, so
-// that a long iteration costs a few bytes a page rather than the strings themselves. Links are
-// hashed with a seed of their own, random for each iteration, items with itemsSeed, so that no
-// server can choose what collides, and the chance that an iteration of n pages is ever wrongly
-// stopped by a collision is below n²/2⁶⁴: about 5·10⁻⁸ for a million pages.
+// circles: every next link followed and every page, known by the hash of its items' IDs or,
+// if one has none, of its items' text. A loop of any length comes back to one of them. Only
+// 64-bit hashes are kept, in one set, so that a long iteration costs a few bytes a page rather
+// than the strings themselves. Links are hashed with a seed of their own, random for each
+// iteration, items and IDs with theirs, so that no server can choose what collides, and the
+// chance that an iteration of n pages is ever wrongly stopped by a collision is below
+// 2n²/2⁶⁴: about 10⁻⁷ for a million pages.
 type seen struct {
 	linkSeed maphash.Seed
 	set      map[uint64]struct{}
@@ -218,7 +245,7 @@ func newSeen() *seen {
 // link records a next link and reports whether it is new.
 func (s *seen) link(href string) bool { return s.add(maphash.String(s.linkSeed, href)) }
 
-// page records a page's items hash and reports whether it is new.
+// page records a page's hash and reports whether it is new.
 func (s *seen) page(sum uint64) bool { return s.add(sum) }
 
 func (s *seen) add(h uint64) bool {

@@ -102,6 +102,33 @@ func TestIteratorsEndOnARepeatedPage(t *testing.T) {
 	}
 }
 
+// TestIteratorsEndOnARepeatedPageThatChanges: a stuck server whose items carry a field that
+// changes with every request, as a token's lastUsed does, serves the same page in other words;
+// the same IDs in the same order are that page again.
+func TestIteratorsEndOnARepeatedPageThatChanges(t *testing.T) {
+	for _, it := range iterators {
+		t.Run(it.name, func(t *testing.T) {
+			var rt countingRT
+			h := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
+				if n > 50 {
+					return memResponse(r, 400, jsonHeader("application/json"), `{"code":"runaway","message":"too many requests"}`)
+				}
+				item := func(id string) string {
+					return `{"_id":"` + id + `","lastUsed":` + strconv.Itoa(n) + `,"_lastSeen":` + strconv.Itoa(n) + `}`
+				}
+				body := `{"items":[` + item("a") + `,` + item("b") + `],"_links":{}}`
+				return memResponse(r, 200, jsonHeader("application/json"), body)
+			}), fastPolicy(&instantClock{}))
+			n, err := it.run(context.Background(), h.c)
+			h.check(err)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "pagination is not advancing")
+			assert.Equal(t, 2, rt.n)
+			assert.Equal(t, pageSize, n)
+		})
+	}
+}
+
 // TestIteratorsFollowDistinctPagesWithoutIDs: the guard does not stop a server whose pages
 // differ, even when no item has an ID: pages are told apart by all they hold.
 func TestIteratorsFollowDistinctPagesWithoutIDs(t *testing.T) {

@@ -173,5 +173,32 @@ func FuzzIteratorEnds(f *testing.F) {
 				t.Fatalf("%s: %d requests for a body served again and again: %q", it.name, rt.n, body)
 			}
 		}
+		// A page iterator decodes a page exactly as the one-page call does.
+		h := memClient(t, func(r *http.Request) (*http.Response, error) {
+			return memResponse(r, 200, jsonHeader("application/json"), body), nil
+		}, fastPolicy(&instantClock{}))
+		ctx := context.Background()
+		mp, err := firstPage(h.c.MemberPages(ctx, wrapper.MembersQuery{PageSize: pageSize}))
+		ml, lerr := h.c.ListMembers(ctx, wrapper.MembersQuery{PageSize: pageSize})
+		samePage(t, body, mp, err, ml, lerr)
+		tp, err := firstPage(h.c.TokenPages(ctx, wrapper.TokensQuery{PageSize: pageSize}))
+		tl, lerr := h.c.ListTokens(ctx, wrapper.TokensQuery{PageSize: pageSize})
+		samePage(t, body, tp, err, tl, lerr)
 	})
+}
+
+func firstPage[P any](seq iter.Seq2[P, error]) (P, error) {
+	for p, err := range seq {
+		return p, err
+	}
+	panic("an iterator yielded nothing")
+}
+
+// samePage checks that a page iterator's first page is the one-page call's answer.
+func samePage[P any](t *testing.T, body string, page P, err error, want P, wantErr error) {
+	t.Helper()
+	require.Equal(t, wantErr == nil, err == nil, "body %q: page iterator %v, one-page call %v", body, err, wantErr)
+	if err == nil {
+		assert.Equal(t, want, page, "body %q", body)
+	}
 }

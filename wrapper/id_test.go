@@ -41,6 +41,7 @@ func TestIDStaysInItsPathSegment(t *testing.T) {
 	escaped := []string{
 		"../tokens", "..%2Ftokens", "a/b", "/", "a?showAll=true", "?", "a#frag", "#", "100%", "%2e%2e",
 		"%2F", "...", ".a", "a.", ". .", "a b", "a;b", "a\\b", "é", "me",
+		"http://evil.example/x", "//evil.example", "a:b", "\x00\n\xff",
 	}
 	refused := []string{"", ".", ".."}
 	for _, m := range idMethods {

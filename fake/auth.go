@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/json"
 	"slices"
 
 	"github.com/ldaccess/ldaccess/api"
@@ -95,4 +96,41 @@ func tokenLevel(t api.Token) int {
 		}
 	}
 	return levelReader
+}
+
+// checkGrant refuses, with 403, a token (created or patched: after; before is the token as it
+// was, zero on create) that would have more access than the caller may give: the rule
+// package fake's documentation states under Authorization. Only what is new is judged, so
+// that a caller may rename a token that keeps access it could not give. The caller holds
+// the lock.
+func (s *state) checkGrant(who caller, after, before api.Token) *apiError {
+	if who.admin() {
+		return nil
+	}
+	if role := deref(after.Role); role != "" && role != deref(before.Role) && roleLevel(role) > who.level {
+		return errForbidden("A token cannot have a role above its creator's")
+	}
+	var held []string // the custom roles of the calling token
+	if t, ok := s.tokens[who.tokenID]; ok {
+		held = deref(t.t.CustomRoleIDs)
+	}
+	for _, id := range deref(after.CustomRoleIDs) {
+		if !slices.Contains(held, id) && !slices.Contains(deref(before.CustomRoleIDs), id) {
+			return errForbidden("Only admins may give a token a custom role that their own token does not hold: " + id)
+		}
+	}
+	if allows(after.InlineRole) {
+		a, _ := json.Marshal(after.InlineRole)
+		b, _ := json.Marshal(before.InlineRole)
+		if string(a) != string(b) {
+			return errForbidden("Only admins may give a token an inline policy that allows anything")
+		}
+	}
+	return nil
+}
+
+// allows reports whether an inline policy has a statement that allows: one that only denies
+// grants nothing.
+func allows(policy *[]api.Statement) bool {
+	return policy != nil && slices.ContainsFunc(*policy, func(st api.Statement) bool { return st.Effect == "allow" })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -77,16 +78,25 @@ func (c *contract) route(r *http.Request) (matched, bool) {
 }
 
 // find is the router's FindRoute, but a path parameter must not be empty: the legacy router
-// matches "DELETE /api/v2/tokens" to "/api/v2/tokens/{id}" with an empty id.
+// matches "DELETE /api/v2/tokens" to "/api/v2/tokens/{id}" with an empty id. It routes on the
+// path as sent, escaped, as LaunchDarkly and net/http's ServeMux do, so that an escaped "/" in
+// an ID (/api/v2/members/..%2Ftokens) stays in its segment; the parameters are unescaped.
 func (c *contract) find(r *http.Request) (*routers.Route, map[string]string, error) {
+	if r.URL.RawPath != "" {
+		u := *r.URL
+		u.Path, u.RawPath = r.URL.EscapedPath(), ""
+		r = r.Clone(r.Context())
+		r.URL = &u
+	}
 	rt, params, err := c.router.FindRoute(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, v := range params {
-		if v == "" {
+	for k, v := range params {
+		if v, err = url.PathUnescape(v); err != nil || v == "" {
 			return nil, nil, routers.ErrPathNotFound
 		}
+		params[k] = v
 	}
 	return rt, params, nil
 }

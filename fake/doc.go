@@ -31,6 +31,18 @@
 // `no_access` is refused everything with 403. Only admins may list every token (showAll),
 // create service tokens, or change members.
 //
+// No token can give more access than it has, as in LaunchDarkly: creating a token, or patching
+// one (the calling token included), is refused with 403 forbidden if the caller is not an
+// admin (owners count as admins) and the token would gain
+//   - a role ranked above the caller's own (reader < writer < admin);
+//   - a custom role (customRoleIds) that the calling token does not hold itself;
+//   - an inline policy (inlineRole) with an "allow" statement: whether a policy allows more
+//     than a role is not decided, so only admins may give one. A policy that only denies
+//     grants nothing and is allowed.
+//
+// Only what a patch adds is judged: a token keeps, and may be renamed with, the custom roles
+// and inline policy it already had.
+//
 // # Choices where LaunchDarkly publishes nothing
 //
 //   - limit is at most 1000 for both lists; a limit below 1, above 1000, or a negative offset
@@ -56,7 +68,8 @@
 // # Provoking every documented status
 //
 // 400: an invalid body or parameter. 401: an unknown token. 403: a token of a member with the
-// role no_access (Handler.IssueToken), or a writer's token on an admin's operation. 404: an
+// role no_access (Handler.IssueToken), a writer's token on an admin's operation, or a token
+// giving more access than it has. 404: an
 // unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
 // whose `test` fails. 429: RateLimit or a Fault429 kind. getMembers' 404, which LaunchDarkly
 // documents without saying when, and the other 409s come only from scripted faults.

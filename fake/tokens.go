@@ -94,9 +94,6 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 	if deref(b.ServiceToken) && !who.admin() {
 		return nil, errForbidden("Only admins may create service tokens")
 	}
-	if b.Role != nil && roleLevel(string(*b.Role)) > who.level {
-		return nil, errForbidden("A token cannot have a role above its creator's")
-	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,6 +112,9 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 	}
 	if b.InlineRole != nil {
 		t.InlineRole = statementsFromPost(*b.InlineRole)
+	}
+	if aerr := s.checkGrant(who, t, api.Token{}); aerr != nil {
+		return nil, aerr
 	}
 	secret := newSecret()
 	r := s.insertToken(normalizeToken(t, now), secret)
@@ -213,9 +213,6 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	if got.Role != nil && !slices.Contains(tokenRoles, *got.Role) {
 		return nil, errInvalid("role must be one of reader, writer, admin")
 	}
-	if got.Role != nil && roleLevel(*got.Role) > callFrom(ctx).who.level {
-		return nil, errForbidden("A token cannot have a role above its creator's")
-	}
 	if aerr := s.checkCustomRoleIDs(deref(got.CustomRoleIDs)); aerr != nil {
 		return nil, aerr
 	}
@@ -229,6 +226,9 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	t := r.t
 	t.Name, t.Description, t.Role = got.Name, got.Description, got.Role
 	t.CustomRoleIDs, t.InlineRole, t.DefaultAPIVersion = got.CustomRoleIDs, got.InlineRole, got.DefaultAPIVersion
+	if aerr := s.checkGrant(callFrom(ctx).who, t, r.t); aerr != nil {
+		return nil, aerr
+	}
 	after, _ := json.Marshal(t)
 	current, _ := json.Marshal(r.t)
 	if string(after) != string(current) {

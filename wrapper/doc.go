@@ -82,5 +82,9 @@
 // never ends its body holds a call until its context ends: give calls contexts with deadlines,
 // or an [http.Client] with a Timeout through [WithHTTPClient].
 //
+// Until a route has had an answer, one request at a time goes on it, so that goroutines
+// starting together on a fresh client draw at most one 429 in the first window; an answer
+// that reports no budget shows the route unlimited and lets them all go.
+//
 // A Client is safe for concurrent use. Make one per token and share it.
 package wrapper

@@ -8,6 +8,9 @@ import (
 	"iter"
 	"net/http"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/ldaccess/ldaccess/api"
 )
 
@@ -25,9 +28,10 @@ import (
 //
 // Pages are followed through the next link LaunchDarkly returns, which must stay on the
 // client's host; without one, by offset until the total count or, when the server gives no
-// count, a short page. A server that
-// does not move on (a link or a page it sent before, or an empty page short of the total)
-// ends the iteration with an error rather than a loop.
+// count, a short page. A server that does not move on (a link it sent before, a page whose
+// items it sent before, whatever they hold, or an empty page short of the total) ends the
+// iteration with an error at once rather than a loop. A server that sends new items forever
+// is not one the client can tell from a large account: bound such an iteration with ctx.
 func (c *Client) Members(ctx context.Context, q MembersQuery) iter.Seq2[api.Member, error] {
 	return items(c.MemberPages(ctx, q), func(p *api.Members) []api.Member { return p.Items })
 }
@@ -40,15 +44,15 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 			q.Offset = offset
 			return api.NewGetMembersRequest(c.server, q.params(DefaultMembersPageSize))
 		},
-		func(p *api.Members) pageInfo {
-			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: -1}
+		func(d *memberPage) (api.Members, pageInfo) {
+			p := d.Members
+			p.Items = d.Items.items
+			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: -1, sum: d.Items.sum,
+				ids: idsHash(p.Items, func(m *api.Member) string { return m.ID })}
 			if p.TotalCount != nil {
 				pi.total = *p.TotalCount
 			}
-			if len(p.Items) > 0 {
-				pi.firstID = p.Items[0].ID
-			}
-			return pi
+			return p, pi
 		})
 }
 
@@ -70,39 +74,102 @@ func (c *Client) TokenPages(ctx context.Context, q TokensQuery) iter.Seq2[api.To
 			q.Offset = offset
 			return api.NewGetTokensRequest(c.server, q.params(DefaultTokensPageSize))
 		},
-		func(p *api.Tokens) pageInfo {
-			pi := pageInfo{total: -1}
-			if p.Items != nil {
-				pi.n = len(*p.Items)
-				if pi.n > 0 {
-					pi.firstID = (*p.Items)[0].ID
-				}
+		func(d *tokenPage) (api.Tokens, pageInfo) {
+			p := d.Tokens
+			p.Items = nil
+			if d.Items.sent {
+				p.Items = &d.Items.items
 			}
+			pi := pageInfo{n: len(d.Items.items), total: -1, sum: d.Items.sum,
+				ids: idsHash(d.Items.items, func(t *api.Token) string { return t.ID })}
 			if p.Links != nil {
 				pi.next = nextHref(*p.Links)
 			}
 			if p.TotalCount != nil {
 				pi.total = *p.TotalCount
 			}
-			return pi
+			return p, pi
 		})
+}
+
+// memberPage and tokenPage decode a page as api.Members and api.Tokens do, with its items'
+// hash besides: their Items field takes the place of the embedded one.
+type (
+	memberPage struct {
+		api.Members
+		Items hashedItems[api.Member] `json:"items"`
+	}
+	tokenPage struct {
+		api.Tokens
+		Items hashedItems[api.Token] `json:"items"`
+	}
+)
+
+// hashedItems decodes a page's items array and keeps a hash of it as sent, so that the pager
+// knows a page by everything in it, whatever the items hold, IDs or not. Hashing the bytes
+// already in hand costs a scan of them, not a second encoding.
+type hashedItems[T any] struct {
+	items []T
+	sum   uint64 // maphash of the items' JSON text
+	sent  bool   // the page had a non-null items member
+}
+
+// itemsSeed and idsSeed seed the hashes of pages' items and of their IDs: random for each
+// process and never shown, so that no server can choose pages that collide.
+var itemsSeed, idsSeed = maphash.MakeSeed(), maphash.MakeSeed()
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom (go-json-experiment), with the options
+// of the page's decoding.
+func (h *hashedItems[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	h.sum, h.sent, h.items = maphash.Bytes(itemsSeed, raw), raw.Kind() != 'n', nil
+	return jsonv2.Unmarshal(raw, &h.items, dec.Options())
+}
+
+// idsHash hashes the IDs of a page's items, in order, so that a page served again is noticed
+// even if a field that changes with every request (a token's lastUsed) makes its text differ.
+// It is 0, no hash, if an item has no ID: then the items' text tells pages apart.
+func idsHash[T any](items []T, id func(*T) string) uint64 {
+	if len(items) == 0 {
+		return 0
+	}
+	sum := uint64(len(items))
+	for i := range items {
+		s := id(&items[i])
+		if s == "" {
+			return 0
+		}
+		sum = (sum ^ maphash.String(idsSeed, s)) * 0x100000001b3
+	}
+	return sum
 }
 
 // pageInfo is what the pager needs to know about a page.
 type pageInfo struct {
-	n       int    // items on the page
-	next    string // the next link's href, or ""
-	total   int    // the total count, or -1 if not given
-	firstID string // the first item's ID, to notice a page served twice
+	n     int    // items on the page
+	next  string // the next link's href, or ""
+	total int    // the total count, or -1 if not given
+	sum   uint64 // the hash of its items, to notice a page served again
+	ids   uint64 // the hash of its items' IDs, or 0 if one has none
 }
 
 // errNoProgress ends an iteration over a server that keeps answering without moving on.
 var errNoProgress = errors.New("pagination is not advancing")
 
 // pages is the one pager behind every page iterator: build makes the request for an offset,
-// info describes a page.
-func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
-	build func(offset int) (*http.Request, error), info func(*P) pageInfo) iter.Seq2[P, error] {
+// D is what a page is decoded into, and info turns it into the page P and what the pager needs
+// to know of it.
+//
+// Every iteration ends: each request either moves on to a link never followed before, or to a
+// higher offset, and each page must hold items never sent before (IDs in an order never sent,
+// or, if an item has no ID, a text never sent); a server that serves pages again, in whatever
+// order and under whatever links or offsets, is stopped with an error at the first page it
+// repeats.
+func pages[D, P any](ctx context.Context, c *Client, op string, offset, limit int,
+	build func(offset int) (*http.Request, error), info func(*D) (P, pageInfo)) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
 		req, err := build(offset)
@@ -112,14 +179,18 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 				yield(zero, c.opError(op, err))
 				return
 			}
-			var page P
-			if err := c.send(c.prepare(ctx, req), op, &page); err != nil {
+			var d D
+			if err := c.send(c.prepare(ctx, req), op, &d); err != nil {
 				yield(zero, err)
 				return
 			}
-			pi := info(&page)
-			if pi.firstID != "" && !seen.page(pi.firstID) {
-				yield(zero, c.opError(op, fmt.Errorf("%w: the server sent the same page twice", errNoProgress)))
+			page, pi := info(&d)
+			key := pi.ids // a page is known by its IDs, or by its items' text if one has none
+			if key == 0 {
+				key = pi.sum
+			}
+			if !seen.page(key) {
+				yield(zero, c.opError(op, fmt.Errorf("%w: the server sent a page it had sent before", errNoProgress)))
 				return
 			}
 			if !yield(page, nil) {
@@ -155,27 +226,27 @@ func pages[P any](ctx context.Context, c *Client, op string, offset, limit int,
 }
 
 // seen remembers what an iteration has met, to notice a server that sends it round in
-// circles: every next link followed and every page, known by its first item's ID. A loop of
-// any length comes back to one of them. Only a 64-bit hash of each is kept, in one set, so
-// that a long iteration costs a few bytes a page rather than the strings themselves. Links
-// and IDs are hashed with different seeds, so that a link and an ID spelt alike are not
-// taken for each other. The seeds are random for each iteration, so no server can choose
-// strings that collide, and the chance that an iteration of n pages is ever wrongly stopped
-// by a collision is below n²/2⁶⁴: about 5·10⁻⁸ for a million pages.
+// circles: every next link followed and every page, known by the hash of its items' IDs or,
+// if one has none, of its items' text. A loop of any length comes back to one of them. Only
+// 64-bit hashes are kept, in one set, so that a long iteration costs a few bytes a page rather
+// than the strings themselves. Links are hashed with a seed of their own, random for each
+// iteration, items and IDs with theirs, so that no server can choose what collides, and the
+// chance that an iteration of n pages is ever wrongly stopped by a collision is below
+// 2n²/2⁶⁴: about 10⁻⁷ for a million pages.
 type seen struct {
-	linkSeed, pageSeed maphash.Seed
-	set                map[uint64]struct{}
+	linkSeed maphash.Seed
+	set      map[uint64]struct{}
 }
 
 func newSeen() *seen {
-	return &seen{linkSeed: maphash.MakeSeed(), pageSeed: maphash.MakeSeed(), set: make(map[uint64]struct{})}
+	return &seen{linkSeed: maphash.MakeSeed(), set: make(map[uint64]struct{})}
 }
 
 // link records a next link and reports whether it is new.
 func (s *seen) link(href string) bool { return s.add(maphash.String(s.linkSeed, href)) }
 
-// page records a page's first item ID and reports whether it is new.
-func (s *seen) page(firstID string) bool { return s.add(maphash.String(s.pageSeed, firstID)) }
+// page records a page's hash and reports whether it is new.
+func (s *seen) page(sum uint64) bool { return s.add(sum) }
 
 func (s *seen) add(h uint64) bool {
 	if _, ok := s.set[h]; ok {

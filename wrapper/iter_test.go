@@ -402,12 +402,13 @@ func TestIteratorLoopDetectionMemory(t *testing.T) {
 
 func TestSeen(t *testing.T) {
 	s := newSeen()
+	items := func(text string) uint64 { return maphash.String(itemsSeed, text) }
 	assert.True(t, s.link("/api/v2/members?offset=1"))
-	assert.True(t, s.page("/api/v2/members?offset=1"), "a page ID spelt like a link is not that link")
-	assert.True(t, s.page("m1"))
+	assert.True(t, s.page(items("/api/v2/members?offset=1")), "items spelt like a link are not that link")
+	assert.True(t, s.page(items(`[{"_id":"m1"}]`)))
 	assert.False(t, s.link("/api/v2/members?offset=1"))
-	assert.False(t, s.page("m1"))
-	assert.True(t, s.link("m1"))
-	// Each iteration hashes with its own seeds.
+	assert.False(t, s.page(items(`[{"_id":"m1"}]`)))
+	assert.True(t, s.link(`[{"_id":"m1"}]`))
+	// Each iteration hashes links with its own seed.
 	assert.NotEqual(t, maphash.String(s.linkSeed, "x"), maphash.String(newSeen().linkSeed, "x"))
 }

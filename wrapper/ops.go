@@ -12,8 +12,13 @@ import (
 // The 13 operations, one method each. Every one builds its request with package api's
 // generated builder and takes the same path through call, so that they differ only in their
 // arguments. Operation names in errors are the contract's operationIds.
+//
+// An ID argument is always one path segment: it is escaped, so that an ID holding "/", "?",
+// "#" or "%" reaches /api/v2/members/<that ID> (or tokens) and nowhere else; "", "." and ".."
+// are refused with an error before anything is sent (see needID).
 
 // GetToken returns the access token with the given ID, its secret obfuscated.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) GetToken(ctx context.Context, id string) (api.Token, error) {
 	if err := needID("getToken", id); err != nil {
 		return api.Token{}, err
@@ -37,6 +42,7 @@ func (c *Client) CreateToken(ctx context.Context, t api.AccessTokenPost) (api.To
 
 // PatchToken applies JSON Patch operations (see [Replace] and its siblings) to a token and
 // returns the result. A patch that cannot be applied fails with [ErrInvalidRequest] (422).
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) PatchToken(ctx context.Context, id string, ops ...api.PatchOperation) (api.Token, error) {
 	if err := needID("patchToken", id); err != nil {
 		return api.Token{}, err
@@ -59,6 +65,7 @@ func ExpireOldKeyAt(t time.Time) ResetOption {
 
 // ResetToken issues a new secret for a token and returns the token with the new secret in
 // full, shown this once.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) ResetToken(ctx context.Context, id string, opts ...ResetOption) (api.Token, error) {
 	if err := needID("resetToken", id); err != nil {
 		return api.Token{}, err
@@ -72,6 +79,7 @@ func (c *Client) ResetToken(ctx context.Context, id string, opts ...ResetOption)
 }
 
 // DeleteToken deletes a token; its secret stops working at once.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) DeleteToken(ctx context.Context, id string) error {
 	if err := needID("deleteToken", id); err != nil {
 		return err
@@ -92,6 +100,7 @@ func ExpandRoleAttributes() GetMemberOption {
 }
 
 // GetMember returns the account member with the given ID; "me" is the token's own member.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) GetMember(ctx context.Context, id string, opts ...GetMemberOption) (api.Member, error) {
 	if err := needID("getMember", id); err != nil {
 		return api.Member{}, err
@@ -128,6 +137,7 @@ func (c *Client) InviteMembers(ctx context.Context, members ...api.NewMemberForm
 
 // PatchMember applies JSON Patch operations to a member, for example
 // Replace("/role", "writer"), and returns the result.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) PatchMember(ctx context.Context, id string, ops ...api.PatchOperation) (api.Member, error) {
 	if err := needID("patchMember", id); err != nil {
 		return api.Member{}, err
@@ -137,6 +147,7 @@ func (c *Client) PatchMember(ctx context.Context, id string, ops ...api.PatchOpe
 }
 
 // DeleteMember removes a member from the account.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) DeleteMember(ctx context.Context, id string) error {
 	if err := needID("deleteMember", id); err != nil {
 		return err
@@ -146,6 +157,7 @@ func (c *Client) DeleteMember(ctx context.Context, id string) error {
 }
 
 // AddMemberToTeams adds a member to the teams with the given keys and returns the member.
+// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) AddMemberToTeams(ctx context.Context, id string, teamKeys ...string) (api.Member, error) {
 	if err := needID("postMemberTeams", id); err != nil {
 		return api.Member{}, err
@@ -177,9 +189,17 @@ func (c *Client) exec(ctx context.Context, op string, req *http.Request, err err
 	return c.send(c.prepare(ctx, req), op, nil)
 }
 
+// needID refuses, before anything is sent, the IDs that cannot stay in their path segment.
+// Every other ID is escaped by package api's builders into one segment (url.PathEscape:
+// "a/b" is sent as a%2Fb, and "?", "#" and "%" are escaped too), so that the request goes to
+// that ID and nowhere else. "." and ".." are refused instead: URL resolution, proxies and
+// servers collapse such a segment, escaped or not, into its parent's path.
 func needID(op, id string) error {
-	if id == "" {
+	switch id {
+	case "":
 		return errors.New("ldaccess: " + op + ": empty id")
+	case ".", "..":
+		return errors.New("ldaccess: " + op + `: invalid id "` + id + `": "." and ".." name no member or token`)
 	}
 	return nil
 }

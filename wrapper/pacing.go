@@ -24,13 +24,15 @@ import (
 // the client allows as many requests in flight as the limit it has seen (the highest
 // Remaining reported, plus the request that reported it), and at least one, so that a burst
 // of goroutines woken by the reset does not overrun the new window; the others wait for an
-// answer.
+// answer. A route the client has had no response on yet is such a window with a limit of one:
+// goroutines starting together on a fresh client send one request and wait for its answer,
+// which either reports the budget or, reporting none, shows the route unlimited. A cold start
+// thus draws at most one 429 a route.
 type pacer struct {
-	mu        sync.Mutex
-	global    window
-	routes    map[string]*window // by routeKey; only routes whose responses reported a budget
-	untracked int                // requests in flight on routes without an entry
-	answered  chan struct{}      // closed at the next answer, for requests waiting for one; or nil
+	mu       sync.Mutex
+	global   window
+	routes   map[string]*window // by routeKey
+	answered chan struct{}      // closed at the next answer, for requests waiting for one; or nil
 }
 
 // window is what the client knows of one rate-limit window.
@@ -41,11 +43,12 @@ type window struct {
 	limit    int       // the most requests a window was seen to take, or 0
 	lostNext int       // requests answered without a report since the window reset
 	inflight int       // requests sent and not yet answered, whatever their window
+	heard    bool      // a response has come back on the route, with a report or without
 }
 
 // A ticket is a request's slot, from reserve to done.
 type ticket struct {
-	route *window // nil if the route had no entry
+	route *window
 }
 
 // limitMemory is how long after its last reported window the pacer holds a route, or all,
@@ -55,7 +58,11 @@ const limitMemory = time.Minute
 // maxRoutes is how many route entries the pacer keeps before it forgets idle, expired ones.
 const maxRoutes = 64
 
-func newPacer() *pacer { return &pacer{routes: make(map[string]*window)} }
+// newPacer returns a pacer that knows nothing yet. The cold start's one request at a time is
+// per route: the global window is held only by what responses report of it.
+func newPacer() *pacer {
+	return &pacer{global: window{heard: true}, routes: make(map[string]*window)}
+}
 
 // current reports whether w describes the window in force at now.
 func (w *window) current(now time.Time) bool { return w.reset.After(now) }
@@ -67,9 +74,13 @@ func (w *window) spent(now time.Time, others int) bool {
 }
 
 // full reports whether a window not yet reported takes no more requests than those in
-// flight (others), at least one of which will answer. A limit seen long ago, before a
-// stretch without reports, is forgotten: the server may have stopped limiting.
+// flight (others), at least one of which will answer: on a route never answered, one. A
+// limit seen long ago, before a stretch without reports, is forgotten: the server may have
+// stopped limiting.
 func (w *window) full(now time.Time, others int) bool {
+	if !w.heard {
+		return others > 0
+	}
 	return !w.current(now) && w.limit > 0 && others > 0 && w.limit-w.lostNext-others <= 0 &&
 		now.Sub(w.reset) < limitMemory
 }
@@ -101,41 +112,40 @@ func (p *pacer) reserve(req *http.Request, now time.Time) (ticket, time.Time, <-
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	rw := p.route(req)
+	if rw == nil {
+		p.prune(now)
+		rw = new(window)
+		p.routes[routeKey(req.Method, req.URL.EscapedPath())] = rw
+	}
 	if at, ok := p.spentUntil(rw, now); ok {
 		return ticket{}, at, nil, false
 	}
-	if p.global.full(now, p.global.inflight) || rw != nil && rw.full(now, rw.inflight+p.untracked) {
+	if p.global.full(now, p.global.inflight) || rw.full(now, rw.inflight) {
 		if p.answered == nil {
 			p.answered = make(chan struct{})
 		}
 		return ticket{}, time.Time{}, p.answered, false
 	}
 	p.global.inflight++
-	if rw != nil {
-		rw.inflight++
-	} else {
-		p.untracked++
-	}
+	rw.inflight++
 	return ticket{route: rw}, time.Time{}, nil, true
 }
 
-// route returns the entry of req's route, or nil. The lookup allocates nothing.
+// route returns the entry of req's route, or nil. The lookup allocates nothing. The path is
+// the escaped one, so that an ID holding an escaped "/" stays one segment.
 func (p *pacer) route(req *http.Request) *window {
-	if len(p.routes) == 0 {
-		return nil
-	}
 	var buf [128]byte
-	return p.routes[string(appendRouteKey(buf[:0], req.Method, req.URL.Path))]
+	return p.routes[string(appendRouteKey(buf[:0], req.Method, req.URL.EscapedPath()))]
 }
 
-// spentUntil returns the latest reset of the spent windows among the global one and rw.
-// Requests in flight on routes without an entry may be on rw's. p.mu must be held.
+// spentUntil returns the latest reset of the spent windows among the global one and rw, if
+// not nil. p.mu must be held.
 func (p *pacer) spentUntil(rw *window, now time.Time) (time.Time, bool) {
 	var at time.Time
 	if p.global.spent(now, p.global.inflight) {
 		at = p.global.reset
 	}
-	if rw != nil && rw.spent(now, rw.inflight+p.untracked) && rw.reset.After(at) {
+	if rw != nil && rw.spent(now, rw.inflight) && rw.reset.After(at) {
 		at = rw.reset
 	}
 	return at, !at.IsZero()
@@ -148,26 +158,22 @@ func (p *pacer) done(req *http.Request, tk ticket, h http.Header, now time.Time)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.global.inflight--
-	rw := tk.route
-	if rw != nil {
-		rw.inflight--
-	} else {
-		p.untracked--
-	}
+	rw := tk.route // kept by prune while in flight
+	rw.inflight--
+	rw.heard = rw.heard || h != nil
 	// A request that came back without a report (a proxy's error, a lost connection) may
 	// still have been counted.
 	if !r.globalOK {
 		p.global.unreported(now)
 	}
-	if !r.routeOK {
-		if rw == nil {
-			rw = p.route(req)
-		}
-		if rw != nil {
-			rw.unreported(now)
-		}
+	if r.routeOK {
+		rw.learn(r.route, r.reset)
+	} else {
+		rw.unreported(now)
 	}
-	p.learn(req, rw, r, now)
+	if r.globalOK {
+		p.global.learn(r.global, r.reset)
+	}
 	if p.answered != nil {
 		close(p.answered)
 		p.answered = nil
@@ -197,28 +203,8 @@ func readReport(h http.Header, now time.Time) report {
 	return report{}
 }
 
-// learn applies a report on req's windows; rw is the entry of req's route if the caller has
-// it. p.mu must be held.
-func (p *pacer) learn(req *http.Request, rw *window, r report, now time.Time) {
-	if r.globalOK {
-		p.global.learn(r.global, r.reset)
-	}
-	if !r.routeOK {
-		return
-	}
-	if rw == nil {
-		key := routeKey(req.Method, req.URL.Path)
-		if rw = p.routes[key]; rw == nil {
-			p.prune(now)
-			rw = new(window)
-			p.routes[key] = rw
-		}
-	}
-	rw.learn(r.route, r.reset)
-}
-
 // prune forgets idle routes whose windows have passed once there are too many entries, so
-// that paths with IDs deep inside do not grow the map without bound.
+// that paths with IDs deep inside do not grow the map without bound. p.mu must be held.
 func (p *pacer) prune(now time.Time) {
 	if len(p.routes) < maxRoutes {
 		return

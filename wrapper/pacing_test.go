@@ -3,13 +3,16 @@ package wrapper
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -251,16 +254,16 @@ func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, memberJSON)
 }
 
-// tooMany returns the windows with more than one 429, but for the first, where more
-// goroutines than its budget can draw up to one 429 each, since nothing is known yet.
-func (s *windowServer) tooMany(goroutines int) (map[int64]int, int) {
+// tooMany returns the windows with more than one 429, the first included, and the most 429s
+// in any window.
+func (s *windowServer) tooMany() (map[int64]int, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	first := epoch.UnixMilli() / s.window.Milliseconds()
 	bad, most := map[int64]int{}, 0
 	for w, n := range s.n429 {
 		most = max(most, n)
-		if n > 1 && (w != first || n > goroutines-s.budget) {
+		if n > 1 {
 			bad[w-first] = n
 		}
 	}
@@ -269,10 +272,9 @@ func (s *windowServer) tooMany(goroutines int) (map[int64]int, int) {
 
 // TestPacingGoroutinesShareBudget: goroutines sharing a client on one route spend its budget
 // without overrunning it. Requests in flight count against the window before any response
-// reports them, so at most one 429 a window (in practice none) and every call succeeds. With
-// more goroutines than the budget, the first window, of which nothing is known, draws a 429
-// for each goroutine too many; after that, the limit seen holds back the burst of goroutines
-// woken by each reset.
+// reports them, so at most one 429 a window (in practice none) and every call succeeds. In the
+// first window, of which nothing is known, the goroutines wait for the first answer; after
+// that, the limit seen holds back the burst of goroutines woken by each reset.
 func TestPacingGoroutinesShareBudget(t *testing.T) {
 	for _, tt := range []struct{ goroutines, budget, calls int }{
 		{4, 5, 30},
@@ -307,7 +309,7 @@ func TestPacingGoroutinesShareBudget(t *testing.T) {
 			require.Zero(t, fails.Load())
 			total := tt.goroutines * tt.calls
 			assert.Equal(t, total, srv.served)
-			bad, most := srv.tooMany(tt.goroutines)
+			bad, most := srv.tooMany()
 			assert.Empty(t, bad, "429s by window")
 			// The budget is used, not just respected: a window of slack at most.
 			minimum := (total + tt.budget - 1) / tt.budget
@@ -327,7 +329,8 @@ func TestPacerCountsDown(t *testing.T) {
 		return http.Header{"X-Ratelimit-Route-Remaining": {strconv.Itoa(left)}, "X-Ratelimit-Reset": {ms(reset)}}
 	}
 
-	// Nothing known: requests go, and are counted as in flight.
+	// A route answered without a report: requests go, and are counted as in flight.
+	warm(p, req)
 	t1, _, _, ok := p.reserve(req, epoch)
 	require.True(t, ok)
 	t2, _, _, ok := p.reserve(req, epoch)
@@ -362,7 +365,6 @@ func TestPacerCountsDown(t *testing.T) {
 	list := httptest.NewRequest("GET", "/api/v2/members", nil)
 	tk, _, _, ok := p.reserve(list, epoch)
 	assert.True(t, ok)
-	assert.Nil(t, tk.route, "a route no response reported on has no entry")
 	p.done(list, tk, nil, epoch)
 	_, ok = p.until(req, reset)
 	assert.False(t, ok, "the window has reset")
@@ -376,7 +378,12 @@ func TestPacerCountsDown(t *testing.T) {
 	assert.Equal(t, 7, rw.lowest)
 	assert.Zero(t, rw.inflight)
 	assert.Zero(t, p.global.inflight)
-	assert.Zero(t, p.untracked)
+}
+
+// warm has the pacer hear an answer without a report on req's route, which opens it.
+func warm(p *pacer, req *http.Request) {
+	tk, _, _, _ := p.reserve(req, epoch)
+	p.done(req, tk, http.Header{}, epoch)
 }
 
 // TestPacerAnswersGiveBackSlots: a request in flight holds a slot only until its answer shows
@@ -388,6 +395,7 @@ func TestPacerAnswersGiveBackSlots(t *testing.T) {
 	h := func(left int) http.Header {
 		return http.Header{"X-Ratelimit-Route-Remaining": {strconv.Itoa(left)}, "X-Ratelimit-Reset": {ms(reset)}}
 	}
+	warm(p, req)
 	var tickets []ticket
 	for range 4 { // a window opens with four requests at once, counted 9, 8, 7, 6 left
 		tk, _, _, _ := p.reserve(req, epoch)
@@ -590,4 +598,89 @@ func (p *pacer) until(req *http.Request, now time.Time) (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.spentUntil(p.route(req), now)
+}
+
+// memTransport answers in memory with f, so that a test can run in a synctest bubble.
+type memTransport func(*http.Request) *http.Response
+
+func (f memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp := f(r)
+	resp.Request = r
+	return resp, nil
+}
+
+func memReply(status int, h http.Header, body string) *http.Response {
+	h.Set("Content-Type", "application/json")
+	return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}
+}
+
+// TestPacingColdStart: goroutines starting together on a fresh client send one request on a
+// route and wait for its answer. If it reports a budget they share it, so that the first
+// window, like every other, draws at most one 429; if it reports none, the route is not
+// limited and they all go at once.
+func TestPacingColdStart(t *testing.T) {
+	const goroutines = 8
+	t.Run("limited", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var mu sync.Mutex
+			used, n429 := map[int64]int{}, map[int64]int{}
+			c, err := New(testToken, WithBaseURL("http://127.0.0.1"), WithHTTPClient(&http.Client{Transport: memTransport(func(r *http.Request) *http.Response {
+				defer time.Sleep(10 * time.Millisecond) // the answer's way back: requests overlap
+				mu.Lock()
+				defer mu.Unlock()
+				win := time.Now().Unix()
+				h := http.Header{"X-Ratelimit-Reset": {strconv.FormatInt((win+1)*1000, 10)}}
+				if used[win] == 2 {
+					n429[win]++
+					h.Set("X-Ratelimit-Route-Remaining", "0")
+					return memReply(429, h, `{"code":"rate_limited","message":"slow down"}`)
+				}
+				used[win]++
+				h.Set("X-Ratelimit-Route-Remaining", strconv.Itoa(2-used[win]))
+				return memReply(200, h, memberJSON)
+			})}))
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			for i := range goroutines {
+				wg.Go(func() {
+					_, err := c.GetMember(bg, fmt.Sprint("m", i))
+					assert.NoError(t, err)
+				})
+			}
+			wg.Wait()
+			for win, n := range n429 {
+				assert.LessOrEqual(t, n, 1, "429s in window %d", win)
+			}
+		})
+	})
+	t.Run("unlimited", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var mu sync.Mutex
+			arrived, all := 0, make(chan struct{})
+			c, err := New(testToken, WithBaseURL("http://127.0.0.1"), WithHTTPClient(&http.Client{Transport: memTransport(func(r *http.Request) *http.Response {
+				mu.Lock()
+				arrived++
+				if arrived == goroutines {
+					close(all)
+				}
+				first := arrived == 1
+				mu.Unlock()
+				if !first { // every later request waits for the others: they must all be in flight
+					<-all
+				}
+				return memReply(200, http.Header{}, memberJSON)
+			})}))
+			require.NoError(t, err)
+			_, err = c.GetMember(bg, "m0")
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			for i := range goroutines - 1 {
+				wg.Go(func() {
+					_, err := c.GetMember(bg, fmt.Sprint("m", i+1))
+					assert.NoError(t, err)
+				})
+			}
+			wg.Wait()
+		})
+	})
 }

@@ -92,14 +92,14 @@ func (h *Handler) IssueToken(memberID, role string) (SeededToken, bool) {
 	}
 	now := h.now()
 	t := api.Token{
-		ID: s.ids.next(now), OwnerID: memberID, MemberID: memberID, Role: ptr(role),
-		Name: ptr("issued by the test"), ServiceToken: ptr(false),
+		ID: s.ids.next(now), OwnerID: memberID, MemberID: memberID, Role: role,
+		Name: "issued by the test", ServiceToken: false,
 		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
 	}
 	secret := newSecret()
 	r := s.insertToken(normalizeToken(t, now), secret)
 	out := cloneToken(s.tokenAnswer(r))
-	out.Token = ptr(secret)
+	out.Secret = secret
 	return SeededToken{Token: out, Secret: secret}, true
 }
 
@@ -116,7 +116,7 @@ func (h *Handler) Snapshot() *Account {
 	}
 	for _, r := range s.tokenList {
 		t := cloneToken(r.t)
-		t.Token = nil
+		t.Secret = ""
 		a.Tokens = append(a.Tokens, SeededToken{Token: t, Secret: r.secret})
 	}
 	for _, k := range s.teamOrder {

@@ -50,9 +50,9 @@ func (h *Handler) authenticate(secret string) (caller, *apiError) {
 	}
 	// lastUsed is the token's alone: changing the member's _lastSeen would reorder lists sorted
 	// by lastSeen under a client paging through them.
-	t.t.LastUsed = ptr(now)
+	t.t.LastUsed = now
 	level := tokenLevel(t.t)
-	if !deref(t.t.ServiceToken) {
+	if !t.t.ServiceToken {
 		level = min(level, memberLevel(m.m))
 	}
 	return caller{memberID: m.m.ID, tokenID: t.t.ID, level: level}, nil
@@ -83,13 +83,12 @@ func memberLevel(m api.Member) int {
 // tokenLevel is a token's own level: its role; an inline policy allowing every action on every
 // resource counts as admin; other policies and custom roles as reader.
 func tokenLevel(t api.Token) int {
-	if t.Role != nil && *t.Role != "" {
-		return roleLevel(*t.Role)
+	if t.Role != "" {
+		return roleLevel(t.Role)
 	}
 	if t.InlineRole != nil {
-		for _, st := range *t.InlineRole {
-			if st.Effect == "allow" && st.Actions != nil && slices.Contains(*st.Actions, "*") &&
-				st.Resources != nil && slices.Contains(*st.Resources, "*") {
+		for _, st := range t.InlineRole {
+			if st.Effect == "allow" && slices.Contains(st.Actions, "*") && slices.Contains(st.Resources, "*") {
 				return levelAdmin
 			}
 		}

@@ -24,7 +24,7 @@ func Example() {
 	defer res.Body.Close()
 	var page api.Members
 	_ = json.NewDecoder(res.Body).Decode(&page)
-	fmt.Println(res.StatusCode, *page.TotalCount > 0, page.Items[0].Role)
+	fmt.Println(res.StatusCode, page.TotalCount > 0, page.Items[0].Role)
 	// Output: 200 true owner
 }
 

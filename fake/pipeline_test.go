@@ -146,8 +146,8 @@ func TestSnapshotRestarts(t *testing.T) {
 	got := again.Tokens()
 	require.Len(t, got, len(srv.Tokens()), "the admin token is carried over, not added twice")
 	for i, want := range srv.Tokens() {
-		want.LastUsed, got[i].LastUsed = nil, nil
+		want.LastUsed, got[i].LastUsed = 0, 0
 		assert.Equal(t, want, got[i])
 	}
-	assert.Equal(t, 200, c2.as(deref(tok.Token)).do("GET", "/api/v2/members/me", nil).status)
+	assert.Equal(t, 200, c2.as(tok.Secret).do("GET", "/api/v2/members/me", nil).status)
 }

@@ -58,7 +58,7 @@ func TestPaginationEquivalence(t *testing.T) {
 		all, err := env.admin.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: 1000})
 		require.NoError(t, err)
 		var want []string
-		for _, tok := range *all.Items {
+		for _, tok := range all.Items {
 			want = append(want, tok.ID)
 		}
 		for _, size := range []int{0, 1, 2, 3, 4, 5, 6, 7} {

@@ -116,17 +116,17 @@ func ExampleClient_ResetToken() {
 	ctx := context.Background()
 
 	name, role, service := "deploy-bot", api.AccessTokenPostRole("writer"), true
-	tok, err := c.CreateToken(ctx, api.AccessTokenPost{Name: &name, Role: &role, ServiceToken: &service})
+	tok, err := c.CreateToken(ctx, api.AccessTokenPost{Name: name, Role: role, ServiceToken: service})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("created", tok.ID, *tok.Token) // the full secret: shown only now
+	fmt.Println("created", tok.ID, tok.Secret) // the full secret: shown only now
 
 	tok, err = c.ResetToken(ctx, tok.ID, wrapper.ExpireOldKeyAt(time.Now().Add(time.Hour)))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("reset", tok.ID, *tok.Token)
+	fmt.Println("reset", tok.ID, tok.Secret)
 	// Output:
 	// created t1 api-0000-first
 	// reset t1 api-1111-second
@@ -171,7 +171,7 @@ func ExampleClient_UpdateMembers() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(strings.Join(*rep.Members, ","))
+	fmt.Println(strings.Join(rep.Members, ","))
 	// Output:
 	// PATCH /api/v2/members application/json; domain-model=launchdarkly.semanticpatch
 	// m1,m2

@@ -41,10 +41,7 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 			return api.NewGetMembersRequest(c.server, q.params(DefaultMembersPageSize))
 		},
 		func(p *api.Members) pageInfo {
-			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: -1}
-			if p.TotalCount != nil {
-				pi.total = *p.TotalCount
-			}
+			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: knownTotal(p.TotalCount)}
 			if len(p.Items) > 0 {
 				pi.firstID = p.Items[0].ID
 			}
@@ -55,12 +52,7 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 // Tokens returns an iterator over the access tokens q selects, a page of q.PageSize (default
 // [DefaultTokensPageSize]) at a time; it behaves as [Client.Members] does.
 func (c *Client) Tokens(ctx context.Context, q TokensQuery) iter.Seq2[api.Token, error] {
-	return items(c.TokenPages(ctx, q), func(p *api.Tokens) []api.Token {
-		if p.Items == nil {
-			return nil
-		}
-		return *p.Items
-	})
+	return items(c.TokenPages(ctx, q), func(p *api.Tokens) []api.Token { return p.Items })
 }
 
 // TokenPages is [Client.Tokens] a page at a time.
@@ -71,18 +63,9 @@ func (c *Client) TokenPages(ctx context.Context, q TokensQuery) iter.Seq2[api.To
 			return api.NewGetTokensRequest(c.server, q.params(DefaultTokensPageSize))
 		},
 		func(p *api.Tokens) pageInfo {
-			pi := pageInfo{total: -1}
-			if p.Items != nil {
-				pi.n = len(*p.Items)
-				if pi.n > 0 {
-					pi.firstID = (*p.Items)[0].ID
-				}
-			}
-			if p.Links != nil {
-				pi.next = nextHref(*p.Links)
-			}
-			if p.TotalCount != nil {
-				pi.total = *p.TotalCount
+			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: knownTotal(p.TotalCount)}
+			if len(p.Items) > 0 {
+				pi.firstID = p.Items[0].ID
 			}
 			return pi
 		})
@@ -199,11 +182,12 @@ func (c *Client) linkRequest(ctx context.Context, href string) (*http.Request, e
 }
 
 func nextHref(l api.Links) string {
-	if next, ok := l["next"]; ok && next.Href != nil {
-		return *next.Href
-	}
-	return ""
+	return l["next"].Href
 }
+
+// knownTotal is a page's total count, or -1 if it gave none: an absent count decodes as 0,
+// which pageInfo must not read as "no items", though a page that is empty ends the loop anyway.
+func knownTotal(n int) int { return cmpOr(n, -1) }
 
 // items flattens an iterator over pages into one over their items.
 func items[P, T any](pages iter.Seq2[P, error], of func(*P) []T) iter.Seq2[T, error] {

@@ -158,12 +158,9 @@ func (c *Client) AddMemberToTeams(ctx context.Context, id string, teamKeys ...st
 // instructions with [ReplaceMembersRoles] and its siblings. The comment is kept in the audit
 // log. It is sent as application/json; domain-model=launchdarkly.semanticpatch.
 func (c *Client) UpdateMembers(ctx context.Context, comment string, instructions ...api.Instruction) (api.BulkEditMembersRep, error) {
-	in := api.MembersPatchInput{Instructions: instructions}
+	in := api.MembersPatchInput{Comment: comment, Instructions: instructions}
 	if in.Instructions == nil {
 		in.Instructions = []api.Instruction{}
-	}
-	if comment != "" {
-		in.Comment = &comment
 	}
 	req, err := api.NewPatchMembersRequestWithApplicationJSONDomainModelLaunchdarklySemanticpatchBody(c.server, nil, in)
 	return call[api.BulkEditMembersRep](ctx, c, "patchMembers", req, err)

@@ -217,8 +217,8 @@ func TestListJSONMatchesTheFake(t *testing.T) {
 		{nil, func(api.Member) bool { return true }},
 		{[]string{"--role", "admin"}, func(m api.Member) bool { return m.Role == "admin" || m.Role == "owner" }},
 		{[]string{"--role", "reader,writer"}, func(m api.Member) bool { return m.Role == "reader" || m.Role == "writer" }},
-		{[]string{"--no-team"}, func(m api.Member) bool { return m.Teams == nil || len(*m.Teams) == 0 }},
-		{[]string{"--on-team"}, func(m api.Member) bool { return m.Teams != nil && len(*m.Teams) > 0 }},
+		{[]string{"--no-team"}, func(m api.Member) bool { return m.Teams == nil || len(m.Teams) == 0 }},
+		{[]string{"--on-team"}, func(m api.Member) bool { return m.Teams != nil && len(m.Teams) > 0 }},
 		{[]string{"--seen-before", "2026-01-01"}, func(m api.Member) bool { return m.LastSeen < time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() }},
 	}
 	for _, tt := range tests {

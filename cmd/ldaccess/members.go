@@ -44,7 +44,7 @@ func memberView(m api.Member, format string) view {
 	row := append(memberCells(m, format), timeCell(format, m.CreationDate), fmt.Sprint(m.Verified))
 	if m.RoleAttributes != nil {
 		var attrs []string
-		for k, v := range *m.RoleAttributes {
+		for k, v := range m.RoleAttributes {
 			attrs = append(attrs, k+"="+strings.Join(v, "|"))
 		}
 		h = append(h, "role attributes")
@@ -245,19 +245,19 @@ one address cannot be invited, nobody in that request is, and the error names th
 				f := api.NewMemberForm{Email: email}
 				if role != "" {
 					r := api.NewMemberFormRole(role)
-					f.Role = &r
+					f.Role = r
 				}
 				if len(crs) > 0 {
-					f.CustomRoles = &crs
+					f.CustomRoles = crs
 				}
 				if len(tks) > 0 {
-					f.TeamKeys = &tks
+					f.TeamKeys = tks
 				}
 				if firstName != "" {
-					f.FirstName = &firstName
+					f.FirstName = firstName
 				}
 				if lastName != "" {
-					f.LastName = &lastName
+					f.LastName = lastName
 				}
 				forms = append(forms, f)
 			}

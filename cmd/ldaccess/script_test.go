@@ -148,8 +148,8 @@ func memberKey(m api.Member) string {
 }
 
 func tokenKey(t api.Token) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|%d|%s", t.ID, deref(t.Name), t.OwnerID, t.MemberID, deref(t.Role),
-		deref(t.ServiceToken), deref(t.CustomRoleIDs), t.CreationDate, deref(t.Token))
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|%d|%s", t.ID, t.Name, t.OwnerID, t.MemberID, t.Role,
+		t.ServiceToken, t.CustomRoleIDs, t.CreationDate, t.Secret)
 }
 
 func cmdFakeHolds(ts *testscript.TestScript, neg bool, args []string) {

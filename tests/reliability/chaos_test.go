@@ -180,15 +180,15 @@ func TestChaosWritesNotRepeated(t *testing.T) {
 			var createOK []string
 			for i := range calls {
 				name := fmt.Sprintf("%s%03d", prefix, i)
-				_, err := hs.c.CreateToken(ctx, api.AccessTokenPost{Name: &name, Role: ptr(api.AccessTokenPostRole("reader"))})
+				_, err := hs.c.CreateToken(ctx, api.AccessTokenPost{Name: name, Role: api.AccessTokenPostRole("reader")})
 				if hs.check(err) == nil {
 					createOK = append(createOK, name)
 				}
 			}
 			created := map[string]int{}
 			for _, tok := range srv.Tokens() {
-				if tok.Name != nil && strings.HasPrefix(*tok.Name, prefix) {
-					created[*tok.Name]++
+				if strings.HasPrefix(tok.Name, prefix) {
+					created[tok.Name]++
 				}
 			}
 			for name, n := range created {

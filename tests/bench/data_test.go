@@ -114,7 +114,7 @@ func genToken(i int, full bool) api.Token {
 		Description:       "Used by the deploy pipeline of service " + strconv.Itoa(i),
 		DefaultAPIVersion: 20240415,
 		ServiceToken:      r.IntN(2) == 0,
-		Secret:             secret,
+		Secret:            secret,
 	}
 	if r.IntN(3) != 0 {
 		t.LastUsed = epochBase - int64(r.IntN(10_000_000))

@@ -33,7 +33,7 @@ func newServer(t testing.TB, opts Options) (*Server, *client) {
 	t.Helper()
 	srv := NewServer(opts)
 	t.Cleanup(srv.Close)
-	return srv, &client{t: t, srv: srv, token: srv.Token}
+	return srv, &client{t: t, srv: srv, token: srv.AdminSecret()}
 }
 
 // as returns a client acting with another token.

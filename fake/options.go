@@ -5,16 +5,17 @@ import (
 	"time"
 )
 
-// DefaultToken is the admin token a server accepts when Options.Token is empty: a personal
-// admin token of the account owner, whose member ID `me` resolves to.
-const DefaultToken = "api-00000000-0000-4000-8000-000000000001"
+// DefaultAdminSecret is the secret of the admin token when Options.AdminSecret is empty: a
+// personal admin token of the account owner, whose member ID `me` resolves to.
+const DefaultAdminSecret = "api-00000000-0000-4000-8000-000000000001"
 
 // Options configure a Handler or a Server. The zero value is a working server: an account
-// holding only its owner, DefaultToken as the admin token, no rate limits, no faults.
+// holding only its owner, an admin token whose secret is DefaultAdminSecret, no rate limits,
+// no faults.
 type Options struct {
-	// Token is the admin token the fake accepts, a personal admin token of the owner.
-	// DefaultToken if empty.
-	Token string
+	// AdminSecret is the secret of the admin token, a personal admin token of the owner;
+	// DefaultAdminSecret if empty.
+	AdminSecret string
 	// Account is the initial state; nil means an account holding only its owner. The fake
 	// copies it, so the caller may reuse it.
 	Account *Account

@@ -165,7 +165,7 @@ func (g *seeder) email(first, last string) string {
 	return local + strconv.Itoa(n+1) + "@" + domain
 }
 
-func (g *seeder) token(a *Account) SeededToken {
+func (g *seeder) token(a *Account) api.Token {
 	var b [16]byte
 	for i := range b {
 		b[i] = byte(g.rng.Uint32())
@@ -179,8 +179,8 @@ func (g *seeder) token(a *Account) SeededToken {
 	created := g.ago(day, 3*365*day)
 	t := api.Token{
 		ID: g.id(), OwnerID: owner, MemberID: owner,
-		Name:         fmt.Sprintf("%s-%d", g.pick(tokenNames), g.rng.IntN(100)),
-		ServiceToken: g.rng.Float64() < 0.3, CreationDate: created,
+		Name:   fmt.Sprintf("%s-%d", g.pick(tokenNames), g.rng.IntN(100)),
+		Secret: secretFromBytes(b), ServiceToken: g.rng.Float64() < 0.3, CreationDate: created,
 		LastModified:      created,
 		DefaultAPIVersion: []int{20240415, 20220603, 20191212}[g.rng.IntN(3)],
 	}
@@ -211,7 +211,7 @@ func (g *seeder) token(a *Account) SeededToken {
 	default:
 		t.LastUsed = max(g.ago(0, 30*day), created)
 	}
-	return SeededToken{Token: t, Secret: secretFromBytes(b)}
+	return t
 }
 
 var (

@@ -94,9 +94,8 @@ func TestSeedRealistic(t *testing.T) {
 		members[m.ID] = true
 	}
 	var service, personal, neverUsed, stale, admin, wildcard, orphaned int
-	for _, st := range a.Tokens {
-		tk := st.Token
-		assert.Regexp(t, secretPattern, st.Secret)
+	for _, tk := range a.Tokens {
+		assert.Regexp(t, secretPattern, tk.Secret)
 		if tk.ServiceToken {
 			service++
 		} else {
@@ -151,7 +150,7 @@ func TestHandlerDeterministic(t *testing.T) {
 	run := func() (tokenIDs []string, requestID string) {
 		h := NewHandler(Options{Account: Seed(SeedOptions{Members: 5, Tokens: 3, Seed: 1}), Now: now})
 		req := httptest.NewRequest(http.MethodGet, "/api/v2/tokens?showAll=true", nil)
-		req.Header.Set("Authorization", h.AdminToken())
+		req.Header.Set("Authorization", h.AdminSecret())
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())

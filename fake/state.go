@@ -133,13 +133,14 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 		s.memberList[0] = s.members[owner.ID]
 	}
 	haveAdmin := false
-	for _, st := range a.Tokens {
-		t := cloneToken(st.Token)
+	for _, t := range a.Tokens {
+		t = cloneToken(t)
 		if t.ID == "" {
 			t.ID = s.ids.next(now)
 		}
-		s.insertToken(normalizeToken(t, now), st.Secret)
-		haveAdmin = haveAdmin || st.Secret == adminSecret
+		secret := t.Secret // normalizeToken clears it: reads show only its last four characters
+		s.insertToken(normalizeToken(t, now), secret)
+		haveAdmin = haveAdmin || secret == adminSecret
 	}
 	if !haveAdmin {
 		t := api.Token{

@@ -21,17 +21,17 @@ func createToken(t *testing.T, c *client, body any) api.Token {
 	return decode[api.Token](t, r)
 }
 
-func TestDefaultToken(t *testing.T) {
-	assert.Regexp(t, secretPattern, DefaultToken)
+func TestDefaultAdminSecret(t *testing.T) {
+	assert.Regexp(t, secretPattern, DefaultAdminSecret)
 	srv, c := newServer(t, Options{})
-	assert.Equal(t, DefaultToken, srv.Token)
+	assert.Equal(t, DefaultAdminSecret, srv.AdminSecret())
 	assert.Len(t, srv.Members(), 1, "an account holding just its owner")
 	assert.Equal(t, "owner", decode[api.Member](t, c.do("GET", "/api/v2/members/me", nil)).Role)
 
-	custom, cc := newServer(t, Options{Token: "api-11111111-2222-4333-8444-555555555555"})
-	assert.Equal(t, "api-11111111-2222-4333-8444-555555555555", custom.Token)
+	custom, cc := newServer(t, Options{AdminSecret: "api-11111111-2222-4333-8444-555555555555"})
+	assert.Equal(t, "api-11111111-2222-4333-8444-555555555555", custom.AdminSecret())
 	assert.Equal(t, 200, cc.do("GET", "/api/v2/tokens", nil).status)
-	wantError(t, cc.as(DefaultToken).do("GET", "/api/v2/tokens", nil), 401, "unauthorized")
+	wantError(t, cc.as(DefaultAdminSecret).do("GET", "/api/v2/tokens", nil), 401, "unauthorized")
 }
 
 func TestCreateTokenShowsSecretOnce(t *testing.T) {
@@ -54,7 +54,7 @@ func TestCreateTokenShowsSecretOnce(t *testing.T) {
 	clk.Add(time.Minute)
 	me := decode[api.Member](t, c.as(secret).do("GET", "/api/v2/members/me", nil))
 	assert.Equal(t, "m01", me.ID)
-	used, _ := srv.Handler.Token(tok.ID)
+	used, _ := srv.Token(tok.ID)
 	assert.Equal(t, clk.Now().UnixMilli(), used.LastUsed)
 	assert.Equal(t, 1, srv.Applied("postToken"))
 }
@@ -112,7 +112,7 @@ func TestResetToken(t *testing.T) {
 		clk.Add(time.Hour)
 		wantError(t, c.as(old).do("GET", "/api/v2/members/me", nil), 401, "unauthorized")
 		assert.Equal(t, 200, c.as(fresh).do("GET", "/api/v2/members/me", nil).status)
-		got, _ := srv.Handler.Token(tok.ID)
+		got, _ := srv.Token(tok.ID)
 		assert.Equal(t, fresh[len(fresh)-4:], got.Secret)
 		old = fresh
 	})
@@ -165,7 +165,7 @@ func TestPatchToken(t *testing.T) {
 			r := c.do("PATCH", "/api/v2/tokens/"+tok.ID, tt.patch)
 			if tt.status != 200 {
 				wantError(t, r, tt.status, tt.code)
-				got, _ := srv.Handler.Token(tok.ID)
+				got, _ := srv.Token(tok.ID)
 				assert.Equal(t, "orig", got.Name)
 				assert.Zero(t, srv.Applied("patchToken"))
 				return
@@ -201,7 +201,7 @@ func TestTokensOfOthers(t *testing.T) {
 	// Without showAll, only the caller's own tokens.
 	own := decode[api.Tokens](t, wc.do("GET", "/api/v2/tokens", nil))
 	require.Len(t, own.Items, 1)
-	assert.Equal(t, w.Token.ID, own.Items[0].ID)
+	assert.Equal(t, w.ID, own.Items[0].ID)
 	wantError(t, wc.do("GET", "/api/v2/tokens?showAll=true", nil), 403, "forbidden")
 	wantError(t, wc.do("GET", "/api/v2/tokens/"+admins.ID, nil), 403, "forbidden")
 	wantError(t, wc.do("DELETE", "/api/v2/tokens/"+admins.ID, nil), 403, "forbidden")
@@ -211,7 +211,7 @@ func TestTokensOfOthers(t *testing.T) {
 	// An admin sees and manages everyone's.
 	all := decode[api.Tokens](t, c.do("GET", "/api/v2/tokens?showAll=true", nil))
 	assert.Equal(t, 3, all.TotalCount)
-	assert.Equal(t, 200, c.do("GET", "/api/v2/tokens/"+w.Token.ID, nil).status)
+	assert.Equal(t, 200, c.do("GET", "/api/v2/tokens/"+w.ID, nil).status)
 }
 
 func TestTokensPagination(t *testing.T) {
@@ -252,17 +252,17 @@ func TestSeededTokensAuthenticate(t *testing.T) {
 	var orphans, working int
 	for _, st := range a.Tokens {
 		r := c.as(st.Secret).do("GET", "/api/v2/members/me", nil)
-		m, exists := members[st.Token.MemberID]
+		m, exists := members[st.MemberID]
 		switch {
 		case !exists:
 			orphans++
 			wantError(t, r, 401, "unauthorized")
-		case memberLevel(m) == levelNoAccess && !st.Token.ServiceToken:
+		case memberLevel(m) == levelNoAccess && !st.ServiceToken:
 			wantError(t, r, 403, "forbidden")
 		default:
 			working++
 			require.Equal(t, 200, r.status, "body: %s", r.body)
-			assert.Equal(t, st.Token.MemberID, decode[api.Member](t, r).ID)
+			assert.Equal(t, st.MemberID, decode[api.Member](t, r).ID)
 		}
 	}
 	assert.Positive(t, orphans)

@@ -63,7 +63,7 @@ func newContractEnv(t *testing.T, ct *contractTransport, opts fake.Options) *con
 	srv := fake.NewServer(opts)
 	t.Cleanup(srv.Close)
 	e := &contractEnv{srv: srv, ct: ct, clock: c}
-	e.admin = e.client(t, srv.Token)
+	e.admin = e.client(t, srv.AdminSecret())
 	return e
 }
 
@@ -359,8 +359,8 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 	limitedCalls := anyCall(t, limited)
 	for op, call := range limitedCalls {
 		add(op, 429, func(t *testing.T, ctx context.Context) error {
-			_ = call(ctx, limited.client(t, limited.srv.Token)) // spends the window, whatever it answers
-			return call(ctx, limited.client(t, limited.srv.Token))
+			_ = call(ctx, limited.client(t, limited.srv.AdminSecret())) // spends the window, whatever it answers
+			return call(ctx, limited.client(t, limited.srv.AdminSecret()))
 		})
 	}
 

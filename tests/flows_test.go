@@ -46,7 +46,7 @@ func TestFlowMemberLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, m.Teams)
 	assert.Equal(t, team, (m.Teams)[0].Key)
-	onTeam, err := c.ListMembers(ctx, wrapper.MembersQuery{Filter: wrapper.MemberFilter{Team: team, Emails: []string{first}}})
+	onTeam, err := c.ListMembers(ctx, wrapper.MembersQuery{Filter: wrapper.MemberFilter{TeamKey: team, Emails: []string{first}}})
 	require.NoError(t, err)
 	assert.Len(t, onTeam.Items, 1)
 

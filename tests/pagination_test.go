@@ -86,7 +86,7 @@ func TestIterationUnderRateLimitsAndFaults(t *testing.T) {
 				}},
 			})
 			defer srv.Close()
-			c, err := wrapper.New(srv.Token, wrapper.WithBaseURL(srv.URL),
+			c, err := wrapper.New(srv.AdminSecret(), wrapper.WithBaseURL(srv.URL),
 				wrapper.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
 				wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 12, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 			require.NoError(t, err)

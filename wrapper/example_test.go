@@ -115,8 +115,9 @@ func ExampleClient_ResetToken() {
 	c, _ := wrapper.New("api-00000000-0000-0000-0000-000000000000", wrapper.WithBaseURL(srv.URL))
 	ctx := context.Background()
 
-	name, role, service := "deploy-bot", api.AccessTokenPostRole("writer"), true
-	tok, err := c.CreateToken(ctx, api.AccessTokenPost{Name: name, Role: role, ServiceToken: service})
+	tok, err := c.CreateToken(ctx, api.AccessTokenPost{
+		Name: "deploy-bot", Role: api.AccessTokenPostRoleWriter, ServiceToken: true,
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 	return pages(ctx, c, "getMembers", q.Offset, cmpOr(q.PageSize, DefaultMembersPageSize),
 		func(offset int) (*http.Request, error) {
 			q.Offset = offset
-			return api.NewGetMembersRequest(c.server, q.params(DefaultMembersPageSize))
+			return api.NewGetMembersRequest(c.server, q.params())
 		},
 		func(p *api.Members) pageInfo {
 			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: knownTotal(p.TotalCount)}
@@ -60,7 +60,7 @@ func (c *Client) TokenPages(ctx context.Context, q TokensQuery) iter.Seq2[api.To
 	return pages(ctx, c, "getTokens", q.Offset, cmpOr(q.PageSize, DefaultTokensPageSize),
 		func(offset int) (*http.Request, error) {
 			q.Offset = offset
-			return api.NewGetTokensRequest(c.server, q.params(DefaultTokensPageSize))
+			return api.NewGetTokensRequest(c.server, q.params())
 		},
 		func(p *api.Tokens) pageInfo {
 			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: knownTotal(p.TotalCount)}

@@ -24,7 +24,7 @@ func (c *Client) GetToken(ctx context.Context, id string) (api.Token, error) {
 
 // ListTokens returns one page of access tokens. To go through all of them use [Client.Tokens].
 func (c *Client) ListTokens(ctx context.Context, q TokensQuery) (api.Tokens, error) {
-	req, err := api.NewGetTokensRequest(c.server, q.params(0))
+	req, err := api.NewGetTokensRequest(c.server, q.params())
 	return call[api.Tokens](ctx, c, "getTokens", req, err)
 }
 
@@ -110,7 +110,7 @@ func (c *Client) GetMember(ctx context.Context, id string, opts ...GetMemberOpti
 // ListMembers returns one page of the members q selects, with the total count and links to
 // the other pages. To go through all of them use [Client.Members].
 func (c *Client) ListMembers(ctx context.Context, q MembersQuery) (api.Members, error) {
-	req, err := api.NewGetMembersRequest(c.server, q.params(0))
+	req, err := api.NewGetMembersRequest(c.server, q.params())
 	return call[api.Members](ctx, c, "getMembers", req, err)
 }
 

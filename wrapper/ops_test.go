@@ -43,7 +43,7 @@ func TestOperations(t *testing.T) {
 			check: func(t *testing.T, got any) { assert.Equal(t, 21, got.(api.Tokens).TotalCount) },
 		},
 		{
-			op: "getTokens default page", method: "GET", path: "/api/v2/tokens", status: 200, reply: `{"items":[]}`,
+			op: "getTokens default page", method: "GET", path: "/api/v2/tokens", query: "limit=25", status: 200, reply: `{"items":[]}`,
 			call: func(c *Client) (any, error) { return c.ListTokens(bg, TokensQuery{}) },
 		},
 		{

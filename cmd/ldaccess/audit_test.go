@@ -16,8 +16,6 @@ var (
 	adminTeams = []api.MemberTeamSummaryRep{{Key: "platform", Name: "Platform"}}
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestTokenFindings(t *testing.T) {
 	members := map[string]bool{"owner1": true}
 	base := func() api.Token {

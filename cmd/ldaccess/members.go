@@ -98,7 +98,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 			q.Filter.IDs = splitList(ids)
 			q.Filter.Emails = splitList(emails)
 			q.Expand = splitList(expand)
-			for _, v := range append(append(append([]string{q.Filter.Query, q.Filter.Team}, q.Filter.Roles...), q.Filter.IDs...), q.Filter.Emails...) {
+			for _, v := range append(append(append([]string{q.Filter.Query, q.Filter.TeamKey}, q.Filter.Roles...), q.Filter.IDs...), q.Filter.Emails...) {
 				if strings.ContainsAny(v, ",|") {
 					return usagef("filter values cannot contain ',' or '|': %q", v)
 				}
@@ -168,7 +168,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 	f.StringSliceVar(&roles, "role", nil, `members with any of these roles or custom-role keys ("admin" includes owners)`)
 	f.StringSliceVar(&ids, "id", nil, "members with any of these IDs")
 	f.StringSliceVar(&emails, "email", nil, "members with any of these email addresses")
-	f.StringVar(&q.Filter.Team, "team", "", "members of the team with this key")
+	f.StringVar(&q.Filter.TeamKey, "team", "", "members of the team with this key")
 	f.BoolVar(&noTeam, "no-team", false, "members on no team")
 	f.BoolVar(&onTeam, "on-team", false, "members on at least one team")
 	f.BoolVar(&neverSeen, "never-seen", false, "members never seen (pending invites and unverified members)")

@@ -28,8 +28,6 @@ var (
 	teamKeys   = []string{"platform", "security", "mobile", "web", "payments", "growth"}
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func link(href string) api.Link { return api.Link{Href: href, Type: "application/json"} }
 
 // memberID is a deterministic 24-hex-digit ID, unique per index.

@@ -101,17 +101,17 @@ func (e StatementPostEffect) Valid() bool {
 //
 // Example: {"defaultApiVersion":20240415,"description":"Used by the deploy pipeline.","name":"deploy-bot","role":"writer","serviceToken":true}
 type AccessTokenPost struct {
-	CustomRoleIDs *[]string `json:"customRoleIds,omitempty"`
+	CustomRoleIDs []string `json:"customRoleIds,omitempty,omitzero"`
 
 	// DefaultAPIVersion The API version for requests that send no LD-API-Version.
-	DefaultAPIVersion *int                 `json:"defaultApiVersion,omitempty"`
-	Description       *string              `json:"description,omitempty"`
-	InlineRole        *[]StatementPost     `json:"inlineRole,omitempty"`
-	Name              *string              `json:"name,omitempty"`
-	Role              *AccessTokenPostRole `json:"role,omitempty"`
+	DefaultAPIVersion int                 `json:"defaultApiVersion,omitempty,omitzero"`
+	Description       string              `json:"description,omitempty,omitzero"`
+	InlineRole        []StatementPost     `json:"inlineRole,omitempty,omitzero"`
+	Name              string              `json:"name,omitempty,omitzero"`
+	Role              AccessTokenPostRole `json:"role,omitempty,omitzero"`
 
 	// ServiceToken Create a service token, owned by the account rather than the caller.
-	ServiceToken *bool `json:"serviceToken,omitempty"`
+	ServiceToken bool `json:"serviceToken,omitempty,omitzero"`
 }
 
 // AccessTokenPostRole defines model for AccessTokenPost.Role.
@@ -127,19 +127,19 @@ type ActionSpecifier = string
 // Example: {"errors":[],"members":["569f183514f4432160000007"]}
 type BulkEditMembersRep struct {
 	// Errors Members that could not be updated, each an ID mapped to the reason.
-	Errors *[]map[string]string `json:"errors,omitempty"`
+	Errors []map[string]string `json:"errors,omitempty,omitzero"`
 
 	// Members The IDs of the members updated.
-	Members *[]string `json:"members,omitempty"`
+	Members []string `json:"members,omitempty,omitzero"`
 }
 
 // ForbiddenErrorRep The access token may not do this.
 //
 // Example: {"code":"forbidden","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","message":"Access to the requested resource was denied"}
 type ForbiddenErrorRep struct {
-	Code    string  `json:"code"`
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	Code    string `json:"code"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // Instruction One semantic-patch instruction: `kind` names it, the other properties are its arguments
@@ -173,8 +173,8 @@ type InvalidRequestErrorRep struct {
 	Code string `json:"code"`
 
 	// ID The request's ID, for LaunchDarkly support.
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // JSONPatch A JSON Patch document (RFC 6902).
@@ -187,15 +187,15 @@ type JSONPatch = []PatchOperation
 // Example: {"tokenId":"61095542756dba551110ae21"}
 type LastSeenMetadata struct {
 	// TokenID The access token the member last used, if any.
-	TokenID *string `json:"tokenId,omitempty"`
+	TokenID string `json:"tokenId,omitempty,omitzero"`
 }
 
 // Link A link to a related resource; `href` is a path on the same host.
 //
 // Example: {"href":"/api/v2/members?limit=20\u0026offset=40","type":"application/json"}
 type Link struct {
-	Href *string `json:"href,omitempty"`
-	Type *string `json:"type,omitempty"`
+	Href string `json:"href,omitempty,omitzero"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // Links Named links, such as `self`, `first`, `prev`, `next` and `last`.
@@ -212,7 +212,7 @@ type Member struct {
 	// IntegrationMetadata How an identity provider manages the member, where one does.
 	//
 	// Example: {"externalId":"00u1abcd","externalStatus":{"display":"In sync","value":"in_sync"},"externalUrl":"https://acme.okta.com/admin/user/profile/view/00u1abcd","lastChecked":1628001602644}
-	IntegrationMetadata *IntegrationMetadata `json:"_integrationMetadata,omitempty"`
+	IntegrationMetadata IntegrationMetadata `json:"_integrationMetadata,omitempty,omitzero"`
 
 	// LastSeen When the member was last active; 0 if never.
 	LastSeen int64 `json:"_lastSeen"`
@@ -220,7 +220,7 @@ type Member struct {
 	// LastSeenMetadata What the member was last seen using.
 	//
 	// Example: {"tokenId":"61095542756dba551110ae21"}
-	LastSeenMetadata *LastSeenMetadata `json:"_lastSeenMetadata,omitempty"`
+	LastSeenMetadata LastSeenMetadata `json:"_lastSeenMetadata,omitempty,omitzero"`
 
 	// Links Named links, such as `self`, `first`, `prev`, `next` and `last`.
 	//
@@ -228,7 +228,7 @@ type Member struct {
 	Links Links `json:"_links"`
 
 	// PendingEmail A new email address awaiting confirmation.
-	PendingEmail *string `json:"_pendingEmail,omitempty"`
+	PendingEmail string `json:"_pendingEmail,omitempty,omitzero"`
 
 	// PendingInvite Whether the member has yet to accept the invitation.
 	PendingInvite bool `json:"_pendingInvite"`
@@ -238,24 +238,24 @@ type Member struct {
 	CreationDate int64 `json:"creationDate"`
 
 	// CustomRoles The keys of the custom roles the member holds.
-	CustomRoles        []string  `json:"customRoles"`
-	Email              string    `json:"email"`
-	ExcludedDashboards *[]string `json:"excludedDashboards,omitempty"`
-	FirstName          *string   `json:"firstName,omitempty"`
-	LastName           *string   `json:"lastName,omitempty"`
+	CustomRoles        []string `json:"customRoles"`
+	Email              string   `json:"email"`
+	ExcludedDashboards []string `json:"excludedDashboards,omitempty,omitzero"`
+	FirstName          string   `json:"firstName,omitempty,omitzero"`
+	LastName           string   `json:"lastName,omitempty,omitzero"`
 
 	// MFA `enabled` or `disabled`.
-	MFA              string                             `json:"mfa"`
-	OAuthProviders   *[]OAuthProviderKind               `json:"oauthProviders,omitempty"`
-	PermissionGrants *[]MemberPermissionGrantSummaryRep `json:"permissionGrants,omitempty"`
+	MFA              string                            `json:"mfa"`
+	OAuthProviders   []OAuthProviderKind               `json:"oauthProviders,omitempty,omitzero"`
+	PermissionGrants []MemberPermissionGrantSummaryRep `json:"permissionGrants,omitempty,omitzero"`
 
 	// Role `reader`, `writer`, `admin`, `owner`, `no_access`, or a custom role's key.
 	Role string `json:"role"`
 
 	// RoleAttributes Role attributes, by key; present when expanded.
-	RoleAttributes *map[string]RoleAttributeValues `json:"roleAttributes,omitempty"`
-	Teams          *[]MemberTeamSummaryRep         `json:"teams,omitempty"`
-	Version        *int                            `json:"version,omitempty"`
+	RoleAttributes map[string]RoleAttributeValues `json:"roleAttributes,omitempty,omitzero"`
+	Teams          []MemberTeamSummaryRep         `json:"teams,omitempty,omitzero"`
+	Version        int                            `json:"version,omitempty,omitzero"`
 }
 
 // MemberImportErrorRep Why an invitation was rejected. For an address that cannot be invited, `code` is
@@ -264,19 +264,19 @@ type Member struct {
 //
 // Example: {"code":"email_already_exists_in_account","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","invalid_emails":["ariel@acme.com"],"message":"Some of the addresses already belong to members of this account"}
 type MemberImportErrorRep struct {
-	Code          string    `json:"code"`
-	ID            *string   `json:"id,omitempty"`
-	InvalidEmails *[]string `json:"invalid_emails,omitempty"`
-	Message       *string   `json:"message,omitempty"`
+	Code          string   `json:"code"`
+	ID            string   `json:"id,omitempty,omitzero"`
+	InvalidEmails []string `json:"invalid_emails,omitempty,omitzero"`
+	Message       string   `json:"message,omitempty,omitzero"`
 }
 
 // MemberPermissionGrantSummaryRep A permission granted to the member directly.
 //
 // Example: {"actionSet":"maintainTeam","actions":["updateTeamMembers"],"resource":"team/platform"}
 type MemberPermissionGrantSummaryRep struct {
-	ActionSet *string   `json:"actionSet,omitempty"`
-	Actions   *[]string `json:"actions,omitempty"`
-	Resource  string    `json:"resource"`
+	ActionSet string   `json:"actionSet,omitempty,omitzero"`
+	Actions   []string `json:"actions,omitempty,omitzero"`
+	Resource  string   `json:"resource"`
 }
 
 // MemberSummary The member who owns a token, in brief.
@@ -288,11 +288,11 @@ type MemberSummary struct {
 	// Links Named links, such as `self`, `first`, `prev`, `next` and `last`.
 	//
 	// Example: {"next":{"href":"/api/v2/members?limit=20\u0026offset=40","type":"application/json"},"self":{"href":"/api/v2/members?limit=20\u0026offset=20","type":"application/json"}}
-	Links     Links   `json:"_links"`
-	Email     string  `json:"email"`
-	FirstName *string `json:"firstName,omitempty"`
-	LastName  *string `json:"lastName,omitempty"`
-	Role      string  `json:"role"`
+	Links     Links  `json:"_links"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+	LastName  string `json:"lastName,omitempty,omitzero"`
+	Role      string `json:"role"`
 }
 
 // MemberTeamSummaryRep A team the member belongs to.
@@ -302,7 +302,7 @@ type MemberTeamSummaryRep struct {
 	// Links Named links, such as `self`, `first`, `prev`, `next` and `last`.
 	//
 	// Example: {"next":{"href":"/api/v2/members?limit=20\u0026offset=40","type":"application/json"},"self":{"href":"/api/v2/members?limit=20\u0026offset=20","type":"application/json"}}
-	Links *Links `json:"_links,omitempty"`
+	Links Links `json:"_links,omitempty,omitzero"`
 
 	// CustomRoleKeys The custom roles the team grants.
 	CustomRoleKeys []string `json:"customRoleKeys"`
@@ -327,21 +327,21 @@ type Members struct {
 	Items []Member `json:"items"`
 
 	// TotalCount How many members match in all pages.
-	TotalCount *int `json:"totalCount,omitempty"`
+	TotalCount int `json:"totalCount,omitempty,omitzero"`
 }
 
 // NewMemberForm A person to invite. Give a `role` or `customRoles`.
 //
 // Example: {"email":"sandy@acme.com","firstName":"Sandy","lastName":"Chen","role":"writer","teamKeys":["platform"]}
 type NewMemberForm struct {
-	CustomRoles    *[]string                       `json:"customRoles,omitempty"`
-	Email          string                          `json:"email"`
-	FirstName      *string                         `json:"firstName,omitempty"`
-	LastName       *string                         `json:"lastName,omitempty"`
-	Password       *string                         `json:"password,omitempty"`
-	Role           *NewMemberFormRole              `json:"role,omitempty"`
-	RoleAttributes *map[string]RoleAttributeValues `json:"roleAttributes,omitempty"`
-	TeamKeys       *[]string                       `json:"teamKeys,omitempty"`
+	CustomRoles    []string                       `json:"customRoles,omitempty,omitzero"`
+	Email          string                         `json:"email"`
+	FirstName      string                         `json:"firstName,omitempty,omitzero"`
+	LastName       string                         `json:"lastName,omitempty,omitzero"`
+	Password       string                         `json:"password,omitempty,omitzero"`
+	Role           NewMemberFormRole              `json:"role,omitempty,omitzero"`
+	RoleAttributes map[string]RoleAttributeValues `json:"roleAttributes,omitempty,omitzero"`
+	TeamKeys       []string                       `json:"teamKeys,omitempty,omitzero"`
 }
 
 // NewMemberFormRole defines model for NewMemberForm.Role.
@@ -356,9 +356,9 @@ type NewMemberFormListPost = []NewMemberForm
 //
 // Example: {"code":"not_found","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","message":"Unknown resource identifier"}
 type NotFoundErrorRep struct {
-	Code    string  `json:"code"`
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	Code    string `json:"code"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // OAuthProviderKind An identity provider the member signs in with, such as `google` or `github`.
@@ -375,9 +375,9 @@ type ObjectID = string
 //
 // Example: {"code":"patch_failed","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","message":"test operation failed at /role"}
 type PatchFailedErrorRep struct {
-	Code    string  `json:"code"`
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	Code    string `json:"code"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // PatchOperation One JSON Patch (RFC 6902) operation.
@@ -390,17 +390,18 @@ type PatchOperation struct {
 	// Path A JSON Pointer to the property, such as `/role`.
 	Path string `json:"path"`
 
-	// Value The value for `add`, `replace` and `test`.
-	Value interface{} `json:"value,omitempty"`
+	// Value The value for `add`, `replace` and `test`, null included; absent for the others.
+	// Absent and null differ (RFC 6902), hence a Go type that tells them apart.
+	Value PatchValue `json:"value,omitempty,omitzero"`
 }
 
 // RateLimitedErrorRep A rate limit is spent.
 //
 // Example: {"code":"rate_limited","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","message":"You've exceeded the API rate limit. Try again later."}
 type RateLimitedErrorRep struct {
-	Code    string  `json:"code"`
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	Code    string `json:"code"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // RoleAttributeValues The values of one role attribute.
@@ -412,15 +413,15 @@ type RoleAttributeValues = []string
 //
 // Example: {"actions":["*"],"effect":"allow","resources":["proj/*:env/production:flag/*"]}
 type Statement struct {
-	Actions    *[]ActionSpecifier `json:"actions,omitempty"`
-	Effect     StatementEffect    `json:"effect"`
-	NotActions *[]ActionSpecifier `json:"notActions,omitempty"`
+	Actions    []ActionSpecifier `json:"actions,omitempty,omitzero"`
+	Effect     StatementEffect   `json:"effect"`
+	NotActions []ActionSpecifier `json:"notActions,omitempty,omitzero"`
 
 	// NotResources Resource specifiers the statement covers all but.
-	NotResources *[]string `json:"notResources,omitempty"`
+	NotResources []string `json:"notResources,omitempty,omitzero"`
 
 	// Resources Resource specifiers the statement covers.
-	Resources *[]string `json:"resources,omitempty"`
+	Resources []string `json:"resources,omitempty,omitzero"`
 }
 
 // StatementEffect defines model for Statement.Effect.
@@ -430,11 +431,11 @@ type StatementEffect string
 //
 // Example: {"actions":["updateOn","updateOff"],"effect":"allow","resources":["proj/*:env/test:flag/*"]}
 type StatementPost struct {
-	Actions      *[]ActionSpecifier  `json:"actions,omitempty"`
+	Actions      []ActionSpecifier   `json:"actions,omitempty,omitzero"`
 	Effect       StatementPostEffect `json:"effect"`
-	NotActions   *[]ActionSpecifier  `json:"notActions,omitempty"`
-	NotResources *[]string           `json:"notResources,omitempty"`
-	Resources    *[]string           `json:"resources,omitempty"`
+	NotActions   []ActionSpecifier   `json:"notActions,omitempty,omitzero"`
+	NotResources []string            `json:"notResources,omitempty,omitzero"`
+	Resources    []string            `json:"resources,omitempty,omitzero"`
 }
 
 // StatementPostEffect defines model for StatementPost.Effect.
@@ -444,9 +445,9 @@ type StatementPostEffect string
 //
 // Example: {"code":"optimistic_locking_error","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","message":"The resource was changed by another request; try again"}
 type StatusConflictErrorRep struct {
-	Code    string  `json:"code"`
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	Code    string `json:"code"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // Token An access token. `token` holds the full secret only in the answers to create and reset;
@@ -464,38 +465,38 @@ type Token struct {
 	// Member The member who owns a token, in brief.
 	//
 	// Example: {"_id":"569f183514f4432160000007","_links":{"self":{"href":"/api/v2/members/569f183514f4432160000007","type":"application/json"}},"email":"ariel@acme.com","firstName":"Ariel","lastName":"Flores","role":"admin"}
-	Member       *MemberSummary `json:"_member,omitempty"`
-	CreationDate int64          `json:"creationDate"`
+	Member       MemberSummary `json:"_member,omitempty,omitzero"`
+	CreationDate int64         `json:"creationDate"`
 
 	// CustomRoleIDs The custom roles the token holds, by ID.
-	CustomRoleIDs *[]ObjectID `json:"customRoleIds,omitempty"`
+	CustomRoleIDs []ObjectID `json:"customRoleIds,omitempty,omitzero"`
 
 	// DefaultAPIVersion The API version used when a request sends no LD-API-Version.
-	DefaultAPIVersion *int    `json:"defaultApiVersion,omitempty"`
-	Description       *string `json:"description,omitempty"`
+	DefaultAPIVersion int    `json:"defaultApiVersion,omitempty,omitzero"`
+	Description       string `json:"description,omitempty,omitzero"`
 
 	// InlineRole An inline policy, in place of a role or custom roles.
-	InlineRole   *[]Statement `json:"inlineRole,omitempty"`
-	LastModified int64        `json:"lastModified"`
+	InlineRole   []Statement `json:"inlineRole,omitempty,omitzero"`
+	LastModified int64       `json:"lastModified"`
 
 	// LastUsed When the token last authenticated a request; absent if never.
-	LastUsed *int64 `json:"lastUsed,omitempty"`
+	LastUsed int64 `json:"lastUsed,omitempty,omitzero"`
 
 	// MemberID The member the token acts as.
-	MemberID string  `json:"memberId"`
-	Name     *string `json:"name,omitempty"`
+	MemberID string `json:"memberId"`
+	Name     string `json:"name,omitempty,omitzero"`
 
 	// OwnerID The member who owns the token.
 	OwnerID string `json:"ownerId"`
 
 	// Role The built-in role, such as `reader`, `writer` or `admin`.
-	Role *string `json:"role,omitempty"`
+	Role string `json:"role,omitempty,omitzero"`
 
 	// ServiceToken Whether the token belongs to the account rather than to a person.
-	ServiceToken *bool `json:"serviceToken,omitempty"`
+	ServiceToken bool `json:"serviceToken,omitempty,omitzero"`
 
-	// Token The secret in full after create and reset, else its last four characters.
-	Token *string `json:"token,omitempty"`
+	// Secret The secret in full after create and reset, else its last four characters.
+	Secret string `json:"token,omitempty,omitzero"`
 }
 
 // Tokens One page of access tokens.
@@ -505,20 +506,20 @@ type Tokens struct {
 	// Links Named links, such as `self`, `first`, `prev`, `next` and `last`.
 	//
 	// Example: {"next":{"href":"/api/v2/members?limit=20\u0026offset=40","type":"application/json"},"self":{"href":"/api/v2/members?limit=20\u0026offset=20","type":"application/json"}}
-	Links *Links   `json:"_links,omitempty"`
-	Items *[]Token `json:"items,omitempty"`
+	Links Links   `json:"_links,omitempty,omitzero"`
+	Items []Token `json:"items,omitempty,omitzero"`
 
 	// TotalCount How many tokens match in all pages.
-	TotalCount *int `json:"totalCount,omitempty"`
+	TotalCount int `json:"totalCount,omitempty,omitzero"`
 }
 
 // UnauthorizedErrorRep The access token is missing, unknown or expired.
 //
 // Example: {"code":"unauthorized","id":"8f2a7c1e-0b5d-4c55-9d3e-2f1a6b7c8d9e","message":"Invalid access token"}
 type UnauthorizedErrorRep struct {
-	Code    string  `json:"code"`
-	ID      *string `json:"id,omitempty"`
-	Message string  `json:"message"`
+	Code    string `json:"code"`
+	ID      string `json:"id,omitempty,omitzero"`
+	Message string `json:"message"`
 }
 
 // MembersPatchInput A semantic patch for many members.
@@ -526,7 +527,7 @@ type UnauthorizedErrorRep struct {
 // Example: {"comment":"Quarterly access review","instructions":[{"kind":"replaceMembersRoles","memberIDs":["569f183514f4432160000007"],"value":"reader"}]}
 type MembersPatchInput struct {
 	// Comment Why the change is made; kept in the audit log.
-	Comment      *string       `json:"comment,omitempty"`
+	Comment      string        `json:"comment,omitempty,omitzero"`
 	Instructions []Instruction `json:"instructions"`
 }
 
@@ -2429,31 +2430,31 @@ type ClientWithResponsesInterface interface {
 
 // GetMembersResponse401Headers the declared response headers of an HTTP 401 response for GetMembers
 type GetMembersResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetMembersResponse403Headers the declared response headers of an HTTP 403 response for GetMembers
 type GetMembersResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetMembersResponse404Headers the declared response headers of an HTTP 404 response for GetMembers
 type GetMembersResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetMembersResponse429Headers the declared response headers of an HTTP 429 response for GetMembers
 type GetMembersResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type GetMembersResponse struct {
@@ -2535,38 +2536,38 @@ func (r GetMembersResponse) ContentType() string {
 
 // PatchMembersResponse400Headers the declared response headers of an HTTP 400 response for PatchMembers
 type PatchMembersResponse400Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMembersResponse401Headers the declared response headers of an HTTP 401 response for PatchMembers
 type PatchMembersResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMembersResponse403Headers the declared response headers of an HTTP 403 response for PatchMembers
 type PatchMembersResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMembersResponse409Headers the declared response headers of an HTTP 409 response for PatchMembers
 type PatchMembersResponse409Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMembersResponse429Headers the declared response headers of an HTTP 429 response for PatchMembers
 type PatchMembersResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PatchMembersResponse struct {
@@ -2657,38 +2658,38 @@ func (r PatchMembersResponse) ContentType() string {
 
 // PostMembersResponse400Headers the declared response headers of an HTTP 400 response for PostMembers
 type PostMembersResponse400Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMembersResponse401Headers the declared response headers of an HTTP 401 response for PostMembers
 type PostMembersResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMembersResponse403Headers the declared response headers of an HTTP 403 response for PostMembers
 type PostMembersResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMembersResponse409Headers the declared response headers of an HTTP 409 response for PostMembers
 type PostMembersResponse409Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMembersResponse429Headers the declared response headers of an HTTP 429 response for PostMembers
 type PostMembersResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PostMembersResponse struct {
@@ -2779,38 +2780,38 @@ func (r PostMembersResponse) ContentType() string {
 
 // DeleteMemberResponse401Headers the declared response headers of an HTTP 401 response for DeleteMember
 type DeleteMemberResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteMemberResponse403Headers the declared response headers of an HTTP 403 response for DeleteMember
 type DeleteMemberResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteMemberResponse404Headers the declared response headers of an HTTP 404 response for DeleteMember
 type DeleteMemberResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteMemberResponse409Headers the declared response headers of an HTTP 409 response for DeleteMember
 type DeleteMemberResponse409Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteMemberResponse429Headers the declared response headers of an HTTP 429 response for DeleteMember
 type DeleteMemberResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type DeleteMemberResponse struct {
@@ -2894,31 +2895,31 @@ func (r DeleteMemberResponse) ContentType() string {
 
 // GetMemberResponse401Headers the declared response headers of an HTTP 401 response for GetMember
 type GetMemberResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetMemberResponse403Headers the declared response headers of an HTTP 403 response for GetMember
 type GetMemberResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetMemberResponse404Headers the declared response headers of an HTTP 404 response for GetMember
 type GetMemberResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetMemberResponse429Headers the declared response headers of an HTTP 429 response for GetMember
 type GetMemberResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type GetMemberResponse struct {
@@ -3000,45 +3001,45 @@ func (r GetMemberResponse) ContentType() string {
 
 // PatchMemberResponse400Headers the declared response headers of an HTTP 400 response for PatchMember
 type PatchMemberResponse400Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMemberResponse401Headers the declared response headers of an HTTP 401 response for PatchMember
 type PatchMemberResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMemberResponse403Headers the declared response headers of an HTTP 403 response for PatchMember
 type PatchMemberResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMemberResponse404Headers the declared response headers of an HTTP 404 response for PatchMember
 type PatchMemberResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMemberResponse409Headers the declared response headers of an HTTP 409 response for PatchMember
 type PatchMemberResponse409Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchMemberResponse429Headers the declared response headers of an HTTP 429 response for PatchMember
 type PatchMemberResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PatchMemberResponse struct {
@@ -3138,45 +3139,45 @@ func (r PatchMemberResponse) ContentType() string {
 
 // PostMemberTeamsResponse400Headers the declared response headers of an HTTP 400 response for PostMemberTeams
 type PostMemberTeamsResponse400Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMemberTeamsResponse401Headers the declared response headers of an HTTP 401 response for PostMemberTeams
 type PostMemberTeamsResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMemberTeamsResponse403Headers the declared response headers of an HTTP 403 response for PostMemberTeams
 type PostMemberTeamsResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMemberTeamsResponse404Headers the declared response headers of an HTTP 404 response for PostMemberTeams
 type PostMemberTeamsResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMemberTeamsResponse409Headers the declared response headers of an HTTP 409 response for PostMemberTeams
 type PostMemberTeamsResponse409Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostMemberTeamsResponse429Headers the declared response headers of an HTTP 429 response for PostMemberTeams
 type PostMemberTeamsResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PostMemberTeamsResponse struct {
@@ -3276,24 +3277,24 @@ func (r PostMemberTeamsResponse) ContentType() string {
 
 // GetTokensResponse401Headers the declared response headers of an HTTP 401 response for GetTokens
 type GetTokensResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetTokensResponse403Headers the declared response headers of an HTTP 403 response for GetTokens
 type GetTokensResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetTokensResponse429Headers the declared response headers of an HTTP 429 response for GetTokens
 type GetTokensResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type GetTokensResponse struct {
@@ -3366,31 +3367,31 @@ func (r GetTokensResponse) ContentType() string {
 
 // PostTokenResponse400Headers the declared response headers of an HTTP 400 response for PostToken
 type PostTokenResponse400Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostTokenResponse401Headers the declared response headers of an HTTP 401 response for PostToken
 type PostTokenResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostTokenResponse403Headers the declared response headers of an HTTP 403 response for PostToken
 type PostTokenResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PostTokenResponse429Headers the declared response headers of an HTTP 429 response for PostToken
 type PostTokenResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PostTokenResponse struct {
@@ -3472,31 +3473,31 @@ func (r PostTokenResponse) ContentType() string {
 
 // DeleteTokenResponse401Headers the declared response headers of an HTTP 401 response for DeleteToken
 type DeleteTokenResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteTokenResponse403Headers the declared response headers of an HTTP 403 response for DeleteToken
 type DeleteTokenResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteTokenResponse404Headers the declared response headers of an HTTP 404 response for DeleteToken
 type DeleteTokenResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // DeleteTokenResponse429Headers the declared response headers of an HTTP 429 response for DeleteToken
 type DeleteTokenResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type DeleteTokenResponse struct {
@@ -3571,31 +3572,31 @@ func (r DeleteTokenResponse) ContentType() string {
 
 // GetTokenResponse401Headers the declared response headers of an HTTP 401 response for GetToken
 type GetTokenResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetTokenResponse403Headers the declared response headers of an HTTP 403 response for GetToken
 type GetTokenResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetTokenResponse404Headers the declared response headers of an HTTP 404 response for GetToken
 type GetTokenResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // GetTokenResponse429Headers the declared response headers of an HTTP 429 response for GetToken
 type GetTokenResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type GetTokenResponse struct {
@@ -3677,52 +3678,52 @@ func (r GetTokenResponse) ContentType() string {
 
 // PatchTokenResponse400Headers the declared response headers of an HTTP 400 response for PatchToken
 type PatchTokenResponse400Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchTokenResponse401Headers the declared response headers of an HTTP 401 response for PatchToken
 type PatchTokenResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchTokenResponse403Headers the declared response headers of an HTTP 403 response for PatchToken
 type PatchTokenResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchTokenResponse404Headers the declared response headers of an HTTP 404 response for PatchToken
 type PatchTokenResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchTokenResponse409Headers the declared response headers of an HTTP 409 response for PatchToken
 type PatchTokenResponse409Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchTokenResponse422Headers the declared response headers of an HTTP 422 response for PatchToken
 type PatchTokenResponse422Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // PatchTokenResponse429Headers the declared response headers of an HTTP 429 response for PatchToken
 type PatchTokenResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PatchTokenResponse struct {
@@ -3831,31 +3832,31 @@ func (r PatchTokenResponse) ContentType() string {
 
 // ResetTokenResponse401Headers the declared response headers of an HTTP 401 response for ResetToken
 type ResetTokenResponse401Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // ResetTokenResponse403Headers the declared response headers of an HTTP 403 response for ResetToken
 type ResetTokenResponse403Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // ResetTokenResponse404Headers the declared response headers of an HTTP 404 response for ResetToken
 type ResetTokenResponse404Headers struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 // ResetTokenResponse429Headers the declared response headers of an HTTP 429 response for ResetToken
 type ResetTokenResponse429Headers struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type ResetTokenResponse struct {
@@ -4302,21 +4303,21 @@ func ParseGetMembersResponse(rsp *http.Response) (*GetMembersResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -4326,21 +4327,21 @@ func ParseGetMembersResponse(rsp *http.Response) (*GetMembersResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -4350,21 +4351,21 @@ func ParseGetMembersResponse(rsp *http.Response) (*GetMembersResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
@@ -4374,28 +4375,28 @@ func ParseGetMembersResponse(rsp *http.Response) (*GetMembersResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -4469,21 +4470,21 @@ func ParsePatchMembersResponse(rsp *http.Response) (*PatchMembersResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -4493,21 +4494,21 @@ func ParsePatchMembersResponse(rsp *http.Response) (*PatchMembersResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -4517,21 +4518,21 @@ func ParsePatchMembersResponse(rsp *http.Response) (*PatchMembersResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 409:
@@ -4541,21 +4542,21 @@ func ParsePatchMembersResponse(rsp *http.Response) (*PatchMembersResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
@@ -4565,28 +4566,28 @@ func ParsePatchMembersResponse(rsp *http.Response) (*PatchMembersResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -4660,21 +4661,21 @@ func ParsePostMembersResponse(rsp *http.Response) (*PostMembersResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -4684,21 +4685,21 @@ func ParsePostMembersResponse(rsp *http.Response) (*PostMembersResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -4708,21 +4709,21 @@ func ParsePostMembersResponse(rsp *http.Response) (*PostMembersResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 409:
@@ -4732,21 +4733,21 @@ func ParsePostMembersResponse(rsp *http.Response) (*PostMembersResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
@@ -4756,28 +4757,28 @@ func ParsePostMembersResponse(rsp *http.Response) (*PostMembersResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -4847,21 +4848,21 @@ func ParseDeleteMemberResponse(rsp *http.Response) (*DeleteMemberResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -4871,21 +4872,21 @@ func ParseDeleteMemberResponse(rsp *http.Response) (*DeleteMemberResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -4895,21 +4896,21 @@ func ParseDeleteMemberResponse(rsp *http.Response) (*DeleteMemberResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 409:
@@ -4919,21 +4920,21 @@ func ParseDeleteMemberResponse(rsp *http.Response) (*DeleteMemberResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
@@ -4943,28 +4944,28 @@ func ParseDeleteMemberResponse(rsp *http.Response) (*DeleteMemberResponse, error
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -5031,21 +5032,21 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -5055,21 +5056,21 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -5079,21 +5080,21 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
@@ -5103,28 +5104,28 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -5205,21 +5206,21 @@ func ParsePatchMemberResponse(rsp *http.Response) (*PatchMemberResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -5229,21 +5230,21 @@ func ParsePatchMemberResponse(rsp *http.Response) (*PatchMemberResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -5253,21 +5254,21 @@ func ParsePatchMemberResponse(rsp *http.Response) (*PatchMemberResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -5277,21 +5278,21 @@ func ParsePatchMemberResponse(rsp *http.Response) (*PatchMemberResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 409:
@@ -5301,21 +5302,21 @@ func ParsePatchMemberResponse(rsp *http.Response) (*PatchMemberResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
@@ -5325,28 +5326,28 @@ func ParsePatchMemberResponse(rsp *http.Response) (*PatchMemberResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -5427,21 +5428,21 @@ func ParsePostMemberTeamsResponse(rsp *http.Response) (*PostMemberTeamsResponse,
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -5451,21 +5452,21 @@ func ParsePostMemberTeamsResponse(rsp *http.Response) (*PostMemberTeamsResponse,
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -5475,21 +5476,21 @@ func ParsePostMemberTeamsResponse(rsp *http.Response) (*PostMemberTeamsResponse,
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -5499,21 +5500,21 @@ func ParsePostMemberTeamsResponse(rsp *http.Response) (*PostMemberTeamsResponse,
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 409:
@@ -5523,21 +5524,21 @@ func ParsePostMemberTeamsResponse(rsp *http.Response) (*PostMemberTeamsResponse,
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
@@ -5547,28 +5548,28 @@ func ParsePostMemberTeamsResponse(rsp *http.Response) (*PostMemberTeamsResponse,
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -5628,21 +5629,21 @@ func ParseGetTokensResponse(rsp *http.Response) (*GetTokensResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -5652,21 +5653,21 @@ func ParseGetTokensResponse(rsp *http.Response) (*GetTokensResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
@@ -5676,28 +5677,28 @@ func ParseGetTokensResponse(rsp *http.Response) (*GetTokensResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -5764,21 +5765,21 @@ func ParsePostTokenResponse(rsp *http.Response) (*PostTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -5788,21 +5789,21 @@ func ParsePostTokenResponse(rsp *http.Response) (*PostTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -5812,21 +5813,21 @@ func ParsePostTokenResponse(rsp *http.Response) (*PostTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
@@ -5836,28 +5837,28 @@ func ParsePostTokenResponse(rsp *http.Response) (*PostTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -5920,21 +5921,21 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -5944,21 +5945,21 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -5968,21 +5969,21 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
@@ -5992,28 +5993,28 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -6080,21 +6081,21 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -6104,21 +6105,21 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -6128,21 +6129,21 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
@@ -6152,28 +6153,28 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -6261,21 +6262,21 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -6285,21 +6286,21 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -6309,21 +6310,21 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -6333,21 +6334,21 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 409:
@@ -6357,21 +6358,21 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers409 = &headers
 	case rsp.StatusCode == 422:
@@ -6381,21 +6382,21 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
@@ -6405,28 +6406,28 @@ func ParsePatchTokenResponse(rsp *http.Response) (*PatchTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}
@@ -6493,21 +6494,21 @@ func ParseResetTokenResponse(rsp *http.Response) (*ResetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -6517,21 +6518,21 @@ func ParseResetTokenResponse(rsp *http.Response) (*ResetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers403 = &headers
 	case rsp.StatusCode == 404:
@@ -6541,21 +6542,21 @@ func ParseResetTokenResponse(rsp *http.Response) (*ResetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
@@ -6565,28 +6566,28 @@ func ParseResetTokenResponse(rsp *http.Response) (*ResetTokenResponse, error) {
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitGlobalRemaining = &value
+			headers.XRatelimitGlobalRemaining = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitReset = &value
+			headers.XRatelimitReset = value
 		}
 		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRatelimitRouteRemaining = &value
+			headers.XRatelimitRouteRemaining = value
 		}
 		response.Headers429 = &headers
 	}

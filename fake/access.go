@@ -46,8 +46,8 @@ func (h *Handler) Tokens() []api.Token {
 	return out
 }
 
-// Token returns the token with the given ID as reads show it. On a Server, call it as
-// srv.Handler.Token(id): the Server's Token field shadows it.
+// Token returns the token with the given ID as reads show it: its secret's last four
+// characters.
 func (h *Handler) Token(id string) (api.Token, bool) {
 	s := h.st
 	s.mu.Lock()
@@ -80,27 +80,27 @@ func (h *Handler) OwnerID() string {
 }
 
 // IssueToken gives the member a new personal token with a built-in role ("reader", "writer" or
-// "admin") and returns it with its secret, as if the member had created it. Tests use it to act
+// "admin") and returns it with its full secret, as if the member had created it. Tests use it to act
 // as someone other than the owner, for example a no_access member to provoke 403s. It reports
 // false for an unknown member or role.
-func (h *Handler) IssueToken(memberID, role string) (SeededToken, bool) {
+func (h *Handler) IssueToken(memberID, role string) (api.Token, bool) {
 	s := h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.members[memberID]; !ok || !slices.Contains(tokenRoles, role) {
-		return SeededToken{}, false
+		return api.Token{}, false
 	}
 	now := h.now()
 	t := api.Token{
-		ID: s.ids.next(now), OwnerID: memberID, MemberID: memberID, Role: ptr(role),
-		Name: ptr("issued by the test"), ServiceToken: ptr(false),
+		ID: s.ids.next(now), OwnerID: memberID, MemberID: memberID, Role: role,
+		Name: "issued by the test", ServiceToken: false,
 		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
 	}
 	secret := newSecret()
 	r := s.insertToken(normalizeToken(t, now), secret)
 	out := cloneToken(s.tokenAnswer(r))
-	out.Token = ptr(secret)
-	return SeededToken{Token: out, Secret: secret}, true
+	out.Secret = secret
+	return out, true
 }
 
 // Snapshot returns the current state as an Account, tokens with their current secrets, so that
@@ -116,8 +116,8 @@ func (h *Handler) Snapshot() *Account {
 	}
 	for _, r := range s.tokenList {
 		t := cloneToken(r.t)
-		t.Token = nil
-		a.Tokens = append(a.Tokens, SeededToken{Token: t, Secret: r.secret})
+		t.Secret = r.secret
+		a.Tokens = append(a.Tokens, t)
 	}
 	for _, k := range s.teamOrder {
 		a.Teams = append(a.Teams, cloneTeam(s.teams[k]))

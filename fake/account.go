@@ -9,9 +9,10 @@ type Account struct {
 	// member with the role "owner" owns the admin token; an owner is added if there is none.
 	// A member's teams are given by Teams (keys and names); customRoles by key.
 	Members []api.Member
-	// Tokens are the account's access tokens with their secrets. A token whose MemberID names
-	// no member is listed but does not authenticate.
-	Tokens []SeededToken
+	// Tokens are the account's access tokens, each with its full secret in Secret (reads show
+	// its last four characters). A token whose MemberID names no member is listed but does not
+	// authenticate.
+	Tokens []api.Token
 	// Teams are the teams members can belong to.
 	Teams []Team
 	// CustomRoles are the custom roles members and tokens can hold.
@@ -19,16 +20,6 @@ type Account struct {
 	// TakenEmails are addresses that belong to members of another account: inviting one is
 	// refused with email_taken_in_different_account.
 	TakenEmails []string
-}
-
-// SeededToken is an access token together with its full secret, so that a test or the command
-// can authenticate as it.
-type SeededToken struct {
-	// Token is the token as the API shows it; its Token field is ignored (reads show the last
-	// four characters of Secret).
-	Token api.Token
-	// Secret is the full secret, "api-" followed by a UUID.
-	Secret string
 }
 
 // Team is a team of members; a team grants its custom roles to its members.

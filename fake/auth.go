@@ -51,9 +51,9 @@ func (h *Handler) authenticate(secret string) (caller, *apiError) {
 	}
 	// lastUsed is the token's alone: changing the member's _lastSeen would reorder lists sorted
 	// by lastSeen under a client paging through them.
-	t.t.LastUsed = ptr(now)
+	t.t.LastUsed = now
 	level := tokenLevel(t.t)
-	if !deref(t.t.ServiceToken) {
+	if !t.t.ServiceToken {
 		level = min(level, memberLevel(m.m))
 	}
 	return caller{memberID: m.m.ID, tokenID: t.t.ID, level: level}, nil
@@ -84,13 +84,12 @@ func memberLevel(m api.Member) int {
 // tokenLevel is a token's own level: its role; an inline policy allowing every action on every
 // resource counts as admin; other policies and custom roles as reader.
 func tokenLevel(t api.Token) int {
-	if t.Role != nil && *t.Role != "" {
-		return roleLevel(*t.Role)
+	if t.Role != "" {
+		return roleLevel(t.Role)
 	}
 	if t.InlineRole != nil {
-		for _, st := range *t.InlineRole {
-			if st.Effect == "allow" && st.Actions != nil && slices.Contains(*st.Actions, "*") &&
-				st.Resources != nil && slices.Contains(*st.Resources, "*") {
+		for _, st := range t.InlineRole {
+			if st.Effect == "allow" && slices.Contains(st.Actions, "*") && slices.Contains(st.Resources, "*") {
 				return levelAdmin
 			}
 		}
@@ -107,15 +106,15 @@ func (s *state) checkGrant(who caller, after, before api.Token) *apiError {
 	if who.admin() {
 		return nil
 	}
-	if role := deref(after.Role); role != "" && role != deref(before.Role) && roleLevel(role) > who.level {
+	if role := after.Role; role != "" && role != before.Role && roleLevel(role) > who.level {
 		return errForbidden("A token cannot have a role above its creator's")
 	}
 	var held []string // the custom roles of the calling token
 	if t, ok := s.tokens[who.tokenID]; ok {
-		held = deref(t.t.CustomRoleIDs)
+		held = t.t.CustomRoleIDs
 	}
-	for _, id := range deref(after.CustomRoleIDs) {
-		if !slices.Contains(held, id) && !slices.Contains(deref(before.CustomRoleIDs), id) {
+	for _, id := range after.CustomRoleIDs {
+		if !slices.Contains(held, id) && !slices.Contains(before.CustomRoleIDs, id) {
 			return errForbidden("Only admins may give a token a custom role that their own token does not hold: " + id)
 		}
 	}
@@ -131,6 +130,6 @@ func (s *state) checkGrant(who caller, after, before api.Token) *apiError {
 
 // allows reports whether an inline policy has a statement that allows: one that only denies
 // grants nothing.
-func allows(policy *[]api.Statement) bool {
-	return policy != nil && slices.ContainsFunc(*policy, func(st api.Statement) bool { return st.Effect == "allow" })
+func allows(policy []api.Statement) bool {
+	return slices.ContainsFunc(policy, func(st api.Statement) bool { return st.Effect == "allow" })
 }

@@ -14,7 +14,7 @@ func BenchmarkMembersPage(b *testing.B) {
 	off := 0
 	for b.Loop() {
 		req := httptest.NewRequest("GET", "/api/v2/members?sort=-lastSeen&filter=role%3Awriter%7Creader&limit=50&offset="+strconv.Itoa(off), nil)
-		req.Header.Set("Authorization", DefaultToken)
+		req.Header.Set("Authorization", DefaultAdminSecret)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {

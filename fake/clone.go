@@ -18,23 +18,15 @@ func cloneStrings(s []string) []string {
 	return slices.Clone(s)
 }
 
-func clonePtrStrings(p *[]string) *[]string {
+func cloneRoleAttributes(p map[string]api.RoleAttributeValues) map[string]api.RoleAttributeValues {
 	if p == nil {
 		return nil
 	}
-	s := slices.Clone(*p)
-	return &s
-}
-
-func cloneRoleAttributes(p *map[string]api.RoleAttributeValues) *map[string]api.RoleAttributeValues {
-	if p == nil {
-		return nil
-	}
-	m := make(map[string]api.RoleAttributeValues, len(*p))
-	for k, v := range *p {
+	m := make(map[string]api.RoleAttributeValues, len(p))
+	for k, v := range p {
 		m[k] = slices.Clone(v)
 	}
-	return &m
+	return m
 }
 
 func cloneLinks(l api.Links) api.Links {
@@ -47,64 +39,52 @@ func cloneLinks(l api.Links) api.Links {
 func cloneMember(m api.Member) api.Member {
 	m.Links = cloneLinks(m.Links)
 	m.CustomRoles = cloneStrings(m.CustomRoles)
-	m.ExcludedDashboards = clonePtrStrings(m.ExcludedDashboards)
-	m.OAuthProviders = clonePtrStrings(m.OAuthProviders)
+	m.ExcludedDashboards = cloneStrings(m.ExcludedDashboards)
+	m.OAuthProviders = cloneStrings(m.OAuthProviders)
 	m.RoleAttributes = cloneRoleAttributes(m.RoleAttributes)
 	if m.Teams != nil {
-		ts := make([]api.MemberTeamSummaryRep, len(*m.Teams))
-		for i, t := range *m.Teams {
+		ts := make([]api.MemberTeamSummaryRep, len(m.Teams))
+		for i, t := range m.Teams {
 			t.CustomRoleKeys = cloneStrings(t.CustomRoleKeys)
 			if t.Links != nil {
-				l := cloneLinks(*t.Links)
-				t.Links = &l
+				l := cloneLinks(t.Links)
+				t.Links = l
 			}
 			ts[i] = t
 		}
-		m.Teams = &ts
+		m.Teams = ts
 	}
 	if m.PermissionGrants != nil {
-		gs := make([]api.MemberPermissionGrantSummaryRep, len(*m.PermissionGrants))
-		for i, g := range *m.PermissionGrants {
-			g.Actions = clonePtrStrings(g.Actions)
+		gs := make([]api.MemberPermissionGrantSummaryRep, len(m.PermissionGrants))
+		for i, g := range m.PermissionGrants {
+			g.Actions = cloneStrings(g.Actions)
 			gs[i] = g
 		}
-		m.PermissionGrants = &gs
-	}
-	if m.LastSeenMetadata != nil {
-		v := *m.LastSeenMetadata
-		m.LastSeenMetadata = &v
-	}
-	if m.IntegrationMetadata != nil {
-		v := *m.IntegrationMetadata
-		m.IntegrationMetadata = &v
+		m.PermissionGrants = gs
 	}
 	return m
 }
 
-func cloneStatements(p *[]api.Statement) *[]api.Statement {
+func cloneStatements(p []api.Statement) []api.Statement {
 	if p == nil {
 		return nil
 	}
-	ss := make([]api.Statement, len(*p))
-	for i, s := range *p {
-		s.Actions = clonePtrStrings(s.Actions)
-		s.NotActions = clonePtrStrings(s.NotActions)
-		s.Resources = clonePtrStrings(s.Resources)
-		s.NotResources = clonePtrStrings(s.NotResources)
+	ss := make([]api.Statement, len(p))
+	for i, s := range p {
+		s.Actions = cloneStrings(s.Actions)
+		s.NotActions = cloneStrings(s.NotActions)
+		s.Resources = cloneStrings(s.Resources)
+		s.NotResources = cloneStrings(s.NotResources)
 		ss[i] = s
 	}
-	return &ss
+	return ss
 }
 
 func cloneToken(t api.Token) api.Token {
 	t.Links = cloneLinks(t.Links)
-	t.CustomRoleIDs = clonePtrStrings(t.CustomRoleIDs)
+	t.CustomRoleIDs = cloneStrings(t.CustomRoleIDs)
 	t.InlineRole = cloneStatements(t.InlineRole)
-	if t.Member != nil {
-		m := *t.Member
-		m.Links = cloneLinks(m.Links)
-		t.Member = &m
-	}
+	t.Member.Links = cloneLinks(t.Member.Links)
 	return t
 }
 

@@ -45,7 +45,7 @@ func TestConcurrentUse(t *testing.T) {
 					continue
 				}
 				tok := decode[api.Token](t, r)
-				if r := c.as(deref(tok.Token)).do("GET", "/api/v2/members/me", nil); r.status != 200 {
+				if r := c.as(tok.Secret).do("GET", "/api/v2/members/me", nil); r.status != 200 {
 					errs <- fmt.Errorf("me: %d %s", r.status, r.body)
 				}
 				_ = srv.Members()

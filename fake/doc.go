@@ -6,7 +6,7 @@
 //
 //	srv := fake.NewServer(fake.Options{})
 //	defer srv.Close()
-//	c, _ := wrapper.New(srv.Token, wrapper.WithBaseURL(srv.URL))
+//	c, _ := wrapper.New(srv.AdminSecret(), wrapper.WithBaseURL(srv.URL))
 //
 // The server implements all 13 operations of the contract (openapi.yaml at the module root)
 // with LaunchDarkly's semantics: member filters, sorting, expansion and pagination links; `me`;
@@ -18,10 +18,19 @@
 // # State
 //
 // Options.Account sets the initial state; nil gives an account holding only its owner. Seed
-// builds a large, realistic account deterministically. The admin token (Options.Token, or
-// DefaultToken) is a personal admin token of the owner, listed like any other token. Tokens
+// builds a large, realistic account deterministically. The admin token, whose secret is
+// Options.AdminSecret or DefaultAdminSecret, is a personal admin token of the owner, listed
+// like any other token. Tokens
 // created through the API authenticate too and act as their member. Handler's accessors
 // (Members, Tokens, Requests, Applied, …) let a test inspect the state and the traffic.
+//
+// # Names
+//
+// One word, one meaning, here as in the wrapper and the generated api package: a token is an
+// access token, the object LaunchDarkly stores (api.Token, Handler.Token, Handler.Tokens); its
+// secret is the string that authenticates as it (api.Token.Secret, Handler.AdminSecret,
+// DefaultAdminSecret). A team is named by its key (TeamKey), a custom role by its key for
+// members and by its ID for tokens, as LaunchDarkly does.
 //
 // # Authorization
 //

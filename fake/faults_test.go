@@ -16,7 +16,7 @@ import (
 // when the exchange broke.
 func rawDo(srv *Server, method, path, body string) (int, http.Header, error) {
 	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", srv.Token)
+	req.Header.Set("Authorization", srv.AdminSecret())
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -131,7 +131,7 @@ func TestFaultLatencyHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v2/members", nil)
-	req.Header.Set("Authorization", srv.Token)
+	req.Header.Set("Authorization", srv.AdminSecret())
 	start := time.Now()
 	_, err := srv.Client().Do(req)
 	require.Error(t, err)

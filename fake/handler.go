@@ -25,14 +25,14 @@ const semanticPatchType = "application/json; domain-model=launchdarkly.semanticp
 // limits and faults. It is safe for concurrent use. Serve it with NewServer, or mount it on any
 // server: every path it answers starts with /api/v2/.
 type Handler struct {
-	token    string
-	now      func() time.Time
-	st       *state
-	contract *contract
-	limits   *limiter
-	faults   *faulter
-	api      http.Handler // the generated router over ops
-	reqSeq   atomic.Uint64
+	adminSecret string
+	now         func() time.Time
+	st          *state
+	contract    *contract
+	limits      *limiter
+	faults      *faulter
+	api         http.Handler // the generated router over ops
+	reqSeq      atomic.Uint64
 }
 
 // NewHandler returns a fake with the given options; see Options for the defaults.
@@ -42,14 +42,14 @@ func NewHandler(opts Options) *Handler {
 		// The contract is embedded and tested: failing to load it is a build defect.
 		panic(fmt.Sprintf("fake: loading openapi.yaml: %v", err))
 	}
-	h := &Handler{token: opts.Token, now: opts.Now, contract: c, st: newState()}
-	if h.token == "" {
-		h.token = DefaultToken
+	h := &Handler{adminSecret: opts.AdminSecret, now: opts.Now, contract: c, st: newState()}
+	if h.adminSecret == "" {
+		h.adminSecret = DefaultAdminSecret
 	}
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.st.load(opts.Account, h.token, h.now())
+	h.st.load(opts.Account, h.adminSecret, h.now())
 	if opts.RateLimit != nil {
 		h.limits = newLimiter(*opts.RateLimit)
 	}
@@ -66,8 +66,9 @@ func NewHandler(opts Options) *Handler {
 	return h
 }
 
-// AdminToken returns the admin token the handler accepts (Options.Token, or DefaultToken).
-func (h *Handler) AdminToken() string { return h.token }
+// AdminSecret returns the secret of the admin token: Options.AdminSecret, or
+// DefaultAdminSecret.
+func (h *Handler) AdminSecret() string { return h.adminSecret }
 
 // ServeHTTP answers one request: route, faults, rate limits, authentication, validation against
 // the contract, then the operation; each step may answer instead of the next.

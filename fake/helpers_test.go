@@ -33,7 +33,7 @@ func newServer(t testing.TB, opts Options) (*Server, *client) {
 	t.Helper()
 	srv := NewServer(opts)
 	t.Cleanup(srv.Close)
-	return srv, &client{t: t, srv: srv, token: srv.Token}
+	return srv, &client{t: t, srv: srv, token: srv.AdminSecret()}
 }
 
 // as returns a client acting with another token.
@@ -183,10 +183,10 @@ func ids(ms []api.Member) []string {
 func mem(id, first, last, email, role string, lastSeen int64, opts ...func(*api.Member)) api.Member {
 	m := api.Member{ID: id, Email: email, Role: role, LastSeen: lastSeen, Verified: true, MFA: "enabled"}
 	if first != "" {
-		m.FirstName = ptr(first)
+		m.FirstName = first
 	}
 	if last != "" {
-		m.LastName = ptr(last)
+		m.LastName = last
 	}
 	for _, o := range opts {
 		o(&m)
@@ -200,7 +200,7 @@ func onTeams(keys ...string) func(*api.Member) {
 		for i, k := range keys {
 			ts[i] = api.MemberTeamSummaryRep{Key: k, Name: strings.ToUpper(k), CustomRoleKeys: []string{}}
 		}
-		m.Teams = &ts
+		m.Teams = ts
 	}
 }
 

@@ -35,21 +35,21 @@ func (o *ops) PostMembers(ctx context.Context, req ss.PostMembersRequestObject) 
 	now := o.h.now()
 	items := make([]api.Member, 0, len(forms))
 	for _, f := range forms {
-		teams, _ := s.teamSummaries(deref(f.TeamKeys))
+		teams, _ := s.teamSummaries(f.TeamKeys)
 		role := "no_access" // custom roles alone define what such a member may do
-		if f.Role != nil {
-			role = string(*f.Role)
+		if f.Role != "" {
+			role = string(f.Role)
 		}
 		m := api.Member{
 			ID: s.ids.next(now), Email: strings.TrimSpace(f.Email), Role: role,
 			FirstName: f.FirstName, LastName: f.LastName,
 			PendingInvite: true, Verified: false, LastSeen: 0, MFA: "disabled",
-			CustomRoles: cloneStrings(deref(f.CustomRoles)), CreationDate: now.UnixMilli(),
-			RoleAttributes: cloneRoleAttributes(f.RoleAttributes), Version: ptr(1),
-			ExcludedDashboards: &[]string{},
+			CustomRoles: cloneStrings(f.CustomRoles), CreationDate: now.UnixMilli(),
+			RoleAttributes: cloneRoleAttributes(f.RoleAttributes), Version: 1,
+			ExcludedDashboards: []string{},
 		}
 		if len(teams) > 0 {
-			m.Teams = &teams
+			m.Teams = teams
 		}
 		r := s.insertMember(normalizeMember(m, now, s))
 		items = append(items, memberAnswer(r, false))
@@ -58,7 +58,7 @@ func (o *ops) PostMembers(ctx context.Context, req ss.PostMembersRequestObject) 
 	return ss.PostMembers201JSONResponse{
 		Items:      items,
 		Links:      selfLink("/api/v2/members"),
-		TotalCount: ptr(len(items)),
+		TotalCount: len(items),
 	}, nil
 }
 
@@ -75,13 +75,13 @@ func (s *state) checkInvites(forms []api.NewMemberForm) *apiError {
 		return importError("invalid_request", "Invalid email addresses", bad)
 	}
 	for _, f := range forms {
-		if f.Role == nil && len(deref(f.CustomRoles)) == 0 {
+		if f.Role == "" && len(f.CustomRoles) == 0 {
 			return importError("invalid_request", "Each member needs a role or customRoles: "+f.Email, []string{f.Email})
 		}
-		if aerr := s.checkCustomRoles(deref(f.CustomRoles)); aerr != nil {
+		if aerr := s.checkCustomRoles(f.CustomRoles); aerr != nil {
 			return importError(aerr.code, aerr.message, []string{f.Email})
 		}
-		if _, aerr := s.teamSummaries(deref(f.TeamKeys)); aerr != nil {
+		if _, aerr := s.teamSummaries(f.TeamKeys); aerr != nil {
 			return importError(aerr.code, aerr.message, []string{f.Email})
 		}
 	}

@@ -65,7 +65,7 @@ func (o *ops) GetMembers(ctx context.Context, req ss.GetMembersRequestObject) (s
 	return ss.GetMembers200JSONResponse{
 		Items:      items,
 		Links:      pageLinks("/api/v2/members", q, limit, offset, len(all)),
-		TotalCount: ptr(len(all)),
+		TotalCount: len(all),
 	}, nil
 }
 
@@ -146,7 +146,7 @@ func (o *ops) PostMemberTeams(ctx context.Context, req ss.PostMemberTeamsRequest
 	m := r.m
 	var have []api.MemberTeamSummaryRep
 	if m.Teams != nil {
-		have = *m.Teams
+		have = m.Teams
 	}
 	next := append([]api.MemberTeamSummaryRep(nil), have...)
 	for _, t := range teams {
@@ -155,7 +155,7 @@ func (o *ops) PostMemberTeams(ctx context.Context, req ss.PostMemberTeamsRequest
 		}
 	}
 	if len(next) != len(have) {
-		m.Teams = &next
+		m.Teams = next
 		s.setMember(r, m)
 		s.markApplied("postMemberTeams")
 	}

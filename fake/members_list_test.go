@@ -97,7 +97,7 @@ func TestMembersSort(t *testing.T) {
 
 func TestMembersExpand(t *testing.T) {
 	a := smallAccount()
-	a.Members[1].RoleAttributes = &map[string]api.RoleAttributeValues{"projects": {"web"}}
+	a.Members[1].RoleAttributes = map[string]api.RoleAttributeValues{"projects": {"web"}}
 	_, c := newServer(t, Options{Account: a})
 
 	plain := decode[api.Members](t, c.do("GET", "/api/v2/members?filter=id:m02", nil))
@@ -107,7 +107,7 @@ func TestMembersExpand(t *testing.T) {
 
 	exp := decode[api.Members](t, c.do("GET", "/api/v2/members?filter=id:m02&expand=customRoles,roleAttributes", nil))
 	require.NotNil(t, exp.Items[0].RoleAttributes)
-	assert.Equal(t, []string{"web"}, (*exp.Items[0].RoleAttributes)["projects"])
+	assert.Equal(t, []string{"web"}, (exp.Items[0].RoleAttributes)["projects"])
 
 	one := decode[api.Member](t, c.do("GET", "/api/v2/members/m02?expand=roleAttributes", nil))
 	require.NotNil(t, one.RoleAttributes)
@@ -119,7 +119,7 @@ func href(l api.Links, name string) string {
 	if !ok {
 		return ""
 	}
-	return deref(v.Href)
+	return v.Href
 }
 
 func TestMembersLinks(t *testing.T) {
@@ -152,7 +152,8 @@ func TestMembersLinks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			page := decode[api.Members](t, c.do("GET", "/api/v2/members?"+tt.query, nil))
+			r := c.do("GET", "/api/v2/members?"+tt.query, nil)
+			page := decode[api.Members](t, r)
 			assert.Len(t, page.Items, tt.count)
 			assert.Equal(t, tt.self, href(page.Links, "self"))
 			assert.Equal(t, tt.first, href(page.Links, "first"))
@@ -161,7 +162,7 @@ func TestMembersLinks(t *testing.T) {
 			if tt.last != "" || tt.next == "" {
 				assert.Equal(t, tt.last, href(page.Links, "last"))
 			}
-			require.NotNil(t, page.TotalCount)
+			assert.Contains(t, string(r.body), `"totalCount":`, "every page says how many members match")
 		})
 	}
 }
@@ -180,7 +181,7 @@ func TestMembersPagination(t *testing.T) {
 				for path != "" {
 					page := decode[api.Members](t, c.do("GET", path, nil))
 					got = append(got, ids(page.Items)...)
-					assert.Equal(t, len(all), deref(page.TotalCount))
+					assert.Equal(t, len(all), page.TotalCount)
 					path = href(page.Links, "next")
 				}
 				assert.Equal(t, all, got)

@@ -5,18 +5,19 @@ import (
 	"time"
 )
 
-// DefaultToken is the admin token a server accepts when Options.Token is empty: a personal
-// admin token of the account owner, whose member ID `me` resolves to. It is as random as a real
-// token: clients redact any run of 8 of its characters from what they print, and a token of
-// zeros would blank every ID with 8 zeros in it.
-const DefaultToken = "api-5f0b3c1e-7a2d-4b86-9e4f-c3d8a1b6e207"
+// DefaultAdminSecret is the secret of the admin token when Options.AdminSecret is empty: a
+// personal admin token of the account owner, whose member ID `me` resolves to. It is as random
+// as a real secret: clients redact any run of 8 of its characters from what they print, and a
+// secret of zeros would blank every ID with 8 zeros in it.
+const DefaultAdminSecret = "api-5f0b3c1e-7a2d-4b86-9e4f-c3d8a1b6e207"
 
 // Options configure a Handler or a Server. The zero value is a working server: an account
-// holding only its owner, DefaultToken as the admin token, no rate limits, no faults.
+// holding only its owner, an admin token whose secret is DefaultAdminSecret, no rate limits,
+// no faults.
 type Options struct {
-	// Token is the admin token the fake accepts, a personal admin token of the owner.
-	// DefaultToken if empty.
-	Token string
+	// AdminSecret is the secret of the admin token, a personal admin token of the owner;
+	// DefaultAdminSecret if empty.
+	AdminSecret string
 	// Account is the initial state; nil means an account holding only its owner. The fake
 	// copies it, so the caller may reuse it.
 	Account *Account

@@ -14,7 +14,7 @@ func TestAuthentication(t *testing.T) {
 	tests := []struct{ name, token string }{
 		{"missing", ""},
 		{"unknown", "api-99999999-9999-4999-8999-999999999999"},
-		{"bearer prefix is not LaunchDarkly's", "Bearer " + srv.Token},
+		{"bearer prefix is not LaunchDarkly's", "Bearer " + srv.AdminSecret()},
 		{"an SDK key", "sdk-12345678-1234-4234-8234-123456789012"},
 	}
 	for _, tt := range tests {
@@ -36,9 +36,9 @@ func TestNoAccessMemberIsForbidden(t *testing.T) {
 		{"GET", "/api/v2/members", ""},
 		{"GET", "/api/v2/members/me", ""},
 		{"GET", "/api/v2/tokens", ""},
-		{"GET", "/api/v2/tokens/" + tok.Token.ID, ""},
+		{"GET", "/api/v2/tokens/" + tok.ID, ""},
 		{"POST", "/api/v2/tokens", `{"role":"reader"}`},
-		{"DELETE", "/api/v2/tokens/" + tok.Token.ID, ""},
+		{"DELETE", "/api/v2/tokens/" + tok.ID, ""},
 	} {
 		var body any
 		if rq.body != "" {
@@ -110,8 +110,8 @@ func TestRequestLog(t *testing.T) {
 	assert.Equal(t, "getMembers", first.OperationID)
 	assert.Equal(t, 200, first.Status)
 	assert.Equal(t, "20240415", first.Header.Get("LD-API-Version"))
-	assert.NotContains(t, first.Header.Get("Authorization"), srv.Token)
-	assert.True(t, strings.HasSuffix(first.Header.Get("Authorization"), srv.Token[len(srv.Token)-4:]))
+	assert.NotContains(t, first.Header.Get("Authorization"), srv.AdminSecret())
+	assert.True(t, strings.HasSuffix(first.Header.Get("Authorization"), srv.AdminSecret()[len(srv.AdminSecret())-4:]))
 	assert.NotEmpty(t, first.ID)
 	assert.False(t, first.Time.IsZero())
 	assert.Equal(t, 401, log[1].Status)
@@ -128,7 +128,7 @@ func TestHandlerMountsElsewhere(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v2/", h)
 	req, _ := http.NewRequest("GET", "/api/v2/members/me", nil)
-	req.Header.Set("Authorization", h.AdminToken())
+	req.Header.Set("Authorization", h.AdminSecret())
 	rec := newBufferWriter()
 	mux.ServeHTTP(rec, req)
 	assert.Equal(t, 200, rec.status)
@@ -146,8 +146,8 @@ func TestSnapshotRestarts(t *testing.T) {
 	got := again.Tokens()
 	require.Len(t, got, len(srv.Tokens()), "the admin token is carried over, not added twice")
 	for i, want := range srv.Tokens() {
-		want.LastUsed, got[i].LastUsed = nil, nil
+		want.LastUsed, got[i].LastUsed = 0, 0
 		assert.Equal(t, want, got[i])
 	}
-	assert.Equal(t, 200, c2.as(deref(tok.Token)).do("GET", "/api/v2/members/me", nil).status)
+	assert.Equal(t, 200, c2.as(tok.Secret).do("GET", "/api/v2/members/me", nil).status)
 }

@@ -81,9 +81,9 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	first, last := g.pick(firstNames), g.pick(lastNames)
 	email := g.email(first, last)
 	m := api.Member{
-		ID: g.id(), FirstName: ptr(first), LastName: ptr(last), Email: email,
-		CustomRoles: []string{}, MFA: "disabled", Verified: true, Version: ptr(1 + g.rng.IntN(5)),
-		ExcludedDashboards: &[]string{},
+		ID: g.id(), FirstName: first, LastName: last, Email: email,
+		CustomRoles: []string{}, MFA: "disabled", Verified: true, Version: 1 + g.rng.IntN(5),
+		ExcludedDashboards: []string{},
 	}
 	if g.rng.Float64() < 0.6 {
 		m.MFA = "enabled"
@@ -132,7 +132,7 @@ func (g *seeder) member(i int, a *Account) api.Member {
 		m.CreationDate = m.LastSeen
 	}
 	if m.LastSeen > 0 && g.rng.Float64() < 0.5 {
-		m.LastSeenMetadata = &api.LastSeenMetadata{TokenID: ptr(g.id())}
+		m.LastSeenMetadata = api.LastSeenMetadata{TokenID: g.id()}
 	}
 	if g.rng.Float64() < 0.7 {
 		n := 1 + g.rng.IntN(2)
@@ -140,13 +140,13 @@ func (g *seeder) member(i int, a *Account) api.Member {
 		for _, j := range g.rng.Perm(len(a.Teams))[:n] {
 			teams = append(teams, teamSummary(a.Teams[j]))
 		}
-		m.Teams = &teams
+		m.Teams = teams
 	}
 	if g.rng.Float64() < 0.05 {
-		m.RoleAttributes = &map[string]api.RoleAttributeValues{"projects": {"default", g.pick(projects)}}
+		m.RoleAttributes = map[string]api.RoleAttributeValues{"projects": {"default", g.pick(projects)}}
 	}
 	if g.rng.Float64() < 0.3 {
-		m.OAuthProviders = &[]api.OAuthProviderKind{g.pick([]string{"google", "github", "okta"})}
+		m.OAuthProviders = []api.OAuthProviderKind{g.pick([]string{"google", "github", "okta"})}
 	}
 	return m
 }
@@ -165,7 +165,7 @@ func (g *seeder) email(first, last string) string {
 	return local + strconv.Itoa(n+1) + "@" + domain
 }
 
-func (g *seeder) token(a *Account) SeededToken {
+func (g *seeder) token(a *Account) api.Token {
 	var b [16]byte
 	for i := range b {
 		b[i] = byte(g.rng.Uint32())
@@ -179,39 +179,39 @@ func (g *seeder) token(a *Account) SeededToken {
 	created := g.ago(day, 3*365*day)
 	t := api.Token{
 		ID: g.id(), OwnerID: owner, MemberID: owner,
-		Name:         ptr(fmt.Sprintf("%s-%d", g.pick(tokenNames), g.rng.IntN(100))),
-		ServiceToken: ptr(g.rng.Float64() < 0.3), CreationDate: created,
+		Name:   fmt.Sprintf("%s-%d", g.pick(tokenNames), g.rng.IntN(100)),
+		Secret: secretFromBytes(b), ServiceToken: g.rng.Float64() < 0.3, CreationDate: created,
 		LastModified:      created,
-		DefaultAPIVersion: ptr([]int{20240415, 20220603, 20191212}[g.rng.IntN(3)]),
+		DefaultAPIVersion: []int{20240415, 20220603, 20191212}[g.rng.IntN(3)],
 	}
 	if g.rng.Float64() < 0.5 {
-		t.Description = ptr("Used by " + *t.Name)
+		t.Description = "Used by " + t.Name
 	}
 	switch p := g.rng.Float64(); {
 	case p < 0.15:
-		t.InlineRole = &[]api.Statement{{Effect: "allow", Actions: &[]string{"*"}, Resources: &[]string{"*"}}}
+		t.InlineRole = []api.Statement{{Effect: "allow", Actions: []string{"*"}, Resources: []string{"*"}}}
 	case p < 0.25:
-		t.InlineRole = &[]api.Statement{{
-			Effect: "allow", Actions: &[]string{"updateOn", "updateOff"},
-			Resources: &[]string{"proj/*:env/production:flag/*"},
+		t.InlineRole = []api.Statement{{
+			Effect: "allow", Actions: []string{"updateOn", "updateOff"},
+			Resources: []string{"proj/*:env/production:flag/*"},
 		}}
 	case p < 0.35:
-		t.CustomRoleIDs = &[]api.ObjectID{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].ID}
+		t.CustomRoleIDs = []api.ObjectID{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].ID}
 	case p < 0.55:
-		t.Role = ptr("admin")
+		t.Role = "admin"
 	case p < 0.80:
-		t.Role = ptr("writer")
+		t.Role = "writer"
 	default:
-		t.Role = ptr("reader")
+		t.Role = "reader"
 	}
 	switch q := g.rng.Float64(); {
 	case q < 0.2: // never used: no lastUsed
 	case q < 0.45: // stale: unused for more than 90 days
-		t.LastUsed = ptr(max(g.ago(91*day, 2*365*day), created))
+		t.LastUsed = max(g.ago(91*day, 2*365*day), created)
 	default:
-		t.LastUsed = ptr(max(g.ago(0, 30*day), created))
+		t.LastUsed = max(g.ago(0, 30*day), created)
 	}
-	return SeededToken{Token: t, Secret: secretFromBytes(b)}
+	return t
 }
 
 var (

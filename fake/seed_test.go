@@ -69,7 +69,7 @@ func TestSeedRealistic(t *testing.T) {
 		if m.MFA == "enabled" {
 			mfa++
 		}
-		if m.Teams != nil && len(*m.Teams) > 0 {
+		if m.Teams != nil && len(m.Teams) > 0 {
 			onTeams++
 		}
 		if len(m.CustomRoles) > 0 {
@@ -94,24 +94,23 @@ func TestSeedRealistic(t *testing.T) {
 		members[m.ID] = true
 	}
 	var service, personal, neverUsed, stale, admin, wildcard, orphaned int
-	for _, st := range a.Tokens {
-		tk := st.Token
-		assert.Regexp(t, secretPattern, st.Secret)
-		if deref(tk.ServiceToken) {
+	for _, tk := range a.Tokens {
+		assert.Regexp(t, secretPattern, tk.Secret)
+		if tk.ServiceToken {
 			service++
 		} else {
 			personal++
 		}
 		switch {
-		case tk.LastUsed == nil:
+		case tk.LastUsed == 0:
 			neverUsed++
-		case now.Sub(time.UnixMilli(*tk.LastUsed)) > 90*24*time.Hour:
+		case now.Sub(time.UnixMilli(tk.LastUsed)) > 90*24*time.Hour:
 			stale++
 		}
-		if deref(tk.Role) == "admin" {
+		if tk.Role == "admin" {
 			admin++
 		}
-		if tk.InlineRole != nil && isWildcard((*tk.InlineRole)[0]) {
+		if tk.InlineRole != nil && isWildcard((tk.InlineRole)[0]) {
 			wildcard++
 		}
 		if !members[tk.MemberID] {
@@ -125,7 +124,7 @@ func TestSeedRealistic(t *testing.T) {
 }
 
 func isWildcard(s api.Statement) bool {
-	return s.Effect == "allow" && strings.Join(deref(s.Actions), ",") == "*" && strings.Join(deref(s.Resources), ",") == "*"
+	return s.Effect == "allow" && strings.Join(s.Actions, ",") == "*" && strings.Join(s.Resources, ",") == "*"
 }
 
 // TestSeededAccountServes: a large seeded account answers filtered, sorted pages quickly, and
@@ -151,7 +150,7 @@ func TestHandlerDeterministic(t *testing.T) {
 	run := func() (tokenIDs []string, requestID string) {
 		h := NewHandler(Options{Account: Seed(SeedOptions{Members: 5, Tokens: 3, Seed: 1}), Now: now})
 		req := httptest.NewRequest(http.MethodGet, "/api/v2/tokens?showAll=true", nil)
-		req.Header.Set("Authorization", h.AdminToken())
+		req.Header.Set("Authorization", h.AdminSecret())
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())

@@ -85,7 +85,7 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	if changed {
 		s.markApplied("patchMembers")
 	}
-	return ss.PatchMembers200JSONResponse{Members: &ids, Errors: &[]map[string]string{}}, nil
+	return ss.PatchMembers200JSONResponse{Members: ids, Errors: []map[string]string{}}, nil
 }
 
 // sameGrant reports whether role, custom roles and role attributes are unchanged.
@@ -93,7 +93,7 @@ func sameGrant(a, b api.Member) bool {
 	if a.Role != b.Role || !slices.Equal(a.CustomRoles, b.CustomRoles) {
 		return false
 	}
-	ra, rb := deref(a.RoleAttributes), deref(b.RoleAttributes)
+	ra, rb := a.RoleAttributes, b.RoleAttributes
 	return maps.EqualFunc(ra, rb, func(x, y api.RoleAttributeValues) bool { return slices.Equal(x, y) })
 }
 
@@ -129,7 +129,7 @@ func (s *state) planInstruction(ins instruction) ([]target, error) {
 		if err := json.Unmarshal(ins.Value, &attrs); err != nil || attrs == nil {
 			return nil, fmt.Errorf("value must map role attribute keys to lists of strings")
 		}
-		set := func(m *api.Member) { m.RoleAttributes = cloneRoleAttributes(&attrs) }
+		set := func(m *api.Member) { m.RoleAttributes = cloneRoleAttributes(attrs) }
 		return s.listed(ins.MemberIDs, set, false)
 	case "":
 		return nil, fmt.Errorf("kind is required")

@@ -6,13 +6,11 @@ import (
 )
 
 // Server is a fake LaunchDarkly listening on a loopback address, like httptest.Server. Its
-// embedded Handler holds the state and promotes the accessors (Members, Tokens, Requests, …),
-// all but Handler.Token(id), which the Token field shadows: call srv.Handler.Token(id).
+// embedded Handler holds the state and promotes its accessors: srv.AdminSecret(),
+// srv.Members(), srv.Token(id), srv.Requests() and the rest.
 type Server struct {
 	// URL is the base URL, such as http://127.0.0.1:41234, with no trailing slash.
 	URL string
-	// Token is the admin token: Options.Token, or DefaultToken.
-	Token string
 	// Handler serves the API; mount it elsewhere to serve the same state on another listener.
 	*Handler
 
@@ -23,7 +21,7 @@ type Server struct {
 func NewServer(opts Options) *Server {
 	h := NewHandler(opts)
 	srv := httptest.NewServer(h)
-	return &Server{URL: srv.URL, Token: h.AdminToken(), Handler: h, srv: srv}
+	return &Server{URL: srv.URL, Handler: h, srv: srv}
 }
 
 // Close shuts the server down, blocking until all outstanding requests have completed.

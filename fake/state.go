@@ -49,8 +49,8 @@ type memberRec struct {
 
 // index recomputes the derived fields after a change to names, email or teams.
 func (r *memberRec) index() {
-	r.lowerFirst = strings.ToLower(deref(r.m.FirstName))
-	r.lowerLast = strings.ToLower(deref(r.m.LastName))
+	r.lowerFirst = strings.ToLower(r.m.FirstName)
+	r.lowerLast = strings.ToLower(r.m.LastName)
 	r.lowerFull = strings.TrimSpace(r.lowerFirst + " " + r.lowerLast)
 	r.lowerEmail = strings.ToLower(r.m.Email)
 	r.sortName = r.lowerFull
@@ -59,7 +59,7 @@ func (r *memberRec) index() {
 	}
 	r.teamKeys = r.teamKeys[:0]
 	if r.m.Teams != nil {
-		for _, t := range *r.m.Teams {
+		for _, t := range r.m.Teams {
 			r.teamKeys = append(r.teamKeys, strings.ToLower(t.Key))
 		}
 	}
@@ -123,7 +123,7 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 	if s.ownerID == "" {
 		owner := api.Member{
 			ID: s.ids.next(now), Role: "owner", Email: "owner@example.com",
-			FirstName: ptr("Account"), LastName: ptr("Owner"), Verified: true, MFA: "enabled",
+			FirstName: "Account", LastName: "Owner", Verified: true, MFA: "enabled",
 			CreationDate: now.UnixMilli(), LastSeen: now.UnixMilli(),
 		}
 		s.ownerID = owner.ID
@@ -133,18 +133,19 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 		s.memberList[0] = s.members[owner.ID]
 	}
 	haveAdmin := false
-	for _, st := range a.Tokens {
-		t := cloneToken(st.Token)
+	for _, t := range a.Tokens {
+		t = cloneToken(t)
 		if t.ID == "" {
 			t.ID = s.ids.next(now)
 		}
-		s.insertToken(normalizeToken(t, now), st.Secret)
-		haveAdmin = haveAdmin || st.Secret == adminSecret
+		secret := t.Secret // normalizeToken clears it: reads show only its last four characters
+		s.insertToken(normalizeToken(t, now), secret)
+		haveAdmin = haveAdmin || secret == adminSecret
 	}
 	if !haveAdmin {
 		t := api.Token{
 			ID: s.ids.next(now), OwnerID: s.ownerID, MemberID: s.ownerID,
-			Name: ptr("ldaccess fake admin"), Role: ptr("admin"), ServiceToken: ptr(false),
+			Name: "ldaccess fake admin", Role: "admin", ServiceToken: false,
 			CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
 		}
 		s.insertToken(normalizeToken(t, now), adminSecret)
@@ -169,14 +170,14 @@ func normalizeMember(m api.Member, now time.Time, s *state) api.Member {
 	}
 	m.Links = selfLink("/api/v2/members/" + m.ID)
 	if m.Teams != nil {
-		ts := make([]api.MemberTeamSummaryRep, 0, len(*m.Teams))
-		for _, t := range *m.Teams {
+		ts := make([]api.MemberTeamSummaryRep, 0, len(m.Teams))
+		for _, t := range m.Teams {
 			if _, ok := s.teams[strings.ToLower(t.Key)]; !ok {
 				s.addTeam(Team{Key: t.Key, Name: t.Name, CustomRoleKeys: cloneStrings(t.CustomRoleKeys)})
 			}
 			ts = append(ts, teamSummary(s.teams[strings.ToLower(t.Key)]))
 		}
-		m.Teams = &ts
+		m.Teams = ts
 	}
 	return m
 }
@@ -188,8 +189,8 @@ func normalizeToken(t api.Token, now time.Time) api.Token {
 	if t.LastModified == 0 {
 		t.LastModified = t.CreationDate
 	}
-	t.Token = nil
-	t.Member = nil
+	t.Secret = ""
+	t.Member = api.MemberSummary{}
 	t.Links = selfLink("/api/v2/tokens/" + t.ID)
 	return t
 }
@@ -224,11 +225,7 @@ func (s *state) insertMember(m api.Member) *memberRec {
 
 // setMember replaces a member's value after a change and makes cached views stale.
 func (s *state) setMember(r *memberRec, m api.Member) {
-	if v := m.Version; v != nil {
-		m.Version = ptr(*v + 1)
-	} else {
-		m.Version = ptr(2)
-	}
+	m.Version = max(m.Version, 1) + 1 // an absent version counts as the first
 	r.m = m
 	r.index()
 	s.memberVersion++
@@ -287,10 +284,10 @@ func memberAnswer(r *memberRec, roleAttributes bool) api.Member {
 func (s *state) tokenAnswer(r *tokenRec) api.Token {
 	t := r.t
 	if r.secret != "" {
-		t.Token = ptr(obfuscate(r.secret))
+		t.Secret = obfuscate(r.secret)
 	}
 	if m, ok := s.members[t.MemberID]; ok {
-		t.Member = &api.MemberSummary{
+		t.Member = api.MemberSummary{
 			ID: m.m.ID, Email: m.m.Email, Role: m.m.Role,
 			FirstName: m.m.FirstName, LastName: m.m.LastName,
 			Links: selfLink("/api/v2/members/" + m.m.ID),
@@ -304,5 +301,5 @@ func selfLink(href string) api.Links {
 }
 
 func link(href string) api.Link {
-	return api.Link{Href: ptr(href), Type: ptr("application/json")}
+	return api.Link{Href: href, Type: "application/json"}
 }

@@ -55,7 +55,7 @@ func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.
 		items[i] = s.tokenAnswer(r)
 	}
 	links := pageLinks("/api/v2/tokens", q, limit, offset, len(list))
-	return ss.GetTokens200JSONResponse{Items: &items, Links: &links, TotalCount: ptr(len(list))}, nil
+	return ss.GetTokens200JSONResponse{Items: items, Links: links, TotalCount: len(list)}, nil
 }
 
 // findToken resolves a token ID the caller may see: its own, or any for an admin. The caller
@@ -88,31 +88,29 @@ func (o *ops) GetToken(ctx context.Context, req ss.GetTokenRequestObject) (ss.Ge
 func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.PostTokenResponseObject, error) {
 	b := req.Body
 	who := callFrom(ctx).who
-	if b.Role == nil && len(deref(b.CustomRoleIDs)) == 0 && len(deref(b.InlineRole)) == 0 {
+	if b.Role == "" && len(b.CustomRoleIDs) == 0 && len(b.InlineRole) == 0 {
 		return nil, errInvalid("A token needs a role, customRoleIds or an inlineRole")
 	}
-	if deref(b.ServiceToken) && !who.admin() {
+	if b.ServiceToken && !who.admin() {
 		return nil, errForbidden("Only admins may create service tokens")
 	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if aerr := s.checkCustomRoleIDs(deref(b.CustomRoleIDs)); aerr != nil {
+	if aerr := s.checkCustomRoleIDs(b.CustomRoleIDs); aerr != nil {
 		return nil, aerr
 	}
 	now := o.h.now()
 	t := api.Token{
 		ID: s.ids.next(now), OwnerID: who.memberID, MemberID: who.memberID,
-		Name: b.Name, Description: b.Description, ServiceToken: ptr(deref(b.ServiceToken)),
-		CustomRoleIDs: clonePtrStrings(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
+		Name: b.Name, Description: b.Description, ServiceToken: b.ServiceToken,
+		CustomRoleIDs: cloneStrings(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
 		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
 	}
-	if b.Role != nil {
-		t.Role = ptr(string(*b.Role))
+	if b.Role != "" {
+		t.Role = string(b.Role)
 	}
-	if b.InlineRole != nil {
-		t.InlineRole = statementsFromPost(*b.InlineRole)
-	}
+	t.InlineRole = statementsFromPost(b.InlineRole)
 	if aerr := s.checkGrant(who, t, api.Token{}); aerr != nil {
 		return nil, aerr
 	}
@@ -120,20 +118,23 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 	r := s.insertToken(normalizeToken(t, now), secret)
 	s.markApplied("postToken")
 	out := s.tokenAnswer(r)
-	out.Token = ptr(secret)
+	out.Secret = secret
 	return ss.PostToken201JSONResponse(out), nil
 }
 
-func statementsFromPost(in []api.StatementPost) *[]api.Statement {
+func statementsFromPost(in []api.StatementPost) []api.Statement {
+	if in == nil {
+		return nil
+	}
 	out := make([]api.Statement, len(in))
 	for i, st := range in {
 		out[i] = api.Statement{
-			Effect: api.StatementEffect(st.Effect), Actions: clonePtrStrings(st.Actions),
-			NotActions: clonePtrStrings(st.NotActions), Resources: clonePtrStrings(st.Resources),
-			NotResources: clonePtrStrings(st.NotResources),
+			Effect: api.StatementEffect(st.Effect), Actions: cloneStrings(st.Actions),
+			NotActions: cloneStrings(st.NotActions), Resources: cloneStrings(st.Resources),
+			NotResources: cloneStrings(st.NotResources),
 		}
 	}
-	return &out
+	return out
 }
 
 // checkCustomRoleIDs refuses unknown custom role IDs; the caller holds the lock.
@@ -183,7 +184,7 @@ func (o *ops) ResetToken(ctx context.Context, req ss.ResetTokenRequestObject) (s
 	r.t.LastModified = now
 	s.markApplied("resetToken")
 	out := s.tokenAnswer(r)
-	out.Token = ptr(r.secret)
+	out.Secret = r.secret
 	return ss.ResetToken200JSONResponse(out), nil
 }
 
@@ -197,7 +198,7 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 		return nil, aerr
 	}
 	before := s.tokenAnswer(r)
-	before.Member = nil
+	before.Member = api.MemberSummary{}
 	doc, _ := json.Marshal(before)
 	out, outcome, msg := applyPatch(doc, callFrom(ctx).body, tokenEditable)
 	switch outcome {
@@ -210,14 +211,14 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	if err := json.Unmarshal(out, &got); err != nil {
 		return nil, errInvalid("the patched token is not valid: " + firstLine(err.Error()))
 	}
-	if got.Role != nil && !slices.Contains(tokenRoles, *got.Role) {
+	if got.Role != "" && !slices.Contains(tokenRoles, got.Role) {
 		return nil, errInvalid("role must be one of reader, writer, admin")
 	}
-	if aerr := s.checkCustomRoleIDs(deref(got.CustomRoleIDs)); aerr != nil {
+	if aerr := s.checkCustomRoleIDs(got.CustomRoleIDs); aerr != nil {
 		return nil, aerr
 	}
 	if got.InlineRole != nil {
-		for _, st := range *got.InlineRole {
+		for _, st := range got.InlineRole {
 			if st.Effect != "allow" && st.Effect != "deny" {
 				return nil, errInvalid("inlineRole effect must be allow or deny")
 			}

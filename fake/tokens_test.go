@@ -21,41 +21,41 @@ func createToken(t *testing.T, c *client, body any) api.Token {
 	return decode[api.Token](t, r)
 }
 
-func TestDefaultToken(t *testing.T) {
-	assert.Regexp(t, secretPattern, DefaultToken)
+func TestDefaultAdminSecret(t *testing.T) {
+	assert.Regexp(t, secretPattern, DefaultAdminSecret)
 	srv, c := newServer(t, Options{})
-	assert.Equal(t, DefaultToken, srv.Token)
+	assert.Equal(t, DefaultAdminSecret, srv.AdminSecret())
 	assert.Len(t, srv.Members(), 1, "an account holding just its owner")
 	assert.Equal(t, "owner", decode[api.Member](t, c.do("GET", "/api/v2/members/me", nil)).Role)
 
-	custom, cc := newServer(t, Options{Token: "api-11111111-2222-4333-8444-555555555555"})
-	assert.Equal(t, "api-11111111-2222-4333-8444-555555555555", custom.Token)
+	custom, cc := newServer(t, Options{AdminSecret: "api-11111111-2222-4333-8444-555555555555"})
+	assert.Equal(t, "api-11111111-2222-4333-8444-555555555555", custom.AdminSecret())
 	assert.Equal(t, 200, cc.do("GET", "/api/v2/tokens", nil).status)
-	wantError(t, cc.as(DefaultToken).do("GET", "/api/v2/tokens", nil), 401, "unauthorized")
+	wantError(t, cc.as(DefaultAdminSecret).do("GET", "/api/v2/tokens", nil), 401, "unauthorized")
 }
 
 func TestCreateTokenShowsSecretOnce(t *testing.T) {
 	clk := newClock()
 	srv, c := newServer(t, Options{Account: smallAccount(), Now: clk.Now})
-	tok := createToken(t, c, api.AccessTokenPost{Name: ptr("ci"), Role: ptr(api.AccessTokenPostRole("writer"))})
-	secret := deref(tok.Token)
+	tok := createToken(t, c, api.AccessTokenPost{Name: "ci", Role: api.AccessTokenPostRole("writer")})
+	secret := tok.Secret
 	require.Regexp(t, secretPattern, secret)
 	assert.Equal(t, "m01", tok.MemberID)
 	assert.Equal(t, "m01", tok.OwnerID)
 	assert.Equal(t, clk.Now().UnixMilli(), tok.CreationDate)
-	assert.Nil(t, tok.LastUsed, "never used yet")
+	assert.Zero(t, tok.LastUsed, "never used yet")
 
 	got := decode[api.Token](t, c.do("GET", "/api/v2/tokens/"+tok.ID, nil))
-	assert.Equal(t, secret[len(secret)-4:], deref(got.Token), "reads show the last four characters")
-	require.NotNil(t, got.Member)
+	assert.Equal(t, secret[len(secret)-4:], got.Secret, "reads show the last four characters")
+	require.NotZero(t, got.Member)
 	assert.Equal(t, "olivia@acme.com", got.Member.Email)
 
 	// The new token authenticates, acts as its member, and records its use.
 	clk.Add(time.Minute)
 	me := decode[api.Member](t, c.as(secret).do("GET", "/api/v2/members/me", nil))
 	assert.Equal(t, "m01", me.ID)
-	used, _ := srv.Handler.Token(tok.ID)
-	assert.Equal(t, clk.Now().UnixMilli(), deref(used.LastUsed))
+	used, _ := srv.Token(tok.ID)
+	assert.Equal(t, clk.Now().UnixMilli(), used.LastUsed)
 	assert.Equal(t, 1, srv.Applied("postToken"))
 }
 
@@ -97,13 +97,13 @@ func TestResetToken(t *testing.T) {
 	clk := newClock()
 	srv, c := newServer(t, Options{Account: smallAccount(), Now: clk.Now})
 	tok := createToken(t, c, `{"role":"reader"}`)
-	old := deref(tok.Token)
+	old := tok.Secret
 
 	t.Run("with expiry the old secret works until then", func(t *testing.T) {
 		expiry := clk.Now().Add(time.Hour).UnixMilli()
 		r := c.do("POST", fmt.Sprintf("/api/v2/tokens/%s/reset?expiry=%d", tok.ID, expiry), nil)
 		require.Equal(t, 200, r.status, "body: %s", r.body)
-		fresh := deref(decode[api.Token](t, r).Token)
+		fresh := decode[api.Token](t, r).Secret
 		require.Regexp(t, secretPattern, fresh)
 		require.NotEqual(t, old, fresh)
 
@@ -112,15 +112,15 @@ func TestResetToken(t *testing.T) {
 		clk.Add(time.Hour)
 		wantError(t, c.as(old).do("GET", "/api/v2/members/me", nil), 401, "unauthorized")
 		assert.Equal(t, 200, c.as(fresh).do("GET", "/api/v2/members/me", nil).status)
-		got, _ := srv.Handler.Token(tok.ID)
-		assert.Equal(t, fresh[len(fresh)-4:], deref(got.Token))
+		got, _ := srv.Token(tok.ID)
+		assert.Equal(t, fresh[len(fresh)-4:], got.Secret)
 		old = fresh
 	})
 	t.Run("without expiry the old secret stops at once", func(t *testing.T) {
 		r := c.do("POST", "/api/v2/tokens/"+tok.ID+"/reset", nil)
 		require.Equal(t, 200, r.status, "body: %s", r.body)
 		wantError(t, c.as(old).do("GET", "/api/v2/members/me", nil), 401, "unauthorized")
-		assert.Equal(t, 200, c.as(deref(decode[api.Token](t, r).Token)).do("GET", "/api/v2/members/me", nil).status)
+		assert.Equal(t, 200, c.as(decode[api.Token](t, r).Secret).do("GET", "/api/v2/members/me", nil).status)
 	})
 	t.Run("an expiry in the past is at once", func(t *testing.T) {
 		r := c.do("POST", fmt.Sprintf("/api/v2/tokens/%s/reset?expiry=%d", tok.ID, clk.Now().Add(-time.Hour).UnixMilli()), nil)
@@ -139,15 +139,15 @@ func TestPatchToken(t *testing.T) {
 		check       func(t *testing.T, tok api.Token)
 	}{
 		{"replace name", `[{"op":"replace","path":"/name","value":"renamed"}]`, 200, "",
-			func(t *testing.T, tok api.Token) { assert.Equal(t, "renamed", deref(tok.Name)) }},
+			func(t *testing.T, tok api.Token) { assert.Equal(t, "renamed", tok.Name) }},
 		{"replace an absent description", `[{"op":"replace","path":"/description","value":"d"}]`, 200, "",
-			func(t *testing.T, tok api.Token) { assert.Equal(t, "d", deref(tok.Description)) }},
+			func(t *testing.T, tok api.Token) { assert.Equal(t, "d", tok.Description) }},
 		{"test then replace role", `[{"op":"test","path":"/role","value":"reader"},{"op":"replace","path":"/role","value":"writer"}]`, 200, "",
-			func(t *testing.T, tok api.Token) { assert.Equal(t, "writer", deref(tok.Role)) }},
+			func(t *testing.T, tok api.Token) { assert.Equal(t, "writer", tok.Role) }},
 		{"add inline role", `[{"op":"add","path":"/inlineRole","value":[{"effect":"deny","actions":["*"],"resources":["*"]}]}]`, 200, "",
 			func(t *testing.T, tok api.Token) {
 				require.NotNil(t, tok.InlineRole)
-				assert.Equal(t, api.StatementEffect("deny"), (*tok.InlineRole)[0].Effect)
+				assert.Equal(t, api.StatementEffect("deny"), (tok.InlineRole)[0].Effect)
 			}},
 		{"failed test", `[{"op":"test","path":"/role","value":"admin"},{"op":"replace","path":"/name","value":"x"}]`, 422, "patch_failed", nil},
 		{"remove what is not there", `[{"op":"remove","path":"/customRoleIds/4"}]`, 422, "patch_failed", nil},
@@ -165,15 +165,15 @@ func TestPatchToken(t *testing.T) {
 			r := c.do("PATCH", "/api/v2/tokens/"+tok.ID, tt.patch)
 			if tt.status != 200 {
 				wantError(t, r, tt.status, tt.code)
-				got, _ := srv.Handler.Token(tok.ID)
-				assert.Equal(t, "orig", deref(got.Name))
+				got, _ := srv.Token(tok.ID)
+				assert.Equal(t, "orig", got.Name)
 				assert.Zero(t, srv.Applied("patchToken"))
 				return
 			}
 			require.Equal(t, 200, r.status, "body: %s", r.body)
 			got := decode[api.Token](t, r)
 			tt.check(t, got)
-			assert.Len(t, deref(got.Token), 4, "obfuscated")
+			assert.Len(t, got.Secret, 4, "obfuscated")
 			assert.Equal(t, 1, srv.Applied("patchToken"))
 		})
 	}
@@ -182,7 +182,7 @@ func TestPatchToken(t *testing.T) {
 func TestDeleteToken(t *testing.T) {
 	srv, c := newServer(t, Options{Account: smallAccount()})
 	tok := createToken(t, c, `{"role":"reader"}`)
-	secret := deref(tok.Token)
+	secret := tok.Secret
 	require.Equal(t, 200, c.as(secret).do("GET", "/api/v2/tokens", nil).status)
 	r := c.do("DELETE", "/api/v2/tokens/"+tok.ID, nil)
 	require.Equal(t, 204, r.status, "body: %s", r.body)
@@ -200,8 +200,8 @@ func TestTokensOfOthers(t *testing.T) {
 
 	// Without showAll, only the caller's own tokens.
 	own := decode[api.Tokens](t, wc.do("GET", "/api/v2/tokens", nil))
-	require.Len(t, deref(own.Items), 1)
-	assert.Equal(t, w.Token.ID, deref(own.Items)[0].ID)
+	require.Len(t, own.Items, 1)
+	assert.Equal(t, w.ID, own.Items[0].ID)
 	wantError(t, wc.do("GET", "/api/v2/tokens?showAll=true", nil), 403, "forbidden")
 	wantError(t, wc.do("GET", "/api/v2/tokens/"+admins.ID, nil), 403, "forbidden")
 	wantError(t, wc.do("DELETE", "/api/v2/tokens/"+admins.ID, nil), 403, "forbidden")
@@ -210,16 +210,16 @@ func TestTokensOfOthers(t *testing.T) {
 
 	// An admin sees and manages everyone's.
 	all := decode[api.Tokens](t, c.do("GET", "/api/v2/tokens?showAll=true", nil))
-	assert.Equal(t, 3, deref(all.TotalCount))
-	assert.Equal(t, 200, c.do("GET", "/api/v2/tokens/"+w.Token.ID, nil).status)
+	assert.Equal(t, 3, all.TotalCount)
+	assert.Equal(t, 200, c.do("GET", "/api/v2/tokens/"+w.ID, nil).status)
 }
 
 func TestTokensPagination(t *testing.T) {
 	srv, c := newServer(t, Options{Account: Seed(SeedOptions{Members: 10, Tokens: 60, Seed: 5})})
 	page := decode[api.Tokens](t, c.do("GET", "/api/v2/tokens?showAll=true", nil))
-	assert.Len(t, deref(page.Items), 25, "default limit")
-	assert.Equal(t, 61, deref(page.TotalCount), "the seeded tokens and the admin token")
-	links := deref(page.Links)
+	assert.Len(t, page.Items, 25, "default limit")
+	assert.Equal(t, 61, page.TotalCount, "the seeded tokens and the admin token")
+	links := page.Links
 	assert.Equal(t, "/api/v2/tokens?limit=25&offset=0&showAll=true", href(links, "self"))
 	assert.Equal(t, "/api/v2/tokens?limit=25&offset=25&showAll=true", href(links, "next"))
 	assert.Equal(t, "/api/v2/tokens?limit=25&offset=50&showAll=true", href(links, "last"))
@@ -228,11 +228,11 @@ func TestTokensPagination(t *testing.T) {
 	var got []string
 	for path := "/api/v2/tokens?showAll=true&limit=7"; path != ""; {
 		p := decode[api.Tokens](t, c.do("GET", path, nil))
-		for _, tok := range deref(p.Items) {
+		for _, tok := range p.Items {
 			got = append(got, tok.ID)
-			assert.Len(t, deref(tok.Token), 4)
+			assert.Len(t, tok.Secret, 4)
 		}
-		path = href(deref(p.Links), "next")
+		path = href(p.Links, "next")
 	}
 	var want []string
 	for _, tok := range srv.Tokens() {
@@ -252,17 +252,17 @@ func TestSeededTokensAuthenticate(t *testing.T) {
 	var orphans, working int
 	for _, st := range a.Tokens {
 		r := c.as(st.Secret).do("GET", "/api/v2/members/me", nil)
-		m, exists := members[st.Token.MemberID]
+		m, exists := members[st.MemberID]
 		switch {
 		case !exists:
 			orphans++
 			wantError(t, r, 401, "unauthorized")
-		case memberLevel(m) == levelNoAccess && !deref(st.Token.ServiceToken):
+		case memberLevel(m) == levelNoAccess && !st.ServiceToken:
 			wantError(t, r, 403, "forbidden")
 		default:
 			working++
 			require.Equal(t, 200, r.status, "body: %s", r.body)
-			assert.Equal(t, st.Token.MemberID, decode[api.Member](t, r).ID)
+			assert.Equal(t, st.MemberID, decode[api.Member](t, r).ID)
 		}
 	}
 	assert.Positive(t, orphans)

@@ -63,7 +63,7 @@ func newContractEnv(t *testing.T, ct *contractTransport, opts fake.Options) *con
 	srv := fake.NewServer(opts)
 	t.Cleanup(srv.Close)
 	e := &contractEnv{srv: srv, ct: ct, clock: c}
-	e.admin = e.client(t, srv.Token)
+	e.admin = e.client(t, srv.AdminSecret())
 	return e
 }
 
@@ -84,7 +84,7 @@ func (e *contractEnv) client(t *testing.T, token string) *wrapper.Client {
 func (e *contractEnv) invite(t *testing.T, role ...api.NewMemberFormRole) api.Member {
 	t.Helper()
 	role = append(role, api.NewMemberFormRoleReader)
-	ms, err := e.admin.InviteMembers(context.Background(), api.NewMemberForm{Email: uniqueEmail(), Role: &role[0]})
+	ms, err := e.admin.InviteMembers(context.Background(), api.NewMemberForm{Email: uniqueEmail(), Role: role[0]})
 	require.NoError(t, err)
 	require.Len(t, ms, 1)
 	return ms[0]
@@ -95,7 +95,7 @@ func (e *contractEnv) createToken(t *testing.T) api.Token {
 	t.Helper()
 	role := api.AccessTokenPostRoleWriter
 	name := "contract-" + strconv.FormatInt(emailSeq.Add(1), 10)
-	tok, err := e.admin.CreateToken(context.Background(), api.AccessTokenPost{Name: &name, Role: &role})
+	tok, err := e.admin.CreateToken(context.Background(), api.AccessTokenPost{Name: name, Role: role})
 	require.NoError(t, err)
 	return tok
 }
@@ -120,7 +120,7 @@ func anyCall(t *testing.T, e *contractEnv) map[string]func(context.Context, *wra
 			return err
 		},
 		"postToken": func(ctx context.Context, c *wrapper.Client) error {
-			_, err := c.CreateToken(ctx, api.AccessTokenPost{Role: &writer})
+			_, err := c.CreateToken(ctx, api.AccessTokenPost{Role: writer})
 			return err
 		},
 		"getToken": func(ctx context.Context, c *wrapper.Client) error {
@@ -142,7 +142,7 @@ func anyCall(t *testing.T, e *contractEnv) map[string]func(context.Context, *wra
 			return err
 		},
 		"postMembers": func(ctx context.Context, c *wrapper.Client) error {
-			_, err := c.InviteMembers(ctx, api.NewMemberForm{Email: uniqueEmail(), Role: &reader})
+			_, err := c.InviteMembers(ctx, api.NewMemberForm{Email: uniqueEmail(), Role: reader})
 			return err
 		},
 		"patchMembers": func(ctx context.Context, c *wrapper.Client) error {
@@ -190,15 +190,15 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 	add("getTokens", 200, func(t *testing.T, ctx context.Context) error {
 		page, err := env.admin.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true})
 		if err == nil {
-			assert.NotEmpty(t, *page.Items)
+			assert.NotEmpty(t, page.Items)
 		}
 		return err
 	})
 	add("postToken", 201, func(t *testing.T, ctx context.Context) error {
 		name := "created"
-		tok, err := env.admin.CreateToken(ctx, api.AccessTokenPost{Name: &name, Role: &writer})
+		tok, err := env.admin.CreateToken(ctx, api.AccessTokenPost{Name: name, Role: writer})
 		if err == nil {
-			assert.Regexp(t, `^api-[0-9a-f-]{36}$`, *tok.Token, "create shows the whole secret")
+			assert.Regexp(t, `^api-[0-9a-f-]{36}$`, tok.Secret, "create shows the whole secret")
 		}
 		return err
 	})
@@ -206,14 +206,14 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		created := env.createToken(t)
 		tok, err := env.admin.GetToken(ctx, created.ID)
 		if err == nil {
-			assert.Equal(t, (*created.Token)[len(*created.Token)-4:], *tok.Token, "reads show the last four characters")
+			assert.Equal(t, (created.Secret)[len(created.Secret)-4:], tok.Secret, "reads show the last four characters")
 		}
 		return err
 	})
 	add("patchToken", 200, func(t *testing.T, ctx context.Context) error {
 		tok, err := env.admin.PatchToken(ctx, env.createToken(t).ID, wrapper.Replace("/name", "renamed"))
 		if err == nil {
-			assert.Equal(t, "renamed", *tok.Name)
+			assert.Equal(t, "renamed", tok.Name)
 		}
 		return err
 	})
@@ -224,7 +224,7 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		old := env.createToken(t)
 		tok, err := env.admin.ResetToken(ctx, old.ID, wrapper.ExpireOldKeyAt(env.clock.Now().Add(time.Hour)))
 		if err == nil {
-			assert.NotEqual(t, *old.Token, *tok.Token)
+			assert.NotEqual(t, old.Secret, tok.Secret)
 		}
 		return err
 	})
@@ -236,7 +236,7 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		return err
 	})
 	add("postMembers", 201, func(t *testing.T, ctx context.Context) error {
-		ms, err := env.admin.InviteMembers(ctx, api.NewMemberForm{Email: uniqueEmail(), Role: &reader})
+		ms, err := env.admin.InviteMembers(ctx, api.NewMemberForm{Email: uniqueEmail(), Role: reader})
 		if err == nil {
 			assert.True(t, ms[0].PendingInvite)
 		}
@@ -246,7 +246,7 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		id := env.invite(t).ID
 		rep, err := env.admin.UpdateMembers(ctx, "contract", wrapper.ReplaceMembersRoles("writer", id))
 		if err == nil {
-			assert.Equal(t, []string{id}, *rep.Members)
+			assert.Equal(t, []string{id}, rep.Members)
 		}
 		return err
 	})
@@ -271,7 +271,7 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		key := env.teamKey(t)
 		m, err := env.admin.AddMemberToTeams(ctx, env.invite(t).ID, key)
 		if err == nil && assert.NotNil(t, m.Teams) {
-			assert.Equal(t, key, (*m.Teams)[0].Key)
+			assert.Equal(t, key, (m.Teams)[0].Key)
 		}
 		return err
 	})
@@ -288,7 +288,7 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 	add("postMembers", 400, func(t *testing.T, ctx context.Context) error {
 		email := uniqueEmail()
 		_, err := env.admin.InviteMembers(ctx,
-			api.NewMemberForm{Email: email, Role: &reader}, api.NewMemberForm{Email: email, Role: &reader})
+			api.NewMemberForm{Email: email, Role: reader}, api.NewMemberForm{Email: email, Role: reader})
 		var apiErr *wrapper.APIError
 		if errors.As(err, &apiErr) {
 			assert.Equal(t, "duplicate_email", apiErr.Code)
@@ -359,8 +359,8 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 	limitedCalls := anyCall(t, limited)
 	for op, call := range limitedCalls {
 		add(op, 429, func(t *testing.T, ctx context.Context) error {
-			_ = call(ctx, limited.client(t, limited.srv.Token)) // spends the window, whatever it answers
-			return call(ctx, limited.client(t, limited.srv.Token))
+			_ = call(ctx, limited.client(t, limited.srv.AdminSecret())) // spends the window, whatever it answers
+			return call(ctx, limited.client(t, limited.srv.AdminSecret()))
 		})
 	}
 

@@ -58,7 +58,7 @@ func TestPaginationEquivalence(t *testing.T) {
 		all, err := env.admin.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: 1000})
 		require.NoError(t, err)
 		var want []string
-		for _, tok := range *all.Items {
+		for _, tok := range all.Items {
 			want = append(want, tok.ID)
 		}
 		for _, size := range []int{0, 1, 2, 3, 4, 5, 6, 7} {
@@ -86,7 +86,7 @@ func TestIterationUnderRateLimitsAndFaults(t *testing.T) {
 				}},
 			})
 			defer srv.Close()
-			c, err := wrapper.New(srv.Token, wrapper.WithBaseURL(srv.URL),
+			c, err := wrapper.New(srv.AdminSecret(), wrapper.WithBaseURL(srv.URL),
 				wrapper.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
 				wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 12, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 			require.NoError(t, err)

@@ -35,13 +35,13 @@ var fullRequests = map[string]func() (*http.Request, error){
 	},
 	"postToken": func() (*http.Request, error) {
 		return api.NewPostTokenRequest(server, &api.PostTokenParams{LDAPIVersion: ptr(apiVersion)}, api.AccessTokenPost{
-			Name:              ptr("deploy-bot"),
-			Description:       ptr("Used by the deploy pipeline"),
-			Role:              ptr(api.AccessTokenPostRoleWriter),
-			CustomRoleIDs:     &[]string{"5f1a2b3c4d5e6f7a8b9c0d1e"},
-			InlineRole:        &[]api.StatementPost{fullStatementPost()},
-			ServiceToken:      ptr(true),
-			DefaultAPIVersion: ptr(20240415),
+			Name:              "deploy-bot",
+			Description:       "Used by the deploy pipeline",
+			Role:              api.AccessTokenPostRoleWriter,
+			CustomRoleIDs:     []string{"5f1a2b3c4d5e6f7a8b9c0d1e"},
+			InlineRole:        []api.StatementPost{fullStatementPost()},
+			ServiceToken:      true,
+			DefaultAPIVersion: 20240415,
 		})
 	},
 	"getToken": func() (*http.Request, error) {
@@ -49,7 +49,7 @@ var fullRequests = map[string]func() (*http.Request, error){
 	},
 	"patchToken": func() (*http.Request, error) {
 		return api.NewPatchTokenRequest(server, "61095542756dba551110ae21", &api.PatchTokenParams{LDAPIVersion: ptr(apiVersion)},
-			api.JSONPatch{{Op: "replace", Path: "/role", Value: "reader"}})
+			api.JSONPatch{{Op: "replace", Path: "/role", Value: api.PatchValueOf("reader")}})
 	},
 	"deleteToken": func() (*http.Request, error) {
 		return api.NewDeleteTokenRequest(server, "61095542756dba551110ae21", &api.DeleteTokenParams{LDAPIVersion: ptr(apiVersion)})
@@ -68,19 +68,19 @@ var fullRequests = map[string]func() (*http.Request, error){
 	"postMembers": func() (*http.Request, error) {
 		return api.NewPostMembersRequest(server, &api.PostMembersParams{LDAPIVersion: ptr(apiVersion)}, api.NewMemberFormListPost{{
 			Email:          "sandy@acme.com",
-			Password:       ptr("correct horse battery staple"),
-			FirstName:      ptr("Sandy"),
-			LastName:       ptr("Chen"),
-			Role:           ptr(api.NewMemberFormRoleWriter),
-			CustomRoles:    &[]string{"flag-editor"},
-			TeamKeys:       &[]string{"platform"},
-			RoleAttributes: &map[string]api.RoleAttributeValues{"projects": {"default"}},
+			Password:       "correct horse battery staple",
+			FirstName:      "Sandy",
+			LastName:       "Chen",
+			Role:           api.NewMemberFormRoleWriter,
+			CustomRoles:    []string{"flag-editor"},
+			TeamKeys:       []string{"platform"},
+			RoleAttributes: map[string]api.RoleAttributeValues{"projects": {"default"}},
 		}})
 	},
 	"patchMembers": func() (*http.Request, error) {
 		return api.NewPatchMembersRequestWithApplicationJSONDomainModelLaunchdarklySemanticpatchBody(server,
 			&api.PatchMembersParams{LDAPIVersion: ptr(apiVersion)}, api.MembersPatchInput{
-				Comment: ptr("quarterly review"),
+				Comment: "quarterly review",
 				Instructions: []api.Instruction{{
 					"kind": "replaceMembersRoles", "value": "reader", "memberIDs": []string{"569f183514f4432160000007"},
 				}},
@@ -91,7 +91,7 @@ var fullRequests = map[string]func() (*http.Request, error){
 	},
 	"patchMember": func() (*http.Request, error) {
 		return api.NewPatchMemberRequest(server, "569f183514f4432160000007", &api.PatchMemberParams{LDAPIVersion: ptr(apiVersion)},
-			api.JSONPatch{{Op: "replace", Path: "/role", Value: "writer"}})
+			api.JSONPatch{{Op: "replace", Path: "/role", Value: api.PatchValueOf("writer")}})
 	},
 	"deleteMember": func() (*http.Request, error) {
 		return api.NewDeleteMemberRequest(server, "569f183514f4432160000007", &api.DeleteMemberParams{LDAPIVersion: ptr(apiVersion)})
@@ -104,10 +104,10 @@ var fullRequests = map[string]func() (*http.Request, error){
 
 func fullStatementPost() api.StatementPost {
 	return api.StatementPost{
-		Resources:    &[]string{"proj/*:env/test:flag/*"},
-		NotResources: &[]string{"proj/*:env/production:flag/*"},
-		Actions:      &[]api.ActionSpecifier{"updateOn"},
-		NotActions:   &[]api.ActionSpecifier{"deleteFlag"},
+		Resources:    []string{"proj/*:env/test:flag/*"},
+		NotResources: []string{"proj/*:env/production:flag/*"},
+		Actions:      []api.ActionSpecifier{"updateOn"},
+		NotActions:   []api.ActionSpecifier{"deleteFlag"},
 		Effect:       api.StatementPostEffectAllow,
 	}
 }

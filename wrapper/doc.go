@@ -22,8 +22,20 @@
 //	}
 //
 // The models (api.Member, api.Token, …) are package api's, generated from the project's
-// OpenAPI contract. LaunchDarkly writes times as Unix epoch milliseconds; [Time] and [Millis]
-// convert them.
+// OpenAPI contract. Their optional fields are plain values, left out of a request when zero, so
+// a request reads as a literal:
+//
+//	tok, err := c.CreateToken(ctx, api.AccessTokenPost{Name: "deploy-bot", Role: api.AccessTokenPostRoleWriter})
+//
+// LaunchDarkly writes times as Unix epoch milliseconds; [Time] and [Millis] convert them.
+//
+// # Names
+//
+// One word, one meaning, in this package, api and fake alike: a token is an access token, the
+// object LaunchDarkly stores (api.Token); its secret is the string that authenticates as it
+// (api.Token.Secret, shown in full only by CreateToken and ResetToken). A team is named by its
+// key (MemberFilter.TeamKey, AllMembersFilter.TeamKey). A page size of zero means the
+// package's default page size everywhere, one page or all of them.
 //
 // # Operations
 //

@@ -115,18 +115,19 @@ func ExampleClient_ResetToken() {
 	c, _ := wrapper.New("api-00000000-0000-0000-0000-000000000000", wrapper.WithBaseURL(srv.URL))
 	ctx := context.Background()
 
-	name, role, service := "deploy-bot", api.AccessTokenPostRole("writer"), true
-	tok, err := c.CreateToken(ctx, api.AccessTokenPost{Name: &name, Role: &role, ServiceToken: &service})
+	tok, err := c.CreateToken(ctx, api.AccessTokenPost{
+		Name: "deploy-bot", Role: api.AccessTokenPostRoleWriter, ServiceToken: true,
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("created", tok.ID, *tok.Token) // the full secret: shown only now
+	fmt.Println("created", tok.ID, tok.Secret) // the full secret: shown only now
 
 	tok, err = c.ResetToken(ctx, tok.ID, wrapper.ExpireOldKeyAt(time.Now().Add(time.Hour)))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("reset", tok.ID, *tok.Token)
+	fmt.Println("reset", tok.ID, tok.Secret)
 	// Output:
 	// created t1 api-0000-first
 	// reset t1 api-1111-second
@@ -171,7 +172,7 @@ func ExampleClient_UpdateMembers() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(strings.Join(*rep.Members, ","))
+	fmt.Println(strings.Join(rep.Members, ","))
 	// Output:
 	// PATCH /api/v2/members application/json; domain-model=launchdarkly.semanticpatch
 	// m1,m2

@@ -15,9 +15,9 @@ const (
 	SortLastSeenDesc    = "-lastSeen"    // most recently active first
 )
 
-// Default page sizes of the iterators. LaunchDarkly's own defaults are 20 members and 25
-// tokens a page; the member iterator asks for more to need fewer requests (and fewer
-// rate-limit tokens) for a large account.
+// Page sizes every list request asks for when its query's PageSize is zero, one page or all
+// of them alike. LaunchDarkly's own defaults are 20 members and 25 tokens a page; asking for
+// 100 members needs five times fewer requests (and rate-limit budget) for a large account.
 const (
 	DefaultMembersPageSize = 100
 	DefaultTokensPageSize  = 25
@@ -31,8 +31,7 @@ type MembersQuery struct {
 	// Expand names extra properties to include in each member: "customRoles",
 	// "roleAttributes".
 	Expand []string
-	// PageSize is how many members a request asks for. Zero means the server's default (20)
-	// for ListMembers and DefaultMembersPageSize for the iterators.
+	// PageSize is how many members a request asks for; zero means DefaultMembersPageSize.
 	PageSize int
 	Offset   int // how many matching members to skip
 }
@@ -43,8 +42,7 @@ type TokensQuery struct {
 	// ShowAll lists every token of the account rather than only the caller's; it needs an
 	// admin token.
 	ShowAll bool
-	// PageSize is how many tokens a request asks for. Zero means the server's default (25)
-	// for ListTokens and DefaultTokensPageSize for the iterators.
+	// PageSize is how many tokens a request asks for; zero means DefaultTokensPageSize.
 	PageSize int
 	Offset   int // how many tokens to skip
 }
@@ -57,7 +55,7 @@ type MemberFilter struct {
 	Roles    []string       // any of these roles or custom-role keys; "admin" includes owners
 	IDs      []string       // any of these member IDs
 	Emails   []string       // any of these email addresses
-	Team     string         // the key of a team the member belongs to
+	TeamKey  string         // the key of a team the member belongs to
 	NoTeam   *bool          // true: members on no team; false: members on at least one
 	LastSeen LastSeenFilter // when the member was last active; see NeverSeen, NoLastSeenData, SeenBefore
 }
@@ -86,8 +84,8 @@ func (f MemberFilter) String() string {
 	if len(f.Emails) > 0 {
 		term("email", strings.Join(f.Emails, "|"))
 	}
-	if f.Team != "" {
-		term("team", f.Team)
+	if f.TeamKey != "" {
+		term("team", f.TeamKey)
 	}
 	if f.NoTeam != nil {
 		term("noteam", strconv.FormatBool(*f.NoTeam))

@@ -22,14 +22,14 @@ func TestMemberFilterString(t *testing.T) {
 		{"roles", MemberFilter{Roles: []string{"admin", "customrole"}}, "role:admin|customrole"},
 		{"ids", MemberFilter{IDs: []string{"a", "b"}}, "id:a|b"},
 		{"emails", MemberFilter{Emails: []string{"a@b.c", "d@e.f"}}, "email:a@b.c|d@e.f"},
-		{"team", MemberFilter{Team: "platform"}, "team:platform"},
+		{"team", MemberFilter{TeamKey: "platform"}, "team:platform"},
 		{"noteam true", MemberFilter{NoTeam: &yes}, "noteam:true"},
 		{"noteam false", MemberFilter{NoTeam: &no}, "noteam:false"},
 		{"never", MemberFilter{LastSeen: NeverSeen()}, `lastSeen:{"never":true}`},
 		{"noData", MemberFilter{LastSeen: NoLastSeenData()}, `lastSeen:{"noData":true}`},
 		{"before", MemberFilter{LastSeen: SeenBefore(before)}, `lastSeen:{"before":1608672063611}`},
 		{"everything", MemberFilter{Query: "abc", Roles: []string{"admin", "writer"}, IDs: []string{"1"}, Emails: []string{"x@y.z"},
-			Team: "t", NoTeam: &no, LastSeen: NeverSeen()},
+			TeamKey: "t", NoTeam: &no, LastSeen: NeverSeen()},
 			`query:abc,role:admin|writer,id:1,email:x@y.z,team:t,noteam:false,lastSeen:{"never":true}`},
 	}
 	for _, tt := range tests {

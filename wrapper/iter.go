@@ -42,16 +42,13 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 	return pages(ctx, c, "getMembers", q.Offset, cmpOr(q.PageSize, DefaultMembersPageSize),
 		func(offset int) (*http.Request, error) {
 			q.Offset = offset
-			return api.NewGetMembersRequest(c.server, q.params(DefaultMembersPageSize))
+			return api.NewGetMembersRequest(c.server, q.params())
 		},
 		func(d *memberPage) (api.Members, pageInfo) {
 			p := d.Members
 			p.Items = d.Items.items
-			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: -1, sum: d.Items.sum,
+			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: knownTotal(p.TotalCount), sum: d.Items.sum,
 				ids: idsHash(p.Items, func(m *api.Member) string { return m.ID })}
-			if p.TotalCount != nil {
-				pi.total = *p.TotalCount
-			}
 			return p, pi
 		})
 }
@@ -59,12 +56,7 @@ func (c *Client) MemberPages(ctx context.Context, q MembersQuery) iter.Seq2[api.
 // Tokens returns an iterator over the access tokens q selects, a page of q.PageSize (default
 // [DefaultTokensPageSize]) at a time; it behaves as [Client.Members] does.
 func (c *Client) Tokens(ctx context.Context, q TokensQuery) iter.Seq2[api.Token, error] {
-	return items(c.TokenPages(ctx, q), func(p *api.Tokens) []api.Token {
-		if p.Items == nil {
-			return nil
-		}
-		return *p.Items
-	})
+	return items(c.TokenPages(ctx, q), func(p *api.Tokens) []api.Token { return p.Items })
 }
 
 // TokenPages is [Client.Tokens] a page at a time.
@@ -72,22 +64,13 @@ func (c *Client) TokenPages(ctx context.Context, q TokensQuery) iter.Seq2[api.To
 	return pages(ctx, c, "getTokens", q.Offset, cmpOr(q.PageSize, DefaultTokensPageSize),
 		func(offset int) (*http.Request, error) {
 			q.Offset = offset
-			return api.NewGetTokensRequest(c.server, q.params(DefaultTokensPageSize))
+			return api.NewGetTokensRequest(c.server, q.params())
 		},
 		func(d *tokenPage) (api.Tokens, pageInfo) {
 			p := d.Tokens
-			p.Items = nil
-			if d.Items.sent {
-				p.Items = &d.Items.items
-			}
-			pi := pageInfo{n: len(d.Items.items), total: -1, sum: d.Items.sum,
-				ids: idsHash(d.Items.items, func(t *api.Token) string { return t.ID })}
-			if p.Links != nil {
-				pi.next = nextHref(*p.Links)
-			}
-			if p.TotalCount != nil {
-				pi.total = *p.TotalCount
-			}
+			p.Items = d.Items.items
+			pi := pageInfo{n: len(p.Items), next: nextHref(p.Links), total: knownTotal(p.TotalCount), sum: d.Items.sum,
+				ids: idsHash(p.Items, func(t *api.Token) string { return t.ID })}
 			return p, pi
 		})
 }
@@ -111,7 +94,6 @@ type (
 type hashedItems[T any] struct {
 	items []T
 	sum   uint64 // maphash of the items' JSON text
-	sent  bool   // the page had a non-null items member
 }
 
 // itemsSeed and idsSeed seed the hashes of pages' items and of their IDs: random for each
@@ -125,7 +107,7 @@ func (h *hashedItems[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	h.sum, h.sent, h.items = maphash.Bytes(itemsSeed, raw), raw.Kind() != 'n', nil
+	h.sum, h.items = maphash.Bytes(itemsSeed, raw), nil
 	return jsonv2.Unmarshal(raw, &h.items, dec.Options())
 }
 
@@ -270,11 +252,12 @@ func (c *Client) linkRequest(ctx context.Context, href string) (*http.Request, e
 }
 
 func nextHref(l api.Links) string {
-	if next, ok := l["next"]; ok && next.Href != nil {
-		return *next.Href
-	}
-	return ""
+	return l["next"].Href
 }
+
+// knownTotal is a page's total count, or -1 if it gave none: an absent count decodes as 0,
+// which pageInfo must not read as "no items", though a page that is empty ends the loop anyway.
+func knownTotal(n int) int { return cmpOr(n, -1) }
 
 // items flattens an iterator over pages into one over their items.
 func items[P, T any](pages iter.Seq2[P, error], of func(*P) []T) iter.Seq2[T, error] {

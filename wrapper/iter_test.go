@@ -53,10 +53,10 @@ func (p *pageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.links && offset+limit < p.total {
 		href := fmt.Sprintf("/api/v2/members?limit=%d&offset=%d", limit, offset+limit)
-		page.Links["next"] = api.Link{Href: &href}
+		page.Links["next"] = api.Link{Href: href}
 	}
 	if p.withTotal {
-		page.TotalCount = &p.total
+		page.TotalCount = p.total
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(page)
@@ -254,7 +254,7 @@ func TestTokensIterator(t *testing.T) {
 		for i := offset; i < min(offset+limit, total); i++ {
 			items = append(items, api.Token{ID: "t" + strconv.Itoa(i), Links: api.Links{}})
 		}
-		json.NewEncoder(w).Encode(api.Tokens{Items: &items, TotalCount: &total})
+		json.NewEncoder(w).Encode(api.Tokens{Items: items, TotalCount: total})
 	})
 	var n int
 	for tok, err := range c.Tokens(bg, TokensQuery{ShowAll: true}) {

@@ -29,7 +29,7 @@ func (c *Client) GetToken(ctx context.Context, id string) (api.Token, error) {
 
 // ListTokens returns one page of access tokens. To go through all of them use [Client.Tokens].
 func (c *Client) ListTokens(ctx context.Context, q TokensQuery) (api.Tokens, error) {
-	req, err := api.NewGetTokensRequest(c.server, q.params(0))
+	req, err := api.NewGetTokensRequest(c.server, q.params())
 	return call[api.Tokens](ctx, c, "getTokens", req, err)
 }
 
@@ -119,7 +119,7 @@ func (c *Client) GetMember(ctx context.Context, id string, opts ...GetMemberOpti
 // ListMembers returns one page of the members q selects, with the total count and links to
 // the other pages. To go through all of them use [Client.Members].
 func (c *Client) ListMembers(ctx context.Context, q MembersQuery) (api.Members, error) {
-	req, err := api.NewGetMembersRequest(c.server, q.params(0))
+	req, err := api.NewGetMembersRequest(c.server, q.params())
 	return call[api.Members](ctx, c, "getMembers", req, err)
 }
 
@@ -170,12 +170,9 @@ func (c *Client) AddMemberToTeams(ctx context.Context, id string, teamKeys ...st
 // instructions with [ReplaceMembersRoles] and its siblings. The comment is kept in the audit
 // log. It is sent as application/json; domain-model=launchdarkly.semanticpatch.
 func (c *Client) UpdateMembers(ctx context.Context, comment string, instructions ...api.Instruction) (api.BulkEditMembersRep, error) {
-	in := api.MembersPatchInput{Instructions: instructions}
+	in := api.MembersPatchInput{Comment: comment, Instructions: instructions}
 	if in.Instructions == nil {
 		in.Instructions = []api.Instruction{}
-	}
-	if comment != "" {
-		in.Comment = &comment
 	}
 	req, err := api.NewPatchMembersRequestWithApplicationJSONDomainModelLaunchdarklySemanticpatchBody(c.server, nil, in)
 	return call[api.BulkEditMembersRep](ctx, c, "patchMembers", req, err)

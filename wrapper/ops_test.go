@@ -40,17 +40,17 @@ func TestOperations(t *testing.T) {
 			call: func(c *Client) (any, error) {
 				return c.ListTokens(bg, TokensQuery{ShowAll: true, PageSize: 10, Offset: 20})
 			},
-			check: func(t *testing.T, got any) { assert.Equal(t, 21, *got.(api.Tokens).TotalCount) },
+			check: func(t *testing.T, got any) { assert.Equal(t, 21, got.(api.Tokens).TotalCount) },
 		},
 		{
-			op: "getTokens default page", method: "GET", path: "/api/v2/tokens", status: 200, reply: `{"items":[]}`,
+			op: "getTokens default page", method: "GET", path: "/api/v2/tokens", query: "limit=25", status: 200, reply: `{"items":[]}`,
 			call: func(c *Client) (any, error) { return c.ListTokens(bg, TokensQuery{}) },
 		},
 		{
 			op: "postToken", method: "POST", path: "/api/v2/tokens", contentType: "application/json",
 			body: `{"name":"deploy-bot"}`, status: 201, reply: tokenJSON,
-			call:  func(c *Client) (any, error) { return c.CreateToken(bg, api.AccessTokenPost{Name: &name}) },
-			check: func(t *testing.T, got any) { assert.Equal(t, "api-new-full-secret", *got.(api.Token).Token) },
+			call:  func(c *Client) (any, error) { return c.CreateToken(bg, api.AccessTokenPost{Name: name}) },
+			check: func(t *testing.T, got any) { assert.Equal(t, "api-new-full-secret", got.(api.Token).Secret) },
 		},
 		{
 			op: "patchToken", method: "PATCH", path: "/api/v2/tokens/t1", contentType: "application/json",
@@ -99,7 +99,7 @@ func TestOperations(t *testing.T) {
 			op: "postMembers", method: "POST", path: "/api/v2/members", contentType: "application/json",
 			body: `[{"email":"sandy@acme.com","role":"writer"}]`, status: 201, reply: `{"items":[` + memberJSON + `],"_links":{}}`,
 			call: func(c *Client) (any, error) {
-				return c.InviteMembers(bg, api.NewMemberForm{Email: "sandy@acme.com", Role: &role})
+				return c.InviteMembers(bg, api.NewMemberForm{Email: "sandy@acme.com", Role: role})
 			},
 			check: func(t *testing.T, got any) { assert.Len(t, got.([]api.Member), 1) },
 		},
@@ -126,7 +126,7 @@ func TestOperations(t *testing.T) {
 				return c.UpdateMembers(bg, "Quarterly review", ReplaceMembersRoles("reader", "m1", "m2"))
 			},
 			check: func(t *testing.T, got any) {
-				assert.Equal(t, []string{"m1", "m2"}, *got.(api.BulkEditMembersRep).Members)
+				assert.Equal(t, []string{"m1", "m2"}, got.(api.BulkEditMembersRep).Members)
 			},
 		},
 	}

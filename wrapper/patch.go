@@ -5,18 +5,17 @@ import "github.com/ldaccess/ldaccess/api"
 // JSON Patch (RFC 6902) operations for [Client.PatchToken] and [Client.PatchMember]. Paths are
 // JSON Pointers such as "/role" or "/customRoles/0". LaunchDarkly does not let properties
 // whose names start with '_' be changed.
-//
-// Because the generated PatchOperation omits a nil Value, Add, Replace and Test cannot send a
-// JSON null; use Remove to clear a property.
+// Add, Replace and Test always send a value, null for a nil v, as RFC 6902 requires; Remove
+// sends none.
 
 // Add returns an "add" operation: set path to v, or insert v into an array ("/-" appends).
 func Add(path string, v any) api.PatchOperation {
-	return api.PatchOperation{Op: "add", Path: path, Value: v}
+	return api.PatchOperation{Op: "add", Path: path, Value: api.PatchValueOf(v)}
 }
 
 // Replace returns a "replace" operation: set the existing property at path to v.
 func Replace(path string, v any) api.PatchOperation {
-	return api.PatchOperation{Op: "replace", Path: path, Value: v}
+	return api.PatchOperation{Op: "replace", Path: path, Value: api.PatchValueOf(v)}
 }
 
 // Remove returns a "remove" operation: delete the property or array element at path.
@@ -27,5 +26,5 @@ func Remove(path string) api.PatchOperation {
 // Test returns a "test" operation: the whole patch fails (422 for tokens) unless path holds
 // v. Put it first to make a patch conditional, as an optimistic lock.
 func Test(path string, v any) api.PatchOperation {
-	return api.PatchOperation{Op: "test", Path: path, Value: v}
+	return api.PatchOperation{Op: "test", Path: path, Value: api.PatchValueOf(v)}
 }

@@ -6,14 +6,10 @@ import (
 	"github.com/ldaccess/ldaccess/api"
 )
 
-// params returns the generated client's parameters for q, asking for defaultLimit items if
-// q.PageSize is zero and defaultLimit is not.
-func (q MembersQuery) params(defaultLimit int) *api.GetMembersParams {
-	p := new(api.GetMembersParams)
-	if n := cmpOr(q.PageSize, defaultLimit); n > 0 {
-		l := int64(n)
-		p.Limit = &l
-	}
+// params returns the generated client's parameters for q.
+func (q MembersQuery) params() *api.GetMembersParams {
+	l := int64(cmpOr(q.PageSize, DefaultMembersPageSize))
+	p := &api.GetMembersParams{Limit: &l}
 	if q.Offset > 0 {
 		o := int64(q.Offset)
 		p.Offset = &o
@@ -32,15 +28,12 @@ func (q MembersQuery) params(defaultLimit int) *api.GetMembersParams {
 	return p
 }
 
-func (q TokensQuery) params(defaultLimit int) *api.GetTokensParams {
-	p := new(api.GetTokensParams)
+func (q TokensQuery) params() *api.GetTokensParams {
+	l := int64(cmpOr(q.PageSize, DefaultTokensPageSize))
+	p := &api.GetTokensParams{Limit: &l}
 	if q.ShowAll {
 		t := true
 		p.ShowAll = &t
-	}
-	if n := cmpOr(q.PageSize, defaultLimit); n > 0 {
-		l := int64(n)
-		p.Limit = &l
 	}
 	if q.Offset > 0 {
 		o := int64(q.Offset)

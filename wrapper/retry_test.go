@@ -236,7 +236,7 @@ func TestRetriedBodyIsByteIdentical(t *testing.T) {
 		writeJSON(w, 201, tokenJSON)
 	}, WithRetry(testPolicy(newFakeClock())))
 	name := "deploy-bot"
-	_, err := c.CreateToken(bg, api.AccessTokenPost{Name: &name})
+	_, err := c.CreateToken(bg, api.AccessTokenPost{Name: name})
 	require.NoError(t, err)
 	reqs := rec.Requests()
 	require.Len(t, reqs, 3, "a 429 is retried even for POST")

@@ -75,11 +75,8 @@ func isAdminRole(role string) bool {
 
 // hasWildcardPolicy reports whether an inline policy allows "*" as an action or a resource.
 // Deny statements restrict rather than grant, so a wildcard in one is not a finding.
-func hasWildcardPolicy(stmts *[]api.Statement) bool {
-	if stmts == nil {
-		return false
-	}
-	for _, s := range *stmts {
+func hasWildcardPolicy(stmts []api.Statement) bool {
+	for _, s := range stmts {
 		if s.Effect == api.StatementEffectDeny {
 			continue
 		}
@@ -90,11 +87,8 @@ func hasWildcardPolicy(stmts *[]api.Statement) bool {
 	return false
 }
 
-func containsStar(list *[]string) bool {
-	if list == nil {
-		return false
-	}
-	for _, v := range *list {
+func containsStar(list []string) bool {
+	for _, v := range list {
 		if strings.TrimSpace(v) == "*" {
 			return true
 		}
@@ -113,12 +107,12 @@ func containsStar(list *[]string) bool {
 func tokenFindings(t api.Token, memberIDs map[string]bool, now time.Time, staleAfter time.Duration) []finding {
 	var fs []finding
 	switch {
-	case t.LastUsed == nil || *t.LastUsed <= 0:
+	case t.LastUsed <= 0:
 		fs = append(fs, tokenNeverUsed)
-	case olderThan(*t.LastUsed, now, staleAfter):
+	case olderThan(t.LastUsed, now, staleAfter):
 		fs = append(fs, tokenStale)
 	}
-	if (t.Role != nil && isAdminRole(*t.Role)) || hasWildcardPolicy(t.InlineRole) {
+	if isAdminRole(t.Role) || hasWildcardPolicy(t.InlineRole) {
 		fs = append(fs, tokenOverPrivileged)
 	}
 	if t.OwnerID == "" || !memberIDs[t.OwnerID] {
@@ -151,7 +145,7 @@ func memberFindings(m api.Member, now time.Time, staleAfter time.Duration) []fin
 	if m.PendingInvite && olderThan(m.CreationDate, now, staleAfter) {
 		fs = append(fs, memberStaleInvite)
 	}
-	if m.Teams == nil || len(*m.Teams) == 0 {
+	if m.Teams == nil || len(m.Teams) == 0 {
 		fs = append(fs, memberNoTeam)
 	}
 	return fs
@@ -205,7 +199,7 @@ func buildReport(members []api.Member, tokens []api.Token, now time.Time, staleA
 		owner := t.OwnerID
 		if e, ok := emails[t.OwnerID]; ok && e != "" {
 			owner = e
-		} else if t.Member != nil && t.Member.ID == t.OwnerID && t.Member.Email != "" {
+		} else if t.Member.ID == t.OwnerID && t.Member.Email != "" {
 			owner = t.Member.Email
 		}
 		r.Tokens = append(r.Tokens, tokenRow{Token: t, Owner: owner, Findings: tokenFindings(t, ids, now, staleAfter)})
@@ -270,16 +264,16 @@ func (r report) onlyFindings() report {
 // tokenAccess says in a few words what a token may do.
 func tokenAccess(t api.Token) string {
 	var parts []string
-	if t.Role != nil && *t.Role != "" {
-		parts = append(parts, *t.Role)
+	if t.Role != "" {
+		parts = append(parts, t.Role)
 	}
-	if t.CustomRoleIDs != nil && len(*t.CustomRoleIDs) > 0 {
-		ids := append([]string(nil), *t.CustomRoleIDs...)
+	if len(t.CustomRoleIDs) > 0 {
+		ids := append([]string(nil), t.CustomRoleIDs...)
 		sort.Strings(ids)
 		parts = append(parts, "custom roles: "+strings.Join(ids, " "))
 	}
-	if t.InlineRole != nil && len(*t.InlineRole) > 0 {
-		parts = append(parts, "inline policy: "+describePolicy(*t.InlineRole))
+	if len(t.InlineRole) > 0 {
+		parts = append(parts, "inline policy: "+describePolicy(t.InlineRole))
 	}
 	if len(parts) == 0 {
 		return "-"
@@ -309,11 +303,11 @@ func describePolicy(stmts []api.Statement) string {
 	return strings.Join(parts, "; ")
 }
 
-func listOr(list *[]string, empty string) string {
-	if list == nil || len(*list) == 0 {
+func listOr(list []string, empty string) string {
+	if len(list) == 0 {
 		return empty
 	}
-	return strings.Join(*list, ",")
+	return strings.Join(list, ",")
 }
 
 func orDash(s string) string {

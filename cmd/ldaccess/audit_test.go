@@ -13,23 +13,21 @@ var (
 	testNow    = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	testStale  = 90 * 24 * time.Hour
 	daysAgo    = func(d float64) int64 { return testNow.Add(-time.Duration(d * float64(24*time.Hour))).UnixMilli() }
-	adminTeams = &[]api.MemberTeamSummaryRep{{Key: "platform", Name: "Platform"}}
+	adminTeams = []api.MemberTeamSummaryRep{{Key: "platform", Name: "Platform"}}
 )
-
-func ptr[T any](v T) *T { return &v }
 
 func TestTokenFindings(t *testing.T) {
 	members := map[string]bool{"owner1": true}
 	base := func() api.Token {
-		return api.Token{ID: "t1", OwnerID: "owner1", MemberID: "owner1", Role: ptr("reader"), LastUsed: ptr(daysAgo(1)), CreationDate: daysAgo(400)}
+		return api.Token{ID: "t1", OwnerID: "owner1", MemberID: "owner1", Role: "reader", LastUsed: daysAgo(1), CreationDate: daysAgo(400)}
 	}
 	stmt := func(effect api.StatementEffect, actions, resources []string) api.Statement {
 		s := api.Statement{Effect: effect}
 		if actions != nil {
-			s.Actions = &actions
+			s.Actions = actions
 		}
 		if resources != nil {
-			s.Resources = &resources
+			s.Resources = resources
 		}
 		return s
 	}
@@ -39,48 +37,48 @@ func TestTokenFindings(t *testing.T) {
 		want   []finding
 	}{
 		{"clean", func(*api.Token) {}, nil},
-		{"never used: no lastUsed", func(t *api.Token) { t.LastUsed = nil }, []finding{tokenNeverUsed}},
-		{"never used: lastUsed 0", func(t *api.Token) { t.LastUsed = ptr(int64(0)) }, []finding{tokenNeverUsed}},
-		{"used exactly stale-after ago is not stale", func(t *api.Token) { t.LastUsed = ptr(daysAgo(90)) }, nil},
-		{"used just over stale-after ago is stale", func(t *api.Token) { t.LastUsed = ptr(daysAgo(90) - 1) }, []finding{tokenStale}},
-		{"used long ago", func(t *api.Token) { t.LastUsed = ptr(daysAgo(365)) }, []finding{tokenStale}},
-		{"used in the future (clock skew)", func(t *api.Token) { t.LastUsed = ptr(daysAgo(-3)) }, nil},
-		{"admin role", func(t *api.Token) { t.Role = ptr("admin") }, []finding{tokenOverPrivileged}},
-		{"owner role", func(t *api.Token) { t.Role = ptr("owner") }, []finding{tokenOverPrivileged}},
-		{"writer role", func(t *api.Token) { t.Role = ptr("writer") }, nil},
-		{"custom roles only", func(t *api.Token) { t.Role = nil; t.CustomRoleIDs = &[]string{"abc"} }, nil},
+		{"never used: no lastUsed", func(t *api.Token) { t.LastUsed = 0 }, []finding{tokenNeverUsed}},
+		{"never used: lastUsed 0", func(t *api.Token) { t.LastUsed = 0 }, []finding{tokenNeverUsed}},
+		{"used exactly stale-after ago is not stale", func(t *api.Token) { t.LastUsed = daysAgo(90) }, nil},
+		{"used just over stale-after ago is stale", func(t *api.Token) { t.LastUsed = daysAgo(90) - 1 }, []finding{tokenStale}},
+		{"used long ago", func(t *api.Token) { t.LastUsed = daysAgo(365) }, []finding{tokenStale}},
+		{"used in the future (clock skew)", func(t *api.Token) { t.LastUsed = daysAgo(-3) }, nil},
+		{"admin role", func(t *api.Token) { t.Role = "admin" }, []finding{tokenOverPrivileged}},
+		{"owner role", func(t *api.Token) { t.Role = "owner" }, []finding{tokenOverPrivileged}},
+		{"writer role", func(t *api.Token) { t.Role = "writer" }, nil},
+		{"custom roles only", func(t *api.Token) { t.Role = ""; t.CustomRoleIDs = []string{"abc"} }, nil},
 		{"wildcard action", func(t *api.Token) {
-			t.Role = nil
-			t.InlineRole = &[]api.Statement{stmt("allow", []string{"*"}, []string{"proj/default"})}
+			t.Role = ""
+			t.InlineRole = []api.Statement{stmt("allow", []string{"*"}, []string{"proj/default"})}
 		}, []finding{tokenOverPrivileged}},
 		{"wildcard resource", func(t *api.Token) {
-			t.Role = nil
-			t.InlineRole = &[]api.Statement{stmt("allow", []string{"updateOn"}, []string{"*"})}
+			t.Role = ""
+			t.InlineRole = []api.Statement{stmt("allow", []string{"updateOn"}, []string{"*"})}
 		}, []finding{tokenOverPrivileged}},
 		{"wildcard in a later statement", func(t *api.Token) {
-			t.Role = nil
-			t.InlineRole = &[]api.Statement{
+			t.Role = ""
+			t.InlineRole = []api.Statement{
 				stmt("allow", []string{"updateOn"}, []string{"proj/x"}),
 				stmt("allow", []string{"createFlag", "*"}, []string{"proj/y"}),
 			}
 		}, []finding{tokenOverPrivileged}},
 		{"scoped wildcard is not the wildcard", func(t *api.Token) {
-			t.Role = nil
-			t.InlineRole = &[]api.Statement{stmt("allow", []string{"updateOn"}, []string{"proj/*:env/test:flag/*"})}
+			t.Role = ""
+			t.InlineRole = []api.Statement{stmt("allow", []string{"updateOn"}, []string{"proj/*:env/test:flag/*"})}
 		}, nil},
 		{"deny with wildcard grants nothing", func(t *api.Token) {
-			t.Role = nil
-			t.InlineRole = &[]api.Statement{stmt("deny", []string{"*"}, []string{"*"})}
+			t.Role = ""
+			t.InlineRole = []api.Statement{stmt("deny", []string{"*"}, []string{"*"})}
 		}, nil},
 		{"statement without actions or resources", func(t *api.Token) {
-			t.Role = nil
-			t.InlineRole = &[]api.Statement{stmt("allow", nil, nil)}
+			t.Role = ""
+			t.InlineRole = []api.Statement{stmt("allow", nil, nil)}
 		}, nil},
 		{"owner gone", func(t *api.Token) { t.OwnerID = "someone-else" }, []finding{tokenOwnerGone}},
 		{"no owner", func(t *api.Token) { t.OwnerID = "" }, []finding{tokenOwnerGone}},
 		{"everything at once", func(t *api.Token) {
-			t.LastUsed = nil
-			t.Role = ptr("admin")
+			t.LastUsed = 0
+			t.Role = "admin"
 			t.OwnerID = "gone"
 		}, []finding{tokenNeverUsed, tokenOverPrivileged, tokenOwnerGone}},
 	}
@@ -126,7 +124,7 @@ func TestMemberFindings(t *testing.T) {
 			m.PendingInvite, m.LastSeen, m.CreationDate = true, 0, daysAgo(90)
 		}, nil},
 		{"no teams (nil)", func(m *api.Member) { m.Teams = nil }, []finding{memberNoTeam}},
-		{"no teams (empty)", func(m *api.Member) { m.Teams = &[]api.MemberTeamSummaryRep{} }, []finding{memberNoTeam}},
+		{"no teams (empty)", func(m *api.Member) { m.Teams = []api.MemberTeamSummaryRep{} }, []finding{memberNoTeam}},
 		{"everything at once", func(m *api.Member) {
 			m.Role, m.MFA, m.LastSeen, m.Teams = "admin", "disabled", daysAgo(200), nil
 		}, []finding{memberInactive, memberAdminNoMFA, memberNoTeam}},
@@ -154,7 +152,7 @@ func TestStaleAfterIsAParameter(t *testing.T) {
 	if got := memberFindings(m, testNow, 30*24*time.Hour); got != nil {
 		t.Errorf("with 30d: %v", got)
 	}
-	tok := api.Token{ID: "t", OwnerID: "m", LastUsed: ptr(daysAgo(10))}
+	tok := api.Token{ID: "t", OwnerID: "m", LastUsed: daysAgo(10)}
 	if got := tokenFindings(tok, map[string]bool{"m": true}, testNow, 7*24*time.Hour); !reflect.DeepEqual(got, []finding{tokenStale}) {
 		t.Errorf("token with 7d: %v", got)
 	}
@@ -168,10 +166,10 @@ func TestBuildReportAndSummary(t *testing.T) {
 		{ID: "m4", Email: "fine@x.io", Role: "writer", LastSeen: daysAgo(5), Teams: adminTeams},
 	}
 	tokens := []api.Token{
-		{ID: "t1", OwnerID: "m1", Role: ptr("admin"), LastUsed: ptr(daysAgo(1))},
-		{ID: "t2", OwnerID: "gone", Role: ptr("reader")},
-		{ID: "t3", OwnerID: "m4", Role: ptr("writer"), LastUsed: ptr(daysAgo(3)), Member: &api.MemberSummary{ID: "m4", Email: "other@x.io"}},
-		{ID: "t4", OwnerID: "gone2", Role: ptr("writer"), LastUsed: ptr(daysAgo(3)), Member: &api.MemberSummary{ID: "gone2", Email: "left@x.io"}},
+		{ID: "t1", OwnerID: "m1", Role: "admin", LastUsed: daysAgo(1)},
+		{ID: "t2", OwnerID: "gone", Role: "reader"},
+		{ID: "t3", OwnerID: "m4", Role: "writer", LastUsed: daysAgo(3), Member: api.MemberSummary{ID: "m4", Email: "other@x.io"}},
+		{ID: "t4", OwnerID: "gone2", Role: "writer", LastUsed: daysAgo(3), Member: api.MemberSummary{ID: "gone2", Email: "left@x.io"}},
 	}
 	r := buildReport(members, tokens, testNow, testStale)
 	if r.TokenCount != 4 || r.MemberCount != 4 {
@@ -230,10 +228,10 @@ func TestTokenAccess(t *testing.T) {
 		tok  api.Token
 		want string
 	}{
-		{api.Token{Role: ptr("writer")}, "writer"},
-		{api.Token{CustomRoleIDs: &[]string{"b", "a"}}, "custom roles: a b"},
-		{api.Token{InlineRole: &[]api.Statement{{Effect: "allow", Actions: &[]string{"*"}, Resources: &[]string{"proj/*"}}}}, "inline policy: allow * on proj/*"},
-		{api.Token{InlineRole: &[]api.Statement{{Effect: "deny", NotActions: &[]string{"x"}, NotResources: &[]string{"y"}}}}, "inline policy: deny all but x on all but y"},
+		{api.Token{Role: "writer"}, "writer"},
+		{api.Token{CustomRoleIDs: []string{"b", "a"}}, "custom roles: a b"},
+		{api.Token{InlineRole: []api.Statement{{Effect: "allow", Actions: []string{"*"}, Resources: []string{"proj/*"}}}}, "inline policy: allow * on proj/*"},
+		{api.Token{InlineRole: []api.Statement{{Effect: "deny", NotActions: []string{"x"}, NotResources: []string{"y"}}}}, "inline policy: deny all but x on all but y"},
 		{api.Token{}, "-"},
 	}
 	for _, tt := range tests {

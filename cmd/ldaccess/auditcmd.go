@@ -90,11 +90,11 @@ func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member
 	var memberTotal, tokenTotal int
 	if a.status.tty {
 		// One small request each for totalCount, only when someone is watching.
-		if page, err := c.ListMembers(ctx, wrapper.MembersQuery{PageSize: 1}); err == nil && page.TotalCount != nil {
-			memberTotal = *page.TotalCount
+		if page, err := c.ListMembers(ctx, wrapper.MembersQuery{PageSize: 1}); err == nil {
+			memberTotal = page.TotalCount
 		}
-		if page, err := c.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: 1}); err == nil && page.TotalCount != nil {
-			tokenTotal = *page.TotalCount
+		if page, err := c.ListTokens(ctx, wrapper.TokensQuery{ShowAll: true, PageSize: 1}); err == nil {
+			tokenTotal = page.TotalCount
 		}
 	}
 	var members []api.Member
@@ -155,7 +155,7 @@ type auditJSONToken struct {
 	Name          string          `json:"name"`
 	OwnerID       string          `json:"ownerId"`
 	Owner         string          `json:"owner"`
-	Role          *string         `json:"role,omitempty"`
+	Role          string          `json:"role,omitempty"`
 	CustomRoleIDs []string        `json:"customRoleIds,omitempty"`
 	InlineRole    []api.Statement `json:"inlineRole,omitempty"`
 	Service       bool            `json:"service"`
@@ -220,17 +220,17 @@ func auditView(r report, format string) view {
 	for _, t := range r.Tokens {
 		tok := t.Token
 		kind := "personal"
-		if deref(tok.ServiceToken) {
+		if tok.ServiceToken {
 			kind = "service"
 		}
 		tokens.Rows = append(tokens.Rows, []string{
-			tok.ID, deref(tok.Name), t.Owner, clip(format, tokenAccess(tok), 40), kind,
-			timeCell(format, tok.CreationDate), timeCell(format, deref(tok.LastUsed)), joinFindings(t.Findings),
+			tok.ID, tok.Name, t.Owner, clip(format, tokenAccess(tok), 40), kind,
+			timeCell(format, tok.CreationDate), timeCell(format, tok.LastUsed), joinFindings(t.Findings),
 		})
 		jt := auditJSONToken{
-			ID: tok.ID, Name: deref(tok.Name), OwnerID: tok.OwnerID, Owner: t.Owner, Role: tok.Role,
-			CustomRoleIDs: deref(tok.CustomRoleIDs), InlineRole: deref(tok.InlineRole), Service: deref(tok.ServiceToken),
-			Created: jsonTime(tok.CreationDate), LastUsed: jsonTime(deref(tok.LastUsed)), Findings: findingStrings(t.Findings),
+			ID: tok.ID, Name: tok.Name, OwnerID: tok.OwnerID, Owner: t.Owner, Role: tok.Role,
+			CustomRoleIDs: tok.CustomRoleIDs, InlineRole: tok.InlineRole, Service: tok.ServiceToken,
+			Created: jsonTime(tok.CreationDate), LastUsed: jsonTime(tok.LastUsed), Findings: findingStrings(t.Findings),
 		}
 		j.Tokens = append(j.Tokens, jt)
 	}
@@ -279,7 +279,7 @@ func nonNil(s []string) []string {
 
 // memberName is "First Last", whichever parts there are.
 func memberName(m api.Member) string {
-	return strings.TrimSpace(deref(m.FirstName) + " " + deref(m.LastName))
+	return strings.TrimSpace(m.FirstName + " " + m.LastName)
 }
 
 // memberRole is the role with any custom roles: "writer", "no_access + flag-editor + qa".
@@ -291,7 +291,7 @@ func memberRole(m api.Member) string {
 func teamKeys(m api.Member) []string {
 	keys := []string{}
 	if m.Teams != nil {
-		for _, t := range *m.Teams {
+		for _, t := range m.Teams {
 			keys = append(keys, t.Key)
 		}
 	}
@@ -302,9 +302,8 @@ func teamKeys(m api.Member) []string {
 // only those except in the answers to create and reset; this makes sure nothing else is
 // printed even if a server sent more.
 func maskSecret(t api.Token) api.Token {
-	if t.Token != nil && len(*t.Token) > 4 {
-		s := (*t.Token)[len(*t.Token)-4:]
-		t.Token = &s
+	if len(t.Secret) > 4 {
+		t.Secret = t.Secret[len(t.Secret)-4:]
 	}
 	return t
 }

@@ -28,7 +28,7 @@ type result struct {
 func runWith(t *testing.T, srv *fake.Server, stdin string, tty bool, args ...string) result {
 	t.Helper()
 	var out, errb strings.Builder
-	env := map[string]string{"LD_ACCESS_TOKEN": srv.Token, "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+	env := map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
 	a := newApp(strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
 	a.isTerminal = func(any) bool { return tty }
 	code := a.run(append([]string{"--base-url", srv.URL}, args...))
@@ -56,7 +56,7 @@ func TestConfirmationOnATerminal(t *testing.T) {
 		if r.code != exitError || !strings.Contains(r.stderr, "[y/N]") || !strings.Contains(r.stderr, "not confirmed; nothing was changed") {
 			t.Errorf("answer %q: %+v", answer, r)
 		}
-		if _, ok := srv.Handler.Token(id); !ok {
+		if _, ok := srv.Token(id); !ok {
 			t.Fatalf("answer %q deleted the token", answer)
 		}
 	}
@@ -71,7 +71,7 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stdout, "deleted token "+id) {
 		t.Fatalf("%+v", r)
 	}
-	if _, ok := srv.Handler.Token(id); ok {
+	if _, ok := srv.Token(id); ok {
 		t.Fatal("token still there")
 	}
 
@@ -88,7 +88,7 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	if r.code != exitUsage || strings.Contains(r.stderr, "[y/N]") {
 		t.Fatalf("%+v", r)
 	}
-	if _, ok := srv.Handler.Token(id3); !ok {
+	if _, ok := srv.Token(id3); !ok {
 		t.Fatal("deleted without confirmation")
 	}
 }
@@ -217,8 +217,8 @@ func TestListJSONMatchesTheFake(t *testing.T) {
 		{nil, func(api.Member) bool { return true }},
 		{[]string{"--role", "admin"}, func(m api.Member) bool { return m.Role == "admin" || m.Role == "owner" }},
 		{[]string{"--role", "reader,writer"}, func(m api.Member) bool { return m.Role == "reader" || m.Role == "writer" }},
-		{[]string{"--no-team"}, func(m api.Member) bool { return m.Teams == nil || len(*m.Teams) == 0 }},
-		{[]string{"--on-team"}, func(m api.Member) bool { return m.Teams != nil && len(*m.Teams) > 0 }},
+		{[]string{"--no-team"}, func(m api.Member) bool { return m.Teams == nil || len(m.Teams) == 0 }},
+		{[]string{"--on-team"}, func(m api.Member) bool { return m.Teams != nil && len(m.Teams) > 0 }},
 		{[]string{"--seen-before", "2026-01-01"}, func(m api.Member) bool { return m.LastSeen < time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() }},
 	}
 	for _, tt := range tests {

@@ -60,7 +60,7 @@ func (a *app) connect(context.Context) (*wrapper.Client, error) {
 		srv := fake.NewServer(a.fakeOptions(acct, true))
 		a.onExit(srv.Close)
 		a.status.notef("using an embedded fake LaunchDarkly account with %d members (not a real account)", len(acct.Members))
-		token, base = srv.Token, srv.URL
+		token, base = srv.AdminSecret(), srv.URL
 	} else {
 		if token == "" {
 			token = a.getenv("LD_ACCESS_TOKEN")

@@ -44,7 +44,7 @@ func memberView(m api.Member, format string) view {
 	row := append(memberCells(m, format), timeCell(format, m.CreationDate), fmt.Sprint(m.Verified))
 	if m.RoleAttributes != nil {
 		var attrs []string
-		for k, v := range *m.RoleAttributes {
+		for k, v := range m.RoleAttributes {
 			attrs = append(attrs, k+"="+strings.Join(v, "|"))
 		}
 		h = append(h, "role attributes")
@@ -98,7 +98,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 			q.Filter.IDs = splitList(ids)
 			q.Filter.Emails = splitList(emails)
 			q.Expand = splitList(expand)
-			for _, v := range append(append(append([]string{q.Filter.Query, q.Filter.Team}, q.Filter.Roles...), q.Filter.IDs...), q.Filter.Emails...) {
+			for _, v := range append(append(append([]string{q.Filter.Query, q.Filter.TeamKey}, q.Filter.Roles...), q.Filter.IDs...), q.Filter.Emails...) {
 				if strings.ContainsAny(v, ",|") {
 					return usagef("filter values cannot contain ',' or '|': %q", v)
 				}
@@ -168,7 +168,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 	f.StringSliceVar(&roles, "role", nil, `members with any of these roles or custom-role keys ("admin" includes owners)`)
 	f.StringSliceVar(&ids, "id", nil, "members with any of these IDs")
 	f.StringSliceVar(&emails, "email", nil, "members with any of these email addresses")
-	f.StringVar(&q.Filter.Team, "team", "", "members of the team with this key")
+	f.StringVar(&q.Filter.TeamKey, "team", "", "members of the team with this key")
 	f.BoolVar(&noTeam, "no-team", false, "members on no team")
 	f.BoolVar(&onTeam, "on-team", false, "members on at least one team")
 	f.BoolVar(&neverSeen, "never-seen", false, "members never seen (pending invites and unverified members)")
@@ -245,19 +245,19 @@ one address cannot be invited, nobody in that request is, and the error names th
 				f := api.NewMemberForm{Email: email}
 				if role != "" {
 					r := api.NewMemberFormRole(role)
-					f.Role = &r
+					f.Role = r
 				}
 				if len(crs) > 0 {
-					f.CustomRoles = &crs
+					f.CustomRoles = crs
 				}
 				if len(tks) > 0 {
-					f.TeamKeys = &tks
+					f.TeamKeys = tks
 				}
 				if firstName != "" {
-					f.FirstName = &firstName
+					f.FirstName = firstName
 				}
 				if lastName != "" {
-					f.LastName = &lastName
+					f.LastName = lastName
 				}
 				forms = append(forms, f)
 			}

@@ -249,7 +249,7 @@ func TestStatusWriterProgress(t *testing.T) {
 
 func TestParsePolicy(t *testing.T) {
 	stmts, err := parsePolicy(`[{"effect":"allow","actions":["updateOn"],"resources":["proj/*:env/test:flag/*"]}]`)
-	if err != nil || len(stmts) != 1 || (*stmts[0].Actions)[0] != "updateOn" {
+	if err != nil || len(stmts) != 1 || (stmts[0].Actions)[0] != "updateOn" {
 		t.Fatalf("%v %v", stmts, err)
 	}
 	file := filepath.Join(t.TempDir(), "p.json")

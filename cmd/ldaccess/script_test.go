@@ -66,7 +66,7 @@ func TestScripts(t *testing.T) {
 			env.Defer(srv.Close)
 			env.Values["fake"] = srv
 			env.Setenv("FAKE_URL", srv.URL)
-			env.Setenv("LD_ACCESS_TOKEN", srv.Token)
+			env.Setenv("LD_ACCESS_TOKEN", srv.AdminSecret())
 			env.Setenv("LDACCESS_NOW", scriptNow.Format(time.RFC3339))
 			// A home of the script's own rather than testscript's /no-home.
 			home := filepath.Join(env.WorkDir, ".home")
@@ -148,8 +148,8 @@ func memberKey(m api.Member) string {
 }
 
 func tokenKey(t api.Token) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|%d|%s", t.ID, deref(t.Name), t.OwnerID, t.MemberID, deref(t.Role),
-		deref(t.ServiceToken), deref(t.CustomRoleIDs), t.CreationDate, deref(t.Token))
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|%d|%s", t.ID, t.Name, t.OwnerID, t.MemberID, t.Role,
+		t.ServiceToken, t.CustomRoleIDs, t.CreationDate, t.Secret)
 }
 
 func cmdFakeHolds(ts *testscript.TestScript, neg bool, args []string) {
@@ -201,7 +201,7 @@ func cmdFakeHas(ts *testscript.TestScript, neg bool, args []string) {
 	case "member":
 		_, ok = srv.Member(args[1])
 	case "token":
-		_, ok = srv.Handler.Token(args[1])
+		_, ok = srv.Token(args[1])
 	default:
 		ts.Fatalf("fakehas: member or token, not %q", args[0])
 	}
@@ -221,7 +221,7 @@ func cmdFakeField(ts *testscript.TestScript, neg bool, args []string) {
 	case "member":
 		v, ok = srv.Member(args[1])
 	case "token":
-		v, ok = srv.Handler.Token(args[1])
+		v, ok = srv.Token(args[1])
 	}
 	if !ok {
 		ts.Fatalf("fakefield: no %s %s", args[0], args[1])

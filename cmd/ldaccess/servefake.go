@@ -43,8 +43,8 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 			url := "http://" + ln.Addr().String()
 			fmt.Fprintf(a.stdout, "serving a fake LaunchDarkly account with %d members until interrupted (Ctrl-C)\n", len(acct.Members))
-			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.AdminToken())
-			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.AdminToken())
+			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.AdminSecret())
+			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.AdminSecret())
 			if urlFile != "" {
 				if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o644); err != nil {
 					ln.Close()

@@ -22,22 +22,22 @@ var tokenHeader = []string{"id", "name", "owner", "access", "kind", "created", "
 
 // tokenOwner is the owner's email when the token carries its member summary, else its ID.
 func tokenOwner(t api.Token) string {
-	if t.Member != nil && t.Member.ID == t.OwnerID && t.Member.Email != "" {
+	if t.Member.ID == t.OwnerID && t.Member.Email != "" {
 		return t.Member.Email
 	}
 	return t.OwnerID
 }
 
 func tokenKind(t api.Token) string {
-	if deref(t.ServiceToken) {
+	if t.ServiceToken {
 		return "service"
 	}
 	return "personal"
 }
 
 func tokenCells(t api.Token, format string) []string {
-	return []string{t.ID, deref(t.Name), tokenOwner(t), clip(format, tokenAccess(t), 40), tokenKind(t),
-		timeCell(format, t.CreationDate), timeCell(format, deref(t.LastUsed))}
+	return []string{t.ID, t.Name, tokenOwner(t), clip(format, tokenAccess(t), 40), tokenKind(t),
+		timeCell(format, t.CreationDate), timeCell(format, t.LastUsed)}
 }
 
 // tokensView shows tokens whose secrets are already masked.
@@ -55,7 +55,7 @@ func tokensView(ts []api.Token, format string) view {
 // tokenView shows one token. secret is its full secret, after create or reset, or "".
 func tokenView(t api.Token, format, secret string) view {
 	h := append(append([]string{}, tokenHeader...), "description", "member", "default api version")
-	row := append(tokenCells(t, format), deref(t.Description), t.MemberID, apiVersionCell(t.DefaultAPIVersion))
+	row := append(tokenCells(t, format), t.Description, t.MemberID, apiVersionCell(t.DefaultAPIVersion))
 	row[3] = tokenAccess(t) // one record: no need to clip
 	if secret != "" {
 		h = append(h, "secret")
@@ -64,11 +64,11 @@ func tokenView(t api.Token, format, secret string) view {
 	return view{JSON: t, Sections: []section{{Header: h, Rows: [][]string{row}, Record: true}}}
 }
 
-func apiVersionCell(v *int) string {
-	if v == nil || *v == 0 {
+func apiVersionCell(v int) string {
+	if v == 0 {
 		return ""
 	}
-	return fmt.Sprint(*v)
+	return fmt.Sprint(v)
 }
 
 func (a *app) tokensListCmd() *cobra.Command {
@@ -176,23 +176,23 @@ Give exactly one kind of access: a built-in --role (reader, writer, admin), one 
 			if strings.TrimSpace(name) == "" {
 				return usagef("--name is required")
 			}
-			post.Name = &name
+			post.Name = name
 			if description != "" {
-				post.Description = &description
+				post.Description = description
 			}
 			kinds := 0
 			if role != "" {
 				kinds++
 				switch r := api.AccessTokenPostRole(role); r {
 				case api.AccessTokenPostRoleReader, api.AccessTokenPostRoleWriter, api.AccessTokenPostRoleAdmin:
-					post.Role = &r
+					post.Role = r
 				default:
 					return usagef("--role must be reader, writer or admin, not %q", role)
 				}
 			}
 			if ids := splitList(customRoles); len(ids) > 0 {
 				kinds++
-				post.CustomRoleIDs = &ids
+				post.CustomRoleIDs = ids
 			}
 			if policy != "" {
 				kinds++
@@ -200,16 +200,16 @@ Give exactly one kind of access: a built-in --role (reader, writer, admin), one 
 				if err != nil {
 					return err
 				}
-				post.InlineRole = &stmts
+				post.InlineRole = stmts
 			}
 			if kinds != 1 {
 				return usagef("give exactly one of --role, --custom-role-id or --inline-policy")
 			}
 			if service {
-				post.ServiceToken = &service
+				post.ServiceToken = service
 			}
 			if defaultVersion != 0 {
-				post.DefaultAPIVersion = &defaultVersion
+				post.DefaultAPIVersion = defaultVersion
 			}
 			c, err := a.connect(cmd.Context())
 			if err != nil {
@@ -236,7 +236,7 @@ Give exactly one kind of access: a built-in --role (reader, writer, admin), one 
 // printSecret prints a token just created or reset, with its secret, which the output then
 // holds exactly once; the secret is kept out of every other field.
 func (a *app) printSecret(t api.Token, what string) error {
-	secret := deref(t.Token)
+	secret := t.Secret
 	masked := maskSecret(t)
 	format := string(a.format)
 	var v view
@@ -291,7 +291,7 @@ to run without --yes.`,
 					when = "in " + formatAge(time.Duration(expireOld))
 				}
 				return fmt.Sprintf("Reset token %q (%s, owner %s)? Its current secret stops working %s.",
-					deref(t.Name), t.ID, tokenOwner(t), when), nil
+					t.Name, t.ID, tokenOwner(t), when), nil
 			})
 			if err != nil {
 				return err
@@ -338,7 +338,7 @@ to run without --yes.`,
 					return "", err
 				}
 				return fmt.Sprintf("Delete token %q (%s, owner %s, last used %s)?",
-					deref(t.Name), t.ID, tokenOwner(t), day(deref(t.LastUsed))), nil
+					t.Name, t.ID, tokenOwner(t), day(t.LastUsed)), nil
 			})
 			if err != nil {
 				return err

@@ -170,10 +170,7 @@ func (b *baseline) eachMemberFull(ctx context.Context, limit int, f func(*api.Me
 		for i := range p.Items {
 			f(&p.Items[i])
 		}
-		next = ""
-		if l, ok := p.Links["next"]; ok && l.Href != nil {
-			next = *l.Href
-		}
+		next = p.Links["next"].Href
 	}
 	return nil
 }

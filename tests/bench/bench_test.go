@@ -191,13 +191,13 @@ func BenchmarkIterateMembers10k(b *testing.B) {
 func BenchmarkCreateToken(b *testing.B) {
 	ctx := context.Background()
 	role := api.AccessTokenPostRole("writer")
-	post := api.AccessTokenPost{Name: ptr("deploy-bot"), Description: ptr("Used by the deploy pipeline."), Role: &role, ServiceToken: ptr(true), DefaultAPIVersion: ptr(20240415)}
+	post := api.AccessTokenPost{Name: "deploy-bot", Description: "Used by the deploy pipeline.", Role: role, ServiceToken: true, DefaultAPIVersion: 20240415}
 	minPost := minTokenPost{Name: "deploy-bot", Description: "Used by the deploy pipeline.", Role: "writer", ServiceToken: true, DefaultAPIVersion: 20240415}
 	compare(b, contenders{
 		wrapper: func(c *wrapper.Client) error {
 			t, err := c.CreateToken(ctx, post)
 			if err == nil {
-				sink = *t.Token
+				sink = t.Secret
 			}
 			return err
 		},
@@ -211,7 +211,7 @@ func BenchmarkCreateToken(b *testing.B) {
 		baselineFull: func(c *baseline) error {
 			t, err := c.createTokenFull(ctx, post)
 			if err == nil {
-				sink = *t.Token
+				sink = t.Secret
 			}
 			return err
 		},
@@ -224,7 +224,7 @@ func BenchmarkListTokens25(b *testing.B) {
 		if p.Items == nil {
 			return 0
 		}
-		return len(*p.Items)
+		return len(p.Items)
 	}
 	compare(b, contenders{
 		wrapper: func(c *wrapper.Client) error {

@@ -28,9 +28,7 @@ var (
 	teamKeys   = []string{"platform", "security", "mobile", "web", "payments", "growth"}
 )
 
-func ptr[T any](v T) *T { return &v }
-
-func link(href string) api.Link { return api.Link{Href: ptr(href), Type: ptr("application/json")} }
+func link(href string) api.Link { return api.Link{Href: href, Type: "application/json"} }
 
 // memberID is a deterministic 24-hex-digit ID, unique per index.
 func memberID(i int) string { return fmt.Sprintf("569f1835%016x", 0x14f4432160000000+uint64(i)) }
@@ -45,8 +43,8 @@ func genMember(i int) api.Member {
 	m := api.Member{
 		ID:            id,
 		Links:         api.Links{"self": link("/api/v2/members/" + id)},
-		FirstName:     ptr(fn),
-		LastName:      ptr(ln),
+		FirstName:     fn,
+		LastName:      ln,
 		Role:          roles[r.IntN(len(roles))],
 		Email:         fmt.Sprintf("%s.%s.%d@acme-corp.example.com", fn, ln, i),
 		PendingInvite: r.IntN(20) == 0,
@@ -54,16 +52,16 @@ func genMember(i int) api.Member {
 		CustomRoles:   []string{},
 		MFA:           []string{"enabled", "disabled"}[r.IntN(2)],
 		CreationDate:  epochBase - int64(r.IntN(1_000_000_000)),
-		Version:       ptr(1 + r.IntN(9)),
+		Version:       1 + r.IntN(9),
 	}
 	if r.IntN(4) != 0 {
 		m.LastSeen = epochBase - int64(r.IntN(100_000_000))
-		m.LastSeenMetadata = &api.LastSeenMetadata{TokenID: ptr(tokenID(r.IntN(50)))}
+		m.LastSeenMetadata = api.LastSeenMetadata{TokenID: tokenID(r.IntN(50))}
 	}
 	for range r.IntN(3) {
 		m.CustomRoles = append(m.CustomRoles, custom[r.IntN(len(custom))])
 	}
-	m.ExcludedDashboards = ptr([]string{})
+	m.ExcludedDashboards = []string{}
 	teams := make([]api.MemberTeamSummaryRep, 1+r.IntN(2))
 	for t := range teams {
 		k := teamKeys[r.IntN(len(teamKeys))]
@@ -71,19 +69,19 @@ func genMember(i int) api.Member {
 			CustomRoleKeys: []string{custom[r.IntN(len(custom))]},
 			Key:            k,
 			Name:           k + " team",
-			Links:          ptr(api.Links{"self": link("/api/v2/teams/" + k)}),
+			Links:          api.Links{"self": link("/api/v2/teams/" + k)},
 		}
 	}
-	m.Teams = &teams
+	m.Teams = teams
 	if r.IntN(3) == 0 {
-		m.PermissionGrants = &[]api.MemberPermissionGrantSummaryRep{{
-			ActionSet: ptr("maintainTeam"), Actions: &[]string{"updateTeamMembers"}, Resource: "team/" + teams[0].Key,
+		m.PermissionGrants = []api.MemberPermissionGrantSummaryRep{{
+			ActionSet: "maintainTeam", Actions: []string{"updateTeamMembers"}, Resource: "team/" + teams[0].Key,
 		}}
 	}
-	m.OAuthProviders = &[]api.OAuthProviderKind{"google"}
+	m.OAuthProviders = []api.OAuthProviderKind{"google"}
 	if r.IntN(5) == 0 {
 		ext := "00u" + strconv.Itoa(100000+i)
-		m.IntegrationMetadata = &api.IntegrationMetadata{
+		m.IntegrationMetadata = api.IntegrationMetadata{
 			ExternalID:     ext,
 			ExternalStatus: api.IntegrationStatus{Display: "In sync", Value: "in_sync"},
 			ExternalURL:    "https://acme.okta.example.com/admin/user/profile/view/" + ext,
@@ -105,27 +103,27 @@ func genToken(i int, full bool) api.Token {
 	t := api.Token{
 		ID:                id,
 		Links:             api.Links{"self": link("/api/v2/tokens/" + id), "parent": link("/api/v2/tokens")},
-		Member:            &api.MemberSummary{ID: owner, Links: api.Links{"self": link("/api/v2/members/" + owner)}, Email: "owner" + strconv.Itoa(i) + "@acme-corp.example.com", FirstName: ptr(firstNames[i%len(firstNames)]), LastName: ptr(lastNames[i%len(lastNames)]), Role: "admin"},
+		Member:            api.MemberSummary{ID: owner, Links: api.Links{"self": link("/api/v2/members/" + owner)}, Email: "owner" + strconv.Itoa(i) + "@acme-corp.example.com", FirstName: firstNames[i%len(firstNames)], LastName: lastNames[i%len(lastNames)], Role: "admin"},
 		CreationDate:      epochBase - int64(r.IntN(1_000_000_000)),
 		LastModified:      epochBase - int64(r.IntN(100_000_000)),
 		MemberID:          owner,
 		OwnerID:           owner,
-		Name:              ptr(fmt.Sprintf("deploy-bot-%d", i)),
-		Description:       ptr("Used by the deploy pipeline of service " + strconv.Itoa(i)),
-		DefaultAPIVersion: ptr(20240415),
-		ServiceToken:      ptr(r.IntN(2) == 0),
-		Token:             ptr(secret),
+		Name:              fmt.Sprintf("deploy-bot-%d", i),
+		Description:       "Used by the deploy pipeline of service " + strconv.Itoa(i),
+		DefaultAPIVersion: 20240415,
+		ServiceToken:      r.IntN(2) == 0,
+		Secret:            secret,
 	}
 	if r.IntN(3) != 0 {
-		t.LastUsed = ptr(epochBase - int64(r.IntN(10_000_000)))
+		t.LastUsed = epochBase - int64(r.IntN(10_000_000))
 	}
 	if r.IntN(2) == 0 {
-		t.Role = ptr(roles[r.IntN(3)])
+		t.Role = roles[r.IntN(3)]
 	} else {
-		t.CustomRoleIDs = &[]api.ObjectID{tokenID(900 + r.IntN(9))}
-		t.InlineRole = &[]api.Statement{{
-			Resources: &[]string{"proj/*:env/production:flag/*"},
-			Actions:   &[]api.ActionSpecifier{"updateOn", "updateFallthrough"},
+		t.CustomRoleIDs = []api.ObjectID{tokenID(900 + r.IntN(9))}
+		t.InlineRole = []api.Statement{{
+			Resources: []string{"proj/*:env/production:flag/*"},
+			Actions:   []api.ActionSpecifier{"updateOn", "updateFallthrough"},
 			Effect:    api.StatementEffectAllow,
 		}}
 	}

@@ -49,7 +49,7 @@ func BenchmarkRateLimit(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			var ratio, per, worst, firstWin []float64
 			for b.Loop() {
-				srv := fake.NewServer(fake.Options{Token: benchToken, Account: acct,
+				srv := fake.NewServer(fake.Options{AdminSecret: benchToken, Account: acct,
 					RateLimit: &fake.RateLimit{Route: perWin, Window: window, RetryAfter: v.retryAfter}})
 				c := newWrapper(b, srv.URL, wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 20, MaxWait: 10 * time.Second}))
 				pages := g * int(math.Ceil(float64(members)/page))

@@ -42,7 +42,7 @@ func chaosAccount10k() *fake.Account {
 
 func newChaosServer(t *testing.T, acct *fake.Account, faults *fake.Faults) *fake.Server {
 	t.Helper()
-	srv := fake.NewServer(fake.Options{Token: canary, Account: acct, Faults: faults})
+	srv := fake.NewServer(fake.Options{AdminSecret: canary, Account: acct, Faults: faults})
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -180,15 +180,15 @@ func TestChaosWritesNotRepeated(t *testing.T) {
 			var createOK []string
 			for i := range calls {
 				name := fmt.Sprintf("%s%03d", prefix, i)
-				_, err := hs.c.CreateToken(ctx, api.AccessTokenPost{Name: &name, Role: ptr(api.AccessTokenPostRole("reader"))})
+				_, err := hs.c.CreateToken(ctx, api.AccessTokenPost{Name: name, Role: api.AccessTokenPostRole("reader")})
 				if hs.check(err) == nil {
 					createOK = append(createOK, name)
 				}
 			}
 			created := map[string]int{}
 			for _, tok := range srv.Tokens() {
-				if tok.Name != nil && strings.HasPrefix(*tok.Name, prefix) {
-					created[*tok.Name]++
+				if strings.HasPrefix(tok.Name, prefix) {
+					created[tok.Name]++
 				}
 			}
 			for name, n := range created {
@@ -279,7 +279,7 @@ func TestChaosIterateRateLimited(t *testing.T) {
 	for seed := int64(101); seed <= 103; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()
-			srv := fake.NewServer(fake.Options{Token: canary, Account: acct,
+			srv := fake.NewServer(fake.Options{AdminSecret: canary, Account: acct,
 				RateLimit: &fake.RateLimit{Route: 4, Window: 200 * time.Millisecond},
 				Faults:    &fake.Faults{Seed: seed, Rate: 0.10, Kinds: allTransientFaults}})
 			t.Cleanup(srv.Close)

@@ -20,7 +20,7 @@ import (
 func TestColdStartDrawsAtMostOne429(t *testing.T) {
 	const goroutines, budget = 12, 3
 	window := 300 * time.Millisecond
-	srv := fake.NewServer(fake.Options{Token: canary, RateLimit: &fake.RateLimit{Route: budget, Window: window}})
+	srv := fake.NewServer(fake.Options{AdminSecret: canary, RateLimit: &fake.RateLimit{Route: budget, Window: window}})
 	t.Cleanup(srv.Close)
 	h := newHarness(t, srv.URL, wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 10, MaxWait: 5 * time.Second}))
 	start := make(chan struct{})

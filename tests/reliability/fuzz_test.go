@@ -379,7 +379,7 @@ func FuzzMemberFilter(f *testing.F) {
 			}
 			return strings.Split(s, "\n")
 		}
-		fl := wrapper.MemberFilter{Query: query, Roles: split(roles), IDs: split(idList), Emails: split(emails), Team: team}
+		fl := wrapper.MemberFilter{Query: query, Roles: split(roles), IDs: split(idList), Emails: split(emails), TeamKey: team}
 		switch noTeam % 3 {
 		case 1:
 			fl.NoTeam = ptr(true)
@@ -433,8 +433,8 @@ func checkFilterTerms(t *testing.T, fl wrapper.MemberFilter, s string, lastSeen 
 	if len(fl.Emails) > 0 {
 		want["email"] = strings.Join(fl.Emails, "|")
 	}
-	if fl.Team != "" {
-		want["team"] = fl.Team
+	if fl.TeamKey != "" {
+		want["team"] = fl.TeamKey
 	}
 	if fl.NoTeam != nil {
 		want["noteam"] = strconv.FormatBool(*fl.NoTeam)

@@ -120,7 +120,7 @@ func expose(c *wrapper.Client, x *exposure) {
 	defer cancel()
 	_, err := c.GetMember(ctx, "m000")
 	x.addErr("GetMember", err)
-	_, err = c.CreateToken(ctx, api.AccessTokenPost{Name: ptr("n")})
+	_, err = c.CreateToken(ctx, api.AccessTokenPost{Name: "n"})
 	x.addErr("CreateToken", err)
 	n := 0
 	for _, err := range c.Members(ctx, wrapper.MembersQuery{PageSize: 3}) {

@@ -113,7 +113,7 @@ func TestTokenEchoedByServer(t *testing.T) {
 				t.Fatal("want an error")
 			}
 			hs.check(err)
-			_, err = hs.c.CreateToken(ctx, api.AccessTokenPost{Name: ptr("x")})
+			_, err = hs.c.CreateToken(ctx, api.AccessTokenPost{Name: "x"})
 			hs.check(err)
 			for _, err := range hs.c.Members(ctx, wrapper.MembersQuery{}) {
 				hs.check(err)
@@ -177,7 +177,7 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 			defer cancel()
 			_, err := hs.c.GetMember(ctx, "m000")
 			hs.check(err)
-			_, err = hs.c.CreateToken(ctx, api.AccessTokenPost{Name: ptr("redirected")})
+			_, err = hs.c.CreateToken(ctx, api.AccessTokenPost{Name: "redirected"})
 			hs.check(err)
 			_, err = hs.c.PatchMember(ctx, "m000", wrapper.Replace("/role", "writer"))
 			hs.check(err)

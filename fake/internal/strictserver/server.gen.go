@@ -942,9 +942,9 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 }
 
 type ConflictResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type ConflictJSONResponse struct {
 	Body StatusConflictErrorRep
@@ -953,9 +953,9 @@ type ConflictJSONResponse struct {
 }
 
 type ForbiddenResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type ForbiddenJSONResponse struct {
 	Body ForbiddenErrorRep
@@ -964,9 +964,9 @@ type ForbiddenJSONResponse struct {
 }
 
 type InvalidRequestResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type InvalidRequestJSONResponse struct {
 	Body InvalidRequestErrorRep
@@ -975,9 +975,9 @@ type InvalidRequestJSONResponse struct {
 }
 
 type NotFoundResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type NotFoundJSONResponse struct {
 	Body NotFoundErrorRep
@@ -986,9 +986,9 @@ type NotFoundJSONResponse struct {
 }
 
 type PatchFailedResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type PatchFailedJSONResponse struct {
 	Body PatchFailedErrorRep
@@ -997,10 +997,10 @@ type PatchFailedJSONResponse struct {
 }
 
 type RateLimitedResponseHeaders struct {
-	RetryAfter                *string
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	RetryAfter                string
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type RateLimitedJSONResponse struct {
 	Body RateLimitedErrorRep
@@ -1009,9 +1009,9 @@ type RateLimitedJSONResponse struct {
 }
 
 type UnauthorizedResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 type UnauthorizedJSONResponse struct {
 	Body UnauthorizedErrorRep
@@ -1050,15 +1050,9 @@ func (response GetMembers401JSONResponse) VisitGetMembersResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1073,15 +1067,9 @@ func (response GetMembers403JSONResponse) VisitGetMembersResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1096,15 +1084,9 @@ func (response GetMembers404JSONResponse) VisitGetMembersResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1119,18 +1101,10 @@ func (response GetMembers429JSONResponse) VisitGetMembersResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1168,15 +1142,9 @@ func (response PatchMembers400JSONResponse) VisitPatchMembersResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1191,15 +1159,9 @@ func (response PatchMembers401JSONResponse) VisitPatchMembersResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1214,15 +1176,9 @@ func (response PatchMembers403JSONResponse) VisitPatchMembersResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1237,15 +1193,9 @@ func (response PatchMembers409JSONResponse) VisitPatchMembersResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1260,18 +1210,10 @@ func (response PatchMembers429JSONResponse) VisitPatchMembersResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1301,9 +1243,9 @@ func (response PostMembers201JSONResponse) VisitPostMembersResponse(w http.Respo
 }
 
 type PostMembers400ResponseHeaders struct {
-	XRatelimitGlobalRemaining *int
-	XRatelimitReset           *int64
-	XRatelimitRouteRemaining  *int
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
 }
 
 type PostMembers400JSONResponse struct {
@@ -1318,15 +1260,9 @@ func (response PostMembers400JSONResponse) VisitPostMembersResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1341,15 +1277,9 @@ func (response PostMembers401JSONResponse) VisitPostMembersResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1364,15 +1294,9 @@ func (response PostMembers403JSONResponse) VisitPostMembersResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1387,15 +1311,9 @@ func (response PostMembers409JSONResponse) VisitPostMembersResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1410,18 +1328,10 @@ func (response PostMembers429JSONResponse) VisitPostMembersResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1453,15 +1363,9 @@ func (response DeleteMember401JSONResponse) VisitDeleteMemberResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1476,15 +1380,9 @@ func (response DeleteMember403JSONResponse) VisitDeleteMemberResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1499,15 +1397,9 @@ func (response DeleteMember404JSONResponse) VisitDeleteMemberResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1522,15 +1414,9 @@ func (response DeleteMember409JSONResponse) VisitDeleteMemberResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1545,18 +1431,10 @@ func (response DeleteMember429JSONResponse) VisitDeleteMemberResponse(w http.Res
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1594,15 +1472,9 @@ func (response GetMember401JSONResponse) VisitGetMemberResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1617,15 +1489,9 @@ func (response GetMember403JSONResponse) VisitGetMemberResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1640,15 +1506,9 @@ func (response GetMember404JSONResponse) VisitGetMemberResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1663,18 +1523,10 @@ func (response GetMember429JSONResponse) VisitGetMemberResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1713,15 +1565,9 @@ func (response PatchMember400JSONResponse) VisitPatchMemberResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1736,15 +1582,9 @@ func (response PatchMember401JSONResponse) VisitPatchMemberResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1759,15 +1599,9 @@ func (response PatchMember403JSONResponse) VisitPatchMemberResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1782,15 +1616,9 @@ func (response PatchMember404JSONResponse) VisitPatchMemberResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1805,15 +1633,9 @@ func (response PatchMember409JSONResponse) VisitPatchMemberResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1828,18 +1650,10 @@ func (response PatchMember429JSONResponse) VisitPatchMemberResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1878,15 +1692,9 @@ func (response PostMemberTeams400JSONResponse) VisitPostMemberTeamsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1901,15 +1709,9 @@ func (response PostMemberTeams401JSONResponse) VisitPostMemberTeamsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1924,15 +1726,9 @@ func (response PostMemberTeams403JSONResponse) VisitPostMemberTeamsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1947,15 +1743,9 @@ func (response PostMemberTeams404JSONResponse) VisitPostMemberTeamsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1970,15 +1760,9 @@ func (response PostMemberTeams409JSONResponse) VisitPostMemberTeamsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1993,18 +1777,10 @@ func (response PostMemberTeams429JSONResponse) VisitPostMemberTeamsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2041,15 +1817,9 @@ func (response GetTokens401JSONResponse) VisitGetTokensResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2064,15 +1834,9 @@ func (response GetTokens403JSONResponse) VisitGetTokensResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2087,18 +1851,10 @@ func (response GetTokens429JSONResponse) VisitGetTokensResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2136,15 +1892,9 @@ func (response PostToken400JSONResponse) VisitPostTokenResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2159,15 +1909,9 @@ func (response PostToken401JSONResponse) VisitPostTokenResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2182,15 +1926,9 @@ func (response PostToken403JSONResponse) VisitPostTokenResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2205,18 +1943,10 @@ func (response PostToken429JSONResponse) VisitPostTokenResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2248,15 +1978,9 @@ func (response DeleteToken401JSONResponse) VisitDeleteTokenResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2271,15 +1995,9 @@ func (response DeleteToken403JSONResponse) VisitDeleteTokenResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2294,15 +2012,9 @@ func (response DeleteToken404JSONResponse) VisitDeleteTokenResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2317,18 +2029,10 @@ func (response DeleteToken429JSONResponse) VisitDeleteTokenResponse(w http.Respo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2366,15 +2070,9 @@ func (response GetToken401JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2389,15 +2087,9 @@ func (response GetToken403JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2412,15 +2104,9 @@ func (response GetToken404JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2435,18 +2121,10 @@ func (response GetToken429JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2485,15 +2163,9 @@ func (response PatchToken400JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2508,15 +2180,9 @@ func (response PatchToken401JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2531,15 +2197,9 @@ func (response PatchToken403JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2554,15 +2214,9 @@ func (response PatchToken404JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2577,15 +2231,9 @@ func (response PatchToken409JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2600,15 +2248,9 @@ func (response PatchToken422JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2623,18 +2265,10 @@ func (response PatchToken429JSONResponse) VisitPatchTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2672,15 +2306,9 @@ func (response ResetToken401JSONResponse) VisitResetTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2695,15 +2323,9 @@ func (response ResetToken403JSONResponse) VisitResetTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2718,15 +2340,9 @@ func (response ResetToken404JSONResponse) VisitResetTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2741,18 +2357,10 @@ func (response ResetToken429JSONResponse) VisitResetTokenResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RetryAfter != nil {
-		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
-	}
-	if response.Headers.XRatelimitGlobalRemaining != nil {
-		w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(*response.Headers.XRatelimitGlobalRemaining))
-	}
-	if response.Headers.XRatelimitReset != nil {
-		w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(*response.Headers.XRatelimitReset))
-	}
-	if response.Headers.XRatelimitRouteRemaining != nil {
-		w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(*response.Headers.XRatelimitRouteRemaining))
-	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err

@@ -28,7 +28,7 @@ func privilegeServer(t *testing.T) (*Server, map[string]*client, map[string]stri
 			CustomRoleIDs: []string{flagEditorID}, Secret: "api-00000000-0000-4000-8000-00000000000c"},
 		{ID: "t0000000000000000000000d", OwnerID: "m03", MemberID: "m03", Name: "inline",
 			InlineRole: []api.Statement{{Effect: "allow", Actions: []string{"*"}, Resources: []string{"*"}}},
-			Secret: "api-00000000-0000-4000-8000-00000000000d"},
+			Secret:     "api-00000000-0000-4000-8000-00000000000d"},
 	}
 	srv, owner := newServer(t, Options{Account: a})
 	callers, ids := map[string]*client{"owner": owner}, map[string]string{"custom": a.Tokens[0].ID}

@@ -73,7 +73,7 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	for _, t := range plan {
 		m := cloneMember(t.r.m)
 		t.do(&m)
-		if !sameGrant(m, t.r.m) {
+		if !sameGrant(m, t.r.m) && !o.h.scim { // under SCIM the identity provider reverts it
 			s.setMember(t.r, m)
 			changed = true
 		}

@@ -184,6 +184,9 @@ func NewPlan(r Report, p Policy) (Plan, error) {
 			if !slices.Contains(row.Findings, rule.Finding) || !rule.matchesMember(m, r.GeneratedAt) {
 				continue
 			}
+			if (rule.Action == SetRole && m.Role == rule.Role) || (rule.Action == RemoveCustomRoles && len(m.CustomRoles) == 0) {
+				continue // nothing to change
+			}
 			if a == nil {
 				a = &Action{}
 			}

@@ -38,6 +38,17 @@ The summary (counts by finding) comes first, then the rows: in table and CSV out
 sections (summary, tokens, members; in CSV each with its own header row, separated by a blank
 line), in JSON as the fields "summary", "tokens" and "members".
 
+With --plan FILE it also writes a remediation plan for "ldaccess apply": the actions the
+--policy file asks for (without one, none), each with the state it was judged on. A policy:
+  {"rules": [
+     {"finding": "stale", "action": "delete-token"},
+     {"finding": "inactive", "olderThan": "180d", "action": "remove-member"},
+     {"finding": "admin-without-mfa", "action": "set-role", "role": "reader"},
+     {"finding": "no-team", "action": "remove-custom-roles"},
+     {"finding": "rotation-due", "action": "reset-token", "expireOldIn": "24h"}],
+   "never": ["cto@example.com", "61095542756dba551110ae21"]}
+"never" lists member IDs, token IDs and emails no action touches; the owner is never touched.
+
 While it pages through the account it shows its progress on stderr, when stderr is a terminal.
 With --fail-on-findings it exits with status 3 when anything is found, for scheduled jobs.`
 
@@ -45,6 +56,7 @@ func (a *app) auditCmd() *cobra.Command {
 	staleAfter := ageFlag(review.DefaultStaleAfter)
 	rotateAfter := ageFlag(review.DefaultRotateAfter)
 	var failOnFindings, onlyFindings bool
+	var planPath, policyPath string
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Access review: stale, unused and over-privileged tokens and members",
@@ -52,7 +64,8 @@ func (a *app) auditCmd() *cobra.Command {
 		Example: `  ldaccess --fake audit
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --format csv > review.csv
-  ldaccess audit --format json --fail-on-findings | jq .summary`,
+  ldaccess audit --format json --fail-on-findings | jq .summary
+  ldaccess audit --plan plan.json --policy policy.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			if staleAfter <= 0 {
@@ -65,9 +78,29 @@ func (a *app) auditCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			policy, err := readPolicyFile(policyPath)
+			if err != nil {
+				return err
+			}
+			if policyPath != "" && planPath == "" {
+				return usagef("--policy needs --plan: the policy says what goes into the plan")
+			}
 			r, err := a.review(cmd.Context(), c, review.Options{StaleAfter: time.Duration(staleAfter), RotateAfter: time.Duration(rotateAfter)})
 			if err != nil {
 				return err
+			}
+			if planPath != "" {
+				p, err := review.NewPlan(r, policy)
+				if err != nil {
+					return err
+				}
+				if p.Instance, err = a.instanceName(); err != nil {
+					return err
+				}
+				if err := writePlanFile(planPath, p); err != nil {
+					return err
+				}
+				a.planNote(planPath, p)
 			}
 			n := r.FindingCount()
 			if onlyFindings {
@@ -86,6 +119,8 @@ func (a *app) auditCmd() *cobra.Command {
 	f.Var(&staleAfter, "stale-after", `how long unused or unseen counts as stale: "90d", "2w", "36h"`)
 	f.Var(&rotateAfter, "rotate-after", `how old a token's secret may get before its rotation is due`)
 	f.BoolVar(&failOnFindings, "fail-on-findings", false, "exit with status 3 if anything is found")
+	f.StringVar(&planPath, "plan", "", "also write a remediation plan to this file, for ldaccess apply")
+	f.StringVar(&policyPath, "policy", "", "the policy (JSON) that turns findings into the plan's actions (default: none; nothing is changed)")
 	f.BoolVar(&onlyFindings, "only-findings", false, "list only the tokens and members with findings (the summary still counts all)")
 	return cmd
 }

@@ -146,8 +146,10 @@ func TestApplyTwiceChangesNothingTheSecondTime(t *testing.T) {
 	c := newClient(t, srv)
 	plan := makePlan(t, c)
 	dir := t.TempDir()
-	_, err := review.Apply(context.Background(), c, plan, openJournal(t, dir, plan), review.ApplyOptions{})
+	j := openJournal(t, dir, plan)
+	_, err := review.Apply(context.Background(), c, plan, j, review.ApplyOptions{})
 	require.NoError(t, err)
+	require.NoError(t, j.Close())
 	writes := writeCount(srv)
 
 	t.Run("same journal", func(t *testing.T) {
@@ -383,6 +385,13 @@ func TestJournalDropsACutShortLineAndRefusesAnotherPlan(t *testing.T) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.True(t, strings.HasSuffix(string(data), "}\n"), "the half line is gone")
+
+	// One apply at a time.
+	j, err = review.OpenJournal(path, plan)
+	require.NoError(t, err)
+	_, err = review.OpenJournal(path, plan)
+	require.ErrorContains(t, err, "another apply of this plan is running")
+	require.NoError(t, j.Close())
 
 	other := plan
 	other.Actions = other.Actions[1:]

@@ -48,6 +48,9 @@ type journalHeader struct {
 	Started time.Time `json:"started"`
 }
 
+// errJournalBusy is the error of opening a journal another apply holds open.
+var errJournalBusy = errors.New("another apply of this plan is running")
+
 const (
 	eventIntent  = "intent"
 	eventOutcome = "outcome"
@@ -65,11 +68,19 @@ func PlanDigest(p Plan) string {
 
 // OpenJournal opens the journal at path for plan, creating it if there is none, and reads what
 // an earlier apply recorded. A last line cut short by a crash is dropped; any other damage,
-// or a journal of another plan, is an error.
+// or a journal of another plan, is an error. The journal stays locked until Close, so that a
+// second apply of the same plan fails rather than interleaves.
 func OpenJournal(path string, plan Plan) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		if errors.Is(err, errJournalBusy) {
+			return nil, fmt.Errorf("journal %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("journal %s: locking: %w", path, err)
 	}
 	j := &Journal{f: f, path: path, digest: PlanDigest(plan), last: map[string]Record{}, sent: map[string]bool{}, now: time.Now}
 	if err := j.load(); err != nil {

@@ -140,23 +140,35 @@ type outcomeJSON struct {
 // resultView shows an apply's outcomes and the summary of them.
 func resultView(res review.Result, title string) view {
 	counts := res.Counts()
+	// The summary tells this run's outcomes from those an earlier run recorded.
+	byLabel := map[string]int{}
+	for _, o := range res.Outcomes {
+		byLabel[outcomeLabel(o)]++
+	}
 	sum := section{Title: title, Header: []string{"status", "count"}}
-	for _, st := range []review.Status{review.Applied, review.Reconciled, review.Already, review.WouldApply, review.Changed, review.Refused, review.SecretLost, review.Failed} {
-		if counts[st] > 0 {
-			sum.Rows = append(sum.Rows, []string{string(st), strconv.Itoa(counts[st])})
+	for _, earlier := range []bool{false, true} {
+		for _, st := range []review.Status{review.Applied, review.Reconciled, review.Already, review.WouldApply, review.Changed, review.Refused, review.SecretLost, review.Failed} {
+			l := outcomeLabel(review.Outcome{Status: st, Earlier: earlier})
+			if byLabel[l] > 0 {
+				sum.Rows = append(sum.Rows, []string{l, strconv.Itoa(byLabel[l])})
+			}
 		}
 	}
 	rows := section{Title: "Actions", Header: []string{"action", "name", "status", "detail"}, Empty: "no actions"}
 	j := outcomesJSON{Counts: counts, Outcomes: []outcomeJSON{}}
 	for _, o := range res.Outcomes {
-		st := string(o.Status)
-		if o.Earlier {
-			st += " (earlier run)"
-		}
-		rows.Rows = append(rows.Rows, []string{o.Action.ID, o.Action.Name, st, o.Detail})
+		rows.Rows = append(rows.Rows, []string{o.Action.ID, o.Action.Name, outcomeLabel(o), o.Detail})
 		j.Outcomes = append(j.Outcomes, outcomeJSON{Action: o.Action.ID, Status: o.Status, Detail: o.Detail, Earlier: o.Earlier})
 	}
 	return view{JSON: j, Sections: []section{rows, sum}}
+}
+
+// outcomeLabel is an outcome's status, marked when an earlier run decided it.
+func outcomeLabel(o review.Outcome) string {
+	if o.Earlier {
+		return string(o.Status) + " (earlier run)"
+	}
+	return string(o.Status)
 }
 
 // applyFlags are the flags apply and offboard share.

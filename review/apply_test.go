@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
@@ -397,4 +399,52 @@ func TestJournalDropsACutShortLineAndRefusesAnotherPlan(t *testing.T) {
 	other.Actions = other.Actions[1:]
 	_, err = review.OpenJournal(path, other)
 	require.ErrorContains(t, err, "another plan")
+}
+
+func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
+	srv := newServer(t, newAccount(11), nil)
+	c := newClient(t, srv)
+	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }, RotateAfter: 30 * 24 * time.Hour})
+	require.NoError(t, err)
+	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{
+		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: review.Age(time.Hour)},
+	}, Never: []string{srv.OwnerID()}})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(plan.Actions), 3)
+
+	t.Run("without a secret handler nothing is sent", func(t *testing.T) {
+		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
+		require.NoError(t, err)
+		for _, o := range res.Outcomes {
+			assert.Equal(t, review.Failed, o.Status)
+			assert.Contains(t, o.Detail, "not sent")
+		}
+		assert.Zero(t, srv.Applied("resetToken"))
+	})
+	t.Run("each new secret goes to the handler; a failure reports the grace period", func(t *testing.T) {
+		got := map[string]string{}
+		fail := plan.Actions[0].ObjectID
+		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{
+			Now: func() time.Time { return seededAt },
+			Secret: func(_ context.Context, a review.Action, tok api.Token) error {
+				if a.ObjectID == fail {
+					return errors.New("vault is sealed")
+				}
+				got[a.ObjectID] = *tok.Token
+				return nil
+			},
+		})
+		require.NoError(t, err)
+		for _, o := range res.Outcomes {
+			if o.Action.ObjectID == fail {
+				assert.Equal(t, review.SecretLost, o.Status)
+				assert.Contains(t, o.Detail, "vault is sealed")
+				assert.Contains(t, o.Detail, "the old secret keeps working until 2026-06-01T13:00:00Z")
+				continue
+			}
+			assert.Equal(t, review.Applied, o.Status)
+			assert.True(t, strings.HasPrefix(got[o.Action.ObjectID], "api-"), "a full secret")
+		}
+		assert.Equal(t, len(plan.Actions), srv.Applied("resetToken"))
+	})
 }

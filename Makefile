@@ -39,7 +39,8 @@ test: lint check-generated
 
 ## bench: benchmarks with allocation counts, then the issue-6 report: per case the wrapper's
 ## time and allocations against the plain net/http baseline, the ratio and the target beside it;
-## peak heap for 10k and 100k members; rate-limit efficiency. Figures are medians of BENCH_COUNT runs.
+## peak heap for 10k and 100k members; applying 1,000 role changes by semantic patch against one
+## PATCH per member (requests, elapsed); rate-limit efficiency. Figures are medians of BENCH_COUNT runs.
 BENCH_COUNT ?= 3
 bench:
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./... | $(GO) run ./tests/bench/benchreport

@@ -212,7 +212,7 @@ type Member struct {
 	// IntegrationMetadata How an identity provider manages the member, where one does.
 	//
 	// Example: {"externalId":"00u1abcd","externalStatus":{"display":"In sync","value":"in_sync"},"externalUrl":"https://acme.okta.com/admin/user/profile/view/00u1abcd","lastChecked":1628001602644}
-	IntegrationMetadata IntegrationMetadata `json:"_integrationMetadata,omitempty,omitzero"`
+	IntegrationMetadata *IntegrationMetadata `json:"_integrationMetadata,omitempty"`
 
 	// LastSeen When the member was last active; 0 if never.
 	LastSeen int64 `json:"_lastSeen"`

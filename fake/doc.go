@@ -73,6 +73,9 @@
 //   - Authenticating updates the token's lastUsed, never the member's _lastSeen, so that lists
 //     sorted by lastSeen do not shift under a client paging through them.
 //   - The account owner cannot be deleted or have its role replaced (403 and 400).
+//   - With Options.SCIM, removing or inviting members answers 403 forbidden with a message
+//     naming SCIM and the identity provider; role changes answer as applied and are reverted
+//     at once (LaunchDarkly: "shortly afterwards").
 //
 // # Provoking every documented status
 //

@@ -33,6 +33,7 @@ type Handler struct {
 	faults      *faulter
 	api         http.Handler // the generated router over ops
 	reqSeq      atomic.Uint64
+	scim        bool // Options.SCIM; see scim.go
 }
 
 // NewHandler returns a fake with the given options; see Options for the defaults.
@@ -50,6 +51,9 @@ func NewHandler(opts Options) *Handler {
 		h.now = time.Now
 	}
 	h.st.load(opts.Account, h.adminSecret, h.now())
+	if opts.SCIM {
+		h.manageBySCIM()
+	}
 	if opts.RateLimit != nil {
 		h.limits = newLimiter(*opts.RateLimit)
 	}

@@ -19,6 +19,9 @@ func (o *ops) PostMembers(ctx context.Context, req ss.PostMembersRequestObject) 
 	if aerr := requireAdmin(ctx); aerr != nil {
 		return nil, aerr
 	}
+	if aerr := o.h.scimRefuses("invited"); aerr != nil {
+		return nil, aerr
+	}
 	forms := *req.Body
 	if len(forms) == 0 {
 		return nil, errInvalid("No members to invite")

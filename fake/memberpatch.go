@@ -61,6 +61,11 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 	}
 	if role != m.Role || !slices.Equal(got.CustomRoles, m.CustomRoles) {
 		m.Role, m.CustomRoles = role, got.CustomRoles
+		if o.h.scim {
+			// Accepted, then overridden by the identity provider: the answer shows the
+			// change, the state keeps the old grant.
+			return ss.PatchMember200JSONResponse(memberAnswer(&memberRec{m: m}, false)), nil
+		}
 		s.setMember(r, m)
 		s.markApplied("patchMember")
 	}

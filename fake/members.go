@@ -111,6 +111,9 @@ func (o *ops) DeleteMember(ctx context.Context, req ss.DeleteMemberRequestObject
 	if aerr := requireAdmin(ctx); aerr != nil {
 		return nil, aerr
 	}
+	if aerr := o.h.scimRefuses("removed"); aerr != nil {
+		return nil, aerr
+	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()

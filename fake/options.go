@@ -28,6 +28,11 @@ type Options struct {
 	// Now is the clock, time.Now if nil. Tests set it to control token expiry, lastUsed and
 	// rate-limit windows.
 	Now func() time.Time
+	// SCIM makes an identity provider manage the account's members, as SCIM provisioning (or
+	// SAML with role sync) does at LaunchDarkly: every member carries _integrationMetadata,
+	// removing and inviting members are refused (403), and role and custom-role changes are
+	// answered as applied but reverted at once, as the identity provider overrides them.
+	SCIM bool
 }
 
 // RateLimit configures LaunchDarkly-style fixed windows. Every answer then carries

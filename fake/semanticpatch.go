@@ -67,19 +67,26 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 		}
 		plan = append(plan, ts...)
 	}
+	// Each member changes once, with every instruction's change to it, so that a member's
+	// version moves once per patch.
 	ids := []string{}
-	seen := map[string]bool{}
-	changed := false
+	next := map[string]*api.Member{}
+	recs := map[string]*memberRec{}
 	for _, t := range plan {
-		m := cloneMember(t.r.m)
-		t.do(&m)
-		if !sameGrant(m, t.r.m) {
-			s.setMember(t.r, m)
-			changed = true
+		id := t.r.m.ID
+		if next[id] == nil {
+			m := cloneMember(t.r.m)
+			next[id], recs[id] = &m, t.r
+			ids = append(ids, id)
 		}
-		if !seen[t.r.m.ID] {
-			seen[t.r.m.ID] = true
-			ids = append(ids, t.r.m.ID)
+		t.do(next[id])
+	}
+	changed := false
+	for _, id := range ids {
+		r := recs[id]
+		if !sameGrant(*next[id], r.m) && !o.h.scim { // under SCIM the identity provider reverts it
+			s.setMember(r, *next[id])
+			changed = true
 		}
 	}
 	if changed {

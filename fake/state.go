@@ -35,6 +35,7 @@ type state struct {
 
 	ids      idSource
 	applied  map[string]int // lower-case operationId → writes applied
+	writes   map[string]int // member or token ID → writes that changed or removed it
 	requests []Request
 }
 
@@ -91,6 +92,7 @@ func newState() *state {
 		taken:    map[string]bool{},
 		views:    map[viewKey]*view{},
 		applied:  map[string]int{},
+		writes:   map[string]int{},
 	}
 }
 
@@ -229,10 +231,12 @@ func (s *state) setMember(r *memberRec, m api.Member) {
 	r.m = m
 	r.index()
 	s.memberVersion++
+	s.writes[m.ID]++
 }
 
 func (s *state) deleteMember(id string) {
 	r := s.members[id]
+	s.writes[id]++
 	delete(s.members, id)
 	delete(s.emails, r.lowerEmail)
 	for i, x := range s.memberList {
@@ -256,6 +260,7 @@ func (s *state) insertToken(t api.Token, secret string) *tokenRec {
 
 func (s *state) deleteToken(id string) {
 	r := s.tokens[id]
+	s.writes[id]++
 	delete(s.tokens, id)
 	for sec, ref := range s.secrets {
 		if ref.tokenID == id {

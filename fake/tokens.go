@@ -182,6 +182,7 @@ func (o *ops) ResetToken(ctx context.Context, req ss.ResetTokenRequestObject) (s
 	r.secret = newSecret()
 	s.secrets[r.secret] = secretRef{tokenID: r.t.ID}
 	r.t.LastModified = now
+	s.writes[r.t.ID]++
 	s.markApplied("resetToken")
 	out := s.tokenAnswer(r)
 	out.Secret = r.secret
@@ -235,6 +236,7 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	if string(after) != string(current) {
 		t.LastModified = o.h.now().UnixMilli()
 		r.t = t
+		s.writes[r.t.ID]++
 		s.markApplied("patchToken")
 	}
 	return ss.PatchToken200JSONResponse(s.tokenAnswer(r)), nil

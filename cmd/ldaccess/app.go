@@ -46,6 +46,7 @@ type app struct {
 	fakeMembers int
 	fakeTokens  int
 	fakeSeed    int64
+	fakeSCIM    bool
 
 	cleanups []func()
 }
@@ -167,8 +168,11 @@ const rootLong = `ldaccess reviews and administers the access tokens and members
 
   ldaccess audit                        an access review: stale, unused and over-privileged
                                         tokens and members, with a summary of findings
-  ldaccess tokens list|get|create|reset|delete
-  ldaccess members list|get|invite|remove|set-role|add-to-teams
+  ldaccess audit --plan plan.json --policy policy.json
+                                        ... and a remediation plan of the policy's actions
+  ldaccess apply plan.json              carry a plan out: exactly, once, resumably (journal)
+  ldaccess tokens list|get|create|reset|rotate|delete
+  ldaccess members list|get|invite|remove|set-role|add-to-teams|offboard
 
 Connecting:
   Give an access token with --token or in LD_ACCESS_TOKEN. The commercial instance is the
@@ -188,7 +192,7 @@ Exit codes:
   1  an API or network error (one line: status, LaunchDarkly's code and message, request id),
      or a confirmation was declined
   2  a usage error: unknown command or flag, bad arguments, no access token
-  3  audit --fail-on-findings found something`
+  3  audit --fail-on-findings found something; apply skipped actions whose object changed`
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -225,8 +229,9 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.IntVar(&a.fakeMembers, "fake-members", 3000, "how many members the --fake account has")
 	pf.IntVar(&a.fakeTokens, "fake-tokens", 0, "how many tokens the --fake account has (default about one per 60 members, at least 12)")
 	pf.Int64Var(&a.fakeSeed, "fake-seed", 1, "seed for the --fake account's data; the same seed gives the same account")
+	pf.BoolVar(&a.fakeSCIM, "fake-scim", false, "the --fake account's members are managed by SCIM: removals and invites are refused")
 
-	root.AddCommand(a.auditCmd(), a.tokensCmd(), a.membersCmd(), a.serveFakeCmd())
+	root.AddCommand(a.auditCmd(), a.applyCmd(), a.tokensCmd(), a.membersCmd(), a.serveFakeCmd())
 	return root
 }
 

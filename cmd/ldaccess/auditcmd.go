@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -23,6 +23,8 @@ kind (service or personal), creation and last use. Their findings:
   stale             unused for more than --stale-after
   over-privileged   the admin role, or an inline policy allowing "*" actions or resources
   owner-gone        the token's owner is no longer a member
+  rotation-due      the secret was issued (created, or last reset or edited) more than
+                    --rotate-after ago
 
 Members are listed with email, name, role, teams, last seen, MFA and pending invite. Findings:
   never-logged-in   no login on record (_lastSeen 0), which includes members LaunchDarkly has
@@ -36,12 +38,25 @@ The summary (counts by finding) comes first, then the rows: in table and CSV out
 sections (summary, tokens, members; in CSV each with its own header row, separated by a blank
 line), in JSON as the fields "summary", "tokens" and "members".
 
+With --plan FILE it also writes a remediation plan for "ldaccess apply": the actions the
+--policy file asks for (without one, none), each with the state it was judged on. A policy:
+  {"rules": [
+     {"finding": "stale", "action": "delete-token"},
+     {"finding": "inactive", "olderThan": "180d", "action": "remove-member"},
+     {"finding": "admin-without-mfa", "action": "set-role", "role": "reader"},
+     {"finding": "no-team", "action": "remove-custom-roles"},
+     {"finding": "rotation-due", "action": "reset-token", "expireOldIn": "24h"}],
+   "never": ["cto@example.com", "61095542756dba551110ae21"]}
+"never" lists member IDs, token IDs and emails no action touches; the owner is never touched.
+
 While it pages through the account it shows its progress on stderr, when stderr is a terminal.
 With --fail-on-findings it exits with status 3 when anything is found, for scheduled jobs.`
 
 func (a *app) auditCmd() *cobra.Command {
-	staleAfter := ageFlag(90 * 24 * time.Hour)
+	staleAfter := ageFlag(review.DefaultStaleAfter)
+	rotateAfter := ageFlag(review.DefaultRotateAfter)
 	var failOnFindings, onlyFindings bool
+	var planPath, policyPath string
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Access review: stale, unused and over-privileged tokens and members",
@@ -49,24 +64,47 @@ func (a *app) auditCmd() *cobra.Command {
 		Example: `  ldaccess --fake audit
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --format csv > review.csv
-  ldaccess audit --format json --fail-on-findings | jq .summary`,
+  ldaccess audit --format json --fail-on-findings | jq .summary
+  ldaccess audit --plan plan.json --policy policy.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			if staleAfter <= 0 {
 				return usagef("--stale-after must be positive")
 			}
+			if rotateAfter <= 0 {
+				return usagef("--rotate-after must be positive")
+			}
 			c, err := a.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
-			members, tokens, err := a.fetchAccount(cmd.Context(), c)
+			policy, err := readPolicyFile(policyPath)
 			if err != nil {
 				return err
 			}
-			r := buildReport(members, tokens, a.now(), time.Duration(staleAfter))
-			n := r.findingCount()
+			if policyPath != "" && planPath == "" {
+				return usagef("--policy needs --plan: the policy says what goes into the plan")
+			}
+			r, err := a.review(cmd.Context(), c, review.Options{StaleAfter: time.Duration(staleAfter), RotateAfter: time.Duration(rotateAfter)})
+			if err != nil {
+				return err
+			}
+			if planPath != "" {
+				p, err := review.NewPlan(r, policy)
+				if err != nil {
+					return err
+				}
+				if p.Instance, err = a.instanceName(); err != nil {
+					return err
+				}
+				if err := writePlanFile(planPath, p); err != nil {
+					return err
+				}
+				a.planNote(planPath, p)
+			}
+			n := r.FindingCount()
 			if onlyFindings {
-				r = r.onlyFindings()
+				r = r.OnlyFindings()
 			}
 			if err := render(a.stdout, string(a.format), auditView(r, string(a.format))); err != nil {
 				return err
@@ -79,14 +117,17 @@ func (a *app) auditCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.Var(&staleAfter, "stale-after", `how long unused or unseen counts as stale: "90d", "2w", "36h"`)
+	f.Var(&rotateAfter, "rotate-after", `how old a token's secret may get before its rotation is due`)
 	f.BoolVar(&failOnFindings, "fail-on-findings", false, "exit with status 3 if anything is found")
+	f.StringVar(&planPath, "plan", "", "also write a remediation plan to this file, for ldaccess apply")
+	f.StringVar(&policyPath, "policy", "", "the policy (JSON) that turns findings into the plan's actions (default: none; nothing is changed)")
 	f.BoolVar(&onlyFindings, "only-findings", false, "list only the tokens and members with findings (the summary still counts all)")
 	return cmd
 }
 
-// fetchAccount lists every member and every token of the account (showAll), with progress on
-// a terminal. Pages are the wrapper's default size: LaunchDarkly publishes no maximum.
-func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member, []api.Token, error) {
+// review runs the access review with progress on a terminal. Pages are the wrapper's default
+// size: LaunchDarkly publishes no maximum.
+func (a *app) review(ctx context.Context, c *wrapper.Client, o review.Options) (report, error) {
 	var memberTotal, tokenTotal int
 	if a.status.tty {
 		// One small request each for totalCount, only when someone is watching.
@@ -97,38 +138,20 @@ func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member
 			tokenTotal = page.TotalCount
 		}
 	}
-	var members []api.Member
-	for m, err := range c.Members(ctx, wrapper.MembersQuery{}) {
-		if err != nil {
-			return nil, nil, fmt.Errorf("listing members: %w", err)
+	o.Now = a.now
+	o.Progress = func(what string, n int, done bool) {
+		total := memberTotal
+		if what == "tokens" {
+			total = tokenTotal
 		}
-		members = append(members, m)
-		a.status.setProgress("members", len(members), memberTotal, false)
+		a.status.setProgress(what, n, total, done)
 	}
-	a.status.setProgress("members", len(members), memberTotal, true)
-	tokens, err := a.fetchTokens(ctx, c, true, tokenTotal)
-	if errors.Is(err, wrapper.ErrForbidden) {
-		// Only admins may list every token: review the caller's own rather than nothing.
-		a.status.notef("this token may not list every token of the account (that needs an admin); reviewing only its own member's tokens")
-		tokens, err = a.fetchTokens(ctx, c, false, 0)
-	}
+	r, err := review.Run(ctx, c, o)
 	a.status.clear()
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing tokens: %w", err)
+	if err == nil && !r.AllTokens {
+		a.status.notef("this token may not list every token of the account (that needs an admin); reviewing only its own member's tokens")
 	}
-	return members, tokens, nil
-}
-
-func (a *app) fetchTokens(ctx context.Context, c *wrapper.Client, all bool, total int) ([]api.Token, error) {
-	var tokens []api.Token
-	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: all}) {
-		if err != nil {
-			return nil, err
-		}
-		tokens = append(tokens, maskSecret(t))
-		a.status.setProgress("tokens", len(tokens), total, false)
-	}
-	return tokens, nil
+	return r, err
 }
 
 // auditJSON is the JSON form of a report.
@@ -188,28 +211,28 @@ func findingStrings(fs []finding) []string {
 
 // auditView lays a report out for the renderer.
 func auditView(r report, format string) view {
-	sum := r.summary()
+	sum := r.Summary()
 	j := auditJSON{
 		GeneratedAt:    r.GeneratedAt.UTC().Format(time.RFC3339),
 		StaleAfterDays: r.StaleAfter.Hours() / 24,
 		TokenCount:     r.TokenCount,
 		MemberCount:    r.MemberCount,
-		FindingCount:   r.findingCount(),
+		FindingCount:   r.FindingCount(),
 		Summary:        make([]auditJSONCount, 0, len(sum)),
 		Tokens:         make([]auditJSONToken, 0, len(r.Tokens)),
 		Members:        make([]auditJSONMember, 0, len(r.Members)),
 	}
 	for _, l := range sum {
-		j.Summary = append(j.Summary, auditJSONCount{Subject: l.Subject, Finding: string(l.Finding), Description: l.Finding.describe(r.StaleAfter), Count: l.Count})
+		j.Summary = append(j.Summary, auditJSONCount{Subject: l.Subject, Finding: string(l.Finding), Description: r.Describe(l.Finding), Count: l.Count})
 	}
 
 	summary := section{
 		Title: fmt.Sprintf("Access review of %d tokens and %d members, %s (stale after %s): %d findings",
-			r.TokenCount, r.MemberCount, r.GeneratedAt.UTC().Format(time.DateOnly), formatDays(r.StaleAfter), r.findingCount()),
+			r.TokenCount, r.MemberCount, r.GeneratedAt.UTC().Format(time.DateOnly), formatDays(r.StaleAfter), r.FindingCount()),
 		Header: []string{"subject", "finding", "count", "description"},
 	}
 	for _, l := range sum {
-		summary.Rows = append(summary.Rows, []string{l.Subject, string(l.Finding), strconv.Itoa(l.Count), l.Finding.describe(r.StaleAfter)})
+		summary.Rows = append(summary.Rows, []string{l.Subject, string(l.Finding), strconv.Itoa(l.Count), r.Describe(l.Finding)})
 	}
 
 	tokens := section{
@@ -298,12 +321,6 @@ func teamKeys(m api.Member) []string {
 	return keys
 }
 
-// maskSecret keeps at most the last four characters of a token's secret. LaunchDarkly sends
-// only those except in the answers to create and reset; this makes sure nothing else is
-// printed even if a server sent more.
-func maskSecret(t api.Token) api.Token {
-	if len(t.Secret) > 4 {
-		t.Secret = t.Secret[len(t.Secret)-4:]
-	}
-	return t
-}
+// maskSecret keeps at most the last four characters of a token's secret; see
+// review.MaskSecret.
+func maskSecret(t api.Token) api.Token { return review.MaskSecret(t) }

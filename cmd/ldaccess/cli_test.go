@@ -13,6 +13,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // In-process tests of what scripts cannot reach: a terminal on stdin or stderr, and JSON
@@ -169,11 +170,11 @@ func TestAuditJSONMatchesTheFake(t *testing.T) {
 	}
 	members, tokens := srv.Members(), srv.Tokens()
 	// Listing the tokens used the admin token: take the fake's state after the run.
-	want := buildReport(members, tokens, scriptNow, 30*24*time.Hour)
+	want := review.BuildReport(members, tokens, scriptNow, review.Options{StaleAfter: 30 * 24 * time.Hour})
 	if got.MemberCount != len(members) || got.TokenCount != len(tokens) {
 		t.Fatalf("counts: %d members, %d tokens; the fake has %d, %d", got.MemberCount, got.TokenCount, len(members), len(tokens))
 	}
-	for i, l := range want.summary() {
+	for i, l := range want.Summary() {
 		g := got.Summary[i]
 		if g.Subject != l.Subject || g.Finding != string(l.Finding) || g.Count != l.Count {
 			t.Errorf("summary %d: got %+v, want %+v", i, g, l)

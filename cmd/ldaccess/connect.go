@@ -35,7 +35,7 @@ func (a *app) fakeAccount() (*fake.Account, error) {
 // limited is false or the clock is fixed (LDACCESS_NOW): a fixed clock would never end a
 // window. With a fixed clock the fake runs on it too, so that its output is reproducible.
 func (a *app) fakeOptions(acct *fake.Account, limited bool) fake.Options {
-	opts := fake.Options{Account: acct}
+	opts := fake.Options{Account: acct, SCIM: a.fakeSCIM}
 	if a.fixedClock {
 		opts.Now = a.now
 	} else if limited {

@@ -36,6 +36,16 @@ func (e *findingsError) Error() string {
 	return fmt.Sprintf("%d findings", e.n)
 }
 
+// outcomeError ends apply and offboard when not every action was applied: exit code 1 when
+// some failed (or were refused), 3 when the only trouble is actions skipped because their
+// object changed since the plan.
+type outcomeError struct {
+	code int
+	msg  string
+}
+
+func (e *outcomeError) Error() string { return e.msg }
+
 // errDeclined is returned when the user answers no to a confirmation.
 var errDeclined = errors.New("not confirmed; nothing was changed")
 
@@ -50,6 +60,7 @@ func (e *runError) Unwrap() error { return e.err }
 func exitCode(err error) int {
 	var ue *usageError
 	var fe *findingsError
+	var oe *outcomeError
 	var re *runError
 	switch {
 	case err == nil:
@@ -58,6 +69,8 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &fe):
 		return exitFindings
+	case errors.As(err, &oe):
+		return oe.code
 	case errors.As(err, &re):
 		return exitError
 	default:

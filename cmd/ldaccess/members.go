@@ -14,7 +14,7 @@ import (
 func (a *app) membersCmd() *cobra.Command {
 	return groupCmd("members", "List, inspect, invite, remove and change account members",
 		a.membersListCmd(), a.membersGetCmd(), a.membersInviteCmd(), a.membersRemoveCmd(),
-		a.membersSetRoleCmd(), a.membersAddToTeamsCmd())
+		a.membersSetRoleCmd(), a.membersAddToTeamsCmd(), a.membersOffboardCmd())
 }
 
 var memberHeader = []string{"id", "email", "name", "role", "teams", "last seen", "mfa", "invite"}

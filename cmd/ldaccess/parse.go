@@ -1,38 +1,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ldaccess/ldaccess/review"
 )
 
-// parseAge reads a length of time as people write it on a command line: "90d", "2w", "36h",
-// "90m" or any other Go duration. Days are 24 hours and weeks 7 days. Negative ages are refused.
-func parseAge(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, errors.New("empty duration")
-	}
-	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		if num, ok := strings.CutSuffix(s, suffix); ok {
-			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || n < 0 || n > 100*365 {
-				return 0, fmt.Errorf("invalid duration %q: want a number of days like 90d, weeks like 2w, or a Go duration like 36h", s)
-			}
-			return time.Duration(n * float64(unit)), nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q: want a number of days like 90d, weeks like 2w, or a Go duration like 36h", s)
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("invalid duration %q: must not be negative", s)
-	}
-	return d, nil
-}
+// parseAge reads a length of time as people write it on a command line: "90d", "2w", "36h";
+// see review.ParseAge.
+func parseAge(s string) (time.Duration, error) { return review.ParseAge(s) }
 
 // ageFlag is a pflag.Value for durations that accepts days and weeks (see parseAge).
 type ageFlag time.Duration

@@ -15,7 +15,7 @@ import (
 
 func (a *app) tokensCmd() *cobra.Command {
 	return groupCmd("tokens", "List, inspect, create, reset and delete access tokens",
-		a.tokensListCmd(), a.tokensGetCmd(), a.tokensCreateCmd(), a.tokensResetCmd(), a.tokensDeleteCmd())
+		a.tokensListCmd(), a.tokensGetCmd(), a.tokensCreateCmd(), a.tokensResetCmd(), a.tokensRotateCmd(), a.tokensDeleteCmd())
 }
 
 var tokenHeader = []string{"id", "name", "owner", "access", "kind", "created", "last used"}

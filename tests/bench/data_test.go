@@ -81,7 +81,7 @@ func genMember(i int) api.Member {
 	m.OAuthProviders = []api.OAuthProviderKind{"google"}
 	if r.IntN(5) == 0 {
 		ext := "00u" + strconv.Itoa(100000+i)
-		m.IntegrationMetadata = api.IntegrationMetadata{
+		m.IntegrationMetadata = &api.IntegrationMetadata{
 			ExternalID:     ext,
 			ExternalStatus: api.IntegrationStatus{Display: "In sync", Value: "in_sync"},
 			ExternalURL:    "https://acme.okta.example.com/admin/user/profile/view/" + ext,

@@ -1,8 +1,9 @@
 // Command benchreport reads `go test -bench` output on standard input, copies it to standard
 // output, and then prints the issue-6 report: per case the wrapper's and the baseline's time
 // and allocations, their ratio and the target beside it; peak heap for 10k and 100k members;
-// rate-limit efficiency, with the 429s of the first window. With -count > 1 each figure is
-// the median of the runs.
+// issue 13's role changes by semantic patch against one PATCH per member; rate-limit
+// efficiency, with the 429s of the first window. With -count > 1 each figure is the median of
+// the runs.
 //
 //	go test -run '^$' -bench . -benchmem ./tests/bench/ | go run ./tests/bench/benchreport
 package main
@@ -148,6 +149,21 @@ func main() {
 		}
 		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s / %s\t≤ 1.20×\t%s\t\n", cl, num(a, aok), num(b, bok), ratio,
 			num(da, aok), num(db, bok), num(ha, aok), num(hb, bok), met)
+	}
+
+	title("\nissue 13: apply role changes to 1,000 members under the fake's rate limits (100 requests per route per 250ms)")
+	fmt.Fprintln(out, "case\trequests\telapsed s\t")
+	for _, c := range []string{"semantic-patch", "per-member"} {
+		n, nok := r.get("ApplyRoles/"+c, "requests")
+		e, eok := r.get("ApplyRoles/"+c, "elapsed-s")
+		fmt.Fprintf(out, "%s\t%s\t%s\t\n", c, num(n, nok), fnum(e, eok))
+	}
+	sn, sok := r.get("ApplyRoles/semantic-patch", "requests")
+	pn, pok := r.get("ApplyRoles/per-member", "requests")
+	se, _ := r.get("ApplyRoles/semantic-patch", "elapsed-s")
+	pe, _ := r.get("ApplyRoles/per-member", "elapsed-s")
+	if sok && pok && sn > 0 && se > 0 {
+		fmt.Fprintf(out, "per-member ÷ semantic-patch\t%.1f×\t%.1f×\t\n", pn/sn, pe/se)
 	}
 
 	title("\nrate-limit efficiency (the fake limits one route to R requests per window)")

@@ -1,0 +1,541 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/wrapper"
+)
+
+// A Status is what became of an action.
+type Status string
+
+// The statuses of an action. Failed is the only one that is not final: applying the plan again
+// re-reads the object and tries again.
+const (
+	// Applied: this run sent the change and it took effect.
+	Applied Status = "applied"
+	// Reconciled: an earlier, interrupted run sent the change without recording the answer;
+	// re-reading the object showed that it took effect, so it was not sent again.
+	Reconciled Status = "reconciled"
+	// Already: the object was already as the action would leave it (or gone, for a delete);
+	// nothing was sent.
+	Already Status = "already"
+	// Changed: skipped, because the object changed since the review (a member logged in, a
+	// token was used); the plan no longer describes it.
+	Changed Status = "changed"
+	// Refused: an identity provider (SCIM or SAML) manages the member; the change must be made
+	// there.
+	Refused Status = "refused"
+	// SecretLost: the token was reset but its new secret could not be handed over. Not retried:
+	// a second reset would not bring the secret back.
+	SecretLost Status = "secret-lost"
+	// Failed: the change could not be made, or it is unknown whether it was; applying again
+	// re-reads and retries.
+	Failed Status = "failed"
+	// WouldApply: a dry run would send this change.
+	WouldApply Status = "would-apply"
+)
+
+// final reports whether an action with this outcome is done with.
+func (s Status) final() bool { return s != Failed && s != WouldApply && s != "" }
+
+// Problem reports whether the status means the action did not happen as planned and needs
+// attention (Failed, Refused, SecretLost).
+func (s Status) Problem() bool { return s == Failed || s == Refused || s == SecretLost }
+
+// ApplyOptions adjust Apply.
+type ApplyOptions struct {
+	// DryRun re-reads every object and decides, but sends no change and records nothing.
+	DryRun bool
+	// BatchSize is how many members one re-read and one semantic patch cover; 100 if zero.
+	BatchSize int
+	// PerMember sends each member's role change as its own JSON Patch instead of a semantic
+	// patch per batch. Slower, and not all or nothing per batch; for comparison.
+	PerMember bool
+	// Secret receives each token reset-token resets, with its new secret in Token, for example
+	// to hand it to a secret manager. Without it reset-token actions fail without being sent:
+	// a secret nobody receives is a revocation, which delete-token says more plainly.
+	Secret func(ctx context.Context, a Action, t api.Token) error
+	// OnOutcome, if set, is told each outcome as it is decided.
+	OnOutcome func(Outcome)
+	// Now is the clock (reset-token's expiry of the old secret); time.Now if nil.
+	Now func() time.Time
+}
+
+// An Outcome is what became of one action.
+type Outcome struct {
+	Action Action
+	Status Status
+	Detail string
+	// Earlier is true for an outcome an earlier run recorded in the journal.
+	Earlier bool
+}
+
+// A Result is what an Apply did, one outcome per action in the plan's order (but the actions
+// an interruption left undecided).
+type Result struct {
+	Outcomes []Outcome
+}
+
+// Counts counts the outcomes by status.
+func (r Result) Counts() map[Status]int {
+	c := map[Status]int{}
+	for _, o := range r.Outcomes {
+		c[o.Status]++
+	}
+	return c
+}
+
+// ErrIdentityProvider marks the outcomes of changes refused because an identity provider
+// (SCIM, SAML) manages the account's members.
+var ErrIdentityProvider = errors.New("members are managed by an identity provider (SCIM or SAML): make this change in the identity provider")
+
+// ErrWrongAccount is returned when a plan is applied to an account other than its own.
+var ErrWrongAccount = errors.New("the plan was made for another account")
+
+// Apply carries out a plan: exactly the actions it lists, on objects that have not changed
+// since the review, each at most once however often Apply runs on the same journal.
+//
+// Before acting on an object Apply re-reads it: members in batches, by a filtered list, tokens
+// one by one. An object whose state differs from the one the plan recorded is skipped
+// (Changed); one already as the action would leave it is not touched (Already); a member an
+// identity provider manages is Refused. For the rest Apply records an intent in the journal,
+// sends the change — role changes as one semantic patch per batch and kind of change — and
+// records the outcome. An action the journal shows as sent but without an outcome (an
+// interrupted run) is re-read and, if the change took effect, recorded as Reconciled rather
+// than sent again; deletes are safe to resend, since a second one finds nothing (404).
+//
+// Apply returns an error only when it could not go on: the context ended, the journal could
+// not be written, or the plan is for another account. The outcomes decided until then are in
+// the Result either way.
+func Apply(ctx context.Context, c *wrapper.Client, plan Plan, j *Journal, o ApplyOptions) (Result, error) {
+	if j == nil && !o.DryRun {
+		return Result{}, errors.New("review: Apply needs a journal unless it is a dry run")
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	owner, err := c.GetMember(ctx, plan.Account.OwnerID)
+	if errors.Is(err, wrapper.ErrNotFound) || (err == nil && owner.Role != "owner") {
+		return Result{}, fmt.Errorf("%w (its owner, %s %s, is not this account's owner)", ErrWrongAccount, plan.Account.OwnerID, plan.Account.OwnerEmail)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("checking the account: %w", err)
+	}
+	ap := &applier{c: c, j: j, o: o, outcomes: map[string]Outcome{}}
+	var tokens, members []Action
+	for _, a := range plan.Actions {
+		if j != nil {
+			if r, ok := j.done(a.ID); ok {
+				ap.decide(Outcome{Action: a, Status: r.Status, Detail: r.Detail, Earlier: true})
+				continue
+			}
+		}
+		if a.Subject == subjectToken {
+			tokens = append(tokens, a)
+		} else {
+			members = append(members, a)
+		}
+	}
+	err = ap.tokens(ctx, tokens)
+	for batch := range slices.Chunk(members, o.BatchSize) {
+		if err != nil {
+			break
+		}
+		err = ap.members(ctx, batch)
+	}
+	var res Result
+	for _, a := range plan.Actions {
+		if out, ok := ap.outcomes[a.ID]; ok {
+			res.Outcomes = append(res.Outcomes, out)
+		}
+	}
+	return res, err
+}
+
+type applier struct {
+	c        *wrapper.Client
+	j        *Journal
+	o        ApplyOptions
+	outcomes map[string]Outcome
+}
+
+// decide records an outcome: in the result, and in the journal unless it came from there or
+// this is a dry run.
+func (ap *applier) decide(outs ...Outcome) error {
+	var recs []Record
+	for _, out := range outs {
+		ap.outcomes[out.Action.ID] = out
+		if ap.o.OnOutcome != nil {
+			ap.o.OnOutcome(out)
+		}
+		if !out.Earlier && !ap.o.DryRun {
+			recs = append(recs, Record{Action: out.Action.ID, Event: eventOutcome, Status: out.Status, Detail: out.Detail})
+		}
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	return ap.j.append(recs...)
+}
+
+// intend records that the actions are about to be sent.
+func (ap *applier) intend(as ...Action) error {
+	recs := make([]Record, len(as))
+	for i, a := range as {
+		recs[i] = Record{Action: a.ID, Event: eventIntent}
+	}
+	return ap.j.append(recs...)
+}
+
+// sent reports whether an earlier run may have sent the action.
+func (ap *applier) sent(a Action) bool { return ap.j != nil && ap.j.sent[a.ID] }
+
+// fail is the outcome of an error: Refused for an identity provider's refusal.
+func fail(a Action, err error, what string) Outcome {
+	if isIdentityProviderError(err) {
+		return Outcome{Action: a, Status: Refused, Detail: ErrIdentityProvider.Error()}
+	}
+	return Outcome{Action: a, Status: Failed, Detail: what + ": " + strings.TrimPrefix(err.Error(), "ldaccess: ")}
+}
+
+// isIdentityProviderError recognises LaunchDarkly's refusal to delete or invite members while
+// SCIM manages them: a 403 whose message names SCIM.
+func isIdentityProviderError(err error) bool {
+	var ae *wrapper.APIError
+	return errors.As(err, &ae) && ae.StatusCode == 403 &&
+		(strings.Contains(ae.Message, "SCIM") || strings.Contains(ae.Message, "identity provider"))
+}
+
+// ctxErr returns the context's error if err happened because the context ended.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil && err != nil {
+		return ctx.Err()
+	}
+	return nil
+}
+
+func (ap *applier) tokens(ctx context.Context, as []Action) error {
+	for _, a := range as {
+		if err := ap.token(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (ap *applier) token(ctx context.Context, a Action) error {
+	cur, err := ap.c.GetToken(ctx, a.ObjectID)
+	gone := errors.Is(err, wrapper.ErrNotFound)
+	if err != nil && !gone {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.decide(fail(a, err, "re-reading the token"))
+	}
+	switch {
+	case gone && a.Kind == DeleteToken && ap.sent(a):
+		return ap.decide(Outcome{Action: a, Status: Reconciled, Detail: "deleted by an earlier run"})
+	case gone && a.Kind == DeleteToken:
+		return ap.decide(Outcome{Action: a, Status: Already, Detail: "the token is already gone"})
+	case gone:
+		return ap.decide(Outcome{Action: a, Status: Changed, Detail: "the token no longer exists"})
+	}
+	now := TokenState(cur)
+	if a.Kind == ResetToken && ap.sent(a) && now.LastModified != a.State.LastModified {
+		return ap.decide(Outcome{Action: a, Status: SecretLost, Detail: "an earlier run reset the token but its answer, with the new secret, was lost: reset it again"})
+	}
+	if d := a.State.diff(now); d != "" {
+		return ap.decide(Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d})
+	}
+	if a.Kind == ResetToken && ap.o.Secret == nil {
+		return ap.decide(Outcome{Action: a, Status: Failed, Detail: "not sent: nothing to receive the new secret (reset-token needs a secret handler)"})
+	}
+	if ap.o.DryRun {
+		return ap.decide(Outcome{Action: a, Status: WouldApply, Detail: request(a)})
+	}
+	if err := ap.intend(a); err != nil {
+		return err
+	}
+	switch a.Kind {
+	case DeleteToken:
+		err = ap.c.DeleteToken(ctx, a.ObjectID)
+		if errors.Is(err, wrapper.ErrNotFound) {
+			// The delete went through on an attempt whose answer was lost.
+			err = nil
+		}
+		if err != nil {
+			if e := ctxErr(ctx, err); e != nil {
+				return e
+			}
+			return ap.decide(fail(a, err, "deleting"))
+		}
+		return ap.decide(Outcome{Action: a, Status: Applied})
+	case ResetToken:
+		var opts []wrapper.ResetOption
+		var expires time.Time
+		if a.ExpireOldIn > 0 {
+			expires = ap.o.Now().Add(time.Duration(a.ExpireOldIn))
+			opts = append(opts, wrapper.ExpireOldKeyAt(expires))
+		}
+		t, err := ap.c.ResetToken(ctx, a.ObjectID, opts...)
+		if err != nil {
+			if e := ctxErr(ctx, err); e != nil {
+				return e
+			}
+			return ap.decide(fail(a, err, "resetting"))
+		}
+		if err := ap.o.Secret(ctx, a, t); err != nil {
+			detail := "reset, but handing over the new secret failed: " + err.Error() + "; the old secret stopped working at once"
+			if !expires.IsZero() {
+				detail = "reset, but handing over the new secret failed: " + err.Error() + "; the old secret keeps working until " + expires.UTC().Format(time.RFC3339)
+			}
+			return ap.decide(Outcome{Action: a, Status: SecretLost, Detail: detail})
+		}
+		return ap.decide(Outcome{Action: a, Status: Applied})
+	}
+	return ap.decide(Outcome{Action: a, Status: Failed, Detail: "unknown action kind " + string(a.Kind)})
+}
+
+// request describes what an action would send, for dry runs.
+func request(a Action) string {
+	switch a.Kind {
+	case DeleteToken:
+		return "DELETE /api/v2/tokens/" + a.ObjectID
+	case ResetToken:
+		return "POST /api/v2/tokens/" + a.ObjectID + "/reset"
+	case RemoveMember:
+		return "DELETE /api/v2/members/" + a.ObjectID
+	}
+	return "PATCH /api/v2/members (semantic patch: " + change(a) + ")"
+}
+
+// change says what a member update sets.
+func change(a Action) string {
+	var parts []string
+	if a.Role != "" {
+		parts = append(parts, "role "+a.Role)
+	}
+	if a.CustomRoles != nil {
+		parts = append(parts, "custom roles ["+strings.Join(*a.CustomRoles, " ")+"]")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// reached reports whether the member is as the update would leave it.
+func reached(a Action, m api.Member) bool {
+	if a.Role != "" && m.Role != a.Role {
+		return false
+	}
+	if a.CustomRoles != nil && !slices.Equal(*a.CustomRoles, m.CustomRoles) && (len(*a.CustomRoles) > 0 || len(m.CustomRoles) > 0) {
+		return false
+	}
+	return true
+}
+
+// reread lists the members of a batch by ID, in one request for a batch of up to 1000.
+func (ap *applier) reread(ctx context.Context, as []Action) (map[string]api.Member, error) {
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ObjectID
+	}
+	got := map[string]api.Member{}
+	q := wrapper.MembersQuery{Filter: wrapper.MemberFilter{IDs: ids}, PageSize: min(max(len(ids), 1), 1000)}
+	for m, err := range ap.c.Members(ctx, q) {
+		if err != nil {
+			return nil, err
+		}
+		got[m.ID] = m
+	}
+	return got, nil
+}
+
+// members applies a batch of member actions: one re-read, the removals one by one, then one
+// semantic patch per kind of update.
+func (ap *applier) members(ctx context.Context, as []Action) error {
+	cur, err := ap.reread(ctx, as)
+	if err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		outs := make([]Outcome, len(as))
+		for i, a := range as {
+			outs[i] = fail(a, err, "re-reading the members")
+		}
+		return ap.decide(outs...)
+	}
+	var decided []Outcome
+	var removals []Action
+	updates := map[string][]Action{} // by the change they make, in first-seen order
+	var keys []string
+	for _, a := range as {
+		m, ok := cur[a.ObjectID]
+		switch {
+		case !ok && a.Kind == RemoveMember && ap.sent(a):
+			decided = append(decided, Outcome{Action: a, Status: Reconciled, Detail: "removed by an earlier run"})
+		case !ok && a.Kind == RemoveMember:
+			decided = append(decided, Outcome{Action: a, Status: Already, Detail: "the member is already gone"})
+		case !ok:
+			decided = append(decided, Outcome{Action: a, Status: Changed, Detail: "the member no longer exists"})
+		case m.IntegrationMetadata != nil:
+			decided = append(decided, Outcome{Action: a, Status: Refused, Detail: ErrIdentityProvider.Error()})
+		case a.Kind != RemoveMember && reached(a, m) && ap.sent(a):
+			decided = append(decided, Outcome{Action: a, Status: Reconciled, Detail: "changed by an earlier run"})
+		case a.Kind != RemoveMember && reached(a, m):
+			decided = append(decided, Outcome{Action: a, Status: Already, Detail: "the member already has " + change(a)})
+		default:
+			if d := a.State.diff(MemberState(m)); d != "" {
+				decided = append(decided, Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d})
+			} else if ap.o.DryRun {
+				decided = append(decided, Outcome{Action: a, Status: WouldApply, Detail: request(a)})
+			} else if a.Kind == RemoveMember {
+				removals = append(removals, a)
+			} else {
+				k := change(a)
+				if _, ok := updates[k]; !ok {
+					keys = append(keys, k)
+				}
+				updates[k] = append(updates[k], a)
+			}
+		}
+	}
+	if err := ap.decide(decided...); err != nil {
+		return err
+	}
+	for _, a := range removals {
+		if err := ap.remove(ctx, a); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		if err := ap.update(ctx, updates[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (ap *applier) remove(ctx context.Context, a Action) error {
+	if err := ap.intend(a); err != nil {
+		return err
+	}
+	err := ap.c.DeleteMember(ctx, a.ObjectID)
+	if errors.Is(err, wrapper.ErrNotFound) {
+		err = nil // an earlier attempt, whose answer was lost, removed the member
+	}
+	if err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.decide(fail(a, err, "removing"))
+	}
+	return ap.decide(Outcome{Action: a, Status: Applied})
+}
+
+// update sends one change to many members: one semantic patch, or with PerMember one JSON
+// Patch each.
+func (ap *applier) update(ctx context.Context, as []Action) error {
+	if ap.o.PerMember {
+		for _, a := range as {
+			if err := ap.intend(a); err != nil {
+				return err
+			}
+			var ops []api.PatchOperation
+			if a.Role != "" {
+				ops = append(ops, wrapper.Replace("/role", a.Role))
+			}
+			if a.CustomRoles != nil {
+				ops = append(ops, wrapper.Replace("/customRoles", *a.CustomRoles))
+			}
+			_, err := ap.c.PatchMember(ctx, a.ObjectID, ops...)
+			if err != nil {
+				if e := ctxErr(ctx, err); e != nil {
+					return e
+				}
+				if err := ap.decide(fail(a, err, "updating")); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := ap.decide(Outcome{Action: a, Status: Applied}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := ap.intend(as...); err != nil {
+		return err
+	}
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ObjectID
+	}
+	var ins []api.Instruction
+	if r := as[0].Role; r != "" {
+		ins = append(ins, wrapper.ReplaceMembersRoles(r, ids...))
+	}
+	if cr := as[0].CustomRoles; cr != nil {
+		ins = append(ins, wrapper.ReplaceMembersCustomRoles(*cr, ids...))
+	}
+	rep, err := ap.c.UpdateMembers(ctx, "ldaccess apply: access review remediation", ins...)
+	if err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.uncertain(ctx, as, err)
+	}
+	failed := map[string]string{}
+	for _, e := range rep.Errors {
+		for id, msg := range e {
+			failed[id] = msg
+		}
+	}
+	outs := make([]Outcome, len(as))
+	for i, a := range as {
+		if msg, ok := failed[a.ObjectID]; ok {
+			outs[i] = Outcome{Action: a, Status: Failed, Detail: "updating: " + msg}
+		} else {
+			outs[i] = Outcome{Action: a, Status: Applied}
+		}
+	}
+	return ap.decide(outs...)
+}
+
+// uncertain handles a semantic patch that failed. A refusal LaunchDarkly answered (4xx)
+// changed nothing: the patch is all or nothing. Otherwise (a lost connection, a 5xx) it may
+// have taken effect, so the members are re-read at once: those that have the change are
+// Reconciled, the others Failed, to be retried by the next apply.
+func (ap *applier) uncertain(ctx context.Context, as []Action, sendErr error) error {
+	var ae *wrapper.APIError
+	outs := make([]Outcome, len(as))
+	if errors.As(sendErr, &ae) && ae.StatusCode < 500 {
+		for i, a := range as {
+			outs[i] = fail(a, sendErr, "updating")
+		}
+		return ap.decide(outs...)
+	}
+	cur, err := ap.reread(ctx, as)
+	if err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		cur = nil
+	}
+	for i, a := range as {
+		if m, ok := cur[a.ObjectID]; ok && reached(a, m) {
+			outs[i] = Outcome{Action: a, Status: Reconciled, Detail: "the answer was lost, but re-reading shows the change"}
+		} else {
+			outs[i] = fail(a, sendErr, "updating (unknown whether it took effect; apply again to re-read and retry)")
+		}
+	}
+	return ap.decide(outs...)
+}

@@ -1,0 +1,211 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// A Journal is the record of applying one plan: an append-only file of JSON lines beside the
+// plan. Apply writes an intent before it sends an action's write and the outcome after, each
+// synced to disk before it goes on, so that after any interruption (a crash, a lost
+// connection, Ctrl-C) the journal tells which actions are done, which were never sent, and
+// which were sent without a recorded answer — those Apply re-reads and reconciles before it
+// would send anything again.
+//
+// The first line names the plan by a digest of its account and actions: a journal is never
+// used with a plan other than its own.
+type Journal struct {
+	f      *os.File
+	path   string
+	digest string
+	// last is each action's latest record; sent whether an intent was ever recorded.
+	last map[string]Record
+	sent map[string]bool
+	now  func() time.Time
+}
+
+// A Record is one line of a journal.
+type Record struct {
+	Time   time.Time `json:"time"`
+	Action string    `json:"action"`
+	// Event is "intent" (about to send) or "outcome".
+	Event  string `json:"event"`
+	Status Status `json:"status,omitempty"`
+	Detail string `json:"detail,omitempty"`
+}
+
+type journalHeader struct {
+	Journal int       `json:"journal"`
+	Plan    string    `json:"plan"`
+	Started time.Time `json:"started"`
+}
+
+// errJournalBusy is the error of opening a journal another apply holds open.
+var errJournalBusy = errors.New("another apply of this plan is running")
+
+const (
+	eventIntent  = "intent"
+	eventOutcome = "outcome"
+)
+
+// PlanDigest is a digest of what a plan would change: its account and actions.
+func PlanDigest(p Plan) string {
+	b, _ := json.Marshal(struct {
+		Account Account  `json:"account"`
+		Actions []Action `json:"actions"`
+	}{p.Account, p.Actions})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// OpenJournal opens the journal at path for plan, creating it if there is none, and reads what
+// an earlier apply recorded. A last line cut short by a crash is dropped; any other damage,
+// or a journal of another plan, is an error. The journal stays locked until Close, so that a
+// second apply of the same plan fails rather than interleaves.
+func OpenJournal(path string, plan Plan) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		if errors.Is(err, errJournalBusy) {
+			return nil, fmt.Errorf("journal %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("journal %s: locking: %w", path, err)
+	}
+	j := &Journal{f: f, path: path, digest: PlanDigest(plan), last: map[string]Record{}, sent: map[string]bool{}, now: time.Now}
+	if err := j.load(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *Journal) load() error {
+	data, err := io.ReadAll(j.f)
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	good := 0 // bytes of whole, valid lines
+	lines := 0
+	for len(data[good:]) > 0 {
+		rest := data[good:]
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 {
+			break // a line cut short: the crash came mid-write, before the sync
+		}
+		line := rest[:nl]
+		if lines == 0 {
+			var h journalHeader
+			if err := json.Unmarshal(line, &h); err != nil || h.Journal != 1 {
+				return fmt.Errorf("journal %s: not an ldaccess journal", j.path)
+			}
+			if h.Plan != j.digest {
+				return fmt.Errorf("journal %s belongs to another plan (or the plan was edited after applying began); apply the original plan, or move the journal away to start afresh", j.path)
+			}
+		} else {
+			var r Record
+			if err := json.Unmarshal(line, &r); err != nil || r.Action == "" {
+				return fmt.Errorf("journal %s: line %d is damaged", j.path, lines+1)
+			}
+			j.note(r)
+		}
+		good += nl + 1
+		lines++
+	}
+	if good < len(data) {
+		if err := j.f.Truncate(int64(good)); err != nil {
+			return fmt.Errorf("journal %s: dropping a cut-short line: %w", j.path, err)
+		}
+	}
+	if _, err := j.f.Seek(int64(good), io.SeekStart); err != nil {
+		return err
+	}
+	if lines == 0 {
+		h, _ := json.Marshal(journalHeader{Journal: 1, Plan: j.digest, Started: j.now().UTC()})
+		return j.write(append(h, '\n'))
+	}
+	return nil
+}
+
+func (j *Journal) note(r Record) {
+	j.last[r.Action] = r
+	if r.Event == eventIntent {
+		j.sent[r.Action] = true
+	}
+}
+
+// Path is the journal's file name.
+func (j *Journal) Path() string { return j.path }
+
+// Close closes the journal's file.
+func (j *Journal) Close() error { return j.f.Close() }
+
+// done returns an action's final outcome if it has one.
+func (j *Journal) done(action string) (Record, bool) {
+	r, ok := j.last[action]
+	return r, ok && r.Event == eventOutcome && r.Status.final()
+}
+
+// append writes records in one write and syncs them to disk before returning.
+func (j *Journal) append(recs ...Record) error {
+	var buf bytes.Buffer
+	for _, r := range recs {
+		if r.Time.IsZero() {
+			r.Time = j.now().UTC()
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	if err := j.write(buf.Bytes()); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		j.note(r)
+	}
+	return nil
+}
+
+func (j *Journal) write(b []byte) error {
+	if _, err := j.f.Write(b); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("journal %s: sync: %w", j.path, err)
+	}
+	return nil
+}
+
+// ReadJournal returns the records of a journal file in order, its header left out, for
+// inspection.
+func ReadJournal(r io.Reader) ([]Record, error) {
+	var out []Record
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	first := true
+	for sc.Scan() {
+		if first {
+			first = false
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return out, errors.New("journal: a damaged line")
+		}
+		out = append(out, rec)
+	}
+	return out, sc.Err()
+}

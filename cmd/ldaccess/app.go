@@ -27,6 +27,8 @@ type app struct {
 	now    func() time.Time
 	// isTerminal reports whether a stream (os.Stdin, os.Stderr …) is a terminal.
 	isTerminal func(stream any) bool
+	// termWidth is the width in columns of the terminal a stream is open on, 0 if unknown.
+	termWidth func(stream any) int
 	// fixedClock is set when LDACCESS_NOW fixes now.
 	fixedClock bool
 
@@ -39,6 +41,8 @@ type app struct {
 	apiVersion  string
 	timeout     time.Duration
 	format      formatFlag
+	wide        bool
+	fields      []string
 	useFake     bool
 	fakeMembers int
 	fakeTokens  int
@@ -60,6 +64,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		getenv:     getenv,
 		now:        time.Now,
 		isTerminal: isTerminal,
+		termWidth:  termWidth,
 		format:     formatTable,
 	}
 	// LDACCESS_NOW fixes the clock (RFC 3339), so that an audit of the fake account, whose data
@@ -78,6 +83,28 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 func isTerminal(stream any) bool {
 	f, ok := stream.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// termWidth is the width of the terminal stream is open on, or 0.
+func termWidth(stream any) int {
+	f, ok := stream.(interface{ Fd() uintptr })
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// renderOptions fits tables to stdout when it is a terminal, unless --wide.
+func (a *app) renderOptions() renderOptions {
+	o := renderOptions{Fields: a.fields}
+	if !a.wide && a.isTerminal(a.stdout) {
+		o.Width = a.termWidth(a.stdout)
+	}
+	return o
 }
 
 func (a *app) run(args []string) (code int) {
@@ -173,6 +200,12 @@ func (a *app) rootCmd() *cobra.Command {
 		// No Args: cobra's default for a root with subcommands reports unknown commands, and
 		// without a subcommand prints the help.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if len(a.fields) > 0 && a.format != formatJSON {
+				return usagef("--fields selects JSON fields: use it with --format json")
+			}
+			if a.format == formatHTML && cmd.Annotations["html"] == "" {
+				return usagef("--format html is only for audit; %s prints table, json or csv", cmdName(cmd))
+			}
 			if a.timeout > 0 && cmd.Annotations["timeout"] != "none" {
 				ctx, cancel := context.WithTimeout(cmd.Context(), a.timeout)
 				a.onExit(cancel)
@@ -192,7 +225,9 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.StringVar(&a.instance, "instance", "commercial", "LaunchDarkly instance: commercial, eu or federal")
 	pf.StringVar(&a.apiVersion, "api-version", "", "LD-API-Version to send (default the library's, 20240415)")
 	pf.DurationVar(&a.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for never; serve-fake runs until interrupted)")
-	pf.VarP(&a.format, "format", "o", "output format: table, json or csv")
+	pf.VarP(&a.format, "format", "o", "output format: table, json or csv (and html for audit)")
+	pf.BoolVar(&a.wide, "wide", false, "on a terminal, show every column in full instead of fitting tables to its width")
+	pf.StringSliceVar(&a.fields, "fields", nil, "with --format json, keep only these top-level fields (comma-separated)")
 	pf.BoolVar(&a.useFake, "fake", false, "run against an embedded fake LaunchDarkly account instead of a real one")
 	pf.IntVar(&a.fakeMembers, "fake-members", 3000, "how many members the --fake account has")
 	pf.IntVar(&a.fakeTokens, "fake-tokens", 0, "how many tokens the --fake account has (default about one per 60 members, at least 12)")

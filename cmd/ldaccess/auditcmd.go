@@ -68,7 +68,7 @@ func (a *app) auditCmd() *cobra.Command {
 			if onlyFindings {
 				r = r.onlyFindings()
 			}
-			if err := render(a.stdout, string(a.format), auditView(r, string(a.format))); err != nil {
+			if err := a.render(auditView(r, string(a.format))); err != nil {
 				return err
 			}
 			if failOnFindings && n > 0 {
@@ -216,6 +216,8 @@ func auditView(r report, format string) view {
 		Title:  rowsTitle("Tokens", len(r.Tokens), r.TokenCount),
 		Header: []string{"id", "name", "owner", "access", "kind", "created", "last used", "findings"},
 		Empty:  "no tokens",
+		Keep:   tokenKeep,
+		Drop:   tokenDrop,
 	}
 	for _, t := range r.Tokens {
 		tok := t.Token
@@ -224,7 +226,7 @@ func auditView(r report, format string) view {
 			kind = "service"
 		}
 		tokens.Rows = append(tokens.Rows, []string{
-			tok.ID, deref(tok.Name), t.Owner, clip(format, tokenAccess(tok), 40), kind,
+			tok.ID, deref(tok.Name), t.Owner, tokenAccess(tok), kind,
 			timeCell(format, tok.CreationDate), timeCell(format, deref(tok.LastUsed)), joinFindings(t.Findings),
 		})
 		jt := auditJSONToken{
@@ -239,6 +241,8 @@ func auditView(r report, format string) view {
 		Title:  rowsTitle("Members", len(r.Members), r.MemberCount),
 		Header: []string{"id", "email", "name", "role", "teams", "last seen", "mfa", "invite", "findings"},
 		Empty:  "no members",
+		Keep:   memberKeep,
+		Drop:   memberDrop,
 	}
 	for _, row := range r.Members {
 		m := row.Member

@@ -37,7 +37,8 @@ type app struct {
 	// Global flags.
 	token       string
 	baseURL     string
-	instance    string
+	instance    instanceFlag
+	profiles    []string
 	apiVersion  string
 	timeout     time.Duration
 	format      formatFlag
@@ -47,6 +48,11 @@ type app struct {
 	fakeMembers int
 	fakeTokens  int
 	fakeSeed    int64
+
+	// changed reports whether a flag was given on the command line (set once flags are parsed).
+	changed func(name string) bool
+	// keyring holds tokens of profiles; the OS keyring but in tests.
+	keyring secretStore
 
 	cleanups []func()
 }
@@ -66,6 +72,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		isTerminal: isTerminal,
 		termWidth:  termWidth,
 		format:     formatTable,
+		instance:   instanceCommercial,
+		keyring:    osKeyring{},
+		changed:    func(string) bool { return false },
 	}
 	// LDACCESS_NOW fixes the clock (RFC 3339), so that an audit of the fake account, whose data
 	// is dated relative to now, is reproducible in tests and documentation.
@@ -122,7 +131,7 @@ func (a *app) run(args []string) (code int) {
 		}
 	}()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyInterrupt(context.Background())
 	defer stop()
 
 	root := a.rootCmd()
@@ -132,6 +141,14 @@ func (a *app) run(args []string) (code int) {
 	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
 	a.status.clear()
+	var sig interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		// The shell's convention, 128 + the signal's number: a script sees that it was stopped.
+		if err != nil {
+			fmt.Fprintln(a.stderr, "ldaccess: interrupted")
+		}
+		return 128 + int(sig.signal)
+	}
 	code = exitCode(err)
 	switch code {
 	case exitOK:
@@ -146,6 +163,33 @@ func (a *app) run(args []string) (code int) {
 		fmt.Fprintf(a.stderr, "ldaccess: %s\n", describeError(err))
 	}
 	return code
+}
+
+// interrupted is the cause of a command's context when a signal ended it.
+type interrupted struct{ signal syscall.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.signal.String() }
+
+// notifyInterrupt returns a context cancelled with cause interrupted when SIGINT (Ctrl-C) or
+// SIGTERM arrives. After the first signal the default handling is back, so that a second
+// Ctrl-C ends a command that does not stop.
+func notifyInterrupt(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			sig, _ := s.(syscall.Signal)
+			cancel(interrupted{signal: sig})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(nil)
+	}
 }
 
 // onExit registers f to run when the command is done, last registered first.
@@ -203,6 +247,10 @@ func (a *app) rootCmd() *cobra.Command {
 			if len(a.fields) > 0 && a.format != formatJSON {
 				return usagef("--fields selects JSON fields: use it with --format json")
 			}
+			a.changed = cmd.Flags().Changed
+			if len(a.profiles) > 1 && cmd.Annotations["profiles"] == "" {
+				return usagef("--profile can be given once, except to audit")
+			}
 			if a.format == formatHTML && cmd.Annotations["html"] == "" {
 				return usagef("--format html is only for audit; %s prints table, json or csv", cmdName(cmd))
 			}
@@ -215,6 +263,7 @@ func (a *app) rootCmd() *cobra.Command {
 		},
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -222,7 +271,8 @@ func (a *app) rootCmd() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.token, "token", "", "LaunchDarkly access token (default $LD_ACCESS_TOKEN)")
 	pf.StringVar(&a.baseURL, "base-url", "", "LaunchDarkly base URL, overriding --instance")
-	pf.StringVar(&a.instance, "instance", "commercial", "LaunchDarkly instance: commercial, eu or federal")
+	pf.Var(&a.instance, "instance", "LaunchDarkly instance: commercial, eu or federal")
+	pf.StringArrayVar(&a.profiles, "profile", nil, "use the account of this profile (default $LDACCESS_PROFILE; see ldaccess profile)")
 	pf.StringVar(&a.apiVersion, "api-version", "", "LD-API-Version to send (default the library's, 20240415)")
 	pf.DurationVar(&a.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for never; serve-fake runs until interrupted)")
 	pf.VarP(&a.format, "format", "o", "output format: table, json or csv (and html for audit)")
@@ -233,9 +283,33 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.IntVar(&a.fakeTokens, "fake-tokens", 0, "how many tokens the --fake account has (default about one per 60 members, at least 12)")
 	pf.Int64Var(&a.fakeSeed, "fake-seed", 1, "seed for the --fake account's data; the same seed gives the same account")
 
-	root.AddCommand(a.auditCmd(), a.tokensCmd(), a.membersCmd(), a.serveFakeCmd())
+	root.AddCommand(a.auditCmd(), a.tokensCmd(), a.membersCmd(), a.profileCmd(), a.serveFakeCmd())
 	return root
 }
+
+// usageTemplate is cobra's, except that a subcommand's help names the global flags in one line
+// instead of repeating all of them above its own; "ldaccess --help" lists them.
+const usageTemplate = `Usage:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
+
+Aliases:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Available Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global flags (--profile, --token, --instance, --base-url, --format, --fake …) work here too:
+see "{{.Root.Name}} --help".{{end}}{{if .HasAvailableSubCommands}}
+
+Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
+`
 
 // buildVersion is the module version the binary was built from, or "dev".
 func buildVersion() string {
@@ -307,4 +381,4 @@ func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
 // errNoToken explains how to connect.
 var errNoToken = errors.New(`no access token: pass --token or set LD_ACCESS_TOKEN ` +
 	`(create one in LaunchDarkly under Organization settings, Authorization), ` +
-	`or try --fake to use an embedded fake account`)
+	`choose a --profile (see ldaccess profile --help), or try --fake to use an embedded fake account`)

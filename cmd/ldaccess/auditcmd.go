@@ -41,7 +41,7 @@ With --fail-on-findings it exits with status 3 when anything is found, for sched
 
 func (a *app) auditCmd() *cobra.Command {
 	staleAfter := ageFlag(90 * 24 * time.Hour)
-	var failOnFindings, onlyFindings bool
+	var failOnFindings, onlyFindings, all, allProfiles bool
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Access review: stale, unused and over-privileged tokens and members",
@@ -51,24 +51,22 @@ func (a *app) auditCmd() *cobra.Command {
   ldaccess audit --format csv > review.csv
   ldaccess audit --format json --fail-on-findings | jq .summary`,
 		Args: exactArgs(0, "no arguments"),
+		Annotations: map[string]string{"html": "yes", "profiles": "yes"},
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			if staleAfter <= 0 {
 				return usagef("--stale-after must be positive")
 			}
-			c, err := a.connect(cmd.Context())
+			accounts, err := a.reviewAccounts(cmd.Context(), allProfiles, time.Duration(staleAfter))
 			if err != nil {
 				return err
 			}
-			members, tokens, err := a.fetchAccount(cmd.Context(), c)
-			if err != nil {
-				return err
-			}
-			r := buildReport(members, tokens, a.now(), time.Duration(staleAfter))
-			n := r.findingCount()
+			n := totals(accounts).Findings
 			if onlyFindings {
-				r = r.onlyFindings()
+				for i := range accounts {
+					accounts[i].Report = accounts[i].Report.onlyFindings()
+				}
 			}
-			if err := a.render(auditView(r, string(a.format))); err != nil {
+			if err := a.renderAudit(accounts, all); err != nil {
 				return err
 			}
 			if failOnFindings && n > 0 {
@@ -81,6 +79,8 @@ func (a *app) auditCmd() *cobra.Command {
 	f.Var(&staleAfter, "stale-after", `how long unused or unseen counts as stale: "90d", "2w", "36h"`)
 	f.BoolVar(&failOnFindings, "fail-on-findings", false, "exit with status 3 if anything is found")
 	f.BoolVar(&onlyFindings, "only-findings", false, "list only the tokens and members with findings (the summary still counts all)")
+	f.BoolVar(&all, "all", false, "on a terminal and in HTML, list the tokens and members without findings too")
+	f.BoolVar(&allProfiles, "all-profiles", false, "review the account of every profile, into one report")
 	return cmd
 }
 

@@ -50,7 +50,7 @@ func (a *app) auditCmd() *cobra.Command {
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --format csv > review.csv
   ldaccess audit --format json --fail-on-findings | jq .summary`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
 		Annotations: map[string]string{"html": "yes", "profiles": "yes"},
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			if staleAfter <= 0 {

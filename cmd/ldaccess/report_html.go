@@ -55,8 +55,8 @@ type htmlChart struct {
 }
 
 type htmlBar struct {
-	Label, Risk              string
-	Count                    int
+	Label, Risk             string
+	Count                   int
 	Y, TextY, Width, CountX int
 }
 
@@ -124,7 +124,6 @@ func writeHTMLReport(w io.Writer, accounts []accountReport, all bool, version st
 	}
 	return reportTemplate.Execute(w, d)
 }
-
 
 // cells passes every value through cell, as tables do: "-" for nothing, no control characters.
 func cells(rows [][]string) [][]string {

@@ -8,27 +8,37 @@ import (
 )
 
 // selectFields keeps only the named top-level fields of v's JSON: of the object, or of each
-// object of an array, in the order they were named. A name no object has is a usage error
-// listing the ones there are, so that a typo in a script fails rather than yielding nulls.
+// object of an array, in the order they were named; the values are kept byte for byte. A name
+// no object has is a usage error listing the ones there are, so that a typo in a script fails
+// rather than yielding nothing.
 func selectFields(v any, fields []string) (any, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, err
-	}
-	var objects []map[string]any
-	switch d := doc.(type) {
-	case map[string]any:
-		objects = append(objects, d)
-	case []any:
-		for _, e := range d {
-			if o, ok := e.(map[string]any); ok {
+	data := bytes.TrimSpace(buf.Bytes())
+	var objects []map[string]json.RawMessage
+	var list []json.RawMessage
+	single := false
+	switch {
+	case len(data) > 0 && data[0] == '{':
+		var o map[string]json.RawMessage
+		if err := json.Unmarshal(data, &o); err != nil {
+			return nil, err
+		}
+		objects, single = append(objects, o), true
+	case len(data) > 0 && data[0] == '[':
+		if err := json.Unmarshal(data, &list); err != nil {
+			return nil, err
+		}
+		for _, e := range list {
+			var o map[string]json.RawMessage
+			if json.Unmarshal(e, &o) == nil && o != nil {
 				objects = append(objects, o)
+			} else {
+				return nil, usagef("--fields: this output is not a list of JSON objects")
 			}
 		}
 	default:
@@ -52,7 +62,7 @@ func selectFields(v any, fields []string) (any, error) {
 			}
 		}
 	}
-	pick := func(o map[string]any) orderedObject {
+	pick := func(o map[string]json.RawMessage) orderedObject {
 		out := make(orderedObject, 0, len(fields))
 		for _, f := range fields {
 			if val, ok := o[f]; ok {
@@ -61,47 +71,39 @@ func selectFields(v any, fields []string) (any, error) {
 		}
 		return out
 	}
-	if o, ok := doc.(map[string]any); ok {
-		return pick(o), nil
+	if single {
+		return pick(objects[0]), nil
 	}
-	list := make([]any, 0, len(objects))
-	for _, e := range doc.([]any) {
-		if o, ok := e.(map[string]any); ok {
-			list = append(list, pick(o))
-		} else {
-			list = append(list, e)
-		}
+	out := make([]orderedObject, 0, len(objects))
+	for _, o := range objects {
+		out = append(out, pick(o))
 	}
-	return list, nil
+	return out, nil
 }
 
 type field struct {
 	name  string
-	value any
+	value json.RawMessage
 }
 
 // orderedObject is a JSON object whose members keep their order.
 type orderedObject []field
 
-// MarshalJSON writes the members in order, without escaping HTML characters (as render does).
+// MarshalJSON writes the members in order.
 func (o orderedObject) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
 	b.WriteByte('{')
 	for i, f := range o {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if err := enc.Encode(f.name); err != nil {
+		name, err := json.Marshal(f.name)
+		if err != nil {
 			return nil, err
 		}
-		b.Truncate(b.Len() - 1) // Encode's newline
+		b.Write(name)
 		b.WriteByte(':')
-		if err := enc.Encode(f.value); err != nil {
-			return nil, err
-		}
-		b.Truncate(b.Len() - 1)
+		b.Write(f.value)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil

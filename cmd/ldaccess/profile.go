@@ -140,14 +140,26 @@ func parseConfig(path string, data []byte) (config, error) {
 	if doc["profiles"] != nil && !ok {
 		return cfg, usagef("%s: profiles must be a map of names to settings", path)
 	}
-	for name, v := range profiles {
+	// In order, so that the first mistake reported is always the same one.
+	names := make([]string, 0, len(profiles))
+	for name := range profiles {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		v := profiles[name]
 		settings, ok := v.(map[string]any)
 		if v != nil && !ok {
 			return cfg, usagef("%s: profile %q must be a map of settings", path, name)
 		}
 		var p profile
-		for key, val := range settings {
-			if err := p.set(key, val); err != nil {
+		keys := make([]string, 0, len(settings))
+		for key := range settings {
+			keys = append(keys, key)
+		}
+		slices.Sort(keys)
+		for _, key := range keys {
+			if err := p.set(key, settings[key]); err != nil {
 				return cfg, usagef("%s: profile %q: %v", path, name, err)
 			}
 		}

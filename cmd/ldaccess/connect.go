@@ -238,8 +238,11 @@ func (a *app) connectTo(ctx context.Context, t target) (*wrapper.Client, string,
 	c, err := wrapper.New(token, opts...)
 	if err != nil {
 		// The wrapper never quotes the token. resolveBaseURL has checked the URL, so what is
-		// left is a token with characters a header cannot hold.
-		return nil, "", usagef("%sthe access token is not usable: %s", profilePrefix(t), strings.TrimPrefix(err.Error(), "ldaccess: "))
+		// left is the API version or a token with characters a header cannot hold.
+		if strings.Contains(err.Error(), "API version") {
+			return nil, "", usagef("%s %q is not an API version like 20240415", t.from("api-version"), t.APIVersion)
+		}
+		return nil, "", usagef("%sthe access token is not usable: %s", profilePrefix(t), plainWords(err.Error()))
 	}
 	return c, base, nil
 }

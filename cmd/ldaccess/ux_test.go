@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,7 +18,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/ldaccess/ldaccess"
 	"github.com/ldaccess/ldaccess/api"
 )
 
@@ -315,4 +319,31 @@ func TestGroupedByRisk(t *testing.T) {
 	assert.Equal(t, "Members without findings (2)", last.Title)
 	assert.Equal(t, []string{"b", "m2"}, last.Rows[1][:2])
 	assert.Equal(t, []string{"risk", "finding", "subject", "count", "a", "b", "description"}, v.Sections[0].Header)
+}
+
+// TestErrorsNameRequestsNotOperations: a library error starting with an operation ID reads as
+// the request it sent, and every operation of the contract has its words.
+func TestErrorsNameRequestsNotOperations(t *testing.T) {
+	var spec struct {
+		Paths map[string]map[string]any `yaml:"paths"`
+	}
+	require.NoError(t, yaml.Unmarshal(ldaccess.OpenAPI, &spec))
+	n := 0
+	for path, item := range spec.Paths {
+		for method, v := range item {
+			op, _ := v.(map[string]any)
+			id, _ := op["operationId"].(string)
+			if id == "" {
+				continue
+			}
+			n++
+			assert.Equal(t, strings.ToUpper(method)+" "+path, operations[id], id)
+		}
+	}
+	assert.Len(t, operations, n)
+
+	err := fmt.Errorf("listing members: %w", errors.New("ldaccess: getMembers: dial tcp 127.0.0.1:1: connect: connection refused"))
+	assert.Equal(t, "listing members: GET /api/v2/members: dial tcp 127.0.0.1:1: connect: connection refused", describeError(err))
+	// Words that merely look like one are left alone.
+	assert.Equal(t, "deleteToken is fine: here", describeError(errors.New("deleteToken is fine: here")))
 }

@@ -209,29 +209,35 @@ func (a *app) runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.
 const rootLong = `ldaccess reviews and administers the access tokens and members of a LaunchDarkly account.
 
   ldaccess audit                        an access review: stale, unused and over-privileged
-                                        tokens and members, with a summary of findings
+                                        tokens and members, grouped by risk; --format html
+                                        writes a report for auditors
   ldaccess tokens list|get|create|reset|delete
   ldaccess members list|get|invite|remove|set-role|add-to-teams
+  ldaccess profile add|list|show|remove named accounts and where their tokens come from
 
 Connecting:
   Give an access token with --token or in LD_ACCESS_TOKEN. The commercial instance is the
   default; pick another with --instance eu|federal, or any URL with --base-url.
+  --profile NAME (or LDACCESS_PROFILE) takes all of that from a profile instead, its token
+  from an environment variable, the OS keyring or a command: see "ldaccess profile --help".
   --fake runs every command against an embedded fake account instead (with rate limits, so
   the client's backoff shows), and "ldaccess serve-fake" serves one for other tools.
 
 Output:
-  --format table (default), json or csv. JSON is the API's own representation for list and
-  get commands, so it can be fed to jq or to other programs.
+  --format table (default), json or csv; html for audit. On a terminal tables fit its width
+  (--wide shows every column in full); in a pipe they are never cut. JSON is the API's own
+  representation for list and get commands, ready for jq; --fields a,b keeps those fields.
 
 Destructive commands (tokens reset, tokens delete, members remove, members set-role) ask for
 confirmation when stdin is a terminal. Otherwise they refuse to run unless --yes is given.
 
 Exit codes:
-  0  success
-  1  an API or network error (one line: status, LaunchDarkly's code and message, request id),
-     or a confirmation was declined
-  2  a usage error: unknown command or flag, bad arguments, no access token
-  3  audit --fail-on-findings found something`
+  0    success
+  1    an API or network error (one line: status, LaunchDarkly's code and message, request id),
+       or a confirmation was declined
+  2    a usage error: unknown command or flag, bad arguments, no access token
+  3    audit --fail-on-findings found something
+  130  interrupted (Ctrl-C)`
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{

@@ -32,9 +32,23 @@ Members are listed with email, name, role, teams, last seen, MFA and pending inv
   stale-invite      invited more than --stale-after ago and not yet accepted
   no-team           on no team
 
-The summary (counts by finding) comes first, then the rows: in table and CSV output as
-sections (summary, tokens, members; in CSV each with its own header row, separated by a blank
-line), in JSON as the fields "summary", "tokens" and "members".
+On a terminal the review reads at a glance: the summary, highest risk first (high:
+over-privileged, admin-without-mfa, owner-gone; medium: stale, never-used, stale-invite,
+inactive; low: never-logged-in, no-team), then a table per finding with its count, listing
+only the tokens and members that have it (ALSO names their other findings). --all adds the
+ones without findings.
+
+In a pipe, and with --format csv or json, the summary (counts by finding) comes first, then
+every row: in table and CSV output as sections (summary, tokens, members; in CSV each with its
+own header row, separated by a blank line), in JSON as the fields "summary", "tokens" and
+"members".
+
+--format html writes one self-contained HTML file for an auditor or an evidence folder: the
+review's date, account, instance and threshold, the counts with a bar chart, and a table per
+finding. It loads nothing and runs no script.
+
+--profile a --profile b, or --all-profiles, reviews several accounts at once into one report
+with an account column (in JSON, one review per account under "accounts").
 
 While it pages through the account it shows its progress on stderr, when stderr is a terminal.
 With --fail-on-findings it exits with status 3 when anything is found, for scheduled jobs.`
@@ -47,6 +61,8 @@ func (a *app) auditCmd() *cobra.Command {
 		Short: "Access review: stale, unused and over-privileged tokens and members",
 		Long:  auditLong,
 		Example: `  ldaccess --fake audit
+  ldaccess audit --format html > access-review.html
+  ldaccess audit --all-profiles --format csv > review.csv
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --format csv > review.csv
   ldaccess audit --format json --fail-on-findings | jq .summary`,

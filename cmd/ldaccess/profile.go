@@ -386,7 +386,7 @@ func (a *app) profileToken(ctx context.Context, name string, p profile) (string,
 			return "", usagef("profile %s: the OS keyring has no token for it: store one with ldaccess profile add %s --keyring", name, name)
 		}
 		if err != nil {
-			return "", fmt.Errorf("profile %s: reading the token from the OS keyring: %w", name, err)
+			return "", fmt.Errorf("profile %s: %w", name, keyringUnavailable(err))
 		}
 		return tok, nil
 	case p.TokenCommand != "":
@@ -474,3 +474,9 @@ type osKeyring struct{}
 func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
 func (osKeyring) Set(service, user, s string) error        { return keyring.Set(service, user, s) }
 func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
+
+// keyringUnavailable explains a keyring that cannot be used: on Linux it takes a Secret
+// Service (GNOME Keyring, KWallet) on a D-Bus session, which servers and containers lack.
+func keyringUnavailable(err error) error {
+	return fmt.Errorf("the OS keyring is not available here (%s)", oneLine(err.Error(), 200))
+}

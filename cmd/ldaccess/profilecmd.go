@@ -95,7 +95,7 @@ for without echo. A token is never written to the config file.`,
 					return err
 				}
 				if err := a.keyring.Set(keyringService, name, tok); err != nil {
-					return fmt.Errorf("storing the token in the OS keyring: %w", err)
+					return fmt.Errorf("%w; nothing was saved: use --token-env or --token-command instead", keyringUnavailable(err))
 				}
 			}
 			cfg.Profiles[name] = p
@@ -235,7 +235,7 @@ func (a *app) profileShowCmd() *cobra.Command {
 				case errors.Is(err, keyring.ErrNotFound):
 					status = "missing: store one with ldaccess profile add " + name + " --keyring --force"
 				default:
-					status = "the OS keyring cannot be read: " + oneLine(err.Error(), 200)
+					status = keyringUnavailable(err).Error()
 				}
 			case p.TokenCommand != "":
 				status = "from the command when needed"

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -54,7 +55,8 @@ type app struct {
 	// keyring holds tokens of profiles; the OS keyring but in tests.
 	keyring secretStore
 
-	cleanups []func()
+	cleanupMu sync.Mutex // audit connects to several accounts at once
+	cleanups  []func()
 }
 
 // run runs the command line args and returns the exit code.
@@ -193,7 +195,11 @@ func notifyInterrupt(parent context.Context) (context.Context, func()) {
 }
 
 // onExit registers f to run when the command is done, last registered first.
-func (a *app) onExit(f func()) { a.cleanups = append(a.cleanups, f) }
+func (a *app) onExit(f func()) {
+	a.cleanupMu.Lock()
+	defer a.cleanupMu.Unlock()
+	a.cleanups = append(a.cleanups, f)
+}
 
 // runE adapts a command's function: its errors are marked as its own (see runError), so that
 // only errors cobra makes while parsing count as usage errors by default.

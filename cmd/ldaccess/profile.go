@@ -344,7 +344,7 @@ func (a *app) profileTarget(name string, p profile) target {
 		t.Instance = instanceCommercial
 	}
 	if t.FakeMembers == 0 {
-		t.FakeMembers = 200
+		t.FakeMembers = 3000 // as --fake
 	}
 	if t.FakeSeed == 0 {
 		t.FakeSeed = 1

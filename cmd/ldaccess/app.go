@@ -170,6 +170,7 @@ func (a *app) run(args []string) (code int) {
 // interrupted is the cause of a command's context when a signal ended it.
 type interrupted struct{ signal syscall.Signal }
 
+// Error names the signal.
 func (i interrupted) Error() string { return "interrupted by " + i.signal.String() }
 
 // notifyInterrupt returns a context cancelled with cause interrupted when SIGINT (Ctrl-C) or

@@ -35,6 +35,7 @@ const (
 	riskHigh
 )
 
+// String is the risk as the review prints it: high, medium or low.
 func (r risk) String() string {
 	switch r {
 	case riskHigh:

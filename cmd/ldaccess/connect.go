@@ -61,6 +61,7 @@ const (
 	instanceFederal    = "federal"
 )
 
+// String, Type and Set make instanceFlag a pflag.Value.
 func (f *instanceFlag) String() string { return string(*f) }
 func (f *instanceFlag) Type() string   { return "commercial|eu|federal" }
 func (f *instanceFlag) Set(s string) error {

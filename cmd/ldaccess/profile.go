@@ -471,9 +471,14 @@ type secretStore interface {
 // on Linux) through go-keyring.
 type osKeyring struct{}
 
+// Get returns the secret, or an error wrapping keyring.ErrNotFound.
 func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
-func (osKeyring) Set(service, user, s string) error        { return keyring.Set(service, user, s) }
-func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
+
+// Set stores the secret, replacing any.
+func (osKeyring) Set(service, user, s string) error { return keyring.Set(service, user, s) }
+
+// Delete removes the secret.
+func (osKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
 
 // keyringUnavailable explains a keyring that cannot be used: on Linux it takes a Secret
 // Service (GNOME Keyring, KWallet) on a D-Bus session, which servers and containers lack.

@@ -17,6 +17,7 @@ var reportHTML string
 
 var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
 
+// htmlReport is what report.html.tmpl shows; its fields are exported for the template only.
 type htmlReport struct {
 	Headline   string
 	Date       string // the review's day
@@ -31,17 +32,20 @@ type htmlReport struct {
 	Clean      []htmlTable
 }
 
+// htmlAccount is one account reviewed.
 type htmlAccount struct {
 	Account, Instance, BaseURL string
 	Tokens, Members, Findings  int
 }
 
+// htmlSummaryRow is one finding's count.
 type htmlSummaryRow struct {
 	Risk, Finding, Subject, Description string
 	Count                               int
 	PerAccount                          []int // with several accounts
 }
 
+// htmlTable is the rows of one finding, or the clean rows.
 type htmlTable struct {
 	Risk, Finding, Title string
 	Header               []string
@@ -54,6 +58,7 @@ type htmlChart struct {
 	Bars                []htmlBar
 }
 
+// htmlBar is one bar of the chart, with its label and count beside it.
 type htmlBar struct {
 	Label, Risk             string
 	Count                   int

@@ -72,6 +72,9 @@ func (a *app) auditCmd() *cobra.Command {
 			if staleAfter <= 0 {
 				return usagef("--stale-after must be positive")
 			}
+			if all && onlyFindings {
+				return usagef("--all and --only-findings cannot be used together")
+			}
 			accounts, err := a.reviewAccounts(cmd.Context(), allProfiles, time.Duration(staleAfter))
 			if err != nil {
 				return err

@@ -110,7 +110,7 @@ func (t target) account() string {
 	case t.Profile != "":
 		return t.Profile
 	case t.Fake:
-		return "fake"
+		return fmt.Sprintf("embedded fake, seed %d", t.FakeSeed)
 	}
 	if u, err := url.Parse(t.BaseURL); err == nil && u.Host != "" {
 		return u.Host

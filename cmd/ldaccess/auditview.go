@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // How an access review is shown to people: on a terminal, the summary and then the rows with
@@ -366,13 +367,26 @@ func (a *app) reviewAccounts(ctx context.Context, allProfiles bool, staleAfter t
 			return nil, err
 		}
 	}
+	// Connect one after the other, so that token commands (a password manager asking for a
+	// fingerprint) never prompt at once; then fetch concurrently.
+	clients := make([]*wrapper.Client, len(ts))
+	bases := make([]string, len(ts))
+	for i, t := range ts {
+		var err error
+		if clients[i], bases[i], err = a.connectTo(ctx, t); err != nil {
+			if len(ts) > 1 {
+				err = fmt.Errorf("%s: %w", t.account(), err)
+			}
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	accounts := make([]accountReport, len(ts))
 	var wg sync.WaitGroup
 	for i, t := range ts {
 		wg.Go(func() {
-			r, err := a.reviewAccount(ctx, t, staleAfter)
+			members, tokens, err := a.fetchAccount(ctx, clients[i])
 			if err != nil {
 				if len(ts) > 1 {
 					err = fmt.Errorf("%s: %w", t.account(), err)
@@ -380,7 +394,14 @@ func (a *app) reviewAccounts(ctx context.Context, allProfiles bool, staleAfter t
 				cancel(err)
 				return
 			}
-			accounts[i] = r
+			base := bases[i]
+			if t.Fake {
+				base = ""
+			}
+			accounts[i] = accountReport{
+				Account: t.account(), Instance: t.instanceName(), BaseURL: base,
+				Report: buildReport(members, tokens, a.now(), staleAfter),
+			}
 		})
 	}
 	wg.Wait()
@@ -388,24 +409,6 @@ func (a *app) reviewAccounts(ctx context.Context, allProfiles bool, staleAfter t
 		return nil, err
 	}
 	return accounts, nil
-}
-
-func (a *app) reviewAccount(ctx context.Context, t target, staleAfter time.Duration) (accountReport, error) {
-	c, base, err := a.connectTo(ctx, t)
-	if err != nil {
-		return accountReport{}, err
-	}
-	members, tokens, err := a.fetchAccount(ctx, c)
-	if err != nil {
-		return accountReport{}, err
-	}
-	if t.Fake {
-		base = ""
-	}
-	return accountReport{
-		Account: t.account(), Instance: t.instanceName(), BaseURL: base,
-		Report: buildReport(members, tokens, a.now(), staleAfter),
-	}, nil
 }
 
 // renderAudit prints a review: grouped by finding on a terminal (in table format), as one HTML

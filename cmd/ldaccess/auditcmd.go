@@ -122,9 +122,9 @@ func (a *app) fetchAccount(ctx context.Context, c *wrapper.Client) ([]api.Member
 			return nil, nil, fmt.Errorf("listing members: %w", err)
 		}
 		members = append(members, m)
-		a.status.setProgress("members", len(members), memberTotal, false)
+		a.status.setAccountProgress(progressAccount(ctx), "members", len(members), memberTotal, false)
 	}
-	a.status.setProgress("members", len(members), memberTotal, true)
+	a.status.setAccountProgress(progressAccount(ctx), "members", len(members), memberTotal, true)
 	tokens, err := a.fetchTokens(ctx, c, true, tokenTotal)
 	if errors.Is(err, wrapper.ErrForbidden) {
 		// Only admins may list every token: review the caller's own rather than nothing.
@@ -145,7 +145,7 @@ func (a *app) fetchTokens(ctx context.Context, c *wrapper.Client, all bool, tota
 			return nil, err
 		}
 		tokens = append(tokens, maskSecret(t))
-		a.status.setProgress("tokens", len(tokens), total, false)
+		a.status.setAccountProgress(progressAccount(ctx), "tokens", len(tokens), total, false)
 	}
 	return tokens, nil
 }

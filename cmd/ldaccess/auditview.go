@@ -386,7 +386,11 @@ func (a *app) reviewAccounts(ctx context.Context, allProfiles bool, staleAfter t
 	var wg sync.WaitGroup
 	for i, t := range ts {
 		wg.Go(func() {
-			members, tokens, err := a.fetchAccount(ctx, clients[i])
+			fctx := ctx
+			if len(ts) > 1 {
+				fctx = withProgressAccount(ctx, t.account())
+			}
+			members, tokens, err := a.fetchAccount(fctx, clients[i])
 			if err != nil {
 				if len(ts) > 1 {
 					err = fmt.Errorf("%s: %w", t.account(), err)

@@ -137,3 +137,15 @@ func TestSelectFields(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
+
+// TestProgressOfSeveralAccounts: concurrent reviews share one progress line, each account's
+// progress beside the others', in the order they started.
+func TestProgressOfSeveralAccounts(t *testing.T) {
+	var b strings.Builder
+	s := &statusWriter{w: &b, tty: true}
+	s.setAccountProgress("prod", "members", 10, 50, true)
+	s.setAccountProgress("eu", "members", 3, 0, true)
+	s.setAccountProgress("prod", "tokens", 2, 0, true)
+	lines := strings.Split(b.String(), "\r\x1b[K")
+	assert.Equal(t, []string{"prod: members 10/50", "prod: members 10/50 · eu: members 3", "prod: tokens 2 · eu: members 3"}, lines)
+}

@@ -37,6 +37,19 @@ test: lint check-generated
 	$(GO) test -race ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_CI)
 
+## deps-browser: install what the command's real-terminal and browser tests use, tmux and
+## Chromium, from the system's packages (apt-get). Quick when both are there. .ci/run calls it
+## on CI; elsewhere those tests skip, saying so, when the programs are missing.
+.PHONY: deps-browser
+deps-browser:
+	@missing=; for p in tmux chromium; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "deps-browser: tmux and chromium are installed"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "deps-browser: no apt-get; install$$missing to run the terminal and browser tests"; exit 0; fi; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+	echo "deps-browser: installing$$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends$$missing
+
 ## bench: benchmarks with allocation counts, then the issue-6 report: per case the wrapper's
 ## time and allocations against the plain net/http baseline, the ratio and the target beside it;
 ## peak heap for 10k and 100k members; applying 1,000 role changes by semantic patch against one

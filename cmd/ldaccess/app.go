@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +28,8 @@ type app struct {
 	now    func() time.Time
 	// isTerminal reports whether a stream (os.Stdin, os.Stderr …) is a terminal.
 	isTerminal func(stream any) bool
+	// termWidth is the width in columns of the terminal a stream is open on, 0 if unknown.
+	termWidth func(stream any) int
 	// fixedClock is set when LDACCESS_NOW fixes now.
 	fixedClock bool
 
@@ -38,17 +41,26 @@ type app struct {
 	// Global flags.
 	token       string
 	baseURL     string
-	instance    string
+	instance    instanceFlag
+	profiles    []string
 	apiVersion  string
 	timeout     time.Duration
 	format      formatFlag
+	wide        bool
+	fields      []string
 	useFake     bool
 	fakeMembers int
 	fakeTokens  int
 	fakeSeed    int64
 	fakeSCIM    bool
 
-	cleanups []func()
+	// changed reports whether a flag was given on the command line (set once flags are parsed).
+	changed func(name string) bool
+	// keyring holds tokens of profiles; the OS keyring but in tests.
+	keyring secretStore
+
+	cleanupMu sync.Mutex // audit connects to several accounts at once
+	cleanups  []func()
 }
 
 // run runs the command line args and returns the exit code.
@@ -62,7 +74,11 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		getenv:     getenv,
 		now:        time.Now,
 		isTerminal: isTerminal,
+		termWidth:  termWidth,
 		format:     formatTable,
+		instance:   instanceCommercial,
+		keyring:    osKeyring{},
+		changed:    func(string) bool { return false },
 	}
 	a.stdout, a.stderr = &redactingWriter{w: stdout, a: a}, &redactingWriter{w: stderr, a: a}
 	// LDACCESS_NOW fixes the clock (RFC 3339), so that an audit of the fake account, whose data
@@ -109,6 +125,28 @@ func isTerminal(stream any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// termWidth is the width of the terminal stream is open on, or 0.
+func termWidth(stream any) int {
+	f, ok := stream.(interface{ Fd() uintptr })
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// renderOptions fits tables to stdout when it is a terminal, unless --wide.
+func (a *app) renderOptions() renderOptions {
+	o := renderOptions{Fields: a.fields}
+	if !a.wide && a.isTerminal(a.stdout) {
+		o.Width = a.termWidth(a.stdout)
+	}
+	return o
+}
+
 func (a *app) run(args []string) (code int) {
 	a.status = &statusWriter{w: a.stderr, tty: a.isTerminal(a.stderr)}
 	defer func() {
@@ -124,7 +162,7 @@ func (a *app) run(args []string) (code int) {
 		}
 	}()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyInterrupt(context.Background())
 	defer stop()
 
 	root := a.rootCmd()
@@ -134,6 +172,14 @@ func (a *app) run(args []string) (code int) {
 	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
 	a.status.clear()
+	var sig interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		// The shell's convention, 128 + the signal's number: a script sees that it was stopped.
+		if err != nil {
+			fmt.Fprintln(a.stderr, "ldaccess: interrupted")
+		}
+		return 128 + int(sig.signal)
+	}
 	code = exitCode(err)
 	switch code {
 	case exitOK:
@@ -150,8 +196,40 @@ func (a *app) run(args []string) (code int) {
 	return code
 }
 
+// interrupted is the cause of a command's context when a signal ended it.
+type interrupted struct{ signal syscall.Signal }
+
+// Error names the signal.
+func (i interrupted) Error() string { return "interrupted by " + i.signal.String() }
+
+// notifyInterrupt returns a context cancelled with cause interrupted when SIGINT (Ctrl-C) or
+// SIGTERM arrives. After the first signal the default handling is back, so that a second
+// Ctrl-C ends a command that does not stop.
+func notifyInterrupt(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			sig, _ := s.(syscall.Signal)
+			cancel(interrupted{signal: sig})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(nil)
+	}
+}
+
 // onExit registers f to run when the command is done, last registered first.
-func (a *app) onExit(f func()) { a.cleanups = append(a.cleanups, f) }
+func (a *app) onExit(f func()) {
+	a.cleanupMu.Lock()
+	defer a.cleanupMu.Unlock()
+	a.cleanups = append(a.cleanups, f)
+}
 
 // runE adapts a command's function: its errors are marked as its own (see runError), so that
 // only errors cobra makes while parsing count as usage errors by default.
@@ -167,32 +245,38 @@ func (a *app) runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.
 const rootLong = `ldaccess reviews and administers the access tokens and members of a LaunchDarkly account.
 
   ldaccess audit                        an access review: stale, unused and over-privileged
-                                        tokens and members, with a summary of findings
+                                        tokens and members, grouped by risk; --format html
+                                        writes a report for auditors
   ldaccess audit --plan plan.json --policy policy.json
                                         ... and a remediation plan of the policy's actions
   ldaccess apply plan.json              carry a plan out: exactly, once, resumably (journal)
   ldaccess tokens list|get|create|reset|rotate|delete
   ldaccess members list|get|invite|remove|set-role|add-to-teams|offboard
+  ldaccess profile add|list|show|remove named accounts and where their tokens come from
 
 Connecting:
   Give an access token with --token or in LD_ACCESS_TOKEN. The commercial instance is the
   default; pick another with --instance eu|federal, or any URL with --base-url.
+  --profile NAME (or LDACCESS_PROFILE) takes all of that from a profile instead, its token
+  from an environment variable, the OS keyring or a command: see "ldaccess profile --help".
   --fake runs every command against an embedded fake account instead (with rate limits, so
   the client's backoff shows), and "ldaccess serve-fake" serves one for other tools.
 
 Output:
-  --format table (default), json or csv. JSON is the API's own representation for list and
-  get commands, so it can be fed to jq or to other programs.
+  --format table (default), json or csv; html for audit. On a terminal tables fit its width
+  (--wide shows every column in full); in a pipe they are never cut. JSON is the API's own
+  representation for list and get commands, ready for jq; --fields a,b keeps those fields.
 
 Destructive commands (tokens reset, tokens delete, members remove, members set-role) ask for
 confirmation when stdin is a terminal. Otherwise they refuse to run unless --yes is given.
 
 Exit codes:
-  0  success
-  1  an API or network error (one line: status, LaunchDarkly's code and message, request id),
-     or a confirmation was declined
-  2  a usage error: unknown command or flag, bad arguments, no access token
-  3  audit --fail-on-findings found something; apply skipped actions whose object changed`
+  0    success
+  1    an API or network error (one line: status, LaunchDarkly's code and message, request id),
+       or a confirmation was declined
+  2    a usage error: unknown command or flag, bad arguments, no access token
+  3    audit --fail-on-findings found something; apply skipped actions whose object changed
+  130  interrupted (Ctrl-C)`
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -205,6 +289,16 @@ func (a *app) rootCmd() *cobra.Command {
 		// No Args: cobra's default for a root with subcommands reports unknown commands, and
 		// without a subcommand prints the help.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if len(a.fields) > 0 && a.format != formatJSON {
+				return usagef("--fields selects JSON fields: use it with --format json")
+			}
+			a.changed = cmd.Flags().Changed
+			if len(a.profiles) > 1 && cmd.Annotations["profiles"] == "" {
+				return usagef("--profile can be given once, except to audit")
+			}
+			if a.format == formatHTML && cmd.Annotations["html"] == "" {
+				return usagef("--format html is only for audit; %s prints table, json or csv", cmdName(cmd))
+			}
 			if a.timeout > 0 && cmd.Annotations["timeout"] != "none" {
 				ctx, cancel := context.WithTimeout(cmd.Context(), a.timeout)
 				a.onExit(cancel)
@@ -214,6 +308,7 @@ func (a *app) rootCmd() *cobra.Command {
 		},
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -221,19 +316,46 @@ func (a *app) rootCmd() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.token, "token", "", "LaunchDarkly access token (default $LD_ACCESS_TOKEN)")
 	pf.StringVar(&a.baseURL, "base-url", "", "LaunchDarkly base URL, overriding --instance")
-	pf.StringVar(&a.instance, "instance", "commercial", "LaunchDarkly instance: commercial, eu or federal")
+	pf.Var(&a.instance, "instance", "LaunchDarkly instance: commercial, eu or federal")
+	pf.StringArrayVar(&a.profiles, "profile", nil, "use the account of this profile (default $LDACCESS_PROFILE; see ldaccess profile)")
 	pf.StringVar(&a.apiVersion, "api-version", "", "LD-API-Version to send (default the library's, 20240415)")
 	pf.DurationVar(&a.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for never; serve-fake runs until interrupted)")
-	pf.VarP(&a.format, "format", "o", "output format: table, json or csv")
+	pf.VarP(&a.format, "format", "o", "output format: table, json or csv (and html for audit)")
+	pf.BoolVar(&a.wide, "wide", false, "on a terminal, show every column in full instead of fitting tables to its width")
+	pf.StringSliceVar(&a.fields, "fields", nil, "with --format json, keep only these top-level fields (comma-separated)")
 	pf.BoolVar(&a.useFake, "fake", false, "run against an embedded fake LaunchDarkly account instead of a real one")
 	pf.IntVar(&a.fakeMembers, "fake-members", 3000, "how many members the --fake account has")
 	pf.IntVar(&a.fakeTokens, "fake-tokens", 0, "how many tokens the --fake account has (default about one per 60 members, at least 12)")
 	pf.Int64Var(&a.fakeSeed, "fake-seed", 1, "seed for the --fake account's data; the same seed gives the same account")
 	pf.BoolVar(&a.fakeSCIM, "fake-scim", false, "the --fake account's members are managed by SCIM: removals and invites are refused")
 
-	root.AddCommand(a.auditCmd(), a.applyCmd(), a.tokensCmd(), a.membersCmd(), a.serveFakeCmd())
+	root.AddCommand(a.auditCmd(), a.applyCmd(), a.tokensCmd(), a.membersCmd(), a.profileCmd(), a.serveFakeCmd())
 	return root
 }
+
+// usageTemplate is cobra's, except that a subcommand's help names the global flags in one line
+// instead of repeating all of them above its own; "ldaccess --help" lists them.
+const usageTemplate = `Usage:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
+
+Aliases:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Available Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global flags (--profile, --token, --instance, --base-url, --format, --fake …) work here too:
+see "{{.Root.Name}} --help".{{end}}{{if .HasAvailableSubCommands}}
+
+Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
+`
 
 // buildVersion is the module version the binary was built from, or "dev".
 func buildVersion() string {
@@ -305,4 +427,4 @@ func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
 // errNoToken explains how to connect.
 var errNoToken = errors.New(`no access token: pass --token or set LD_ACCESS_TOKEN ` +
 	`(create one in LaunchDarkly under Organization settings, Authorization), ` +
-	`or try --fake to use an embedded fake account`)
+	`choose a --profile (see ldaccess profile --help), or try --fake to use an embedded fake account`)

@@ -21,10 +21,19 @@ import (
 // instanceName names the account's instance in plans: "fake" for --fake (an account seeded
 // afresh by every command, the same for the same seed and LDACCESS_NOW), else the base URL.
 func (a *app) instanceName() (string, error) {
-	if a.useFake {
+	ts, err := a.targets()
+	if err != nil {
+		return "", err
+	}
+	return planInstance(ts[0])
+}
+
+// planInstance is the instance a plan records and apply checks: "fake", or t's base URL.
+func planInstance(t target) (string, error) {
+	if t.Fake {
 		return "fake", nil
 	}
-	return a.resolveBaseURL()
+	return resolveBaseURL(t)
 }
 
 // journalPath is where a plan's journal lives: beside it.

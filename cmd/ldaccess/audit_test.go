@@ -13,10 +13,8 @@ var (
 	testNow    = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	testStale  = 90 * 24 * time.Hour
 	daysAgo    = func(d float64) int64 { return testNow.Add(-time.Duration(d * float64(24*time.Hour))).UnixMilli() }
-	adminTeams = &[]api.MemberTeamSummaryRep{{Key: "platform", Name: "Platform"}}
+	adminTeams = []api.MemberTeamSummaryRep{{Key: "platform", Name: "Platform"}}
 )
-
-func ptr[T any](v T) *T { return &v }
 
 func TestEmptyAccount(t *testing.T) {
 	r := review.BuildReport(nil, nil, testNow, review.Options{StaleAfter: testStale})

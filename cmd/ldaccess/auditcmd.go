@@ -34,9 +34,23 @@ Members are listed with email, name, role, teams, last seen, MFA and pending inv
   stale-invite      invited more than --stale-after ago and not yet accepted
   no-team           on no team
 
-The summary (counts by finding) comes first, then the rows: in table and CSV output as
-sections (summary, tokens, members; in CSV each with its own header row, separated by a blank
-line), in JSON as the fields "summary", "tokens" and "members".
+On a terminal the review reads at a glance: the summary, highest risk first (high:
+over-privileged, admin-without-mfa, owner-gone; medium: stale, never-used, stale-invite,
+inactive; low: never-logged-in, no-team), then a table per finding with its count, listing
+only the tokens and members that have it (ALSO names their other findings). --all adds the
+ones without findings.
+
+In a pipe, and with --format csv or json, the summary (counts by finding) comes first, then
+every row: in table and CSV output as sections (summary, tokens, members; in CSV each with its
+own header row, separated by a blank line), in JSON as the fields "summary", "tokens" and
+"members".
+
+--format html writes one self-contained HTML file for an auditor or an evidence folder: the
+review's date, account, instance and threshold, the counts with a bar chart, and a table per
+finding. It loads nothing and runs no script.
+
+--profile a --profile b, or --all-profiles, reviews several accounts at once into one report
+with an account column (in JSON, one review per account under "accounts").
 
 With --plan FILE it also writes a remediation plan for "ldaccess apply": the actions the
 --policy file asks for (without one, none), each with the state it was judged on. A policy:
@@ -55,18 +69,21 @@ With --fail-on-findings it exits with status 3 when anything is found, for sched
 func (a *app) auditCmd() *cobra.Command {
 	staleAfter := ageFlag(review.DefaultStaleAfter)
 	rotateAfter := ageFlag(review.DefaultRotateAfter)
-	var failOnFindings, onlyFindings bool
+	var failOnFindings, onlyFindings, all, allProfiles bool
 	var planPath, policyPath string
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Access review: stale, unused and over-privileged tokens and members",
 		Long:  auditLong,
 		Example: `  ldaccess --fake audit
+  ldaccess audit --format html > access-review.html
+  ldaccess audit --all-profiles --format csv > review.csv
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --format csv > review.csv
   ldaccess audit --format json --fail-on-findings | jq .summary
   ldaccess audit --plan plan.json --policy policy.json`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: map[string]string{"html": "yes", "profiles": "yes"},
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			if staleAfter <= 0 {
 				return usagef("--stale-after must be positive")
@@ -74,9 +91,8 @@ func (a *app) auditCmd() *cobra.Command {
 			if rotateAfter <= 0 {
 				return usagef("--rotate-after must be positive")
 			}
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
+			if all && onlyFindings {
+				return usagef("--all and --only-findings cannot be used together")
 			}
 			policy, err := readPolicyFile(policyPath)
 			if err != nil {
@@ -85,16 +101,20 @@ func (a *app) auditCmd() *cobra.Command {
 			if policyPath != "" && planPath == "" {
 				return usagef("--policy needs --plan: the policy says what goes into the plan")
 			}
-			r, err := a.review(cmd.Context(), c, review.Options{StaleAfter: time.Duration(staleAfter), RotateAfter: time.Duration(rotateAfter)})
+			o := review.Options{StaleAfter: time.Duration(staleAfter), RotateAfter: time.Duration(rotateAfter)}
+			accounts, err := a.reviewAccounts(cmd.Context(), allProfiles, o)
 			if err != nil {
 				return err
 			}
 			if planPath != "" {
-				p, err := review.NewPlan(r, policy)
+				if len(accounts) > 1 {
+					return usagef("--plan takes one account: give one --profile, not several or --all-profiles")
+				}
+				p, err := review.NewPlan(accounts[0].Report, policy)
 				if err != nil {
 					return err
 				}
-				if p.Instance, err = a.instanceName(); err != nil {
+				if p.Instance, err = planInstance(accounts[0].target); err != nil {
 					return err
 				}
 				if err := writePlanFile(planPath, p); err != nil {
@@ -102,11 +122,13 @@ func (a *app) auditCmd() *cobra.Command {
 				}
 				a.planNote(planPath, p)
 			}
-			n := r.FindingCount()
+			n := totals(accounts).Findings
 			if onlyFindings {
-				r = r.OnlyFindings()
+				for i := range accounts {
+					accounts[i].Report = accounts[i].Report.OnlyFindings()
+				}
 			}
-			if err := render(a.stdout, string(a.format), auditView(r, string(a.format))); err != nil {
+			if err := a.renderAudit(accounts, all); err != nil {
 				return err
 			}
 			if failOnFindings && n > 0 {
@@ -122,6 +144,8 @@ func (a *app) auditCmd() *cobra.Command {
 	f.StringVar(&planPath, "plan", "", "also write a remediation plan to this file, for ldaccess apply")
 	f.StringVar(&policyPath, "policy", "", "the policy (JSON) that turns findings into the plan's actions (default: none; nothing is changed)")
 	f.BoolVar(&onlyFindings, "only-findings", false, "list only the tokens and members with findings (the summary still counts all)")
+	f.BoolVar(&all, "all", false, "on a terminal and in HTML, list the tokens and members without findings too")
+	f.BoolVar(&allProfiles, "all-profiles", false, "review the account of every profile, into one report")
 	return cmd
 }
 
@@ -144,7 +168,7 @@ func (a *app) review(ctx context.Context, c *wrapper.Client, o review.Options) (
 		if what == "tokens" {
 			total = tokenTotal
 		}
-		a.status.setProgress(what, n, total, done)
+		a.status.setAccountProgress(progressAccount(ctx), what, n, total, done)
 	}
 	r, err := review.Run(ctx, c, o)
 	a.status.clear()
@@ -239,6 +263,8 @@ func auditView(r report, format string) view {
 		Title:  rowsTitle("Tokens", len(r.Tokens), r.TokenCount),
 		Header: []string{"id", "name", "owner", "access", "kind", "created", "last used", "findings"},
 		Empty:  "no tokens",
+		Keep:   tokenKeep,
+		Drop:   tokenDrop,
 	}
 	for _, t := range r.Tokens {
 		tok := t.Token
@@ -247,7 +273,7 @@ func auditView(r report, format string) view {
 			kind = "service"
 		}
 		tokens.Rows = append(tokens.Rows, []string{
-			tok.ID, tok.Name, t.Owner, clip(format, tokenAccess(tok), 40), kind,
+			tok.ID, tok.Name, t.Owner, tokenAccess(tok), kind,
 			timeCell(format, tok.CreationDate), timeCell(format, tok.LastUsed), joinFindings(t.Findings),
 		})
 		jt := auditJSONToken{
@@ -262,6 +288,8 @@ func auditView(r report, format string) view {
 		Title:  rowsTitle("Members", len(r.Members), r.MemberCount),
 		Header: []string{"id", "email", "name", "role", "teams", "last seen", "mfa", "invite", "findings"},
 		Empty:  "no members",
+		Keep:   memberKeep,
+		Drop:   memberDrop,
 	}
 	for _, row := range r.Members {
 		m := row.Member

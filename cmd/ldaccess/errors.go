@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/ldaccess/ldaccess/wrapper"
@@ -111,8 +112,40 @@ func describeError(err error) string {
 	default:
 		msg = err.Error()
 	}
-	msg = strings.TrimPrefix(msg, "ldaccess: ")
-	return oneLine(msg, 500)
+	return oneLine(plainWords(msg), 500)
+}
+
+// operations are LaunchDarkly's operation IDs, with which the library's errors start, as the
+// requests they send: the words the retry notes on stderr use too.
+var operations = map[string]string{
+	"getTokens":       "GET /api/v2/tokens",
+	"postToken":       "POST /api/v2/tokens",
+	"getToken":        "GET /api/v2/tokens/{id}",
+	"patchToken":      "PATCH /api/v2/tokens/{id}",
+	"deleteToken":     "DELETE /api/v2/tokens/{id}",
+	"resetToken":      "POST /api/v2/tokens/{id}/reset",
+	"getMembers":      "GET /api/v2/members",
+	"postMembers":     "POST /api/v2/members",
+	"patchMembers":    "PATCH /api/v2/members",
+	"getMember":       "GET /api/v2/members/{id}",
+	"patchMember":     "PATCH /api/v2/members/{id}",
+	"deleteMember":    "DELETE /api/v2/members/{id}",
+	"postMemberTeams": "POST /api/v2/members/{id}/teams",
+}
+
+var operationPrefix = regexp.MustCompile(`\b([a-zA-Z]+): `)
+
+// plainWords rewrites a library error in the command's words: operation IDs become the
+// requests they name, and the library's "ldaccess: " prefixes, which the command adds once
+// itself, go.
+func plainWords(msg string) string {
+	msg = strings.ReplaceAll(msg, "ldaccess: ", "")
+	return operationPrefix.ReplaceAllStringFunc(msg, func(m string) string {
+		if req, ok := operations[strings.TrimSuffix(m, ": ")]; ok {
+			return req + ": "
+		}
+		return m
+	})
 }
 
 // oneLine folds whatever a server or the network said into a single bounded line.

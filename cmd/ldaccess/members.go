@@ -19,6 +19,13 @@ func (a *app) membersCmd() *cobra.Command {
 
 var memberHeader = []string{"id", "email", "name", "role", "teams", "last seen", "mfa", "invite"}
 
+// memberKeep and memberDrop say how a table of members fits a terminal: IDs and dates are
+// never cut; the invite, name and teams columns go first (see fitColumns).
+var (
+	memberKeep = []string{"id", "last seen", "findings"}
+	memberDrop = []string{"invite", "name", "teams", "mfa"}
+)
+
 func memberCells(m api.Member, format string) []string {
 	invite := ""
 	if m.PendingInvite {
@@ -29,7 +36,7 @@ func memberCells(m api.Member, format string) []string {
 }
 
 func membersView(ms []api.Member, format string) view {
-	s := section{Header: memberHeader, Empty: "no members"}
+	s := section{Header: memberHeader, Empty: "no members", Keep: memberKeep, Drop: memberDrop}
 	for _, m := range ms {
 		s.Rows = append(s.Rows, memberCells(m, format))
 	}
@@ -160,7 +167,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 					break
 				}
 			}
-			return render(a.stdout, string(a.format), membersView(ms, string(a.format)))
+			return a.render(membersView(ms, string(a.format)))
 		}),
 	}
 	f := cmd.Flags()
@@ -203,7 +210,7 @@ func (a *app) membersGetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return render(a.stdout, string(a.format), memberView(m, string(a.format)))
+			return a.render(memberView(m, string(a.format)))
 		}),
 	}
 	cmd.Flags().BoolVar(&roleAttrs, "role-attributes", false, "include the member's role attributes")
@@ -276,14 +283,14 @@ one address cannot be invited, nobody in that request is, and the error names th
 				ms, err := c.InviteMembers(cmd.Context(), batch...)
 				if err != nil {
 					if len(invited) > 0 {
-						_ = render(a.stdout, string(a.format), membersView(invited, string(a.format)))
+						_ = a.render(membersView(invited, string(a.format)))
 						a.status.notef("invited the first %d; the next request failed", len(invited))
 					}
 					return err
 				}
 				invited = append(invited, ms...)
 			}
-			return render(a.stdout, string(a.format), membersView(invited, string(a.format)))
+			return a.render(membersView(invited, string(a.format)))
 		}),
 	}
 	f := cmd.Flags()
@@ -335,7 +342,7 @@ to run without --yes.`,
 			if err := c.DeleteMember(ctx, id); err != nil {
 				return err
 			}
-			return render(a.stdout, string(a.format), deletedView("member", id))
+			return a.render(deletedView("member", id))
 		}),
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
@@ -384,7 +391,7 @@ and otherwise refuses to run without --yes.`,
 			if err != nil {
 				return err
 			}
-			return render(a.stdout, string(a.format), memberView(updated, string(a.format)))
+			return a.render(memberView(updated, string(a.format)))
 		}),
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
@@ -419,7 +426,7 @@ func (a *app) membersAddToTeamsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return render(a.stdout, string(a.format), memberView(m, string(a.format)))
+			return a.render(memberView(m, string(a.format)))
 		}),
 	}
 	return cmd

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -8,8 +9,9 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // The one renderer every command prints through. A command builds a view — the value for JSON
@@ -20,21 +22,22 @@ const (
 	formatTable = "table"
 	formatJSON  = "json"
 	formatCSV   = "csv"
+	formatHTML  = "html"
 )
 
-// formatFlag is the --format value; Set rejects anything but the three formats, so a typo is a
+// formatFlag is the --format value; Set rejects anything but the four formats, so a typo is a
 // usage error caught while flags are parsed.
 type formatFlag string
 
 func (f *formatFlag) String() string { return string(*f) }
-func (f *formatFlag) Type() string   { return "table|json|csv" }
+func (f *formatFlag) Type() string   { return "table|json|csv|html" }
 func (f *formatFlag) Set(s string) error {
 	switch s {
-	case formatTable, formatJSON, formatCSV:
+	case formatTable, formatJSON, formatCSV, formatHTML:
 		*f = formatFlag(s)
 		return nil
 	}
-	return fmt.Errorf("must be table, json or csv, not %q", s)
+	return fmt.Errorf("must be table, json, csv or html (audit only), not %q", s)
 }
 
 // view is what a command prints.
@@ -58,26 +61,57 @@ type section struct {
 	Record bool
 	// Empty is printed in table output instead of the header when there are no rows.
 	Empty string
+	// Drop names the columns (by header) that may be left out to fit a terminal, least
+	// valuable first; Keep those never truncated. See fitColumns.
+	Drop, Keep []string
 }
 
-// render writes v to w in one write, so that the token redaction of the command's output
-// (redactingWriter) sees what a server sent whole.
+// renderOptions are what the user asked of the output besides its format.
+type renderOptions struct {
+	// Width is the terminal's width in columns: tables are fitted to it. 0 means no fitting
+	// (stdout is not a terminal, or --wide).
+	Width int
+	// Fields selects the top-level fields of JSON objects (--fields).
+	Fields []string
+}
+
+// render writes v in format, unfitted: the table a pipe gets.
 func render(w io.Writer, format string, v view) error {
+	return renderWith(w, format, v, renderOptions{})
+}
+
+// render writes v to stdout in the format, width and fields the user chose.
+func (a *app) render(v view) error {
+	return renderWith(a.stdout, string(a.format), v, a.renderOptions())
+}
+
+// renderWith writes v to w in one write, so that the token redaction of the command's output
+// (redactingWriter) sees what a server sent whole.
+func renderWith(w io.Writer, format string, v view, o renderOptions) error {
 	var b bytes.Buffer
 	var err error
 	switch format {
 	case formatJSON:
+		val := v.JSON
+		if len(o.Fields) > 0 {
+			if val, err = selectFields(val, o.Fields); err != nil {
+				return err
+			}
+		}
 		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		err = enc.Encode(v.JSON)
+		err = enc.Encode(val)
 	case formatCSV:
 		err = renderCSV(&b, v.Sections)
+	case formatHTML:
+		// Only audit writes HTML; PersistentPreRunE refuses --format html elsewhere.
+		return usagef("--format html is only for audit")
 	default:
 		if v.Text != "" {
 			b.WriteString(strings.TrimRight(v.Text, "\n") + "\n")
 		} else {
-			err = renderTable(&b, v.Sections)
+			err = renderTable(&b, v.Sections, o.Width)
 		}
 	}
 	if err != nil {
@@ -87,52 +121,184 @@ func render(w io.Writer, format string, v view) error {
 	return err
 }
 
-func renderTable(w io.Writer, sections []section) error {
+// renderTable prints sections as aligned columns, measured in display width so that CJK and
+// emoji line up. With width > 0 (a terminal) every table is fitted to it: see fitColumns.
+func renderTable(w io.Writer, sections []section, width int) error {
+	bw := bufio.NewWriter(w)
 	for i, s := range sections {
 		if i > 0 {
-			if _, err := fmt.Fprintln(w); err != nil {
-				return err
-			}
+			bw.WriteString("\n")
 		}
 		if s.Title != "" {
-			if _, err := fmt.Fprintln(w, s.Title); err != nil {
-				return err
-			}
+			bw.WriteString(s.Title + "\n")
 		}
 		if len(s.Rows) == 0 && s.Empty != "" {
-			if _, err := fmt.Fprintln(w, s.Empty); err != nil {
-				return err
-			}
+			bw.WriteString(s.Empty + "\n")
 			continue
 		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		if s.Record && len(s.Rows) == 1 {
+			// One record is never truncated: its values (a secret, a policy) are what was asked for.
+			keys := make([][]string, len(s.Header))
 			for j, h := range s.Header {
 				val := ""
 				if j < len(s.Rows[0]) {
 					val = s.Rows[0][j]
 				}
-				fmt.Fprintf(tw, "%s:\t%s\n", h, cell(val))
+				keys[j] = []string{h + ":", cell(val)}
 			}
-		} else {
-			hs := make([]string, len(s.Header))
-			for j, h := range s.Header {
-				hs[j] = strings.ToUpper(h)
-			}
-			fmt.Fprintln(tw, strings.Join(hs, "\t"))
-			for _, r := range s.Rows {
-				cs := make([]string, len(r))
-				for j, c := range r {
-					cs[j] = cell(c)
-				}
-				fmt.Fprintln(tw, strings.Join(cs, "\t"))
-			}
+			writeColumns(bw, keys, []int{maxWidth(keys, 0)}, nil)
+			continue
 		}
-		if err := tw.Flush(); err != nil {
-			return err
+		rows := make([][]string, 0, len(s.Rows)+1)
+		hs := make([]string, len(s.Header))
+		for j, h := range s.Header {
+			hs[j] = strings.ToUpper(h)
+		}
+		rows = append(rows, hs)
+		for _, r := range s.Rows {
+			cs := make([]string, len(hs))
+			for j := range cs {
+				if j < len(r) {
+					cs[j] = cell(r[j])
+				} else {
+					cs[j] = "-"
+				}
+			}
+			rows = append(rows, cs)
+		}
+		widths := make([]int, len(hs))
+		for j := range widths {
+			widths[j] = maxWidth(rows, j)
+		}
+		keep := make([]bool, len(hs))
+		for j := range keep {
+			keep[j] = true
+		}
+		if width > 0 {
+			fitColumns(s, widths, keep, width)
+		}
+		writeColumns(bw, rows, widths, keep)
+	}
+	return bw.Flush()
+}
+
+// columnGap is the space between two columns.
+const columnGap = 2
+
+// softMinWidth is how narrow fitting may make a column before it drops one instead, unless its
+// header is wider; a wide column may lose at most a third of its width.
+const softMinWidth = 10
+
+// fitColumns makes a table fit width columns: first it leaves out s.Drop's columns, least
+// valuable first, for as long as the others could not fit even truncated to a readable
+// minimum (two thirds of their width, or softMinWidth); then it narrows the widest columns
+// one step at a time, past that minimum down to the header's width if it must. Columns in s.Keep are never
+// narrowed (IDs, dates and finding names are useless cut). widths and keep are updated in
+// place; a table that cannot fit is left wider than width rather than unreadable.
+func fitColumns(s section, widths []int, keep []bool, width int) {
+	index := map[string]int{}
+	for j, h := range s.Header {
+		index[h] = j
+	}
+	fixed := make([]bool, len(widths))
+	for _, h := range s.Keep {
+		if j, ok := index[h]; ok {
+			fixed[j] = true
 		}
 	}
-	return nil
+	mins := make([]int, len(widths))
+	for j, w := range widths {
+		mins[j] = w
+		if !fixed[j] {
+			mins[j] = max(runewidth.StringWidth(s.Header[j]), min(w, max(softMinWidth, (2*w+2)/3)))
+		}
+	}
+	total := func(ws []int) int {
+		n, cols := 0, 0
+		for j, w := range ws {
+			if keep[j] {
+				n += w
+				cols++
+			}
+		}
+		return n + columnGap*max(cols-1, 0)
+	}
+	for _, h := range s.Drop {
+		if total(mins) <= width {
+			break
+		}
+		if j, ok := index[h]; ok {
+			keep[j] = false
+		}
+	}
+	narrowed := false
+	for excess := total(widths) - width; excess > 0; excess-- {
+		widest := -1
+		for j, w := range widths {
+			if keep[j] && w > mins[j] && (widest < 0 || w > widths[widest]) {
+				widest = j
+			}
+		}
+		if widest < 0 && !narrowed {
+			// Nothing left to drop: cut further, down to the headers.
+			narrowed = true
+			for j, w := range widths {
+				if !fixed[j] {
+					mins[j] = min(w, max(runewidth.StringWidth(s.Header[j]), 4))
+				}
+			}
+			excess++
+			continue
+		}
+		if widest < 0 {
+			return
+		}
+		widths[widest]--
+	}
+}
+
+// writeColumns prints rows with each column padded to its width (by display width), cells
+// cut with … where they are wider, the last column unpadded. keep, when not nil, leaves out
+// the columns it marks false.
+func writeColumns(w *bufio.Writer, rows [][]string, widths []int, keep []bool) {
+	for _, r := range rows {
+		var line strings.Builder
+		last := -1
+		for j := range r {
+			if keep == nil || keep[j] {
+				last = j
+			}
+		}
+		for j, c := range r {
+			if keep != nil && !keep[j] {
+				continue
+			}
+			if j < len(widths) && runewidth.StringWidth(c) > widths[j] {
+				c = runewidth.Truncate(c, widths[j], "…")
+			}
+			line.WriteString(c)
+			if j == last {
+				break
+			}
+			pad := columnGap
+			if j < len(widths) {
+				pad += widths[j] - runewidth.StringWidth(c)
+			}
+			line.WriteString(strings.Repeat(" ", pad))
+		}
+		w.WriteString(line.String() + "\n")
+	}
+}
+
+// maxWidth is the display width of the widest cell of column j.
+func maxWidth(rows [][]string, j int) int {
+	n := 0
+	for _, r := range rows {
+		if j < len(r) {
+			n = max(n, runewidth.StringWidth(r[j]))
+		}
+	}
+	return n
 }
 
 // cell makes a value safe for one table cell: no tabs or line breaks from what a server sent,
@@ -205,32 +371,12 @@ func jsonTime(ms int64) *string {
 	return &s
 }
 
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
 // timeCell picks day for tables, stamp for CSV.
 func timeCell(format string, ms int64) string {
 	if format == formatCSV {
 		return stamp(ms)
 	}
 	return day(ms)
-}
-
-// clip shortens a long cell for table output, where one wide value would widen a whole column;
-// CSV and JSON keep it whole.
-func clip(format, s string, max int) string {
-	if format != formatTable {
-		return s
-	}
-	if r := []rune(s); len(r) > max {
-		return string(r[:max-1]) + "…"
-	}
-	return s
 }
 
 // joinFindings lists findings as a cell: "never-used,owner-gone".

@@ -193,16 +193,6 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-func TestClip(t *testing.T) {
-	long := strings.Repeat("é", 50)
-	if got := clip(formatTable, long, 10); got != strings.Repeat("é", 9)+"…" {
-		t.Errorf("clip = %q", got)
-	}
-	if clip(formatCSV, long, 10) != long || clip(formatTable, "short", 10) != "short" {
-		t.Error("clip changed what it should not")
-	}
-}
-
 func TestRetryNotes(t *testing.T) {
 	var b strings.Builder
 	h := retryLogHandler{s: &statusWriter{w: &b}}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/zalando/go-keyring"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
@@ -43,12 +45,17 @@ import (
 //	waitfile FILE VAR             wait (up to 10s) until FILE has a line, set $VAR to it
 //	jsonvar FILE FIELD VAR        set $VAR to the top-level string or number FIELD of the JSON
 //	                              object in FILE
+//	tmuxrun COLS FILE ARGS...     run ldaccess ARGS on a real terminal COLS wide (a tmux pane)
+//	                              and write what the terminal shows, every line of its history,
+//	                              to FILE, and the same with wrapped lines joined to FILE.joined
 
 // scriptNow is the clock of every script's account.
 var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // TestMain makes the test binary the command when the scripts run it as "ldaccess".
 func TestMain(m *testing.M) {
+	// No test touches the OS keyring: in-process commands (ldexit) share this in-memory one.
+	keyring.MockInit()
 	testscript.Main(m, map[string]func(){
 		"ldaccess": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)) },
 	})
@@ -95,6 +102,7 @@ func TestScripts(t *testing.T) {
 			"fakefield": cmdFakeField,
 			"jsonvar":   cmdJSONVar,
 			"waitfile":  cmdWaitFile,
+			"tmuxrun":   cmdTmuxRun,
 		},
 	})
 }
@@ -274,4 +282,55 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func cmdTmuxRun(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: tmuxrun COLS FILE ARGS...")
+	}
+	sock := ts.MkAbs(fmt.Sprintf("tmux%d.sock", time.Now().UnixNano()))
+	conf := ts.MkAbs("tmux.conf")
+	ts.Check(os.WriteFile(conf, []byte("set -g history-limit 200000\n"), 0o666))
+	tmux := func(args ...string) string {
+		cmd := exec.Command("tmux", append([]string{"-S", sock, "-f", conf}, args...)...)
+		cmd.Env = scriptEnv(ts)
+		cmd.Dir = ts.MkAbs(".")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			ts.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	quoted := make([]string, len(args)-2)
+	for i, a := range args[2:] {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	// The pane is COLS wide and a few rows high, so that the output scrolls into the history
+	// as it would in a terminal; the command's exit code is printed last. The shell then waits
+	// to be killed, so that the pane stays as it is while it is captured.
+	shell := "ldaccess " + strings.Join(quoted, " ") + "; echo \"[exit $?]\"; tmux -S " + sock + " wait-for -S done; exec sleep 600"
+	tmux("new-session", "-d", "-x", args[0], "-y", "20", shell)
+	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tmux("wait-for", "done")
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		ts.Fatalf("tmuxrun: ldaccess did not finish within a minute")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(tmux("capture-pane", "-p", "-S", "-", "-E", "-")), 0o666))
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]+".joined"), []byte(tmux("capture-pane", "-p", "-J", "-S", "-", "-E", "-")), 0o666))
+}
+
+// scriptEnv is the script's environment, as far as ldaccess and tmux use it.
+func scriptEnv(ts *testscript.TestScript) []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "LD_ACCESS_TOKEN", "LDACCESS_NOW", "LDACCESS_PROFILE",
+		"FAKE_URL", "GORACE", "GOCOVERDIR", "XDG_CONFIG_HOME"} {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	return append(env, "TERM=xterm-256color", "LANG=C.UTF-8")
 }

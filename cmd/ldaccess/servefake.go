@@ -36,6 +36,11 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 				return err
 			}
 			h := fake.NewHandler(a.fakeOptions(acct, !noRateLimit))
+			if host, _, err := net.SplitHostPort(addr); err == nil && !isLoopback(host) {
+				a.status.notef("warning: --addr %s is reachable from other machines, and the fake's admin token %s "+
+					"is well known (it is in this command's help and source): anyone who can reach the address can use it. "+
+					"Use --addr 127.0.0.1:PORT unless that is what you want", addr, h.AdminSecret())
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("--addr: %v", err)

@@ -12,14 +12,18 @@ import (
 
 // statusWriter prints notes and a progress line on stderr. The progress line ("members
 // 1200/5000") is drawn only on a terminal and is cleared before any note, so notes and progress
-// never run into each other. It is safe for concurrent use: the client's retry callbacks may
-// print from other goroutines.
+// never run into each other. When several accounts are reviewed at once it shows each one's
+// progress side by side ("prod: members 1200/5000 · eu: tokens 12"). It is safe for concurrent
+// use: the client's retry callbacks and concurrent reviews print from other goroutines.
 type statusWriter struct {
 	mu       sync.Mutex
 	w        io.Writer
 	tty      bool
 	progress string // the progress line on screen, if any
 	last     time.Time
+	// accounts and parts hold each account's progress, in the order they started.
+	accounts []string
+	parts    map[string]string
 }
 
 // notef prints one note line.
@@ -34,6 +38,11 @@ func (s *statusWriter) notef(format string, args ...any) {
 // setProgress shows "label n/total" (or "label n" without a total), at most every 50ms unless
 // final is true. It does nothing when stderr is not a terminal.
 func (s *statusWriter) setProgress(label string, n, total int, final bool) {
+	s.setAccountProgress("", label, n, total, final)
+}
+
+// setAccountProgress is setProgress for one of several accounts ("" for the only one).
+func (s *statusWriter) setAccountProgress(account, label string, n, total int, final bool) {
 	if !s.tty {
 		return
 	}
@@ -44,11 +53,25 @@ func (s *statusWriter) setProgress(label string, n, total int, final bool) {
 	}
 	s.last = time.Now()
 	s.clearLocked()
+	part := fmt.Sprintf("%s %d", label, n)
 	if total > 0 {
-		s.progress = fmt.Sprintf("%s %d/%d", label, n, total)
-	} else {
-		s.progress = fmt.Sprintf("%s %d", label, n)
+		part = fmt.Sprintf("%s %d/%d", label, n, total)
 	}
+	if account != "" {
+		part = account + ": " + part
+	}
+	if s.parts == nil {
+		s.parts = map[string]string{}
+	}
+	if _, ok := s.parts[account]; !ok {
+		s.accounts = append(s.accounts, account)
+	}
+	s.parts[account] = part
+	parts := make([]string, len(s.accounts))
+	for i, a := range s.accounts {
+		parts[i] = s.parts[a]
+	}
+	s.progress = strings.Join(parts, " · ")
 	s.drawLocked()
 }
 
@@ -61,6 +84,7 @@ func (s *statusWriter) clear() {
 	defer s.mu.Unlock()
 	s.clearLocked()
 	s.progress = ""
+	s.accounts, s.parts = nil, nil
 }
 
 func (s *statusWriter) clearLocked() {
@@ -73,6 +97,20 @@ func (s *statusWriter) drawLocked() {
 	if s.tty && s.progress != "" {
 		fmt.Fprint(s.w, s.progress)
 	}
+}
+
+// progressAccountKey marks a context as fetching one of several accounts, for the progress line.
+type progressAccountKey struct{}
+
+// withProgressAccount names the account whose progress work under ctx reports.
+func withProgressAccount(ctx context.Context, account string) context.Context {
+	return context.WithValue(ctx, progressAccountKey{}, account)
+}
+
+// progressAccount is the account withProgressAccount named, or "".
+func progressAccount(ctx context.Context) string {
+	s, _ := ctx.Value(progressAccountKey{}).(string)
+	return s
 }
 
 // retryLogHandler turns the client's debug log of retries and rate-limit waits into notes on

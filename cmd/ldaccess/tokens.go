@@ -20,6 +20,13 @@ func (a *app) tokensCmd() *cobra.Command {
 
 var tokenHeader = []string{"id", "name", "owner", "access", "kind", "created", "last used"}
 
+// tokenKeep and tokenDrop say how a table of tokens fits a terminal: IDs and dates are never
+// cut; the kind, creation date and name go first (see fitColumns).
+var (
+	tokenKeep = []string{"id", "created", "last used", "findings"}
+	tokenDrop = []string{"kind", "created", "name"}
+)
+
 // tokenOwner is the owner's email when the token carries its member summary, else its ID.
 func tokenOwner(t api.Token) string {
 	if t.Member.ID == t.OwnerID && t.Member.Email != "" {
@@ -36,13 +43,13 @@ func tokenKind(t api.Token) string {
 }
 
 func tokenCells(t api.Token, format string) []string {
-	return []string{t.ID, t.Name, tokenOwner(t), clip(format, tokenAccess(t), 40), tokenKind(t),
+	return []string{t.ID, t.Name, tokenOwner(t), tokenAccess(t), tokenKind(t),
 		timeCell(format, t.CreationDate), timeCell(format, t.LastUsed)}
 }
 
 // tokensView shows tokens whose secrets are already masked.
 func tokensView(ts []api.Token, format string) view {
-	s := section{Header: tokenHeader, Empty: "no tokens"}
+	s := section{Header: tokenHeader, Empty: "no tokens", Keep: tokenKeep, Drop: tokenDrop}
 	for _, t := range ts {
 		s.Rows = append(s.Rows, tokenCells(t, format))
 	}
@@ -56,7 +63,6 @@ func tokensView(ts []api.Token, format string) view {
 func tokenView(t api.Token, format, secret string) view {
 	h := append(append([]string{}, tokenHeader...), "description", "member", "default api version")
 	row := append(tokenCells(t, format), t.Description, t.MemberID, apiVersionCell(t.DefaultAPIVersion))
-	row[3] = tokenAccess(t) // one record: no need to clip
 	if secret != "" {
 		h = append(h, "secret")
 		row = append(row, secret)
@@ -101,7 +107,7 @@ Secrets are never shown: LaunchDarkly sends only their last four characters.`,
 					break
 				}
 			}
-			return render(a.stdout, string(a.format), tokensView(ts, string(a.format)))
+			return a.render(tokensView(ts, string(a.format)))
 		}),
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "list every token of the account (showAll; needs an admin token)")
@@ -123,7 +129,7 @@ func (a *app) tokensGetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return render(a.stdout, string(a.format), tokenView(maskSecret(t), string(a.format), ""))
+			return a.render(tokenView(maskSecret(t), string(a.format), ""))
 		}),
 	}
 }
@@ -245,7 +251,7 @@ func (a *app) printSecret(t api.Token, what string) error {
 	} else {
 		v = tokenView(masked, format, secret)
 	}
-	if err := render(a.stdout, format, v); err != nil {
+	if err := a.render(v); err != nil {
 		return err
 	}
 	if secret == "" || len(secret) <= 4 {
@@ -346,7 +352,7 @@ to run without --yes.`,
 			if err := c.DeleteToken(ctx, id); err != nil {
 				return err
 			}
-			return render(a.stdout, string(a.format), deletedView("token", id))
+			return a.render(deletedView("token", id))
 		}),
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")

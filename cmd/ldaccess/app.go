@@ -110,12 +110,13 @@ func (r *redactingWriter) Write(p []byte) (int, error) {
 	return r.w.Write(p)
 }
 
-// Fd is the file descriptor of the stream underneath, for isTerminal.
-func (r *redactingWriter) Fd() uintptr {
-	if f, ok := r.w.(interface{ Fd() uintptr }); ok {
-		return f.Fd()
+// stream is the stream a command writes to, without the redaction in front of it: what
+// isTerminal and termWidth ask about.
+func stream(w io.Writer) io.Writer {
+	if r, ok := w.(*redactingWriter); ok {
+		return r.w
 	}
-	return ^uintptr(0)
+	return w
 }
 
 // isTerminal reports whether stream is an *os.File (or anything with a file descriptor) open
@@ -141,14 +142,14 @@ func termWidth(stream any) int {
 // renderOptions fits tables to stdout when it is a terminal, unless --wide.
 func (a *app) renderOptions() renderOptions {
 	o := renderOptions{Fields: a.fields}
-	if !a.wide && a.isTerminal(a.stdout) {
-		o.Width = a.termWidth(a.stdout)
+	if !a.wide && a.isTerminal(stream(a.stdout)) {
+		o.Width = a.termWidth(stream(a.stdout))
 	}
 	return o
 }
 
 func (a *app) run(args []string) (code int) {
-	a.status = &statusWriter{w: a.stderr, tty: a.isTerminal(a.stderr)}
+	a.status = &statusWriter{w: a.stderr, tty: a.isTerminal(stream(a.stderr))}
 	defer func() {
 		for i := len(a.cleanups) - 1; i >= 0; i-- {
 			a.cleanups[i]()

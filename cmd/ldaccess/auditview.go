@@ -425,7 +425,7 @@ func (a *app) renderAudit(accounts []accountReport, all bool) error {
 	switch {
 	case format == formatHTML:
 		return writeHTMLReport(a.stdout, accounts, all, buildVersion())
-	case format == formatTable && a.isTerminal(a.stdout):
+	case format == formatTable && a.isTerminal(stream(a.stdout)):
 		return a.render(groupedAuditView(accounts, all))
 	case len(accounts) > 1:
 		return a.render(multiAuditView(accounts, format))

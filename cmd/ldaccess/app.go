@@ -181,7 +181,6 @@ func (a *app) rootCmd() *cobra.Command {
 			return nil
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
@@ -198,16 +197,9 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.IntVar(&a.fakeTokens, "fake-tokens", 0, "how many tokens the --fake account has (default about one per 60 members, at least 12)")
 	pf.Int64Var(&a.fakeSeed, "fake-seed", 1, "seed for the --fake account's data; the same seed gives the same account")
 
-	root.AddCommand(a.auditCmd(), a.tokensCmd(), a.membersCmd(), a.serveFakeCmd())
+	root.AddCommand(a.auditCmd(), a.tokensCmd(), a.membersCmd(), a.serveFakeCmd(), a.versionCmd())
+	a.registerCompletions(root)
 	return root
-}
-
-// buildVersion is the module version the binary was built from, or "dev".
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // exactArgs is cobra.ExactArgs with a message naming what is expected.

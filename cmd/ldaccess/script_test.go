@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,6 +44,8 @@ import (
 //	waitfile FILE VAR             wait (up to 10s) until FILE has a line, set $VAR to it
 //	jsonvar FILE FIELD VAR        set $VAR to the top-level string or number FIELD of the JSON
 //	                              object in FILE
+//	closedaddr VAR                set $VAR to a loopback address (host:port) that was just
+//	                              listened on and closed, so that nothing answers there
 
 // scriptNow is the clock of every script's account.
 var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -88,13 +91,14 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"ldexit":    cmdLdexit,
-			"fakeid":    cmdFakeID,
-			"fakeholds": cmdFakeHolds,
-			"fakehas":   cmdFakeHas,
-			"fakefield": cmdFakeField,
-			"jsonvar":   cmdJSONVar,
-			"waitfile":  cmdWaitFile,
+			"ldexit":     cmdLdexit,
+			"fakeid":     cmdFakeID,
+			"fakeholds":  cmdFakeHolds,
+			"fakehas":    cmdFakeHas,
+			"fakefield":  cmdFakeField,
+			"jsonvar":    cmdJSONVar,
+			"waitfile":   cmdWaitFile,
+			"closedaddr": cmdClosedAddr,
 		},
 	})
 }
@@ -274,4 +278,16 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// cmdClosedAddr picks a port nothing listens on the way net/http/httptest does for a
+// listener, then closes it: unlike a fixed port (such as 1), it is free on any machine.
+func cmdClosedAddr(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: closedaddr VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Check(ln.Close())
+	ts.Setenv(args[0], ln.Addr().String())
 }

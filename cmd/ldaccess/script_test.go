@@ -59,7 +59,13 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	t.Parallel()
-	testscript.Run(t, testscript.Params{
+	testscript.Run(t, scriptParams())
+}
+
+// scriptParams runs the scripts of testdata/script, each with its fake, environment and the
+// extra commands above.
+func scriptParams() testscript.Params {
+	return testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
@@ -100,7 +106,7 @@ func TestScripts(t *testing.T) {
 			"waitfile":   cmdWaitFile,
 			"closedaddr": cmdClosedAddr,
 		},
-	})
+	}
 }
 
 func scriptFake(ts *testscript.TestScript) *fake.Server {

@@ -23,22 +23,6 @@ func TestSeedDeterministic(t *testing.T) {
 	assert.Equal(t, Seed(SeedOptions{Members: 5}).Members, Seed(SeedOptions{Members: 5}).Members, "a zero Now does not read the clock")
 }
 
-func TestSeedFast(t *testing.T) {
-	// The best of three runs: the first pays for warming up, and the machine may be busy.
-	best := time.Hour
-	for range 3 {
-		start := time.Now()
-		a := Seed(SeedOptions{Members: 5000, Tokens: 100, Seed: 1})
-		best = min(best, time.Since(start))
-		require.Len(t, a.Members, 5000)
-		require.Len(t, a.Tokens, 100)
-	}
-	t.Logf("5,000 members in %v", best)
-	if !raceEnabled {
-		assert.Less(t, best, 100*time.Millisecond)
-	}
-}
-
 func TestSeedRealistic(t *testing.T) {
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	a := Seed(SeedOptions{Members: 2000, Tokens: 200, Seed: 11, Now: now})

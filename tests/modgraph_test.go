@@ -1,7 +1,10 @@
 package tests
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,14 +12,76 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The generator lives in tools.mod so that library users never download it or its
-// dependencies: the module graph they inherit must not mention it.
-func TestModuleGraphLeavesOutTheGenerator(t *testing.T) {
-	out, err := exec.Command("go", "mod", "graph").CombinedOutput()
-	require.NoError(t, err, string(out))
-	// The generator module and requirements that only it brings (see tools.mod).
-	generatorOnly := []string{"github.com/oapi-codegen/oapi-codegen", "github.com/speakeasy-api/", "github.com/dprotaso/go-yit", "github.com/vmware-labs/yaml-jsonpath"}
-	for _, generatorOnly := range generatorOnly {
-		assert.False(t, strings.Contains(string(out), generatorOnly), "go mod graph mentions %s", generatorOnly)
+// maxWrapperModules is how many modules besides this one a program importing only wrapper
+// builds: oapi-codegen/runtime (the generated client's), go-json-experiment/json (decoding),
+// and the runtime's google/uuid and apapsch/go-jsonmerge. A new one must justify itself.
+const maxWrapperModules = 4
+
+// TestWhatAProgramImportingWrapperGets looks at the library from a user's side: a throwaway
+// module whose program imports only wrapper, with this checkout standing in for the published
+// module. Two figures, with different meanings:
+//
+//   - the modules whose packages are compiled into the program (go list -deps), which are the
+//     ones downloaded in full and the ones its go.mod requires after go mod tidy: at most
+//     maxWrapperModules;
+//   - the module graph (go mod graph), which also lists every requirement of this module's
+//     go.mod, the command's and the tests' included, but of which the go command fetches only
+//     go.mod files: it must not mention the generator, which lives in tools.mod.
+func TestWhatAProgramImportingWrapperGets(t *testing.T) {
+	dir := userModule(t)
+
+	t.Run("modules built", func(t *testing.T) {
+		out := goIn(t, dir, "list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", ".")
+		var modules []string
+		for _, m := range strings.Fields(out) {
+			if m != "example.com/user" && m != "github.com/ldaccess/ldaccess" && !slices.Contains(modules, m) {
+				modules = append(modules, m)
+			}
+		}
+		slices.Sort(modules)
+		t.Logf("modules built besides ldaccess: %v", modules)
+		assert.LessOrEqual(t, len(modules), maxWrapperModules,
+			"importing only wrapper builds %d modules besides ldaccess, %v; each new one must justify itself", len(modules), modules)
+	})
+
+	t.Run("module graph", func(t *testing.T) {
+		graph := goIn(t, dir, "mod", "graph")
+		t.Logf("go mod graph: %d edges", strings.Count(graph, "\n"))
+		// The generator module and requirements that only it brings (see tools.mod).
+		for _, generatorOnly := range []string{"github.com/oapi-codegen/oapi-codegen", "github.com/speakeasy-api/", "github.com/dprotaso/go-yit", "github.com/vmware-labs/yaml-jsonpath"} {
+			assert.NotContains(t, graph, generatorOnly, "go mod graph mentions %s", generatorOnly)
+		}
+	})
+}
+
+// userModule writes a module whose program imports only wrapper, requiring this checkout
+// through a replace directive, tidies it, and returns its directory.
+func userModule(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	gomod := "module example.com/user\n\ngo 1.26.0\n\nrequire github.com/ldaccess/ldaccess v0.0.0\n\n" +
+		"replace github.com/ldaccess/ldaccess => " + root + "\n"
+	main := "package main\n\nimport _ \"github.com/ldaccess/ldaccess/wrapper\"\n\nfunc main() {}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o644))
+	goIn(t, dir, "mod", "tidy")
+	return dir
+}
+
+// goIn runs the go command in dir, resolving the throwaway module's requirements as needed
+// (from the module cache, or the proxy on a cold cache), outside any workspace.
+func goIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	out, err := cmd.Output()
+	var stderr string
+	if ee, ok := err.(*exec.ExitError); ok {
+		stderr = string(ee.Stderr)
 	}
+	require.NoError(t, err, "go %s: %s", strings.Join(args, " "), stderr)
+	return string(out)
 }

@@ -308,7 +308,6 @@ func (a *app) rootCmd() *cobra.Command {
 			return nil
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
@@ -330,7 +329,8 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.Int64Var(&a.fakeSeed, "fake-seed", 1, "seed for the --fake account's data; the same seed gives the same account")
 	pf.BoolVar(&a.fakeSCIM, "fake-scim", false, "the --fake account's members are managed by SCIM: removals and invites are refused")
 
-	root.AddCommand(a.auditCmd(), a.applyCmd(), a.tokensCmd(), a.membersCmd(), a.profileCmd(), a.serveFakeCmd())
+	root.AddCommand(a.auditCmd(), a.applyCmd(), a.tokensCmd(), a.membersCmd(), a.profileCmd(), a.serveFakeCmd(), a.versionCmd())
+	a.registerCompletions(root)
 	return root
 }
 
@@ -357,14 +357,6 @@ see "{{.Root.Name}} --help".{{end}}{{if .HasAvailableSubCommands}}
 
 Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
 `
-
-// buildVersion is the module version the binary was built from, or "dev".
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // exactArgs is cobra.ExactArgs with a message naming what is expected.
 func exactArgs(n int, what string) cobra.PositionalArgs {

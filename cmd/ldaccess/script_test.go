@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +49,8 @@ import (
 //	tmuxrun COLS FILE ARGS...     run ldaccess ARGS on a real terminal COLS wide (a tmux pane)
 //	                              and write what the terminal shows, every line of its history,
 //	                              to FILE, and the same with wrapped lines joined to FILE.joined
+//	closedaddr VAR                set $VAR to a loopback address (host:port) that was just
+//	                              listened on and closed, so that nothing answers there
 
 // scriptNow is the clock of every script's account.
 var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -63,7 +66,13 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	t.Parallel()
-	testscript.Run(t, testscript.Params{
+	testscript.Run(t, scriptParams())
+}
+
+// scriptParams runs the scripts of testdata/script, each with its fake, environment and the
+// extra commands above.
+func scriptParams() testscript.Params {
+	return testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
@@ -95,16 +104,17 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"ldexit":    cmdLdexit,
-			"fakeid":    cmdFakeID,
-			"fakeholds": cmdFakeHolds,
-			"fakehas":   cmdFakeHas,
-			"fakefield": cmdFakeField,
-			"jsonvar":   cmdJSONVar,
-			"waitfile":  cmdWaitFile,
-			"tmuxrun":   cmdTmuxRun,
+			"ldexit":     cmdLdexit,
+			"fakeid":     cmdFakeID,
+			"fakeholds":  cmdFakeHolds,
+			"fakehas":    cmdFakeHas,
+			"fakefield":  cmdFakeField,
+			"jsonvar":    cmdJSONVar,
+			"waitfile":   cmdWaitFile,
+			"tmuxrun":    cmdTmuxRun,
+			"closedaddr": cmdClosedAddr,
 		},
-	})
+	}
 }
 
 func scriptFake(ts *testscript.TestScript) *fake.Server {
@@ -333,4 +343,16 @@ func scriptEnv(ts *testscript.TestScript) []string {
 		env = append(env, k+"="+ts.Getenv(k))
 	}
 	return append(env, "TERM=xterm-256color", "LANG=C.UTF-8")
+}
+
+// cmdClosedAddr picks a port nothing listens on the way net/http/httptest does for a
+// listener, then closes it: unlike a fixed port (such as 1), it is free on any machine.
+func cmdClosedAddr(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: closedaddr VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Check(ln.Close())
+	ts.Setenv(args[0], ln.Addr().String())
 }

@@ -25,6 +25,7 @@ var readmeImports = []string{
 	"context", "errors", "fmt", "log", "os", "time",
 	"github.com/ldaccess/ldaccess/api",
 	"github.com/ldaccess/ldaccess/fake",
+	"github.com/ldaccess/ldaccess/review",
 	"github.com/ldaccess/ldaccess/wrapper",
 }
 
@@ -34,7 +35,8 @@ const readmeScope = `var (
 	ctx context.Context
 	c   *wrapper.Client
 	id  string   // a member's
-	ids []string // members'
+	ids    []string // members'
+	policy review.Policy
 )
 `
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -61,6 +62,9 @@ type app struct {
 
 	cleanupMu sync.Mutex // audit connects to several accounts at once
 	cleanups  []func()
+	// dir is the directory relative file names (--plan, --policy, --from …) are in: the
+	// process's working directory when empty. Tests that run the command in-process set it.
+	dir string
 }
 
 // run runs the command line args and returns the exit code.
@@ -421,3 +425,11 @@ func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
 var errNoToken = errors.New(`no access token: pass --token or set LD_ACCESS_TOKEN ` +
 	`(create one in LaunchDarkly under Organization settings, Authorization), ` +
 	`choose a --profile (see ldaccess profile --help), or try --fake to use an embedded fake account`)
+
+// path resolves a file name the user gave against a.dir.
+func (a *app) path(name string) string {
+	if a.dir == "" || name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(a.dir, name)
+}

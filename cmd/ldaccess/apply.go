@@ -292,7 +292,7 @@ again to retry failures), 3 some skipped because their object changed since the 
   ldaccess apply plan.json --yes`,
 		Args: exactArgs(1, "one plan file"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			file, err := os.Open(args[0])
+			file, err := os.Open(a.path(args[0]))
 			if err != nil {
 				return usagef("%v", err)
 			}
@@ -312,7 +312,7 @@ again to retry failures), 3 some skipped because their object changed since the 
 			if err != nil {
 				return err
 			}
-			return a.applyPlan(cmd.Context(), c, p, args[0], f)
+			return a.applyPlan(cmd.Context(), c, p, a.path(args[0]), f)
 		}),
 	}
 	f.register(cmd)

@@ -91,6 +91,7 @@ func (a *app) auditCmd() *cobra.Command {
 			if rotateAfter <= 0 {
 				return usagef("--rotate-after must be positive")
 			}
+			planPath, policyPath := a.path(planPath), a.path(policyPath)
 			if all && onlyFindings {
 				return usagef("--all and --only-findings cannot be used together")
 			}

@@ -147,6 +147,7 @@ in the identity provider. Their tokens are still deleted.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			from, planPath := a.path(from), a.path(planPath)
 			emails := append([]string(nil), args...)
 			if from != "" {
 				file, err := os.Open(from)

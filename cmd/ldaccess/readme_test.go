@@ -33,7 +33,9 @@ import (
 //   - serve-fake listens on a free port instead of the README's, in the background, and the
 //     commands that follow use that port;
 //   - what follows a pipe or a redirection is left out (the command's output goes to the
-//     test), and so are comments.
+//     test), and so are comments;
+//   - a code block whose info string names a file after its language (```json policy.json)
+//     is that file, in the directory the commands run in.
 //
 // Each must end with exit code 0, or with the one its comment promises ("# exit 3 if …").
 // Destructive commands run as if at a terminal whose user confirms.
@@ -47,6 +49,7 @@ func TestREADMECommands(t *testing.T) {
 
 	script, err := readmeScript(cmds, closedAddr)
 	require.NoError(t, err)
+	script += readmeFiles(string(readme))
 	file := filepath.Join(t.TempDir(), "readme.txtar")
 	require.NoError(t, os.WriteFile(file, []byte(script), 0o644))
 
@@ -64,7 +67,10 @@ func TestREADMECommands(t *testing.T) {
 		env.Defer(srv.Close)
 		env.Values["fake"] = srv
 		env.Setenv("FAKE_URL", srv.URL)
+		// The README's token variables, LD_ACCESS_TOKEN and the prod profile's, hold the
+		// fake account's admin secret.
 		env.Setenv("LD_ACCESS_TOKEN", srv.AdminSecret())
+		env.Setenv("LD_PROD_TOKEN", srv.AdminSecret())
 		return nil
 	}
 	p.Cmds["readme"] = cmdReadme
@@ -97,6 +103,7 @@ var promisedExit = regexp.MustCompile(`\bexit (\d+)\b`)
 func readmeCommands(readme string) ([]readmeCommand, error) {
 	var cmds []readmeCommand
 	lang, inBlock := "", false
+	cont, contLine := "", 0 // a shell line ended with a backslash: it goes on on the next
 	for i, line := range strings.Split(readme, "\n") {
 		if fence, ok := strings.CutPrefix(strings.TrimSpace(line), "```"); ok {
 			lang, inBlock = strings.TrimSpace(fence), !inBlock
@@ -109,7 +116,17 @@ func readmeCommands(readme string) ([]readmeCommand, error) {
 		switch lang {
 		case "sh", "shell", "bash":
 			text = strings.TrimSpace(line)
+			if cont != "" {
+				text, cont = cont+" "+text, ""
+			} else {
+				contLine = i
+			}
+			if head, ok := strings.CutSuffix(text, "\\"); ok {
+				cont = strings.TrimSpace(head)
+				continue
+			}
 		case "console":
+			contLine = i
 			var ok bool
 			if text, ok = strings.CutPrefix(line, "$ "); !ok {
 				continue
@@ -123,9 +140,9 @@ func readmeCommands(readme string) ([]readmeCommand, error) {
 		}
 		words, comment, err := shellWords(rest)
 		if err != nil {
-			return nil, fmt.Errorf("README.md:%d: %s: %w", i+1, text, err)
+			return nil, fmt.Errorf("README.md:%d: %s: %w", contLine+1, text, err)
 		}
-		c := readmeCommand{line: i + 1, text: text, args: words}
+		c := readmeCommand{line: contLine + 1, text: text, args: words}
 		if m := promisedExit.FindStringSubmatch(comment); m != nil {
 			c.exit, _ = strconv.Atoi(m[1])
 		}
@@ -215,23 +232,23 @@ func readmeScript(cmds []readmeCommand, addr func() (string, error)) (string, er
 			if err != nil {
 				return "", err
 			}
-			served[args[at+1]] = free
+			served[c.args[at+1]] = free // the README's address, now served here
 			args[at+1] = free
 			fmt.Fprintf(&b, "exec ldaccess %s &serve%d&\nwaitlisten %s\n", quoteArgs(args), i, free)
 			continue
 		}
 		args = toFake(args, served)
 		fmt.Fprintf(&b, "readme %d %s\n", c.exit, quoteArgs(args))
-		b.WriteString("stdout .\n")
 	}
 	return b.String(), nil
 }
 
-// toFake points a command at the README's fake account, unless it uses --fake or a fake
-// that the README serves.
+// toFake points a command at the README's fake account, unless it uses --fake, a fake that
+// the README serves, or profiles: a profile the README adds gets the fake's base URL when it
+// is added, as every other command does.
 func toFake(args []string, served map[string]string) []string {
-	if slices.Index(args, "--fake") >= 0 {
-		return args
+	if slices.Index(args, "--fake") >= 0 || usesProfiles(args) {
+		return args // profiles were added pointing at the fake, or are fakes themselves
 	}
 	if at := slices.Index(args, "--base-url"); at >= 0 && at+1 < len(args) {
 		for _, addr := range served {
@@ -276,10 +293,16 @@ func cmdReadme(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	a := newApp(strings.NewReader("y\n"), ts.Stdout(), ts.Stderr(), ts.Getenv)
+	var out, errs countingWriter
+	out.w, errs.w = ts.Stdout(), ts.Stderr()
+	a := newApp(strings.NewReader("y\n"), &out, &errs, ts.Getenv)
 	a.isTerminal = func(stream any) bool { return stream == a.stdin }
+	a.dir = ts.MkAbs(".")
 	if got := a.run(args[1:]); got != want {
 		ts.Fatalf("ldaccess %s: exit code %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
+	if out.n+errs.n == 0 {
+		ts.Fatalf("ldaccess %s: printed nothing", strings.Join(args[1:], " "))
 	}
 }
 
@@ -345,4 +368,44 @@ func TestReadmeCommandsParser(t *testing.T) {
 	} {
 		assert.Contains(t, script, want)
 	}
+}
+
+// countingWriter counts what goes through it.
+type countingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += len(p)
+	return c.w.Write(p)
+}
+
+// usesProfiles reports whether a command line reads its account from profiles.
+func usesProfiles(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool {
+		return a == "--profile" || a == "--all-profiles" || strings.HasPrefix(a, "--profile=")
+	})
+}
+
+// readmeFiles returns, as txtar file sections, the code blocks of a README whose info string
+// names a file after the language: "```json policy.json".
+func readmeFiles(readme string) string {
+	var b strings.Builder
+	var name string
+	inBlock := false
+	for _, line := range strings.Split(readme, "\n") {
+		if fence, ok := strings.CutPrefix(strings.TrimSpace(line), "```"); ok {
+			inBlock, name = !inBlock, ""
+			if f := strings.Fields(fence); inBlock && len(f) == 2 {
+				name = f[1]
+				fmt.Fprintf(&b, "-- %s --\n", name)
+			}
+			continue
+		}
+		if inBlock && name != "" {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }

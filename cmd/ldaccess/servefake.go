@@ -51,7 +51,7 @@ The fake keeps its state in memory while it runs: what one command creates, the 
 			fmt.Fprintf(a.stdout, "base URL: %s\ntoken:    %s\n", url, h.AdminSecret())
 			fmt.Fprintf(a.stdout, "try:      ldaccess --base-url %s --token %s audit\n", url, h.AdminSecret())
 			if urlFile != "" {
-				if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o644); err != nil {
+				if err := os.WriteFile(a.path(urlFile), []byte(url+"\n"), 0o644); err != nil {
 					ln.Close()
 					return err
 				}

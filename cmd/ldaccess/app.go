@@ -62,8 +62,9 @@ type app struct {
 
 	cleanupMu sync.Mutex // audit connects to several accounts at once
 	cleanups  []func()
-	// dir is the directory relative file names (--plan, --policy, --from …) are in: the
-	// process's working directory when empty. Tests that run the command in-process set it.
+	// dir is the directory relative file names (--plan, --policy, --from …) are in, and the
+	// one the commands it runs (--exec, token-command) start in: the process's working
+	// directory when empty. Tests that run the command in-process set it.
 	dir string
 }
 

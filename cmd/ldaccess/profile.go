@@ -415,6 +415,7 @@ func (a *app) runTokenCommand(ctx context.Context, name string, p profile) (stri
 	} else {
 		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", p.TokenCommand)
 	}
+	cmd.Dir = a.dir
 	var out bytes.Buffer
 	cmd.Stdout = &limitedWriter{w: &out, n: 64 << 10}
 	cmd.Stderr = a.stderr

@@ -29,6 +29,7 @@ func (a *app) handOver(ctx context.Context, command string, t api.Token) error {
 		shell, flag = "cmd", "/c"
 	}
 	cmd := exec.CommandContext(ctx, shell, flag, command)
+	cmd.Dir = a.dir
 	cmd.Stdin = strings.NewReader(secret)
 	var output bytes.Buffer
 	cmd.Stdout = &output

@@ -19,7 +19,8 @@ func ParseAge(s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if num, ok := strings.CutSuffix(s, suffix); ok {
 			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || n < 0 || n > 100*365 {
+			// Digits and a point only: ParseFloat also reads "NaN", "Inf", "1e3" and "1_0".
+			if err != nil || strings.TrimLeft(num, "0123456789.") != "" || n > 100*365 {
 				return 0, fmt.Errorf("invalid duration %q: want a number of days like 90d, weeks like 2w, or a Go duration like 36h", s)
 			}
 			return time.Duration(n * float64(unit)), nil

@@ -174,6 +174,9 @@ type applier struct {
 func (ap *applier) decide(outs ...Outcome) error {
 	var recs []Record
 	for _, out := range outs {
+		// A detail may quote the server (a semantic patch's per-member errors): the client's
+		// token is redacted from it, as from the client's own errors, before it is kept.
+		out.Detail = ap.c.Redact(out.Detail)
 		ap.outcomes[out.Action.ID] = out
 		if ap.o.OnOutcome != nil {
 			ap.o.OnOutcome(out)

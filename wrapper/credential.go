@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -95,20 +97,44 @@ func (c *credential) clean(s string, n int) string {
 
 // redact replaces the token, and every run of minRun or more of its characters (the whole
 // token, if it is shorter), with [REDACTED].
-func (c *credential) redact(s string) string {
-	tok := c.auth[0]
-	w := min(minRun, len(tok))
-	var b strings.Builder
-	done, end := 0, -1 // s[:done] is dealt with; the last redacted run ends at end
-	for i := 0; i+w <= len(s); i++ {
-		if !strings.Contains(tok, s[i:i+w]) {
+func (c *credential) redact(s string) string { return Redact(s, c.auth[0]) }
+
+// Redact returns s with secret, and every run of 8 or more of its characters, replaced by
+// [REDACTED]: the rule by which a [Client] keeps its token out of everything it returns and
+// logs ([Client.Redact] applies it with the client's token). Characters that show as nothing
+// (control and format characters, such as NUL, escape or a zero-width space) do not break a
+// run, so that a secret split by them, which would read whole, is found too.
+func Redact(s, secret string) string {
+	w := min(minRun, len(secret))
+	if w == 0 {
+		return s
+	}
+	// shown is s without the characters that show as nothing; at[k] is where shown[k] is in
+	// s. The secret is ASCII (New refuses any other), so a byte of shown is a character of
+	// the secret or cannot be one.
+	shown, at := make([]byte, 0, len(s)), make([]int, 0, len(s))
+	for i, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
 			continue
 		}
-		if i > end {
-			b.WriteString(s[done:i])
+		if r >= utf8.RuneSelf {
+			r = utf8.RuneError // in no secret; keeps one byte for one character
+		}
+		shown, at = append(shown, byte(r)), append(at, i)
+	}
+	sec := []byte(secret)
+	var b strings.Builder
+	done, end := 0, -1 // s[:done] is dealt with; the last redacted run ends at s[end]
+	for k := 0; k+w <= len(shown); k++ {
+		if !bytes.Contains(sec, shown[k:k+w]) {
+			continue
+		}
+		from, to := at[k], at[k+w-1]+1
+		if from > end {
+			b.WriteString(s[done:from])
 			b.WriteString(redacted)
 		}
-		end, done = i+w, i+w
+		end, done = to, to
 	}
 	if end < 0 {
 		return s

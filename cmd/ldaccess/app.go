@@ -35,8 +35,9 @@ type app struct {
 	fixedClock bool
 
 	status *statusWriter
-	// redact, set once a client exists, keeps its token off stdout and stderr: every write to
-	// them passes through it whole (see redactingWriter).
+	// redact, set once a client exists, keeps the tokens of every client the run made (one
+	// an account) off stdout, stderr and the files it writes: every write passes through it
+	// whole (see redactingWriter). addRedaction adds a client's.
 	redact func(string) string
 
 	// Global flags.
@@ -106,11 +107,9 @@ type redactingWriter struct {
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
-	if r.a.redact != nil {
-		if s := r.a.redact(string(p)); s != string(p) {
-			_, err := io.WriteString(r.w, s)
-			return len(p), err
-		}
+	if s := r.a.redacted(string(p)); s != string(p) {
+		_, err := io.WriteString(r.w, s)
+		return len(p), err
 	}
 	return r.w.Write(p)
 }
@@ -181,6 +180,12 @@ func (a *app) run(args []string) (code int) {
 	var sig interrupted
 	if errors.As(context.Cause(ctx), &sig) {
 		// The shell's convention, 128 + the signal's number: a script sees that it was stopped.
+		var stopped interrupted
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.As(err, &stopped) {
+			// What was done before the interruption matters (a token already reset, a plan
+			// half applied and how to resume it).
+			fmt.Fprintf(a.stderr, "ldaccess: %s\n", describeError(err))
+		}
 		if err != nil {
 			fmt.Fprintln(a.stderr, "ldaccess: interrupted")
 		}
@@ -433,4 +438,22 @@ func (a *app) path(name string) string {
 		return name
 	}
 	return filepath.Join(a.dir, name)
+}
+
+// addRedaction adds a client's redaction to what the command's output goes through, keeping
+// those of the clients made before: with several profiles, every account's token is kept out.
+func (a *app) addRedaction(redact func(string) string) {
+	if prev := a.redact; prev != nil {
+		a.redact = func(s string) string { return redact(prev(s)) }
+		return
+	}
+	a.redact = redact
+}
+
+// redacted is s with the tokens of the run's clients redacted.
+func (a *app) redacted(s string) string {
+	if a.redact == nil {
+		return s
+	}
+	return a.redact(s)
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,20 +42,34 @@ func planInstance(t target) (string, error) {
 // journalPath is where a plan's journal lives: beside it.
 func journalPath(planPath string) string { return planPath + ".journal" }
 
-// writePlanFile writes a plan, refusing to replace one that has begun to be applied.
-func writePlanFile(path string, p review.Plan) error {
+// writePlanFile writes a plan, refusing to replace one that has begun to be applied. What a
+// server sent (names, emails) goes through the same redaction as the command's output, and the
+// file is written whole or not at all, readable by its owner only.
+func (a *app) writePlanFile(path string, p review.Plan) error {
 	if _, err := os.Stat(journalPath(path)); err == nil {
 		return usagef("%s has a journal (%s): it is being applied; write the new plan elsewhere", path, journalPath(path))
 	}
-	f, err := os.Create(path)
+	var b bytes.Buffer
+	if err := review.WritePlan(&b, p); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
 	if err != nil {
 		return err
 	}
-	if err := review.WritePlan(f, p); err != nil {
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	if _, err := io.WriteString(f, a.redacted(b.String())); err != nil {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // readPolicyFile reads --policy, or gives the default policy (no action) for "".

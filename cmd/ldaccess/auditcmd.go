@@ -118,7 +118,7 @@ func (a *app) auditCmd() *cobra.Command {
 				if p.Instance, err = planInstance(accounts[0].target); err != nil {
 					return err
 				}
-				if err := writePlanFile(planPath, p); err != nil {
+				if err := a.writePlanFile(planPath, p); err != nil {
 					return err
 				}
 				a.planNote(planPath, p)

@@ -364,6 +364,9 @@ func (a *app) reviewAccounts(ctx context.Context, allProfiles bool, o review.Opt
 		for _, n := range cfg.names() {
 			ts = append(ts, a.profileTarget(n, cfg.Profiles[n]))
 		}
+		if err := a.checkAccountFlags(ts); err != nil {
+			return nil, err
+		}
 	} else {
 		var err error
 		if ts, err = a.targets(); err != nil {

@@ -180,7 +180,21 @@ func (a *app) targets() ([]target, error) {
 		}
 		ts = append(ts, a.profileTarget(n, p))
 	}
-	return ts, nil
+	return ts, a.checkAccountFlags(ts)
+}
+
+// checkAccountFlags refuses the flags that name one account's place or token when several
+// accounts are reviewed: they would send every profile's token to one place.
+func (a *app) checkAccountFlags(ts []target) error {
+	if len(ts) < 2 {
+		return nil
+	}
+	for _, f := range []string{"token", "base-url", "instance"} {
+		if a.changed(f) {
+			return usagef("--%s applies to one account: give it with one --profile, not %d", f, len(ts))
+		}
+	}
+	return nil
 }
 
 // connect returns a client for the one account the command line names.
@@ -245,7 +259,7 @@ func (a *app) connectTo(ctx context.Context, t target) (*wrapper.Client, string,
 		}
 		return nil, "", usagef("%sthe access token is not usable: %s", profilePrefix(t), plainWords(err.Error()))
 	}
-	a.redact = c.Redact
+	a.addRedaction(c.Redact)
 	return c, base, nil
 }
 

@@ -195,7 +195,7 @@ in the identity provider. Their tokens are still deleted.`,
 				a.status.notef("kept token %s (%s) of %s (--keep-tokens)", t.ID, t.Name, tokenOwner(t))
 			}
 			if !f.dryRun {
-				if err := writePlanFile(planPath, p); err != nil {
+				if err := a.writePlanFile(planPath, p); err != nil {
 					return err
 				}
 			}

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -130,7 +132,7 @@ func renderTable(w io.Writer, sections []section, width int) error {
 			bw.WriteString("\n")
 		}
 		if s.Title != "" {
-			bw.WriteString(s.Title + "\n")
+			bw.WriteString(visible(s.Title, false) + "\n")
 		}
 		if len(s.Rows) == 0 && s.Empty != "" {
 			bw.WriteString(s.Empty + "\n")
@@ -307,11 +309,23 @@ func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
+	return visible(s, false)
+}
+
+// visible is the one clean-up of the text a server sent that the command prints as a table,
+// CSV, a title or a note: control characters (C0, C1, DEL: a terminal acts on escape
+// sequences) and format characters (zero-width spaces, soft hyphens: they show as nothing, so
+// a secret split by them would read whole) are dropped; tabs, and newlines unless
+// keepNewlines, become spaces. JSON keeps what the server sent: its encoder escapes control
+// characters.
+func visible(s string, keepNewlines bool) string {
 	return strings.Map(func(r rune) rune {
 		switch {
+		case r == '\n' && keepNewlines:
+			return r
 		case r == '\t' || r == '\n' || r == '\r':
 			return ' '
-		case r < 0x20 || r == 0x7f:
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
 			return -1
 		}
 		return r
@@ -335,7 +349,11 @@ func renderCSV(w io.Writer, sections []section) error {
 			return err
 		}
 		for _, r := range s.Rows {
-			if err := cw.Write(r); err != nil {
+			fields := make([]string, len(r))
+			for j, f := range r {
+				fields[j] = visible(f, true)
+			}
+			if err := cw.Write(fields); err != nil {
 				return err
 			}
 		}

@@ -416,6 +416,7 @@ func (a *app) runTokenCommand(ctx context.Context, name string, p profile) (stri
 		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", p.TokenCommand)
 	}
 	cmd.Dir = a.dir
+	cmd.Env = childEnv()
 	var out bytes.Buffer
 	cmd.Stdout = &limitedWriter{w: &out, n: 64 << 10}
 	cmd.Stderr = a.stderr

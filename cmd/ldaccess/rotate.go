@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,13 +33,16 @@ func (a *app) handOver(ctx context.Context, command string, t api.Token) error {
 	cmd.Dir = a.dir
 	cmd.Stdin = strings.NewReader(secret)
 	var output bytes.Buffer
-	cmd.Stdout = &output
-	cmd.Stderr = &output
-	cmd.Env = append(os.Environ(), "LDACCESS_TOKEN_ID="+t.ID, "LDACCESS_TOKEN_NAME="+t.Name)
+	cmd.Stdout = &limitedWriter{w: &output, n: 64 << 10}
+	cmd.Stderr = cmd.Stdout
+	cmd.WaitDelay = 2 * time.Second // after Ctrl-C, do not wait on what the command started
+	// The name is the server's: a control character in it would make exec refuse to start
+	// the command, after the reset, and lose the new secret.
+	cmd.Env = append(childEnv(), "LDACCESS_TOKEN_ID="+visible(t.ID, false), "LDACCESS_TOKEN_NAME="+visible(t.Name, false))
 	err := cmd.Run()
-	// The command's output goes to stderr, with the secret masked should a careless command
-	// echo what it read.
-	if out := strings.ReplaceAll(output.String(), secret, "****"); out != "" {
+	// The command's output goes to stderr, with the secret, or any 8 characters of it,
+	// redacted should a careless command echo what it read.
+	if out := wrapper.Redact(output.String(), secret); out != "" {
 		fmt.Fprint(a.stderr, out)
 	}
 	if err != nil {
@@ -125,4 +129,10 @@ to run without --yes.`,
 	f.BoolVar(&printOnFailure, "print-on-failure", false, "if the command fails, print the new secret on stdout rather than lose it")
 	f.Var(&expireOld, "expire-old-in", `keep the old secret working this long: "1h", "2d" (default: stop at once)`)
 	return cmd
+}
+
+// childEnv is the environment of the commands ldaccess runs (--exec, token-command): its own,
+// without the access token it may hold, which those commands have no need of.
+func childEnv() []string {
+	return slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "LD_ACCESS_TOKEN=") })
 }

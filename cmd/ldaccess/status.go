@@ -31,7 +31,8 @@ func (s *statusWriter) notef(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clearLocked()
-	fmt.Fprintf(s.w, "ldaccess: "+format+"\n", args...)
+	// A note may quote a server (a token's name): it is one clean line.
+	fmt.Fprintf(s.w, "ldaccess: %s\n", visible(fmt.Sprintf(format, args...), false))
 	s.drawLocked()
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/review"
@@ -73,16 +75,27 @@ func (a *app) writePlanFile(path string, p review.Plan) error {
 }
 
 // readPolicyFile reads --policy, or gives the default policy (no action) for "".
+//
+// A policy is JSON, or YAML in a file named *.yaml or *.yml: YAML is read into the same
+// structure and checked as strictly, as JSON.
 func readPolicyFile(path string) (review.Policy, error) {
 	if path == "" {
 		return review.DefaultPolicy, nil
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return review.Policy{}, usagef("--policy: %v", err)
 	}
-	defer f.Close()
-	p, err := review.ReadPolicy(f)
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			return review.Policy{}, usagef("--policy %s: %v", path, err)
+		}
+		if data, err = json.Marshal(v); err != nil {
+			return review.Policy{}, usagef("--policy %s: %v", path, err)
+		}
+	}
+	p, err := review.ReadPolicy(bytes.NewReader(data))
 	if err != nil {
 		return review.Policy{}, usagef("--policy %s: %v", path, err)
 	}

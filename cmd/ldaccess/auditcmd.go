@@ -143,7 +143,7 @@ func (a *app) auditCmd() *cobra.Command {
 	f.Var(&rotateAfter, "rotate-after", `how old a token's secret may get before its rotation is due`)
 	f.BoolVar(&failOnFindings, "fail-on-findings", false, "exit with status 3 if anything is found")
 	f.StringVar(&planPath, "plan", "", "also write a remediation plan to this file, for ldaccess apply")
-	f.StringVar(&policyPath, "policy", "", "the policy (JSON) that turns findings into the plan's actions (default: none; nothing is changed)")
+	f.StringVar(&policyPath, "policy", "", "the policy (JSON, or YAML if named *.yaml) that turns findings into the plan's actions (default: none; nothing is changed)")
 	f.BoolVar(&onlyFindings, "only-findings", false, "list only the tokens and members with findings (the summary still counts all)")
 	f.BoolVar(&all, "all", false, "on a terminal and in HTML, list the tokens and members without findings too")
 	f.BoolVar(&allProfiles, "all-profiles", false, "review the account of every profile, into one report")

@@ -359,6 +359,20 @@ func (ap *applier) reread(ctx context.Context, as []Action) (map[string]api.Memb
 		}
 		got[m.ID] = m
 	}
+	// A member the list left out is gone only if reading it says so: "already gone" is final.
+	for _, id := range ids {
+		if _, ok := got[id]; ok {
+			continue
+		}
+		m, err := ap.c.GetMember(ctx, id)
+		if errors.Is(err, wrapper.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		got[id] = m
+	}
 	return got, nil
 }
 
@@ -428,10 +442,25 @@ func (ap *applier) members(ctx context.Context, as []Action) error {
 }
 
 func (ap *applier) remove(ctx context.Context, a Action) error {
+	// Removals go one by one, paced: the batch's re-read may be seconds old by now. Read the
+	// member again, so that one who logged in meanwhile is not removed.
+	m, err := ap.c.GetMember(ctx, a.ObjectID)
+	switch {
+	case errors.Is(err, wrapper.ErrNotFound):
+		return ap.decide(Outcome{Action: a, Status: Already, Detail: "the member is already gone"})
+	case err != nil:
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.decide(fail(a, err, "re-reading the member"))
+	}
+	if d := a.State.diff(MemberState(m)); d != "" {
+		return ap.decide(Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d})
+	}
 	if err := ap.intend(a); err != nil {
 		return err
 	}
-	err := ap.c.DeleteMember(ctx, a.ObjectID)
+	err = ap.c.DeleteMember(ctx, a.ObjectID)
 	if errors.Is(err, wrapper.ErrNotFound) {
 		err = nil // an earlier attempt, whose answer was lost, removed the member
 	}

@@ -448,3 +448,40 @@ func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
 		assert.Equal(t, len(plan.Actions), srv.Applied("resetToken"))
 	})
 }
+
+// Removals go one at a time under the rate limits, seconds after their batch was re-read: a
+// member who logs in meanwhile is still not removed.
+func TestApplySkipsAMemberActiveSinceTheBatchWasRead(t *testing.T) {
+	srv := newServer(t, newAccount(5), nil)
+	c := newClient(t, srv)
+	plan := makePlan(t, c)
+	var removals []review.Action
+	for _, a := range plan.Actions {
+		if a.Kind == review.RemoveMember {
+			removals = append(removals, a)
+		}
+	}
+	require.GreaterOrEqual(t, len(removals), 2)
+	first, second := removals[0], removals[1]
+	seen := false
+	o := review.ApplyOptions{OnOutcome: func(out review.Outcome) {
+		if out.Action.ID == first.ID && !seen {
+			seen = true // the second member logs in while the first is being removed
+			require.True(t, srv.SeeMember(second.ObjectID, seededAt.Add(-time.Minute)))
+		}
+	}}
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), o)
+	require.NoError(t, err)
+	for _, out := range res.Outcomes {
+		switch out.Action.ID {
+		case first.ID:
+			assert.Equal(t, review.Applied, out.Status, out.Detail)
+		case second.ID:
+			assert.Equal(t, review.Changed, out.Status, out.Detail)
+			assert.Contains(t, out.Detail, "last seen")
+		}
+	}
+	_, ok := srv.Member(second.ObjectID)
+	assert.True(t, ok, "the member active since the batch was read stays")
+	assert.Zero(t, srv.Writes(second.ObjectID))
+}

@@ -1,9 +1,11 @@
 package review
 
 import (
-	"reflect"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ldaccess/ldaccess/api"
 )
@@ -88,9 +90,7 @@ func TestTokenFindings(t *testing.T) {
 			tok := base()
 			tt.modify(&tok)
 			got := TokenFindings(tok, members, testNow, opts)
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("tokenFindings = %v, want %v", got, tt.want)
-			}
+			assert.Equal(t, tt.want, got, "tokenFindings")
 		})
 	}
 }
@@ -138,25 +138,17 @@ func TestMemberFindings(t *testing.T) {
 			m := base()
 			tt.modify(&m)
 			got := MemberFindings(m, testNow, opts)
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("memberFindings = %v, want %v", got, tt.want)
-			}
+			assert.Equal(t, tt.want, got, "memberFindings")
 		})
 	}
 }
 
 func TestStaleAfterIsAParameter(t *testing.T) {
 	m := api.Member{ID: "m", Role: "reader", MFA: "enabled", LastSeen: daysAgo(10), Teams: adminTeams}
-	if got := MemberFindings(m, testNow, Options{StaleAfter: 7 * 24 * time.Hour}); !reflect.DeepEqual(got, []Finding{MemberInactive}) {
-		t.Errorf("with 7d: %v", got)
-	}
-	if got := MemberFindings(m, testNow, Options{StaleAfter: 30 * 24 * time.Hour}); got != nil {
-		t.Errorf("with 30d: %v", got)
-	}
+	assert.Equal(t, []Finding{MemberInactive}, MemberFindings(m, testNow, Options{StaleAfter: 7 * 24 * time.Hour}), "with 7d")
+	assert.Nil(t, MemberFindings(m, testNow, Options{StaleAfter: 30 * 24 * time.Hour}), "with 30d")
 	tok := api.Token{ID: "t", OwnerID: "m", LastUsed: daysAgo(10)}
-	if got := TokenFindings(tok, map[string]bool{"m": true}, testNow, Options{StaleAfter: 7 * 24 * time.Hour}); !reflect.DeepEqual(got, []Finding{TokenStale}) {
-		t.Errorf("token with 7d: %v", got)
-	}
+	assert.Equal(t, []Finding{TokenStale}, TokenFindings(tok, map[string]bool{"m": true}, testNow, Options{StaleAfter: 7 * 24 * time.Hour}), "token with 7d")
 }
 
 func TestBuildReportAndSummary(t *testing.T) {
@@ -173,14 +165,11 @@ func TestBuildReportAndSummary(t *testing.T) {
 		{ID: "t4", OwnerID: "gone2", Role: "writer", LastUsed: daysAgo(3), Member: api.MemberSummary{ID: "gone2", Email: "left@x.io"}},
 	}
 	r := BuildReport(members, tokens, testNow, opts)
-	if r.TokenCount != 4 || r.MemberCount != 4 {
-		t.Fatalf("counts %d %d", r.TokenCount, r.MemberCount)
-	}
+	require.Equal(t, 4, r.TokenCount, "token count")
+	require.Equal(t, 4, r.MemberCount, "member count")
 	wantOwners := []string{"owner@x.io", "gone", "fine@x.io", "left@x.io"}
 	for i, row := range r.Tokens {
-		if row.Owner != wantOwners[i] {
-			t.Errorf("token %d owner %q, want %q", i, row.Owner, wantOwners[i])
-		}
+		assert.Equal(t, wantOwners[i], row.Owner, "token %d owner", i)
 	}
 	got := map[string]int{}
 	for _, l := range r.Summary() {
@@ -191,38 +180,29 @@ func TestBuildReportAndSummary(t *testing.T) {
 		"member/never-logged-in": 0, "member/inactive": 1, "member/admin-without-mfa": 1,
 		"member/stale-invite": 1, "member/no-team": 1,
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("summary %v\nwant %v", got, want)
-	}
-	if n := r.FindingCount(); n != 8 {
-		t.Errorf("findingCount = %d, want 8", n)
-	}
+	assert.Equal(t, want, got, "summary")
+	assert.Equal(t, 8, r.FindingCount(), "findingCount")
 	only := r.OnlyFindings()
-	if len(only.Tokens) != 3 || len(only.Members) != 2 || only.TokenCount != 4 || only.MemberCount != 4 {
-		t.Errorf("onlyFindings: %d tokens, %d members", len(only.Tokens), len(only.Members))
-	}
-	if !reflect.DeepEqual(only.Summary(), r.Summary()) {
-		t.Error("onlyFindings changed the summary")
-	}
+	assert.Len(t, only.Tokens, 3, "onlyFindings tokens")
+	assert.Len(t, only.Members, 2, "onlyFindings members")
+	assert.Equal(t, 4, only.TokenCount, "onlyFindings keeps the token count")
+	assert.Equal(t, 4, only.MemberCount, "onlyFindings keeps the member count")
+	assert.Equal(t, r.Summary(), only.Summary(), "onlyFindings changed the summary")
 	// The summary lists every finding, zeros included, tokens first.
 	s := r.Summary()
-	if len(s) != len(TokenFindingOrder)+len(MemberFindingOrder) || s[0].Subject != "token" || s[len(s)-1].Subject != "member" {
-		t.Errorf("summary shape: %v", s)
-	}
+	require.Len(t, s, len(TokenFindingOrder)+len(MemberFindingOrder), "summary shape: %v", s)
+	assert.Equal(t, "token", s[0].Subject, "summary starts with tokens: %v", s)
+	assert.Equal(t, "member", s[len(s)-1].Subject, "summary ends with members: %v", s)
 }
 
 func TestFindingDescriptions(t *testing.T) {
 	for _, f := range append(append([]Finding{}, TokenFindingOrder...), MemberFindingOrder...) {
-		if d := opts.Describe(f); d == "" || d == string(f) {
-			t.Errorf("%s has no description", f)
-		}
+		d := opts.Describe(f)
+		assert.NotEmpty(t, d, "%s has no description", f)
+		assert.NotEqual(t, string(f), d, "%s has no description", f)
 	}
-	if d := opts.Describe(TokenStale); d != "unused for more than 90 days" {
-		t.Error(d)
-	}
-	if d := (Options{StaleAfter: 36 * time.Hour}).Describe(MemberInactive); d != "inactive for more than 36h0m0s" {
-		t.Error(d)
-	}
+	assert.Equal(t, "unused for more than 90 days", opts.Describe(TokenStale))
+	assert.Equal(t, "inactive for more than 36h0m0s", (Options{StaleAfter: 36 * time.Hour}).Describe(MemberInactive))
 }
 
 func TestRotationDue(t *testing.T) {
@@ -244,15 +224,11 @@ func TestRotationDue(t *testing.T) {
 				CreationDate: daysAgo(tt.created), LastModified: daysAgo(tt.lastModified)}
 			got := TokenFindings(tok, members, testNow, o)
 			if tt.want {
-				if !reflect.DeepEqual(got, []Finding{TokenRotationDue}) {
-					t.Errorf("findings %v, want rotation-due", got)
-				}
-			} else if got != nil {
-				t.Errorf("findings %v, want none", got)
+				assert.Equal(t, []Finding{TokenRotationDue}, got, "want rotation-due")
+			} else {
+				assert.Nil(t, got, "want no findings")
 			}
 		})
 	}
-	if d := o.Describe(TokenRotationDue); d != "secret older than 90 days" {
-		t.Error(d)
-	}
+	assert.Equal(t, "secret older than 90 days", o.Describe(TokenRotationDue))
 }

@@ -72,7 +72,7 @@ func TestREADMEGoSnippetsCompile(t *testing.T) {
 			if errors.As(err, &terr) && terr.Soft && (strings.Contains(terr.Msg, "declared and not used") || strings.Contains(terr.Msg, "imported and not used")) {
 				return
 			}
-			t.Errorf("README.md's Go snippets: %v", err)
+			assert.NoError(t, err, "README.md's Go snippets")
 		},
 	}
 	_, _ = conf.Check("readme", fset, []*ast.File{f}, nil)

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -18,14 +21,11 @@ var (
 
 func TestEmptyAccount(t *testing.T) {
 	r := review.BuildReport(nil, nil, testNow, review.Options{StaleAfter: testStale})
-	if r.FindingCount() != 0 || len(r.Summary()) != 10 {
-		t.Fatal(r)
-	}
+	require.Zero(t, r.FindingCount(), "%v", r)
+	require.Len(t, r.Summary(), 10, "%v", r)
 	for _, format := range []string{formatTable, formatJSON, formatCSV} {
 		var b strings.Builder
-		if err := render(&b, format, auditView(r, format)); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, render(&b, format, auditView(r, format)), format)
 	}
 }
 
@@ -41,8 +41,6 @@ func TestTokenAccess(t *testing.T) {
 		{api.Token{}, "-"},
 	}
 	for _, tt := range tests {
-		if got := tokenAccess(tt.tok); got != tt.want {
-			t.Errorf("tokenAccess = %q, want %q", got, tt.want)
-		}
+		assert.Equal(t, tt.want, tokenAccess(tt.tok), "tokenAccess")
 	}
 }

@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
@@ -54,44 +55,37 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	// Declined: nothing changes, exit 1.
 	for _, answer := range []string{"n\n", "\n", "", "nope\n"} {
 		r := runWith(t, srv, answer, true, "tokens", "delete", id)
-		if r.code != exitError || !strings.Contains(r.stderr, "[y/N]") || !strings.Contains(r.stderr, "not confirmed; nothing was changed") {
-			t.Errorf("answer %q: %+v", answer, r)
-		}
-		if _, ok := srv.Token(id); !ok {
-			t.Fatalf("answer %q deleted the token", answer)
-		}
+		assert.Equal(t, exitError, r.code, "answer %q: %+v", answer, r)
+		assert.Contains(t, r.stderr, "[y/N]", "answer %q", answer)
+		assert.Contains(t, r.stderr, "not confirmed; nothing was changed", "answer %q", answer)
+		_, ok := srv.Token(id)
+		require.True(t, ok, "answer %q deleted the token", answer)
 	}
 	// The question names the token.
 	r := runWith(t, srv, "n\n", true, "tokens", "delete", id)
-	if !strings.Contains(r.stderr, "Delete token") || !strings.Contains(r.stderr, id) {
-		t.Errorf("question: %q", r.stderr)
-	}
+	assert.Contains(t, r.stderr, "Delete token", "question")
+	assert.Contains(t, r.stderr, id, "question")
 
 	// Accepted.
 	r = runWith(t, srv, "yes\n", true, "tokens", "delete", id)
-	if r.code != exitOK || !strings.Contains(r.stdout, "deleted token "+id) {
-		t.Fatalf("%+v", r)
-	}
-	if _, ok := srv.Token(id); ok {
-		t.Fatal("token still there")
-	}
+	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.Contains(t, r.stdout, "deleted token "+id, "%+v", r)
+	_, ok := srv.Token(id)
+	require.False(t, ok, "token still there")
 
 	// --yes on a terminal does not ask.
 	id2 := srv.Tokens()[1].ID
 	r = runWith(t, srv, "", true, "tokens", "delete", "--yes", id2)
-	if r.code != exitOK || strings.Contains(r.stderr, "[y/N]") {
-		t.Fatalf("%+v", r)
-	}
+	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.NotContains(t, r.stderr, "[y/N]", "%+v", r)
 
 	// Not a terminal, no --yes: usage error, no question.
 	id3 := srv.Tokens()[1].ID
 	r = runWith(t, srv, "y\n", false, "tokens", "delete", id3)
-	if r.code != exitUsage || strings.Contains(r.stderr, "[y/N]") {
-		t.Fatalf("%+v", r)
-	}
-	if _, ok := srv.Token(id3); !ok {
-		t.Fatal("deleted without confirmation")
-	}
+	require.Equal(t, exitUsage, r.code, "%+v", r)
+	require.NotContains(t, r.stderr, "[y/N]", "%+v", r)
+	_, ok = srv.Token(id3)
+	require.True(t, ok, "deleted without confirmation")
 }
 
 func TestConfirmationOfEveryDestructiveCommand(t *testing.T) {
@@ -112,46 +106,33 @@ func TestConfirmationOfEveryDestructiveCommand(t *testing.T) {
 		{"members", "set-role", victim.Email, "no_access"},
 	} {
 		r := runWith(t, srv, "n\n", true, args...)
-		if r.code != exitError || !strings.Contains(r.stderr, "[y/N]") {
-			t.Errorf("%v: %+v", args, r)
-		}
+		assert.Equal(t, exitError, r.code, "%v: %+v", args, r)
+		assert.Contains(t, r.stderr, "[y/N]", "%v", args)
 		r = runWith(t, srv, "", false, args...)
-		if r.code != exitUsage || !strings.Contains(r.stderr, "pass --yes") {
-			t.Errorf("%v without a terminal: %+v", args, r)
-		}
+		assert.Equal(t, exitUsage, r.code, "%v without a terminal: %+v", args, r)
+		assert.Contains(t, r.stderr, "pass --yes", "%v without a terminal", args)
 	}
-	if m, ok := srv.Member(victim.ID); !ok || m.Role != victim.Role {
-		t.Fatalf("member changed: %+v", m)
-	}
+	m, ok := srv.Member(victim.ID)
+	require.True(t, ok, "member gone")
+	require.Equal(t, victim.Role, m.Role, "member changed: %+v", m)
 	r := runWith(t, srv, "y\n", true, "members", "set-role", victim.Email, "no_access")
-	if r.code != exitOK || !strings.Contains(r.stderr, "from "+victim.Role+" to no_access?") {
-		t.Fatalf("%+v", r)
-	}
-	if m, _ := srv.Member(victim.ID); m.Role != "no_access" {
-		t.Fatalf("role %s", m.Role)
-	}
+	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.Contains(t, r.stderr, "from "+victim.Role+" to no_access?", "%+v", r)
+	m, _ = srv.Member(victim.ID)
+	require.Equal(t, "no_access", m.Role, "role")
 }
 
 func TestProgressOnlyOnATerminal(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, 450, 5)
 	r := runWith(t, srv, "", true, "audit", "--format", "csv")
-	if r.code != exitOK {
-		t.Fatalf("%+v", r)
-	}
-	if !strings.Contains(r.stderr, "members 450/450") {
-		t.Errorf("no progress with a total on a terminal: %q", r.stderr)
-	}
-	if !strings.HasSuffix(r.stderr, "\r\x1b[K") {
-		t.Errorf("progress line not cleared: %q", r.stderr)
-	}
-	if strings.Contains(r.stdout, "\r") {
-		t.Error("progress on stdout")
-	}
+	require.Equal(t, exitOK, r.code, "%+v", r)
+	assert.Contains(t, r.stderr, "members 450/450", "no progress with a total on a terminal")
+	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "progress line not cleared: %q", r.stderr)
+	assert.NotContains(t, r.stdout, "\r", "progress on stdout")
 	r = runWith(t, srv, "", false, "audit", "--format", "csv")
-	if r.code != exitOK || r.stderr != "" {
-		t.Errorf("not a terminal: %+v", r.stderr)
-	}
+	assert.Equal(t, exitOK, r.code, "not a terminal: %+v", r.stderr)
+	assert.Empty(t, r.stderr, "not a terminal")
 }
 
 // TestAuditJSONMatchesTheFake checks the audit's JSON against a review computed directly
@@ -161,24 +142,19 @@ func TestAuditJSONMatchesTheFake(t *testing.T) {
 	srv := newFake(t, 300, 25)
 	// 30 days, so that the fake's pending invites (up to 60 days old) include stale ones.
 	r := runWith(t, srv, "", false, "audit", "--format", "json", "--stale-after", "30d")
-	if r.code != exitOK {
-		t.Fatalf("%+v", r)
-	}
+	require.Equal(t, exitOK, r.code, "%+v", r)
 	var got auditJSON
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 	members, tokens := srv.Members(), srv.Tokens()
 	// Listing the tokens used the admin token: take the fake's state after the run.
 	want := review.BuildReport(members, tokens, scriptNow, review.Options{StaleAfter: 30 * 24 * time.Hour})
-	if got.MemberCount != len(members) || got.TokenCount != len(tokens) {
-		t.Fatalf("counts: %d members, %d tokens; the fake has %d, %d", got.MemberCount, got.TokenCount, len(members), len(tokens))
-	}
+	require.Equal(t, len(members), got.MemberCount, "members counted, against the fake's")
+	require.Equal(t, len(tokens), got.TokenCount, "tokens counted, against the fake's")
 	for i, l := range want.Summary() {
 		g := got.Summary[i]
-		if g.Subject != l.Subject || g.Finding != string(l.Finding) || g.Count != l.Count {
-			t.Errorf("summary %d: got %+v, want %+v", i, g, l)
-		}
+		assert.Equal(t, l.Subject, g.Subject, "summary %d: got %+v, want %+v", i, g, l)
+		assert.Equal(t, string(l.Finding), g.Finding, "summary %d: got %+v, want %+v", i, g, l)
+		assert.Equal(t, l.Count, g.Count, "summary %d: got %+v, want %+v", i, g, l)
 	}
 	wantFindings := map[string][]string{}
 	for _, row := range want.Members {
@@ -188,20 +164,14 @@ func TestAuditJSONMatchesTheFake(t *testing.T) {
 		wantFindings[row.Token.ID] = findingStrings(row.Findings)
 	}
 	for _, m := range got.Members {
-		if !slices.Equal(m.Findings, wantFindings[m.ID]) {
-			t.Errorf("member %s: %v, want %v", m.ID, m.Findings, wantFindings[m.ID])
-		}
+		assert.True(t, slices.Equal(m.Findings, wantFindings[m.ID]), "member %s: %v, want %v", m.ID, m.Findings, wantFindings[m.ID])
 	}
 	for _, tk := range got.Tokens {
-		if !slices.Equal(tk.Findings, wantFindings[tk.ID]) {
-			t.Errorf("token %s: %v, want %v", tk.ID, tk.Findings, wantFindings[tk.ID])
-		}
+		assert.True(t, slices.Equal(tk.Findings, wantFindings[tk.ID]), "token %s: %v, want %v", tk.ID, tk.Findings, wantFindings[tk.ID])
 	}
 	// A realistic seeded account has every kind of finding.
 	for _, s := range got.Summary {
-		if s.Count == 0 {
-			t.Errorf("the seeded account has no %s %s finding", s.Subject, s.Finding)
-		}
+		assert.NotZero(t, s.Count, "the seeded account has no %s %s finding", s.Subject, s.Finding)
 	}
 }
 
@@ -224,13 +194,9 @@ func TestListJSONMatchesTheFake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := runWith(t, srv, "", false, append([]string{"members", "list", "--format", "json"}, tt.args...)...)
-		if r.code != exitOK {
-			t.Fatalf("%v: %+v", tt.args, r)
-		}
+		require.Equal(t, exitOK, r.code, "%v: %+v", tt.args, r)
 		var got []api.Member
-		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 		var gotKeys, wantKeys []string
 		for _, m := range got {
 			gotKeys = append(gotKeys, memberKey(m))
@@ -242,19 +208,15 @@ func TestListJSONMatchesTheFake(t *testing.T) {
 		}
 		slices.Sort(gotKeys)
 		slices.Sort(wantKeys)
-		if len(wantKeys) == 0 || !reflect.DeepEqual(gotKeys, wantKeys) {
-			t.Errorf("%v: got %d members, want %d", tt.args, len(gotKeys), len(wantKeys))
-		}
+		assert.NotEmpty(t, wantKeys, "%v: no member matches, so the check tests nothing", tt.args)
+		assert.Equal(t, wantKeys, gotKeys, "%v: members listed", tt.args)
 	}
 	// Sorted by last seen, most recent first.
 	r := runWith(t, srv, "", false, "members", "list", "--format", "json", "--sort", "-lastSeen")
 	var got []api.Member
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != len(all) {
-		t.Fatalf("%v %d", err, len(got))
-	}
-	if !slices.IsSortedFunc(got, func(a, b api.Member) int { return int(b.LastSeen - a.LastSeen) }) {
-		t.Error("not sorted by -lastSeen")
-	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	require.Len(t, got, len(all))
+	assert.True(t, slices.IsSortedFunc(got, func(a, b api.Member) int { return int(b.LastSeen - a.LastSeen) }), "not sorted by -lastSeen")
 }
 
 // TestDeterministicDemo runs the demo twice with a fixed clock: the same review.
@@ -266,9 +228,7 @@ func TestDeterministicDemo(t *testing.T) {
 		env := map[string]string{"LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
 		a := newApp(strings.NewReader(""), &out, io.Discard, func(k string) string { return env[k] })
 		a.isTerminal = func(any) bool { return false }
-		if code := a.run([]string{"--fake", "--fake-members", "200", "audit"}); code != 0 {
-			t.Fatal(code)
-		}
+		require.Zero(t, a.run([]string{"--fake", "--fake-members", "200", "audit"}), "exit code")
 		// The admin token the fake adds gets a random ID: leave its row out.
 		var lines []string
 		for _, l := range strings.Split(out.String(), "\n") {
@@ -278,9 +238,7 @@ func TestDeterministicDemo(t *testing.T) {
 		}
 		outs[i] = strings.Join(lines, "\n")
 	}
-	if outs[0] != outs[1] {
-		t.Errorf("two demo runs differ:\n%s\n\n%s", outs[0], outs[1])
-	}
+	assert.Equal(t, outs[0], outs[1], "two demo runs differ")
 }
 
 // TestAuditWithoutAdmin: a reader token may not list every token; the audit reviews its own
@@ -296,30 +254,20 @@ func TestAuditWithoutAdmin(t *testing.T) {
 		}
 	}
 	tok, ok := srv.IssueToken(reader.ID, "reader")
-	if !ok {
-		t.Fatal("IssueToken")
-	}
+	require.True(t, ok, "IssueToken")
 	var out, errb strings.Builder
 	env := map[string]string{"LD_ACCESS_TOKEN": tok.Secret, "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
 	a := newApp(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
 	a.isTerminal = func(any) bool { return false }
-	if code := a.run([]string{"--base-url", srv.URL, "audit", "--format", "json"}); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	if !strings.Contains(errb.String(), "reviewing only its own") {
-		t.Errorf("no note: %q", errb.String())
-	}
+	code := a.run([]string{"--base-url", srv.URL, "audit", "--format", "json"})
+	require.Zero(t, code, "exit code: %s", errb.String())
+	assert.Contains(t, errb.String(), "reviewing only its own", "no note")
 	var got auditJSON
-	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
-		t.Fatal(err)
-	}
-	if got.MemberCount != 30 || got.TokenCount < 1 {
-		t.Errorf("%d members, %d tokens", got.MemberCount, got.TokenCount)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out.String()), &got))
+	assert.Equal(t, 30, got.MemberCount, "members")
+	assert.GreaterOrEqual(t, got.TokenCount, 1, "tokens")
 	for _, tk := range got.Tokens {
-		if tk.OwnerID != reader.ID {
-			t.Errorf("token %s of %s listed", tk.ID, tk.OwnerID)
-		}
+		assert.Equal(t, reader.ID, tk.OwnerID, "token %s of another member listed", tk.ID)
 	}
 }
 
@@ -338,10 +286,8 @@ func TestInterruptDuringConfirmation(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v", err)
-		}
+		assert.ErrorIs(t, err, context.Canceled)
 	case <-time.After(5 * time.Second):
-		t.Fatal("confirm did not return")
+		require.Fail(t, "confirm did not return")
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -26,85 +29,60 @@ func TestRenderFormats(t *testing.T) {
 		},
 	}
 	var b strings.Builder
-	if err := render(&b, formatTable, v); err != nil {
-		t.Fatal(err)
-	}
-	want := "First\nID  LAST SEEN\n1   x,y\n22  -\n\nSecond\nnothing\n"
-	if b.String() != want {
-		t.Errorf("table:\n%q\nwant\n%q", b.String(), want)
-	}
+	require.NoError(t, render(&b, formatTable, v))
+	assert.Equal(t, "First\nID  LAST SEEN\n1   x,y\n22  -\n\nSecond\nnothing\n", b.String(), "table")
 
 	b.Reset()
-	if err := render(&b, formatCSV, v); err != nil {
-		t.Fatal(err)
-	}
-	want = "id,last_seen\n1,\"x,y\"\n22,\n\nn\n"
-	if b.String() != want {
-		t.Errorf("csv:\n%q\nwant\n%q", b.String(), want)
-	}
+	require.NoError(t, render(&b, formatCSV, v))
+	assert.Equal(t, "id,last_seen\n1,\"x,y\"\n22,\n\nn\n", b.String(), "csv")
 
 	b.Reset()
-	if err := render(&b, formatJSON, v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, render(&b, formatJSON, v))
 	var back []map[string]string
-	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || back[0]["id"] != "1" {
-		t.Errorf("json: %v %q", err, b.String())
-	}
+	require.NoError(t, json.Unmarshal([]byte(b.String()), &back), "json: %q", b.String())
+	require.NotEmpty(t, back, "json: %q", b.String())
+	assert.Equal(t, "1", back[0]["id"], "json: %q", b.String())
 }
 
 func TestRenderRecordAndText(t *testing.T) {
 	v := view{Sections: []section{{Header: []string{"id", "name"}, Rows: [][]string{{"1", "a\tb\nc"}}, Record: true}}}
 	var b strings.Builder
-	if err := render(&b, formatTable, v); err != nil {
-		t.Fatal(err)
-	}
-	if want := "id:    1\nname:  a b c\n"; b.String() != want {
-		t.Errorf("record:\n%q\nwant %q", b.String(), want)
-	}
+	require.NoError(t, render(&b, formatTable, v))
+	assert.Equal(t, "id:    1\nname:  a b c\n", b.String(), "record")
 	b.Reset()
 	v.Text = "done"
 	_ = render(&b, formatTable, v)
-	if b.String() != "done\n" {
-		t.Errorf("text: %q", b.String())
-	}
+	assert.Equal(t, "done\n", b.String(), "text")
 }
 
 func TestCellStripsControlCharacters(t *testing.T) {
-	if got := cell("a\x1b[31mb\x00c\td"); got != "a[31mbc d" {
-		t.Errorf("cell = %q", got)
-	}
+	assert.Equal(t, "a[31mbc d", cell("a\x1b[31mb\x00c\td"))
 }
 
 func TestCSVIsReadable(t *testing.T) {
 	r := review.BuildReport(nil, nil, testNow, review.Options{StaleAfter: testStale})
 	var b strings.Builder
-	if err := render(&b, formatCSV, auditView(r, formatCSV)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, render(&b, formatCSV, auditView(r, formatCSV)))
 	cr := csv.NewReader(strings.NewReader(b.String()))
 	cr.FieldsPerRecord = -1
 	recs, err := cr.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// summary header + 10 findings, tokens header, members header.
-	if len(recs) != 13 || recs[0][0] != "subject" || recs[11][0] != "id" || recs[12][1] != "email" {
-		t.Errorf("records: %q", recs)
-	}
+	require.Len(t, recs, 13, "records: %q", recs)
+	assert.Equal(t, "subject", recs[0][0], "records: %q", recs)
+	assert.Equal(t, "id", recs[11][0], "records: %q", recs)
+	assert.Equal(t, "email", recs[12][1], "records: %q", recs)
 }
 
 func TestTimes(t *testing.T) {
 	ms := time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC).UnixMilli()
-	if day(ms) != "2025-03-14" || day(0) != "never" {
-		t.Error(day(ms), day(0))
-	}
-	if stamp(ms) != "2025-03-14T15:09:26Z" || stamp(0) != "" {
-		t.Error(stamp(ms))
-	}
-	if jsonTime(0) != nil || *jsonTime(ms) != "2025-03-14T15:09:26Z" {
-		t.Error("jsonTime")
-	}
+	assert.Equal(t, "2025-03-14", day(ms))
+	assert.Equal(t, "never", day(0))
+	assert.Equal(t, "2025-03-14T15:09:26Z", stamp(ms))
+	assert.Empty(t, stamp(0))
+	assert.Nil(t, jsonTime(0))
+	require.NotNil(t, jsonTime(ms))
+	assert.Equal(t, "2025-03-14T15:09:26Z", *jsonTime(ms))
 }
 
 func TestParseAge(t *testing.T) {
@@ -113,18 +91,15 @@ func TestParseAge(t *testing.T) {
 		"1.5d": 36 * time.Hour, "0d": 0, "45m": 45 * time.Minute,
 	} {
 		got, err := parseAge(in)
-		if err != nil || got != want {
-			t.Errorf("parseAge(%q) = %v, %v; want %v", in, got, err, want)
-		}
+		assert.NoError(t, err, "parseAge(%q)", in)
+		assert.Equal(t, want, got, "parseAge(%q)", in)
 	}
 	for _, in := range []string{"", "d", "-3d", "-1h", "ninety days", "90x", "1e9d"} {
-		if _, err := parseAge(in); err == nil {
-			t.Errorf("parseAge(%q) accepted", in)
-		}
+		_, err := parseAge(in)
+		assert.Error(t, err, "parseAge(%q) accepted", in)
 	}
-	if formatAge(90*24*time.Hour) != "90d" || formatAge(90*time.Minute) != "1h30m0s" {
-		t.Error("formatAge")
-	}
+	assert.Equal(t, "90d", formatAge(90*24*time.Hour))
+	assert.Equal(t, "1h30m0s", formatAge(90*time.Minute))
 }
 
 func TestParseWhen(t *testing.T) {
@@ -135,20 +110,16 @@ func TestParseWhen(t *testing.T) {
 		"10d":                  now.Add(-240 * time.Hour),
 	} {
 		got, err := parseWhen(in, now)
-		if err != nil || !got.Equal(want) {
-			t.Errorf("parseWhen(%q) = %v, %v", in, got, err)
-		}
+		assert.NoError(t, err, "parseWhen(%q)", in)
+		assert.True(t, got.Equal(want), "parseWhen(%q) = %v, want %v", in, got, want)
 	}
-	if _, err := parseWhen("yesterday", now); err == nil {
-		t.Error("accepted yesterday")
-	}
+	_, err := parseWhen("yesterday", now)
+	assert.Error(t, err, "accepted yesterday")
 }
 
 func TestSplitList(t *testing.T) {
 	got := splitList([]string{"a,b", " c ", "", "d,,"})
-	if strings.Join(got, "|") != "a|b|c|d" {
-		t.Errorf("splitList = %q", got)
-	}
+	assert.Equal(t, "a|b|c|d", strings.Join(got, "|"), "splitList = %q", got)
 }
 
 func TestDescribeError(t *testing.T) {
@@ -167,9 +138,7 @@ func TestDescribeError(t *testing.T) {
 		{errors.New(strings.Repeat("x", 600)), strings.Repeat("x", 500) + "…"},
 	}
 	for _, tt := range tests {
-		if got := describeError(tt.err); got != tt.want {
-			t.Errorf("describeError = %q\nwant %q", got, tt.want)
-		}
+		assert.Equal(t, tt.want, describeError(tt.err), "describeError")
 	}
 }
 
@@ -187,9 +156,7 @@ func TestExitCode(t *testing.T) {
 		{errors.New(`unknown flag: --bogus`), 2}, // from cobra
 	}
 	for _, tt := range tests {
-		if got := exitCode(tt.err); got != tt.want {
-			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
-		}
+		assert.Equal(t, tt.want, exitCode(tt.err), "exitCode(%v)", tt.err)
 	}
 }
 
@@ -212,9 +179,7 @@ func TestRetryNotes(t *testing.T) {
 	want := "ldaccess: GET /api/v2/members: rate limited; retrying in 1.235s (attempt 2)\n" +
 		"ldaccess: GET /api/v2/tokens: no response; retrying in 1s (attempt 1)\n" +
 		"ldaccess: GET /api/v2/members: rate limit reached; pausing 300ms until the window resets\n"
-	if b.String() != want {
-		t.Errorf("notes:\n%s\nwant\n%s", b.String(), want)
-	}
+	assert.Equal(t, want, b.String(), "notes")
 }
 
 func TestStatusWriterProgress(t *testing.T) {
@@ -225,34 +190,30 @@ func TestStatusWriterProgress(t *testing.T) {
 	s.setProgress("members", 500, 500, true)
 	s.clear()
 	want := "members 100/500\r\x1b[Kldaccess: hello\nmembers 100/500\r\x1b[Kmembers 500/500\r\x1b[K"
-	if b.String() != want {
-		t.Errorf("got %q\nwant %q", b.String(), want)
-	}
+	assert.Equal(t, want, b.String(), "terminal")
 	b.Reset()
 	s = &statusWriter{w: &b}
 	s.setProgress("members", 1, 2, true)
 	s.notef("x")
 	s.clear()
-	if b.String() != "ldaccess: x\n" {
-		t.Errorf("not a terminal: %q", b.String())
-	}
+	assert.Equal(t, "ldaccess: x\n", b.String(), "not a terminal")
 }
 
 func TestParsePolicy(t *testing.T) {
 	stmts, err := parsePolicy(`[{"effect":"allow","actions":["updateOn"],"resources":["proj/*:env/test:flag/*"]}]`)
-	if err != nil || len(stmts) != 1 || (stmts[0].Actions)[0] != "updateOn" {
-		t.Fatalf("%v %v", stmts, err)
-	}
+	require.NoError(t, err)
+	require.Len(t, stmts, 1, "%v", stmts)
+	require.NotEmpty(t, stmts[0].Actions, "%v", stmts)
+	require.Equal(t, "updateOn", stmts[0].Actions[0], "%v", stmts)
 	file := filepath.Join(t.TempDir(), "p.json")
-	if err := os.WriteFile(file, []byte(`[{"effect":"deny","notActions":["*"]}]`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if stmts, err := parsePolicy("@" + file); err != nil || stmts[0].Effect != "deny" {
-		t.Fatalf("@file: %v %v", stmts, err)
-	}
+	require.NoError(t, os.WriteFile(file, []byte(`[{"effect":"deny","notActions":["*"]}]`), 0o600))
+	stmts, err = parsePolicy("@" + file)
+	require.NoError(t, err, "@file")
+	require.NotEmpty(t, stmts, "@file")
+	require.Equal(t, "deny", string(stmts[0].Effect), "@file: %v", stmts)
 	for _, bad := range []string{``, `{}`, `[]`, `[{"effect":"maybe"}]`, `[{"effect":"allow","action":["*"]}]`, "@/no/such/file"} {
-		if _, err := parsePolicy(bad); err == nil || exitCode(err) != exitUsage {
-			t.Errorf("parsePolicy(%q) = %v", bad, err)
-		}
+		_, err := parsePolicy(bad)
+		assert.Error(t, err, "parsePolicy(%q)", bad)
+		assert.Equal(t, exitUsage, exitCode(err), "parsePolicy(%q) = %v", bad, err)
 	}
 }

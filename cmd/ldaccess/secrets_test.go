@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // echoToken is shaped like a real token, so that a run of 8 of its characters in the
@@ -92,9 +95,7 @@ func TestTokenNeverPrinted(t *testing.T) {
 				a.isTerminal = func(any) bool { return false }
 				code := a.run(append([]string{"--base-url", url, "--token", echoToken, "--timeout", "2s", "--format", format}, args...))
 				for stream, s := range map[string]string{"stdout": out.String(), "stderr": errb.String()} {
-					if r := tokenRun(s); r != "" {
-						t.Errorf("%s server, %v --format %s (exit %d): %q of the token on %s:\n%s", name, args, format, code, r, stream, s)
-					}
+					assert.Empty(t, tokenRun(s), "%s server, %v --format %s (exit %d): a run of the token on %s:\n%s", name, args, format, code, stream, s)
 				}
 			}
 		}
@@ -106,9 +107,7 @@ func TestTokenNeverPrinted(t *testing.T) {
 func rawEchoServer(t *testing.T, answer string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -133,23 +132,18 @@ func rawEchoServer(t *testing.T, answer string) string {
 func TestClosedPortAnswersFast(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	url := "http://" + ln.Addr().String()
 	ln.Close()
 	var out, errb strings.Builder
 	a := newApp(strings.NewReader(""), &out, &errb, func(string) string { return "" })
 	a.isTerminal = func(any) bool { return false }
 	code := a.run([]string{"--base-url", url, "--token", echoToken, "members", "get", "x"})
-	if code != exitError || !strings.Contains(errb.String(), "connection refused") {
-		t.Fatalf("exit %d, stderr %q; want exit 1 and connection refused", code, errb.String())
-	}
+	require.Equal(t, exitError, code, "exit code; stderr %q", errb.String())
+	require.Contains(t, errb.String(), "connection refused")
 	waits := regexp.MustCompile(`retrying in (\S+) `).FindAllStringSubmatch(errb.String(), -1)
-	if len(waits) != 1 {
-		t.Fatalf("%d retries; want 1:\n%s", len(waits), errb.String())
-	}
-	if d, err := time.ParseDuration(waits[0][1]); err != nil || d > 500*time.Millisecond {
-		t.Errorf("waited %s before the retry; want at most 500ms", waits[0][1])
-	}
+	require.Len(t, waits, 1, "retries:\n%s", errb.String())
+	d, err := time.ParseDuration(waits[0][1])
+	assert.NoError(t, err, "the wait before the retry")
+	assert.LessOrEqual(t, d, 500*time.Millisecond, "the wait before the retry")
 }

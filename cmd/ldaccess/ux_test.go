@@ -38,7 +38,7 @@ func TestInterruptExitCode(t *testing.T) {
 		select {
 		case <-ready:
 		case <-time.After(30 * time.Second):
-			t.Fatal("the command did not get going")
+			require.Fail(t, "the command did not get going")
 		}
 	}
 	start := func(t *testing.T, env []string, args ...string) (*exec.Cmd, *strings.Builder) {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -61,9 +63,7 @@ func releaseShared() {
 func newWrapper(tb testing.TB, baseURL string, opts ...wrapper.Option) *wrapper.Client {
 	tb.Helper()
 	c, err := wrapper.New(benchToken, append([]wrapper.Option{wrapper.WithBaseURL(baseURL)}, opts...)...)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	return c
 }
 

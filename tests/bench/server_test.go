@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // idPatch is where one member's ID sits in an encoded page: at off, member j of the page.
@@ -182,9 +185,7 @@ func TestPutMemberID(t *testing.T) {
 	for _, i := range []int{0, 7, 99_999, 123_456} {
 		b := make([]byte, 24)
 		putMemberID(b, i)
-		if string(b) != memberID(i) {
-			t.Errorf("putMemberID(%d) = %s, want %s", i, b, memberID(i))
-		}
+		assert.Equal(t, memberID(i), string(b), "putMemberID(%d)", i)
 	}
 }
 
@@ -194,15 +195,11 @@ func TestCycledPagesAreDistinct(t *testing.T) {
 	s := newBenchServer(t, 3_000, 100, 10)
 	seen := map[string]bool{}
 	c := newBaseline(s.URL)
-	if err := c.eachMember(t.Context(), 100, func(m *minMember) {
-		if seen[m.ID] {
-			t.Fatalf("member %s twice", m.ID)
-		}
+	// eachMember calls back on the test goroutine, so the callback may use require.
+	err := c.eachMember(t.Context(), 100, func(m *minMember) {
+		require.False(t, seen[m.ID], "member %s twice", m.ID)
 		seen[m.ID] = true
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(seen) != 3_000 {
-		t.Fatalf("%d members", len(seen))
-	}
+	})
+	require.NoError(t, err)
+	require.Len(t, seen, 3_000, "members")
 }

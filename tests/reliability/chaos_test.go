@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/wrapper"
@@ -65,15 +68,15 @@ func TestChaosIterate(t *testing.T) {
 			defer cancel()
 			var got []string
 			for m, err := range hs.c.Members(ctx, wrapper.MembersQuery{PageSize: 100}) {
-				if hs.check(err) != nil {
-					t.Fatalf("error after %d members: %v (last requests: %s)", len(got), err, lastRequests(srv, 3))
+				if hs.check(err) != nil { // guarded: lastRequests runs only on failure
+					require.NoError(t, err, "after %d members (last requests: %s)", len(got), lastRequests(srv, 3))
 				}
 				got = append(got, m.ID)
 			}
 			slices.Sort(got)
 			if !slices.Equal(got, want) {
 				dups, missing := diffIDs(got, want)
-				t.Fatalf("got %d members, want %d; %d duplicated (%.3q…), %d missing (%.3q…)", len(got), len(want), len(dups), dups, len(missing), missing)
+				require.Failf(t, "members differ", "got %d members, want %d; %d duplicated (%.3q…), %d missing (%.3q…)", len(got), len(want), len(dups), dups, len(missing), missing)
 			}
 			faulted := 0
 			kinds := map[fake.FaultKind]int{}
@@ -83,9 +86,7 @@ func TestChaosIterate(t *testing.T) {
 					kinds[r.Fault]++
 				}
 			}
-			if faulted == 0 {
-				t.Fatal("no request was faulted: the test tests nothing")
-			}
+			require.NotZero(t, faulted, "no request was faulted: the test tests nothing")
 			t.Logf("%d requests, %d faulted %v, %d retries", len(srv.Requests()), faulted, kinds, hs.events.Load())
 		})
 	}
@@ -134,18 +135,13 @@ func TestChaosTokenIterate(t *testing.T) {
 			seen := map[string]int{}
 			for tok, err := range hs.c.Tokens(context.Background(), wrapper.TokensQuery{ShowAll: true, PageSize: 10}) {
 				if hs.check(err) != nil {
-					t.Fatalf("error after %d tokens: %v (last requests: %s)", len(seen), err, lastRequests(srv, 3))
+					require.NoError(t, err, "after %d tokens (last requests: %s)", len(seen), lastRequests(srv, 3))
 				}
 				seen[tok.ID]++
 			}
-			all := srv.Tokens()
-			if len(seen) != len(all) {
-				t.Errorf("iterated %d distinct tokens, the fake holds %d", len(seen), len(all))
-			}
+			assert.Equal(t, len(srv.Tokens()), len(seen), "distinct tokens iterated, against the number the fake holds")
 			for id, n := range seen {
-				if n != 1 {
-					t.Errorf("token %s seen %d times", id, n)
-				}
+				assert.Equal(t, 1, n, "times token %s was seen", id)
 			}
 		})
 	}
@@ -165,9 +161,7 @@ func TestChaosWritesNotRepeated(t *testing.T) {
 		}
 	}
 	const calls = 60
-	if len(candidates) < calls*5 {
-		t.Fatalf("only %d members without %s", len(candidates), roleKey)
-	}
+	require.GreaterOrEqual(t, len(candidates), calls*5, "members without %s", roleKey)
 	for seed := int64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()
@@ -192,14 +186,10 @@ func TestChaosWritesNotRepeated(t *testing.T) {
 				}
 			}
 			for name, n := range created {
-				if n > 1 {
-					t.Errorf("token %s created %d times", name, n)
-				}
+				assert.LessOrEqual(t, n, 1, "times token %s was created", name)
 			}
 			for _, name := range createOK {
-				if created[name] != 1 {
-					t.Errorf("CreateToken(%s) succeeded but the fake holds it %d times", name, created[name])
-				}
+				assert.Equal(t, 1, created[name], "CreateToken(%s) succeeded: times the fake holds it", name)
 			}
 			checkApplied(t, srv, "postToken", calls, len(createOK), len(created))
 
@@ -222,9 +212,7 @@ func TestChaosWritesNotRepeated(t *testing.T) {
 						n++
 					}
 				}
-				if n > 1 {
-					t.Errorf("member %s holds %s %d times: a patch was applied twice", id, roleKey, n)
-				}
+				assert.LessOrEqual(t, n, 1, "member %s holds %s more than once: a patch was applied twice", id, roleKey)
 				patched += min(n, 1)
 			}
 			checkApplied(t, srv, "patchMember", calls, patchOK, patched)
@@ -240,15 +228,9 @@ func TestChaosWritesNotRepeated(t *testing.T) {
 func checkApplied(t *testing.T, srv *fake.Server, op string, calls, succeeded, effects int) {
 	t.Helper()
 	applied := srv.Applied(op)
-	if applied != effects {
-		t.Errorf("%s: the fake reports %d writes applied, its state shows %d", op, applied, effects)
-	}
-	if applied > calls {
-		t.Errorf("%s: %d writes applied for %d calls", op, applied, calls)
-	}
-	if applied < succeeded {
-		t.Errorf("%s: %d calls succeeded but only %d writes applied", op, succeeded, applied)
-	}
+	assert.Equal(t, effects, applied, "%s: writes the fake reports applied, against those its state shows", op)
+	assert.LessOrEqual(t, applied, calls, "%s: writes applied for %d calls", op, calls)
+	assert.GreaterOrEqual(t, applied, succeeded, "%s: writes applied for %d calls that succeeded", op, succeeded)
 	inferred, prev429, faults := 0, false, 0
 	for _, r := range srv.Requests() {
 		if !strings.EqualFold(r.OperationID, op) {
@@ -262,12 +244,8 @@ func checkApplied(t *testing.T, srv *fake.Server, op string, calls, succeeded, e
 			faults++
 		}
 	}
-	if inferred != calls {
-		t.Errorf("%s: the request log shows %d calls for the client's %d: a request was resent after a failure other than 429", op, inferred, calls)
-	}
-	if faults == 0 {
-		t.Errorf("%s: no request was faulted: the test tests nothing", op)
-	}
+	assert.Equal(t, calls, inferred, "%s: calls the request log shows, against the client's: a request was resent after a failure other than 429", op)
+	assert.NotZero(t, faults, "%s: no request was faulted: the test tests nothing", op)
 }
 
 // TestChaosIterateRateLimited adds the fake's rate limits (a route window of 4 requests per
@@ -290,18 +268,14 @@ func TestChaosIterateRateLimited(t *testing.T) {
 			seen := make(map[string]int, len(acct.Members))
 			for m, err := range hs.c.Members(ctx, wrapper.MembersQuery{PageSize: 100}) {
 				if hs.check(err) != nil {
-					t.Fatalf("error after %d members: %v (last requests: %s)", len(seen), err, lastRequests(srv, 3))
+					require.NoError(t, err, "after %d members (last requests: %s)", len(seen), lastRequests(srv, 3))
 				}
 				seen[m.ID]++
 			}
 			for _, m := range acct.Members {
-				if seen[m.ID] != 1 {
-					t.Errorf("member %s seen %d times", m.ID, seen[m.ID])
-				}
+				assert.Equal(t, 1, seen[m.ID], "times member %s was seen", m.ID)
 			}
-			if len(seen) != len(acct.Members) {
-				t.Errorf("%d distinct members, want %d", len(seen), len(acct.Members))
-			}
+			assert.Equal(t, len(acct.Members), len(seen), "distinct members")
 			n429 := 0
 			for _, r := range srv.Requests() {
 				if r.Status == 429 && r.Fault == 0 {

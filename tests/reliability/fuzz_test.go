@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +13,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -157,13 +159,12 @@ func compareDecoding[T any](t *testing.T, body []byte, got *T, err error) {
 		// Every success body is one JSON object: null or an array is a broken server.
 		uerr = errors.New("not a JSON object")
 	}
-	switch {
-	case uerr == nil && err != nil:
-		t.Fatalf("a body encoding/json accepts was refused: %v\nbody: %q", err, trunc(body))
-	case uerr == nil && !reflect.DeepEqual(*got, want):
-		t.Fatalf("decoded %+v; encoding/json decodes %+v\nbody: %q", *got, want, trunc(body))
-	case err != nil && len(err.Error()) > 4096:
-		t.Fatalf("error message of %d bytes", len(err.Error()))
+	if uerr == nil {
+		require.NoError(t, err, "a body encoding/json accepts was refused\nbody: %q", trunc(body))
+		require.Equal(t, want, *got, "decoded otherwise than encoding/json\nbody: %q", trunc(body))
+	}
+	if err != nil {
+		require.LessOrEqual(t, len(err.Error()), 4096, "bytes in the error message")
 	}
 }
 
@@ -193,48 +194,37 @@ func FuzzErrorResponse(f *testing.F) {
 		}), fastPolicy(&virtualClock{now: clockEpoch}))
 		_, err := hs.c.GetMember(context.Background(), "m000")
 		hs.check(err)
-		if err == nil {
-			t.Fatalf("status %d gave no error", code)
-		}
+		require.Error(t, err, "status %d gave no error", code)
 		var ae *wrapper.APIError
 		if !errors.As(err, &ae) {
 			if code == 429 && errors.Is(err, wrapper.ErrRateLimited) {
 				return // a *RateLimitError
 			}
-			t.Fatalf("status %d gave %T %q, not an *APIError", code, err, err)
+			require.Failf(t, "not an *APIError", "status %d gave %T %q", code, err, err)
 		}
-		if ae.StatusCode != code {
-			t.Errorf("StatusCode %d, want %d", ae.StatusCode, code)
-		}
+		assert.Equal(t, code, ae.StatusCode, "StatusCode")
 		sentinels := map[int]error{400: wrapper.ErrInvalidRequest, 401: wrapper.ErrUnauthorized, 403: wrapper.ErrForbidden,
 			404: wrapper.ErrNotFound, 409: wrapper.ErrConflict, 422: wrapper.ErrInvalidRequest, 429: wrapper.ErrRateLimited}
-		if s, ok := sentinels[code]; ok && !errors.Is(err, s) {
-			t.Errorf("status %d does not match %v", code, s)
+		if s, ok := sentinels[code]; ok {
+			assert.ErrorIs(t, err, s, "status %d", code)
 		}
 		for _, s := range []error{wrapper.ErrInvalidRequest, wrapper.ErrUnauthorized, wrapper.ErrForbidden, wrapper.ErrNotFound, wrapper.ErrConflict, wrapper.ErrRateLimited} {
-			if errors.Is(err, s) && sentinels[code] != s {
-				t.Errorf("status %d matches %v", code, s)
+			if sentinels[code] != s {
+				assert.NotErrorIs(t, err, s, "status %d", code)
 			}
 		}
 		for name, v := range map[string]struct {
 			s   string
 			max int
 		}{"Message": {ae.Message, 1000}, "Code": {ae.Code, 100}, "RequestID": {ae.RequestID, 100}} {
-			if len(v.s) > v.max {
-				t.Errorf("%s is %d bytes; want at most %d", name, len(v.s), v.max)
-			}
-			if !printable(v.s) {
-				t.Errorf("%s is not printable: %q", name, v.s)
-			}
+			assert.LessOrEqual(t, len(v.s), v.max, "bytes in %s", name)
+			assert.True(t, printable(v.s), "%s is not printable: %q", name, v.s)
 		}
 		for _, e := range ae.InvalidEmails {
-			if !printable(e) || len(e) > 1000 {
-				t.Errorf("InvalidEmails holds %q: not printable or not bounded", e)
-			}
+			assert.True(t, printable(e), "InvalidEmails holds %q: not printable", e)
+			assert.LessOrEqual(t, len(e), 1000, "InvalidEmails holds %q: not bounded", e)
 		}
-		if !printable(err.Error()) {
-			t.Errorf("the error message is not printable: %q", err.Error())
-		}
+		assert.True(t, printable(err.Error()), "the error message is not printable: %q", err.Error())
 	})
 }
 
@@ -281,42 +271,32 @@ func FuzzWaitHeaders(f *testing.F) {
 			hs.check(err)
 			switch {
 			case err == nil:
-				if m.ID != "m000" {
-					t.Fatalf("call %d: member %q", call, m.ID)
-				}
+				require.Equal(t, "m000", m.ID, "call %d: member", call)
 			case errors.Is(err, wrapper.ErrRateLimited):
 				// A window reported spent (…-Remaining: 0) until a reset too far away makes
 				// the next attempt a rate-limit error, whatever the first answer was.
 			case code == 400 && call == 1:
-				if !errors.Is(err, wrapper.ErrInvalidRequest) {
-					t.Fatalf("call 1: %v", err)
-				}
+				require.ErrorIs(t, err, wrapper.ErrInvalidRequest, "call 1")
 			case code >= 500 && call == 1:
 				// A 5xx whose Retry-After is too long to wait is reported as it is.
 				var ae *wrapper.APIError
-				if !errors.As(err, &ae) || ae.StatusCode != code {
-					t.Fatalf("call 1: %v; want the member or the %d", err, code)
-				}
+				require.ErrorAs(t, err, &ae, "call 1: want the member or the %d", code)
+				require.Equal(t, code, ae.StatusCode, "call 1: %v; want the member or the %d", err, code)
 			default:
-				t.Fatalf("call %d (first answer %d): %v; want the member or a rate-limit error", call, code, err)
+				require.Failf(t, "unexpected outcome", "call %d (first answer %d): %v; want the member or a rate-limit error", call, code, err)
 			}
 		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Fatalf("the calls took %v of real time; the waits should be virtual", d)
-		}
+		require.LessOrEqual(t, time.Since(start), 5*time.Second, "real time the calls took; the waits should be virtual")
 		clock.mu.Lock()
 		defer clock.mu.Unlock()
 		// MaxWait holds against the wait the server asks for; the client's own jitter, up to a
 		// tenth more (at least 50ms), may come on top (RetryPolicy's documentation).
 		limit := p.MaxWait + max(p.MaxWait/10, 50*time.Millisecond)
 		for _, d := range clock.waits {
-			if d <= 0 || d > limit {
-				t.Errorf("waited %v; want 0 < wait ≤ MaxWait (%v) plus jitter", d, p.MaxWait)
-			}
+			assert.Positive(t, d, "wait")
+			assert.LessOrEqual(t, d, limit, "wait: want at most MaxWait (%v) plus jitter", p.MaxWait)
 		}
-		if rt.n > 2*p.MaxAttempts {
-			t.Errorf("%d requests for two calls", rt.n)
-		}
+		assert.LessOrEqual(t, rt.n, 2*p.MaxAttempts, "requests for two calls")
 	})
 }
 
@@ -351,19 +331,12 @@ func FuzzNextLink(f *testing.F) {
 				break
 			}
 			seen[m.ID]++
-			if seen[m.ID] > 1 {
-				t.Fatalf("member %s yielded twice (next link %q)", m.ID, href)
-			}
-			if n++; n > 1000 {
-				t.Fatalf("more than 1000 members from two pages (next link %q)", href)
-			}
+			require.LessOrEqual(t, seen[m.ID], 1, "times member %s was yielded (next link %q)", m.ID, href)
+			n++
+			require.LessOrEqual(t, n, 1000, "members from two pages (next link %q)", href)
 		}
-		if len(leaked) > 0 {
-			t.Fatalf("Authorization sent to %q (next link %q)", leaked, href)
-		}
-		if rt.n > 1000 {
-			t.Fatalf("%d requests", rt.n)
-		}
+		require.Empty(t, leaked, "Authorization sent to another host (next link %q)", href)
+		require.LessOrEqual(t, rt.n, 1000, "requests")
 	})
 }
 
@@ -395,9 +368,7 @@ func FuzzMemberFilter(f *testing.F) {
 			fl.LastSeen = wrapper.SeenBefore(time.UnixMilli(before))
 		}
 		s := fl.String()
-		if s != fl.String() {
-			t.Fatal("String is not deterministic")
-		}
+		require.Equal(t, s, fl.String(), "String is not deterministic")
 		clean := !strings.ContainsAny(query+roles+idList+emails+team, ",|")
 		if clean {
 			checkFilterTerms(t, fl, s, lastSeen%4, before)
@@ -412,8 +383,8 @@ func FuzzMemberFilter(f *testing.F) {
 		}), fastPolicy(&virtualClock{now: clockEpoch}))
 		_, err := hs.c.ListMembers(context.Background(), wrapper.MembersQuery{Filter: fl})
 		hs.check(err)
-		if err == nil && (len(got) != 1 || got[0] != s) {
-			t.Fatalf("the server received filter %q; String renders %q", got, s)
+		if err == nil {
+			require.Equal(t, []string{s}, got, "filters the server received, against what String renders")
 		}
 	})
 }
@@ -451,25 +422,20 @@ func checkFilterTerms(t *testing.T, fl wrapper.MemberFilter, s string, lastSeen 
 	if s != "" {
 		for _, term := range strings.Split(s, ",") {
 			field, value, ok := strings.Cut(term, ":")
-			if !ok {
-				t.Fatalf("term %q of %q has no ':'", term, s)
-			}
-			if _, dup := got[field]; dup {
-				t.Fatalf("field %q twice in %q", field, s)
-			}
+			require.True(t, ok, "term %q of %q has no ':'", term, s)
+			_, dup := got[field]
+			require.False(t, dup, "field %q twice in %q", field, s)
 			got[field] = value
 		}
 	}
 	if lastSeen == 3 {
 		// The JSON form may differ in spacing; compare its meaning.
 		var a, b map[string]int64
-		if json.Unmarshal([]byte(got["lastSeen"]), &a) != nil || json.Unmarshal([]byte(want["lastSeen"]), &b) != nil || !reflect.DeepEqual(a, b) {
-			t.Fatalf("lastSeen term %q, want %q", got["lastSeen"], want["lastSeen"])
-		}
+		require.NoError(t, json.Unmarshal([]byte(got["lastSeen"]), &a), "lastSeen term %q", got["lastSeen"])
+		require.NoError(t, json.Unmarshal([]byte(want["lastSeen"]), &b), "lastSeen term wanted %q", want["lastSeen"])
+		require.Equal(t, b, a, "lastSeen term %q, want %q", got["lastSeen"], want["lastSeen"])
 		delete(got, "lastSeen")
 		delete(want, "lastSeen")
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%q parses to %q; want %q", s, got, want)
-	}
+	require.Equal(t, want, got, "terms %q parse to", s)
 }

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -145,15 +148,11 @@ type hostileCase struct {
 func wantErr(is error) func(t *testing.T, h *hostile, o outcome) {
 	return func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
-		if o.err == nil {
-			t.Fatalf("got no error (member %q, %d members); want one", o.member.ID, len(o.members))
+		require.Error(t, o.err, "got member %q, %d members", o.member.ID, len(o.members))
+		if is != nil {
+			assert.ErrorIs(t, o.err, is)
 		}
-		if is != nil && !errors.Is(o.err, is) {
-			t.Errorf("error %q does not match %v", o.err, is)
-		}
-		if len(o.err.Error()) > 2000 {
-			t.Errorf("error message is %d bytes long; want a bounded one", len(o.err.Error()))
-		}
+		assert.LessOrEqual(t, len(o.err.Error()), 2000, "bytes in the error message: want a bounded one")
 	}
 }
 
@@ -162,27 +161,17 @@ func wantAPIError(status int) func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
 		wantErr(nil)(t, h, o)
 		var ae *wrapper.APIError
-		if !errors.As(o.err, &ae) {
-			t.Fatalf("error %q (%T) is not an *APIError", o.err, o.err)
-		}
-		if ae.StatusCode != status {
-			t.Errorf("APIError.StatusCode = %d, want %d", ae.StatusCode, status)
-		}
-		if len(ae.Message) > 1000 {
-			t.Errorf("APIError.Message is %d bytes; want a short snippet", len(ae.Message))
-		}
+		require.ErrorAs(t, o.err, &ae, "error %q (%T) is not an *APIError", o.err, o.err)
+		assert.Equal(t, status, ae.StatusCode, "APIError.StatusCode")
+		assert.LessOrEqual(t, len(ae.Message), 1000, "bytes in APIError.Message: want a short snippet")
 	}
 }
 
 func wantMember(id string) func(t *testing.T, h *hostile, o outcome) {
 	return func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
-		if o.err != nil {
-			t.Fatalf("got error %q; want member %s", o.err, id)
-		}
-		if o.member.ID != id {
-			t.Errorf("got member %q, want %q", o.member.ID, id)
-		}
+		require.NoError(t, o.err, "want member %s", id)
+		assert.Equal(t, id, o.member.ID, "member")
 	}
 }
 
@@ -190,9 +179,7 @@ func wantMember(id string) func(t *testing.T, h *hostile, o outcome) {
 func wantMembers(want []string) func(t *testing.T, h *hostile, o outcome) {
 	return func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
-		if o.err != nil {
-			t.Fatalf("got error %q after %d members; want %d members", o.err, len(o.members), len(want))
-		}
+		require.NoError(t, o.err, "after %d members; want %d members", len(o.members), len(want))
 		checkOnce(t, o.members, want)
 	}
 }
@@ -204,14 +191,10 @@ func checkOnce(t *testing.T, got []api.Member, want []string) {
 		seen[m.ID]++
 	}
 	for _, id := range want {
-		if seen[id] != 1 {
-			t.Errorf("member %s seen %d times, want once", id, seen[id])
-		}
+		assert.Equal(t, 1, seen[id], "times member %s was seen", id)
 		delete(seen, id)
 	}
-	for id, n := range seen {
-		t.Errorf("unexpected member %q seen %d times", id, n)
-	}
+	assert.Empty(t, seen, "unexpected members (ID: times seen)")
 }
 
 // errOrMembers accepts a clear error or the correct members, each once: for server
@@ -222,9 +205,7 @@ func errOrMembers(want []string) func(t *testing.T, h *hostile, o outcome) {
 		if o.err != nil {
 			wantErr(nil)(t, h, o)
 			for _, m := range o.members { // what came before the error must still be right
-				if !strings.HasPrefix(m.ID, "m") {
-					t.Errorf("unexpected member %q before the error", m.ID)
-				}
+				assert.True(t, strings.HasPrefix(m.ID, "m"), "unexpected member %q before the error", m.ID)
 			}
 			return
 		}
@@ -256,18 +237,14 @@ func and(fs ...func(t *testing.T, h *hostile, o outcome)) func(t *testing.T, h *
 func requestsAtMost(n int64) func(t *testing.T, h *hostile, o outcome) {
 	return func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
-		if got := h.mainN.Load() + h.foreignN.Load(); got > n {
-			t.Errorf("the client sent %d requests; want at most %d", got, n)
-		}
+		assert.LessOrEqual(t, h.mainN.Load()+h.foreignN.Load(), n, "requests the client sent")
 	}
 }
 
 func fasterThan(d time.Duration) func(t *testing.T, h *hostile, o outcome) {
 	return func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
-		if o.elapsed > d {
-			t.Errorf("took %v; want under %v", o.elapsed, d)
-		}
+		assert.LessOrEqual(t, o.elapsed, d, "time the call took")
 	}
 }
 
@@ -455,8 +432,8 @@ func hostileCases() []hostileCase {
 			handler: withHeaders(map[string]string{"X-Request-Id": strings.Repeat("r", 2<<20)}, static(500, "text/plain", "oops")),
 			want: and(wantAPIError(500), func(t *testing.T, h *hostile, o outcome) {
 				var ae *wrapper.APIError
-				if errors.As(o.err, &ae) && len(ae.RequestID) > 200 {
-					t.Errorf("RequestID is %d bytes; want a bounded one", len(ae.RequestID))
+				if errors.As(o.err, &ae) {
+					assert.LessOrEqual(t, len(ae.RequestID), 200, "bytes in RequestID: want a bounded one")
 				}
 			})},
 
@@ -625,19 +602,13 @@ func hostileCases() []hostileCase {
 func wantRateLimitError(t *testing.T, h *hostile, o outcome) {
 	t.Helper()
 	var rl *wrapper.RateLimitError
-	if !errors.As(o.err, &rl) {
-		t.Fatalf("error %q (%T) is not a *RateLimitError", o.err, o.err)
-	}
-	if rl.Reset.IsZero() {
-		t.Errorf("RateLimitError.Reset is zero; want the reset time")
-	}
+	require.ErrorAs(t, o.err, &rl, "error %q (%T) is not a *RateLimitError", o.err, o.err)
+	assert.False(t, rl.Reset.IsZero(), "RateLimitError.Reset is zero; want the reset time")
 }
 
 func noForeignAuth(t *testing.T, h *hostile, o outcome) {
 	t.Helper()
-	if n := h.foreignAuth.Load(); n > 0 {
-		t.Errorf("another host received the Authorization header %d times", n)
-	}
+	assert.LessOrEqual(t, h.foreignAuth.Load(), int64(0), "times another host received the Authorization header")
 }
 
 // noMainAuthAfter checks that of the requests the main server got, at most n carried the
@@ -645,9 +616,7 @@ func noForeignAuth(t *testing.T, h *hostile, o outcome) {
 func noMainAuthAfter(n int64) func(t *testing.T, h *hostile, o outcome) {
 	return func(t *testing.T, h *hostile, o outcome) {
 		t.Helper()
-		if got := h.mainAuth.Load(); got > n {
-			t.Errorf("%d requests carried the token; want at most %d (the rest went to another host name)", got, n)
-		}
+		assert.LessOrEqual(t, h.mainAuth.Load(), n, "requests that carried the token (the rest went to another host name)")
 	}
 }
 
@@ -716,12 +685,8 @@ func TestHostileServer(t *testing.T) {
 			hs.check(o.err)
 			t.Logf("err=%v; member=%q; %d members; %d+%d requests; heap rise %d KiB; %v",
 				o.err, o.member.ID, len(o.members), h.mainN.Load(), h.foreignN.Load(), o.heapRise>>10, o.elapsed.Round(time.Millisecond))
-			if o.heapRise > maxHeapRise {
-				t.Errorf("the heap rose by %d MiB during the call; want at most %d MiB", o.heapRise>>20, maxHeapRise>>20)
-			}
-			if o.elapsed > 5*time.Second {
-				t.Errorf("took %v", o.elapsed)
-			}
+			assert.LessOrEqual(t, o.heapRise, uint64(maxHeapRise), "bytes the heap rose during the call (%d MiB)", o.heapRise>>20)
+			assert.LessOrEqual(t, o.elapsed, 5*time.Second, "time the call took")
 			noForeignAuth(t, h, o)
 			tc.want(t, h, o)
 		})

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -109,9 +112,7 @@ func TestTokenEchoedByServer(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			_, err := hs.c.GetMember(ctx, "m000")
-			if err == nil {
-				t.Fatal("want an error")
-			}
+			require.Error(t, err)
 			hs.check(err)
 			_, err = hs.c.CreateToken(ctx, api.AccessTokenPost{Name: "x"})
 			hs.check(err)
@@ -151,13 +152,9 @@ func TestTokenInServerSuppliedLink(t *testing.T) {
 					last = err
 				}
 			}
-			if last == nil {
-				t.Fatal("want the failing second page reported")
-			}
+			require.Error(t, last, "want the failing second page reported")
 			hs.check(last)
-			if hs.logs.Records() == 0 {
-				t.Error("the retries were not logged at debug level")
-			}
+			assert.NotZero(t, hs.logs.Records(), "the retries were not logged at debug level")
 		})
 	}
 }
@@ -181,9 +178,8 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 			hs.check(err)
 			_, err = hs.c.PatchMember(ctx, "m000", wrapper.Replace("/role", "writer"))
 			hs.check(err)
-			if n, _ := foreign.tokensSeen(); n > before {
-				t.Errorf("another host received Authorization %d times after a %d redirect", n-before, code)
-			}
+			n, _ := foreign.tokensSeen()
+			assert.LessOrEqual(t, n, before, "requests to another host that carried Authorization, after a %d redirect", code)
 		})
 	}
 	t.Run("redirect to the same server named localhost", func(t *testing.T) {
@@ -198,9 +194,8 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 		hs := newHarness(t, main.URL)
 		_, err := hs.c.GetMember(context.Background(), "m000")
 		hs.check(err)
-		if n, total := main.tokensSeen(); n > 1 {
-			t.Errorf("%d of %d requests carried Authorization; want only the first (the rest went to localhost)", n, total)
-		}
+		n, total := main.tokensSeen()
+		assert.LessOrEqual(t, n, 1, "of %d requests, those that carried Authorization: want only the first (the rest went to localhost)", total)
 	})
 	t.Run("redirect to another port of the same host", func(t *testing.T) {
 		// net/http forwards Authorization to the same host on another port: the wrapper must not.
@@ -212,9 +207,8 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 		for _, err := range hs.c.Members(context.Background(), wrapper.MembersQuery{}) {
 			hs.check(err)
 		}
-		if n, _ := foreign.tokensSeen(); n > before {
-			t.Errorf("another port received Authorization")
-		}
+		n, _ := foreign.tokensSeen()
+		assert.LessOrEqual(t, n, before, "another port received Authorization")
 	})
 	t.Run("redirect chain back home", func(t *testing.T) {
 		// main → foreign → main: the final hop is home again and may carry the token; the
@@ -233,9 +227,8 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 		hs := newHarness(t, main.URL)
 		_, err := hs.c.GetMember(context.Background(), "m000")
 		hs.check(err)
-		if n, _ := bounce.tokensSeen(); n > 0 {
-			t.Errorf("the intermediate host received Authorization")
-		}
+		n, _ := bounce.tokensSeen()
+		assert.LessOrEqual(t, n, 0, "the intermediate host received Authorization")
 	})
 	for _, it := range []string{"members", "tokens"} {
 		t.Run("absolute next link to another host, "+it, func(t *testing.T) {
@@ -259,9 +252,8 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 					hs.check(err)
 				}
 			}
-			if n, _ := foreign.tokensSeen(); n > before {
-				t.Errorf("another host received Authorization through a next link")
-			}
+			n, _ := foreign.tokensSeen()
+			assert.LessOrEqual(t, n, before, "another host received Authorization through a next link")
 		})
 	}
 	t.Run("base-URL change between clients sharing an http.Client", func(t *testing.T) {
@@ -273,20 +265,16 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 		shared := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 		ha := newHarness(t, a.URL, wrapper.WithHTTPClient(shared))
 		cb, err := wrapper.New(other, wrapper.WithBaseURL(b.URL), wrapper.WithHTTPClient(shared))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ctx := context.Background()
 		for range 3 {
 			_, err := ha.c.GetMember(ctx, "m000")
 			ha.check(err)
-			if _, err := cb.GetMember(ctx, "m000"); err != nil {
-				t.Fatal(err)
-			}
+			_, err = cb.GetMember(ctx, "m000")
+			require.NoError(t, err)
 			// The generated client inside each wrapper client must keep to its own host too.
-			if _, err := ha.c.API.GetMemberWithResponse(ctx, "m000", nil); err != nil {
-				t.Fatal(err)
-			}
+			_, err = ha.c.API.GetMemberWithResponse(ctx, "m000", nil)
+			require.NoError(t, err)
 		}
 		for _, c := range []struct {
 			r    *recorder
@@ -294,15 +282,11 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 		}{{a, canary}, {b, other}} {
 			c.r.mu.Lock()
 			for i, got := range c.r.auths {
-				if got != c.want {
-					t.Errorf("%s request %d (%s) carried Authorization %q; want only its own client's token", c.r.URL, i, c.r.paths[i], got)
-				}
+				assert.Equal(t, c.want, got, "%s request %d (%s) carried another Authorization than its own client's token", c.r.URL, i, c.r.paths[i])
 			}
 			c.r.mu.Unlock()
 		}
-		if shared.Transport == nil || fmt.Sprintf("%T", shared.Transport) != "*http.Transport" {
-			t.Errorf("WithHTTPClient modified the caller's http.Client: Transport is now %T", shared.Transport)
-		}
+		assert.IsType(t, &http.Transport{}, shared.Transport, "WithHTTPClient modified the caller's http.Client")
 	})
 	t.Run("a caller's http.Client that already adds the token elsewhere", func(t *testing.T) {
 		// A caller's transport that sets Authorization for every request of its own: the
@@ -314,9 +298,8 @@ func TestNoTokenToAnotherHost(t *testing.T) {
 		hs := newHarness(t, main.URL, wrapper.WithHTTPClient(&http.Client{}))
 		_, err := hs.c.GetMember(context.Background(), "m000")
 		hs.check(err)
-		if n, _ := foreign.tokensSeen(); n > before {
-			t.Errorf("another host received Authorization with a caller-supplied http.Client")
-		}
+		n, _ := foreign.tokensSeen()
+		assert.LessOrEqual(t, n, before, "another host received Authorization with a caller-supplied http.Client")
 	})
 }
 

@@ -74,7 +74,7 @@ func New(token string, opts ...Option) (*Client, error) {
 		next = http.DefaultTransport
 	}
 	c := &Client{base: base, server: base.String() + "/", cred: newCredential(token, base, o.apiVersion, ua)}
-	hc.Transport = newRetryTransport(next, c.cred, o.retry.withDefaults(), logger)
+	hc.Transport = newRetryTransport(next, c.cred, &o, logger)
 	c.hc = &hc
 
 	c.API, err = api.NewClientWithResponses(c.server, api.WithHTTPClient(doer(c.do)))

@@ -133,7 +133,7 @@ func TestTransportErrorsArePrefixedAndClean(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	url := srv.URL
 	srv.Close() // connection refused from now on
-	c, err := New(testToken, WithBaseURL(url), WithRetry(RetryPolicy{MaxAttempts: 2, Clock: newFakeClock(), Rand: fixedRand(0)}))
+	c, err := New(testToken, WithBaseURL(url), WithRetry(RetryPolicy{MaxAttempts: 2}), withClock(newFakeClock(), 0))
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m1")
 	checkErr(t, err)

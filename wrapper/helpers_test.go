@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ldaccess/ldaccess/internal/testclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -86,9 +87,10 @@ func (c *fakeClock) Waits() []time.Duration {
 // fixedRand makes jitter deterministic.
 func fixedRand(f float64) func() float64 { return func() float64 { return f } }
 
-// testPolicy is a retry policy on clk with jitter fixed at half its range.
-func testPolicy(clk *fakeClock) RetryPolicy {
-	return RetryPolicy{Clock: clk, Rand: fixedRand(0.5)}
+// withClock runs the client's waits on clk, with jitter fixed at f of its range: the package's
+// own hook, since a loopback server's connections keep a synctest bubble's time still.
+func withClock(clk testclock.Clock, f float64) Option {
+	return func(o *options) { o.clock, o.jitter = clk, fixedRand(f) }
 }
 
 // newTestServer starts an httptest server with h and a client for it.

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/ldaccess/ldaccess/internal/testclock"
 )
 
 // Base URLs of LaunchDarkly's instances, for [WithBaseURL].
@@ -36,6 +38,9 @@ type options struct {
 	retry        RetryPolicy
 	logger       *slog.Logger
 	insecureHTTP bool
+
+	clock  testclock.Clock // nil: the system's; set by this package's tests
+	jitter func() float64  // nil: math/rand/v2's; set by this package's tests
 }
 
 // WithBaseURL sets the LaunchDarkly instance to talk to, such as [BaseURLEU], or a test

@@ -15,6 +15,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/ldaccess/ldaccess/internal/testclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -35,7 +36,7 @@ func spentServer(t *testing.T, clk *fakeClock, header string, opts ...Option) (*
 			return
 		}
 		writeJSON(w, 200, memberJSON)
-	}, append([]Option{WithRetry(testPolicy(clk))}, opts...)...)
+	}, append([]Option{withClock(clk, 0.5)}, opts...)...)
 	return c, rec
 }
 
@@ -99,7 +100,7 @@ func TestPacingSharedAcrossGoroutines(t *testing.T) {
 func TestPacingWaitBeyondMaxWaitFailsWithoutSending(t *testing.T) {
 	clk := newFakeClock()
 	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining",
-		WithRetry(RetryPolicy{MaxWait: time.Second, Clock: clk, Rand: fixedRand(0)}))
+		WithRetry(RetryPolicy{MaxWait: time.Second}), withClock(clk, 0))
 	_, err := c.GetMember(bg, "m1")
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m2")
@@ -121,7 +122,7 @@ func TestPacingIgnoresUselessHeaders(t *testing.T) {
 			w.Header().Set("X-Ratelimit-Global-Remaining", "0")
 			w.Header().Set("X-Ratelimit-Reset", reset)
 			writeJSON(w, 200, memberJSON)
-		}, WithRetry(testPolicy(clk)))
+		}, withClock(clk, 0.5))
 		for range 3 {
 			_, err := c.GetMember(bg, "m1")
 			require.NoError(t, err)
@@ -213,7 +214,7 @@ func (c *simClock) advance() {
 // windowServer limits each route to budget requests per fixed window of the clock, as
 // LaunchDarkly does, answering 429 past it, and counts per window what it answered.
 type windowServer struct {
-	clk    Clock
+	clk    testclock.Clock
 	budget int
 	window time.Duration
 
@@ -287,7 +288,7 @@ func TestPacingGoroutinesShareBudget(t *testing.T) {
 		t.Run(fmt.Sprintf("%d goroutines, %d a window", tt.goroutines, tt.budget), func(t *testing.T) {
 			clk := newSimClock()
 			srv := &windowServer{clk: clk, budget: tt.budget, window: time.Second}
-			c, _ := newTestServer(t, srv.ServeHTTP, WithRetry(RetryPolicy{Clock: clk, Rand: fixedRand(0.5), MaxAttempts: 10}))
+			c, _ := newTestServer(t, srv.ServeHTTP, WithRetry(RetryPolicy{MaxAttempts: 10}), withClock(clk, 0.5))
 			var wg sync.WaitGroup
 			var fails atomic.Int32
 			for g := range tt.goroutines {
@@ -548,7 +549,7 @@ func TestPacingCountdownObeysMaxWaitAndDeadline(t *testing.T) {
 			clk := newFakeClock()
 			rec := &recorder{}
 			arrived, release := make(chan struct{}), make(chan struct{})
-			policy := RetryPolicy{MaxWait: 2 * time.Second, Clock: clk, Rand: fixedRand(0)}
+			policy := RetryPolicy{MaxWait: 2 * time.Second}
 			ctx := bg
 			if deadline {
 				policy.MaxWait = 0
@@ -564,7 +565,7 @@ func TestPacingCountdownObeysMaxWaitAndDeadline(t *testing.T) {
 				w.Header().Set("X-Ratelimit-Route-Remaining", "2")
 				w.Header().Set("X-Ratelimit-Reset", ms(epoch.Add(3*time.Second)))
 				writeJSON(w, 200, memberJSON)
-			}, WithRetry(policy))
+			}, WithRetry(policy), withClock(clk, 0))
 			_, err := c.GetMember(ctx, "m1") // 2 left
 			require.NoError(t, err)
 			var wg sync.WaitGroup

@@ -71,8 +71,7 @@ func TestRetryWaitSources(t *testing.T) {
 			clk := newFakeClock()
 			var n atomic.Int32
 			var events []RetryEvent
-			p := testPolicy(clk)
-			p.OnRetry = func(e RetryEvent) { events = append(events, e) }
+			p := RetryPolicy{OnRetry: func(e RetryEvent) { events = append(events, e) }}
 			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 				if n.Add(1) == 1 {
 					for k, v := range tt.header(clk.Now()) {
@@ -82,7 +81,7 @@ func TestRetryWaitSources(t *testing.T) {
 					return
 				}
 				writeJSON(w, 200, memberJSON)
-			}, WithRetry(p))
+			}, WithRetry(p), withClock(clk, 0.5))
 			m, err := c.GetMember(bg, "m1")
 			if tt.wantFail {
 				checkErr(t, err)
@@ -117,7 +116,7 @@ func hdr(kv ...string) func(time.Time) http.Header {
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
 	clk := newFakeClock()
-	p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second, Clock: clk, Rand: fixedRand(1)}
+	p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second}
 	var n atomic.Int32
 	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) < 5 {
@@ -125,7 +124,7 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 			return
 		}
 		writeJSON(w, 200, memberJSON)
-	}, WithRetry(p))
+	}, WithRetry(p), withClock(clk, 1))
 	_, err := c.GetMember(bg, "m1")
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, clk.Waits())
@@ -144,7 +143,7 @@ func TestMaxAttemptsExhaustedGivesAPIError(t *testing.T) {
 		n.Add(1)
 		w.Header().Set("Retry-After", "1")
 		writeJSON(w, 429, `{"code":"rate_limited","message":"slow down","id":"req-9"}`)
-	}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: clk, Rand: fixedRand(0)}))
+	}, WithRetry(RetryPolicy{MaxAttempts: 3}), withClock(clk, 0))
 	_, err := c.GetMember(bg, "m1")
 	checkErr(t, err)
 	assert.ErrorIs(t, err, ErrRateLimited)
@@ -183,7 +182,7 @@ func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
 			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 				n.Add(1)
 				writeJSON(w, tt.status, `{"code":"unavailable","message":"try later"}`)
-			}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: clk, Rand: fixedRand(0.5)}))
+			}, WithRetry(RetryPolicy{MaxAttempts: 3}), withClock(clk, 0.5))
 			err := checkErr(t, tt.call(c))
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -208,8 +207,8 @@ func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
 			et := &errTransport{}
 			var events []RetryEvent
 			c, err := New(testToken, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: et}),
-				WithRetry(RetryPolicy{MaxAttempts: 4, Clock: newFakeClock(), Rand: fixedRand(0),
-					OnRetry: func(e RetryEvent) { events = append(events, e) }}))
+				WithRetry(RetryPolicy{MaxAttempts: 4,
+					OnRetry: func(e RetryEvent) { events = append(events, e) }}), withClock(newFakeClock(), 0))
 			require.NoError(t, err)
 			checkErr(t, tt.call(c))
 			assert.Equal(t, tt.wantSends, et.n)
@@ -234,7 +233,7 @@ func TestRetriedBodyIsByteIdentical(t *testing.T) {
 			return
 		}
 		writeJSON(w, 201, tokenJSON)
-	}, WithRetry(testPolicy(newFakeClock())))
+	}, withClock(newFakeClock(), 0.5))
 	name := "deploy-bot"
 	_, err := c.CreateToken(bg, api.AccessTokenPost{Name: name})
 	require.NoError(t, err)
@@ -252,7 +251,7 @@ func TestUnrewindableBodyNotRetried(t *testing.T) {
 	c, srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		w.WriteHeader(429)
-	}, WithRetry(testPolicy(newFakeClock())))
+	}, withClock(newFakeClock(), 0.5))
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v2/tokens", io.MultiReader(strings.NewReader("{}")))
 	require.NoError(t, err)
 	resp, err := c.hc.Do(req)
@@ -270,7 +269,7 @@ func TestCancelDuringWait(t *testing.T) {
 		n.Add(1)
 		w.Header().Set("Retry-After", "30")
 		w.WriteHeader(429)
-	}, WithRetry(testPolicy(clk)))
+	}, withClock(clk, 0.5))
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan error, 1)
 	go func() { _, err := c.GetMember(ctx, "m1"); done <- err }()
@@ -293,7 +292,7 @@ func TestFailFastPastDeadline(t *testing.T) {
 		n.Add(1)
 		w.Header().Set("Retry-After", "30") // within MaxWait, beyond the deadline
 		w.WriteHeader(429)
-	}, WithRetry(testPolicy(clk)))
+	}, withClock(clk, 0.5))
 	ctx, cancel := context.WithTimeout(bg, 5*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -323,7 +322,7 @@ func TestRetriesAreLoggedAtDebugWithoutToken(t *testing.T) {
 			return
 		}
 		writeJSON(w, 200, memberJSON)
-	}, WithRetry(testPolicy(newFakeClock())), WithLogger(logger))
+	}, withClock(newFakeClock(), 0.5), WithLogger(logger))
 	_, err := c.GetMember(bg, "m1")
 	require.NoError(t, err)
 	out := logs.String()
@@ -351,7 +350,7 @@ func TestDiscardedBodiesDrainedForConnectionReuse(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c, err := New(testToken, WithBaseURL(srv.URL), WithRetry(testPolicy(newFakeClock())))
+	c, err := New(testToken, WithBaseURL(srv.URL), withClock(newFakeClock(), 0.5))
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m1")
 	require.NoError(t, err)
@@ -381,7 +380,7 @@ func FuzzRetryHeaders(f *testing.F) {
 	f.Add("99999999999999999999", "9223372036854775807")
 	f.Add("", "garbage")
 	f.Fuzz(func(t *testing.T, retryAfter, reset string) {
-		rt := newRetryTransport(nil, testCred(), RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil)
+		rt := newRetryTransport(nil, testCred(), &options{jitter: fixedRand(1)}, nil)
 		h := http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Reset": {reset}}
 		for attempt := 1; attempt < 100; attempt += 30 {
 			d, reason, _ := rt.wait(&http.Response{Header: h}, attempt, epoch)
@@ -442,8 +441,8 @@ func TestBodyCutShortRetriedOnlyForIdempotentMethods(t *testing.T) {
 					return
 				}
 				writeJSON(w, http.StatusOK, memberJSON)
-			}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: newFakeClock(), Rand: fixedRand(0.5),
-				OnRetry: func(e RetryEvent) { events = append(events, e) }}))
+			}, WithRetry(RetryPolicy{MaxAttempts: 3,
+				OnRetry: func(e RetryEvent) { events = append(events, e) }}), withClock(newFakeClock(), 0.5))
 
 			m, err := tt.call(c)
 			assert.Equal(t, tt.wantSends, n.Load())
@@ -464,7 +463,7 @@ func TestMalformedWholeBodyNotRetried(t *testing.T) {
 	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		writeJSON(w, http.StatusOK, `{"_id": "m1", "email": `)
-	}, WithRetry(testPolicy(newFakeClock())))
+	}, withClock(newFakeClock(), 0.5))
 	_, err := c.GetMember(bg, "m1")
 	require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
 	assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
@@ -477,7 +476,7 @@ func TestServerErrorWaitBeyondMaxWaitNotAttempted(t *testing.T) {
 		n.Add(1)
 		w.Header().Set("Retry-After", "120")
 		writeJSON(w, http.StatusServiceUnavailable, `{"code":"unavailable","message":"down for maintenance"}`)
-	}, WithRetry(RetryPolicy{MaxWait: time.Minute, Clock: clk, Rand: fixedRand(0.5)}))
+	}, WithRetry(RetryPolicy{MaxWait: time.Minute}), withClock(clk, 0.5))
 
 	_, err := c.GetMember(bg, "m1")
 	var apiErr *APIError

@@ -31,9 +31,16 @@ func call[T any](ctx context.Context, c *Client, op string, req *http.Request, e
 	if err != nil {
 		return v, c.opError(op, err)
 	}
-	err = c.send(c.prepare(ctx, req), op, &v)
+	var out any = &v
+	if _, ok := out.(*noBody); ok {
+		out = nil
+	}
+	err = c.send(c.prepare(ctx, req), op, out) // before v is read
 	return v, err
 }
+
+// noBody is the T of call for operations answered with no body.
+type noBody struct{}
 
 // prepare binds the request to ctx and stamps its headers, which saves the transport copying
 // the request to stamp them.

@@ -15,15 +15,15 @@ import (
 	"github.com/ldaccess/ldaccess/internal/testclock"
 )
 
-// RetryPolicy says how the client retries rate-limited and failed requests; the rules are in
-// the package documentation, under "Rate limits and retries". Zero fields take the defaults
-// given with each; pass it with [WithRetry].
+// RetryPolicy says how the client retries rate-limited and failed requests, by the rules of
+// the package documentation ("Rate limits and retries"). Zero fields take the defaults given
+// with each; pass it with [WithRetry].
 type RetryPolicy struct {
 	// MaxAttempts is how many times a request is sent at most, the first included; 1 turns
 	// retries off. Default 5.
 	MaxAttempts int
-	// MaxWait is the longest single wait the client accepts, jitter aside; a longer one fails
-	// at once. Default 1 minute.
+	// MaxWait is the longest single wait the client accepts, held against the wait the server
+	// asks for (jitter aside); a longer one fails at once. Default 1 minute.
 	MaxWait time.Duration
 	// BaseDelay is the first step of exponential backoff. Default 500ms.
 	BaseDelay time.Duration
@@ -46,35 +46,22 @@ type RetryEvent struct {
 	Reason       string        // why and where Wait comes from: "Retry-After", "X-Ratelimit-Reset", "backoff" or "body cut short"
 }
 
-// Defaults of RetryPolicy.
 const (
 	defaultMaxAttempts = 5
 	defaultMaxWait     = time.Minute
 	defaultBaseDelay   = 500 * time.Millisecond
 	defaultMaxDelay    = 30 * time.Second
 
-	// drainLimit bounds how much of a discarded body is read so that its connection can be
-	// reused; beyond it closing the connection is cheaper.
-	drainLimit = 64 << 10
-
-	// maxHeaderWait caps what a server can ask for, keeping the arithmetic far from
-	// overflow; any wait this long exceeds every sensible MaxWait and fails at once.
-	maxHeaderWait = 24 * time.Hour
+	drainLimit    = 64 << 10       // of a discarded body, read so its connection can be reused
+	maxHeaderWait = 24 * time.Hour // caps what a server can ask for, far from overflow
+	maxPath       = 500            // bounds a path in an event or error: a link's could be long
 )
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = defaultMaxAttempts
-	}
-	if p.MaxWait <= 0 {
-		p.MaxWait = defaultMaxWait
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = defaultBaseDelay
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = defaultMaxDelay
-	}
+	p.MaxAttempts = cmpOr(p.MaxAttempts, defaultMaxAttempts)
+	p.MaxWait = cmpOr(p.MaxWait, defaultMaxWait)
+	p.BaseDelay = cmpOr(p.BaseDelay, defaultBaseDelay)
+	p.MaxDelay = cmpOr(p.MaxDelay, defaultMaxDelay)
 	return p
 }
 
@@ -114,9 +101,6 @@ func newRetryTransport(next http.RoundTripper, cred *credential, o *options, log
 	return t
 }
 
-// maxPath bounds a path in an event or error; one from a server-supplied link could be long.
-const maxPath = 500
-
 // path is the request's path as logs and errors show it: a path from a server-supplied link
 // could hold anything, the token included.
 func (t *retryTransport) path(req *http.Request) string { return t.cred.clean(req.URL.Path, maxPath) }
@@ -135,7 +119,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
 		tk, err := t.pace(ctx, req, attempt)
 		if err != nil {
-			closeBody(req)
+			if req.Body != nil {
+				req.Body.Close()
+			}
 			return nil, err
 		}
 		r := req
@@ -161,7 +147,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp, err = readBody(ctx, resp)
 			cut = err != nil
 		}
-		if !retryable(req, resp, err, attempt) || attempt >= p.MaxAttempts || !rewindable(req) {
+		rewindable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+		if !retryable(req, resp, err, attempt) || attempt >= p.MaxAttempts || !rewindable {
 			return resp, t.cred.sanitize(err)
 		}
 		wait, reason, reset := t.wait(resp, attempt, now)
@@ -181,61 +168,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			ev.StatusCode = resp.StatusCode
 			discard(resp)
 		}
-		t.observeRetry(ctx, ev)
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
+			slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
+			slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
+		if p.OnRetry != nil {
+			p.OnRetry(ev)
+		}
 		if err := sleep(ctx, t.clock, wait); err != nil {
 			return nil, err
 		}
 	}
-}
-
-// observeRetry reports a retry about to happen to the debug log and the policy's hook.
-func (t *retryTransport) observeRetry(ctx context.Context, ev RetryEvent) {
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
-		slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
-		slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
-	if t.policy.OnRetry != nil {
-		t.policy.OnRetry(ev)
-	}
-}
-
-// pace takes a slot for the request in its rate-limit windows, first waiting for the reset
-// of any that the pacer knows to be spent. The slot must be returned with pacer.done.
-func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) (ticket, error) {
-	now := t.clock.Now()
-	for {
-		tk, reset, answered, ok := t.pacer.reserve(req, now)
-		if ok {
-			return tk, nil
-		}
-		if answered != nil { // a window that has just reset takes no more until one answers
-			select {
-			case <-ctx.Done():
-				return ticket{}, ctx.Err()
-			case <-answered:
-			}
-			now = later(t.clock.Now(), now)
-			continue
-		}
-		wait := reset.Sub(now)
-		if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
-			return ticket{}, err
-		}
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
-			slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
-		if err := sleep(ctx, t.clock, wait); err != nil {
-			return ticket{}, err
-		}
-		// That window is over, even if the clock, a test's fake, has not moved as far. Another
-		// may be spent by now, if a response reported the next one already.
-		now = later(t.clock.Now(), reset)
-	}
-}
-
-func later(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return b
-	}
-	return a
 }
 
 // tooLong returns a *RateLimitError if a rate-limit wait exceeds the policy or the deadline.
@@ -272,7 +214,6 @@ func asked(wait time.Duration, reset, now time.Time) time.Duration {
 
 // wait computes the wait before the next attempt and, for a header-derived one, the reset time.
 func (t *retryTransport) wait(resp *http.Response, attempt int, now time.Time) (time.Duration, string, time.Time) {
-	p := &t.policy
 	if resp != nil {
 		if d, ok := parseRetryAfter(first(resp.Header, "Retry-After"), now); ok {
 			d = min(d, maxHeaderWait)
@@ -283,7 +224,7 @@ func (t *retryTransport) wait(resp *http.Response, attempt int, now time.Time) (
 			return d + headerJitter(d, t.jitter), "X-Ratelimit-Reset", reset
 		}
 	}
-	return backoff(p.BaseDelay, p.MaxDelay, attempt, t.jitter), "backoff", time.Time{}
+	return backoff(t.policy.BaseDelay, t.policy.MaxDelay, attempt, t.jitter), "backoff", time.Time{}
 }
 
 // backoff is "full jitter" exponential backoff: a random wait up to min(max, base·2^(attempt-1)).
@@ -329,9 +270,6 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // parseReset reads X-Ratelimit-Reset, Unix epoch milliseconds.
 func parseReset(v string) (time.Time, bool) {
-	if v == "" {
-		return time.Time{}, false
-	}
 	ms, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || ms <= 0 {
 		return time.Time{}, false
@@ -343,10 +281,15 @@ func parseReset(v string) (time.Time, bool) {
 // is not: a host name that does not resolve, a body past maxBody. A refused connection is
 // tried once more, in case the server was restarting, and then given up on.
 func retryable(req *http.Request, resp *http.Response, err error, attempt int) bool {
+	idempotent := false
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		idempotent = true
+	}
 	if err != nil {
 		var dns *net.DNSError
 		switch {
-		case !idempotent(req.Method), req.Context().Err() != nil, errors.Is(err, errBodyTooLarge),
+		case !idempotent, req.Context().Err() != nil, errors.Is(err, errBodyTooLarge),
 			errors.As(err, &dns) && dns.IsNotFound:
 			return false
 		case errors.Is(err, syscall.ECONNREFUSED):
@@ -358,26 +301,13 @@ func retryable(req *http.Request, resp *http.Response, err error, attempt int) b
 	case http.StatusTooManyRequests:
 		return true // not processed, whatever the method
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return idempotent(req.Method)
+		return idempotent
 	}
 	return false
-}
-
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-// rewindable reports whether the request's body can be sent again.
-func rewindable(req *http.Request) bool {
-	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
 
 // pastDeadline reports whether a wait would outlast ctx. Deadlines are on the system clock
-// whatever the policy's Clock says, since that is the clock the context fires on.
+// whatever the transport's clock says, since that is the clock the context fires on.
 func pastDeadline(ctx context.Context, wait time.Duration) bool {
 	dl, ok := ctx.Deadline()
 	return ok && wait > time.Until(dl)
@@ -400,10 +330,4 @@ func sleep(ctx context.Context, clock testclock.Clock, d time.Duration) error {
 func discard(resp *http.Response) {
 	io.CopyN(io.Discard, resp.Body, drainLimit)
 	resp.Body.Close()
-}
-
-func closeBody(req *http.Request) {
-	if req.Body != nil {
-		req.Body.Close()
-	}
 }

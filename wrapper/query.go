@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -103,56 +104,23 @@ func (f MemberFilter) String() string {
 // A LastSeenFilter selects members by when they were last active. The zero value matches
 // everyone; build others with [NeverSeen], [NoLastSeenData] and [SeenBefore].
 type LastSeenFilter struct {
-	kind   lastSeenKind
-	before int64 // epoch ms, for seenBefore
+	json string // LaunchDarkly's JSON form, or "" for the zero value
 }
-
-type lastSeenKind uint8
-
-const (
-	lastSeenAny lastSeenKind = iota
-	lastSeenNever
-	lastSeenNoData
-	lastSeenBefore
-)
 
 // NeverSeen matches members who have never been active, such as those who have not accepted
 // their invitation.
-func NeverSeen() LastSeenFilter { return LastSeenFilter{kind: lastSeenNever} }
+func NeverSeen() LastSeenFilter { return LastSeenFilter{`{"never":true}`} }
 
 // NoLastSeenData matches members not active since LaunchDarkly began recording activity.
-func NoLastSeenData() LastSeenFilter { return LastSeenFilter{kind: lastSeenNoData} }
+func NoLastSeenData() LastSeenFilter { return LastSeenFilter{`{"noData":true}`} }
 
 // SeenBefore matches members not active since t (to the millisecond).
 func SeenBefore(t time.Time) LastSeenFilter {
-	return LastSeenFilter{kind: lastSeenBefore, before: Millis(t)}
+	return LastSeenFilter{`{"before":` + strconv.FormatInt(Millis(t), 10) + `}`}
 }
 
 // String renders the filter's JSON form, such as {"never":true}, or "" for the zero value.
-func (l LastSeenFilter) String() string {
-	switch l.kind {
-	case lastSeenNever:
-		return `{"never":true}`
-	case lastSeenNoData:
-		return `{"noData":true}`
-	case lastSeenBefore:
-		return `{"before":` + strconv.FormatInt(l.before, 10) + `}`
-	}
-	return ""
-}
-
-// value is the filter as a JSON-encodable value, for semantic-patch instructions.
-func (l LastSeenFilter) value() map[string]any {
-	switch l.kind {
-	case lastSeenNever:
-		return map[string]any{"never": true}
-	case lastSeenNoData:
-		return map[string]any{"noData": true}
-	case lastSeenBefore:
-		return map[string]any{"before": l.before}
-	}
-	return nil
-}
+func (l LastSeenFilter) String() string { return l.json }
 
 // AllMembersFilter narrows [ReplaceAllMembersRoles] and [ReplaceAllMembersCustomRoles]; the
 // zero value selects every member of the account.
@@ -166,8 +134,8 @@ type AllMembersFilter struct {
 
 // apply sets the instruction's filter fields.
 func (f AllMembersFilter) apply(in api.Instruction) {
-	if v := f.LastSeen.value(); v != nil {
-		in["filterLastSeen"] = v
+	if f.LastSeen.json != "" {
+		in["filterLastSeen"] = json.RawMessage(f.LastSeen.json)
 	}
 	if f.Query != "" {
 		in["filterQuery"] = f.Query

@@ -15,13 +15,10 @@ import (
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
-// maxBody bounds a success body, and so the memory one response can take: the body is read
-// whole, its buffer doubling as it grows unless Content-Length gives its size, and then
-// decoded. The largest legitimate body, a page of 1,000 members with every expansion, is a
-// megabyte or two; anything past this is a misbehaving server.
+// maxBody bounds a success body, read whole, and so the memory one response can take. The
+// largest legitimate body, a page of 1,000 members with every expansion, is a megabyte or two.
 const maxBody = 4 << 20
 
-// errBodyTooLarge is returned, wrapped with the operation, for a body past maxBody.
 var errBodyTooLarge = errors.New("response body exceeds 4 MiB")
 
 // call sends the request an operation's builder made and decodes a 2xx answer into a T. It is
@@ -70,7 +67,12 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 	if resp.StatusCode == http.StatusNoContent {
 		return c.opError(op, errors.New("204 No Content where a JSON object was expected"))
 	}
-	body, err := bodyOf(resp)
+	var body []byte
+	if b, ok := resp.Body.(*bufferedBody); ok && b.buf != nil {
+		body = b.buf.Bytes()
+	} else { // wrapped, by an http.Client with a Timeout
+		body, err = io.ReadAll(resp.Body)
+	}
 	if err == nil {
 		err = c.decode(body, out)
 	}
@@ -94,14 +96,11 @@ func (c *Client) decode(body []byte, out any) error {
 }
 
 // bodyBuffers recycles the buffers success bodies are read into: a page of members is tens
-// of kilobytes, and reading it into a fresh buffer each time would dominate allocation.
+// of kilobytes, and a fresh buffer each time would dominate allocation.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// maxPooledBuffer keeps an unusually large body's buffer out of the pool.
-const maxPooledBuffer = 1 << 20
-
 func putBodyBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledBuffer {
+	if b.Cap() <= 1<<20 { // an unusually large body's buffer is not kept
 		b.Reset()
 		bodyBuffers.Put(b)
 	}
@@ -174,12 +173,4 @@ func (b *bufferedBody) Close() error {
 		b.buf = nil
 	}
 	return nil
-}
-
-// bodyOf returns a success body the transport has read whole.
-func bodyOf(resp *http.Response) ([]byte, error) {
-	if b, ok := resp.Body.(*bufferedBody); ok && b.buf != nil {
-		return b.buf.Bytes(), nil
-	}
-	return io.ReadAll(resp.Body) // wrapped, by an http.Client with a Timeout
 }

@@ -32,9 +32,6 @@ type Client struct {
 // access token (api-…). It reports an error for an empty token, one containing whitespace or
 // control characters, a base URL that is not absolute, or plain http:// to a host that is not
 // a loopback address without [WithInsecureHTTP]. New sends no request.
-//
-// The client sets no deadline of its own on a call (see [WithHTTPClient]): give each call a
-// context with a deadline, or a server that never ends a body holds it for as long as it likes.
 func New(token string, opts ...Option) (*Client, error) {
 	o := options{baseURL: BaseURL, apiVersion: DefaultAPIVersion}
 	for _, opt := range opts {

@@ -123,7 +123,4 @@
 // job. Give calls contexts with deadlines, or an [http.Client] with a Timeout through
 // [WithHTTPClient], which bounds each call as a whole: every attempt, the waits between them
 // and the reading of the body.
-//
-// A Client is safe for concurrent use. Make one per token and share it, so that its pacing
-// sees all of the token's traffic.
 package wrapper

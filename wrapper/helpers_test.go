@@ -87,6 +87,9 @@ func (c *fakeClock) Waits() []time.Duration {
 // fixedRand makes jitter deterministic.
 func fixedRand(f float64) func() float64 { return func() float64 { return f } }
 
+// withJitter fixes the client's jitter at f of its range, on whatever clock it runs.
+func withJitter(f float64) Option { return func(o *options) { o.jitter = fixedRand(f) } }
+
 // withClock runs the client's waits on clk, with jitter fixed at f of its range: the package's
 // own hook, since a loopback server's connections keep a synctest bubble's time still.
 func withClock(clk testclock.Clock, f float64) Option {

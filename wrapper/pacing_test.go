@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/ldaccess/ldaccess/internal/testclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -146,75 +144,11 @@ func TestRouteKey(t *testing.T) {
 	}
 }
 
-// simClock is a fake clock for many goroutines: time stands still while any of them works,
-// and when every one is waiting it jumps to the earliest wake-up. Workers are counted with
-// start and stop.
-type simClock struct {
-	mu       sync.Mutex
-	now      time.Time
-	live     int
-	sleepers []simSleeper
-}
-
-type simSleeper struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newSimClock() *simClock { return &simClock{now: epoch} }
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *simClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.sleepers = append(c.sleepers, simSleeper{c.now.Add(d), ch})
-	c.advance()
-	return ch
-}
-
-func (c *simClock) start() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.live++
-}
-
-func (c *simClock) stop() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.live--
-	c.advance()
-}
-
-// advance wakes the earliest sleepers while every live worker sleeps. c.mu must be held.
-func (c *simClock) advance() {
-	for c.live > 0 && len(c.sleepers) >= c.live {
-		next := c.sleepers[0].at
-		for _, s := range c.sleepers {
-			if s.at.Before(next) {
-				next = s.at
-			}
-		}
-		c.now = next
-		c.sleepers = slices.DeleteFunc(c.sleepers, func(s simSleeper) bool {
-			if s.at.After(c.now) {
-				return false
-			}
-			s.ch <- c.now
-			return true
-		})
-	}
-}
-
 // windowServer limits each route to budget requests per fixed window of the clock, as
-// LaunchDarkly does, answering 429 past it, and counts per window what it answered.
+// LaunchDarkly does, answering 429 past it, and counts per window what it answered. It runs
+// in a synctest bubble, on its virtual clock, from start.
 type windowServer struct {
-	clk    testclock.Clock
+	start  time.Time
 	budget int
 	window time.Duration
 
@@ -225,8 +159,7 @@ type windowServer struct {
 }
 
 func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := s.clk.Now()
-	win := now.UnixMilli() / s.window.Milliseconds()
+	win := time.Now().UnixMilli() / s.window.Milliseconds()
 	reset := (win + 1) * s.window.Milliseconds()
 	route := routeKey(r.Method, r.URL.Path)
 	s.mu.Lock()
@@ -260,7 +193,7 @@ func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *windowServer) tooMany() (map[int64]int, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	first := epoch.UnixMilli() / s.window.Milliseconds()
+	first := s.start.UnixMilli() / s.window.Milliseconds()
 	bad, most := map[int64]int{}, 0
 	for w, n := range s.n429 {
 		most = max(most, n)
@@ -286,37 +219,36 @@ func TestPacingGoroutinesShareBudget(t *testing.T) {
 		{16, 5, 5},
 	} {
 		t.Run(fmt.Sprintf("%d goroutines, %d a window", tt.goroutines, tt.budget), func(t *testing.T) {
-			clk := newSimClock()
-			srv := &windowServer{clk: clk, budget: tt.budget, window: time.Second}
-			c, _ := newTestServer(t, srv.ServeHTTP, WithRetry(RetryPolicy{MaxAttempts: 10}), withClock(clk, 0.5))
-			var wg sync.WaitGroup
-			var fails atomic.Int32
-			for g := range tt.goroutines {
-				clk.start()
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					defer clk.stop()
-					for i := range tt.calls {
-						if _, err := c.GetMember(bg, fmt.Sprintf("m%d-%d", g, i)); err != nil {
-							t.Error(checkErr(t, err))
-							fails.Add(1)
-							return
+			synctest.Test(t, func(t *testing.T) {
+				srv := &windowServer{start: time.Now(), budget: tt.budget, window: time.Second}
+				c, err := New(testToken, WithBaseURL("http://127.0.0.1"), WithRetry(RetryPolicy{MaxAttempts: 10}), withJitter(0.5),
+					WithHTTPClient(&http.Client{Transport: memTransport(func(r *http.Request) *http.Response {
+						w := httptest.NewRecorder()
+						srv.ServeHTTP(w, r)
+						return w.Result()
+					})}))
+				require.NoError(t, err)
+				var wg sync.WaitGroup
+				for g := range tt.goroutines {
+					wg.Go(func() {
+						for i := range tt.calls {
+							if _, err := c.GetMember(bg, fmt.Sprintf("m%d-%d", g, i)); !assert.NoError(t, err) {
+								return
+							}
 						}
-					}
-				}()
-			}
-			wg.Wait()
-			require.Zero(t, fails.Load())
-			total := tt.goroutines * tt.calls
-			assert.Equal(t, total, srv.served)
-			bad, most := srv.tooMany()
-			assert.Empty(t, bad, "429s by window")
-			// The budget is used, not just respected: a window of slack at most.
-			minimum := (total + tt.budget - 1) / tt.budget
-			windows := int(clk.Now().Sub(epoch)/time.Second) + 1
-			t.Logf("%d calls in %d windows (minimum %d); at most %d 429s in a window", total, windows, minimum, most)
-			assert.LessOrEqual(t, windows, minimum+1)
+					})
+				}
+				wg.Wait()
+				total := tt.goroutines * tt.calls
+				assert.Equal(t, total, srv.served)
+				bad, most := srv.tooMany()
+				assert.Empty(t, bad, "429s by window")
+				// The budget is used, not just respected: a window of slack at most.
+				minimum := (total + tt.budget - 1) / tt.budget
+				windows := int(time.Since(srv.start)/time.Second) + 1
+				t.Logf("%d calls in %d windows (minimum %d); at most %d 429s in a window", total, windows, minimum, most)
+				assert.LessOrEqual(t, windows, minimum+1)
+			})
 		})
 	}
 }
@@ -449,7 +381,7 @@ func TestPacerHoldsBurstAfterReset(t *testing.T) {
 	require.NotNil(t, answered)
 	select {
 	case <-answered:
-		t.Fatal("closed before any answer")
+		require.Fail(t, "closed before any answer")
 	default:
 	}
 	// An answer from the new window: 1 left when counted, two requests still in flight.
@@ -533,9 +465,7 @@ func TestPacerAllocations(t *testing.T) {
 		i++
 		now := epoch.Add(time.Duration(i) * time.Second)
 		tk, _, _, ok := p.reserve(req, now)
-		if !ok {
-			t.Fatal("held back")
-		}
+		require.True(t, ok, "held back")
 		p.done(req, tk, limited[i], now)
 	}))
 }

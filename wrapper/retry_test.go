@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -280,7 +281,7 @@ func TestCancelDuringWait(t *testing.T) {
 		checkErr(t, err)
 		assert.ErrorIs(t, err, context.Canceled)
 	case <-time.After(5 * time.Second):
-		t.Fatal("cancellation did not end the wait")
+		require.Fail(t, "cancellation did not end the wait")
 	}
 	assert.EqualValues(t, 1, n.Load())
 }
@@ -384,9 +385,8 @@ func FuzzRetryHeaders(f *testing.F) {
 		h := http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Reset": {reset}}
 		for attempt := 1; attempt < 100; attempt += 30 {
 			d, reason, _ := rt.wait(&http.Response{Header: h}, attempt, epoch)
-			if d < 0 || d > maxHeaderWait+maxHeaderWait/10 {
-				t.Fatalf("wait %v (%s) for Retry-After %q, X-Ratelimit-Reset %q", d, reason, retryAfter, reset)
-			}
+			require.True(t, d >= 0 && d <= maxHeaderWait+maxHeaderWait/10,
+				"wait %v (%s) for Retry-After %q, X-Ratelimit-Reset %q", d, reason, retryAfter, reset)
 		}
 		p := newPacer()
 		req := httptest.NewRequest("GET", "/api/v2/members/x", nil)
@@ -398,13 +398,16 @@ func FuzzRetryHeaders(f *testing.F) {
 }
 
 func TestSleepOnSystemClock(t *testing.T) {
-	assert.NoError(t, sleep(bg, systemClock{}, time.Millisecond))
-	assert.NoError(t, sleep(bg, systemClock{}, 0))
-	ctx, cancel := context.WithCancel(bg)
-	cancel()
-	start := time.Now()
-	assert.ErrorIs(t, sleep(ctx, systemClock{}, time.Hour), context.Canceled)
-	assert.Less(t, time.Since(start), time.Second)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		assert.NoError(t, sleep(bg, systemClock{}, time.Millisecond))
+		assert.Equal(t, time.Millisecond, time.Since(start))
+		assert.NoError(t, sleep(bg, systemClock{}, 0))
+		ctx, cancel := context.WithCancel(bg)
+		cancel()
+		assert.ErrorIs(t, sleep(ctx, systemClock{}, time.Hour), context.Canceled)
+		assert.Equal(t, time.Millisecond, time.Since(start), "a cancelled context ends the wait at once")
+	})
 }
 
 // cutBody answers 200 promising a whole member but sends only the first half of it, then

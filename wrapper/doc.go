@@ -95,8 +95,8 @@
 // counts as a day. Header waits get jitter of up to a tenth of the wait (at least up to 50ms),
 // so that clients sharing a limit do not all return at once.
 //
-// Every wait, whatever its cause, counts against MaxAttempts and is held to MaxWait and to
-// the context's deadline, which includes the Timeout of an [http.Client] given with
+// Every retry, whatever its cause, counts against MaxAttempts, and every wait is held to
+// MaxWait and to the context's deadline, which includes the Timeout of an [http.Client] given with
 // [WithHTTPClient]: a call cut short by either is not retried. A rate-limit wait longer than
 // MaxWait, or past the deadline, is not attempted: the call fails at once with a
 // [*RateLimitError]. A 5xx whose retry could not come in time is returned as it is.

@@ -48,9 +48,8 @@ func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
 }
 
 // send does the request and decodes a 2xx body into out, or discards it if out is nil. Any
-// other status becomes an *APIError. A body cut short never gets here: the transport reads a
-// success body whole, and one cut short is a failed attempt it retries like any other. A body
-// that arrives whole but is not valid JSON is not retried; the server would say the same again.
+// other status becomes an *APIError. The transport has read the body whole (one cut short was
+// its failed attempt); one that is not valid JSON is not retried: it would come back the same.
 func (c *Client) send(req *http.Request, op string, out any) error {
 	resp, err := c.do(req)
 	if err != nil {

@@ -72,8 +72,7 @@ func (systemClock) Now() time.Time                         { return time.Now() }
 func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // retryTransport is the client's transport: it authenticates, paces and retries the requests
-// for the client's host. It reads each success body whole, so that a body cut short is one
-// more failed attempt under the same policy, and sanitises every error it reports or returns.
+// for the client's host, reads each success body whole, and sanitises every error it reports.
 type retryTransport struct {
 	next   http.RoundTripper
 	cred   *credential

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -97,16 +98,18 @@ func TestFailuresThatWillNotHealFailFast(t *testing.T) {
 		{"a DNS server failing is retried", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "app.launchdarkly.com", IsTemporary: true}}, 5, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var n int
-			rt := roundTrip(func(*http.Request) (*http.Response, error) { n++; return nil, tt.err })
-			c, err := New(testToken, WithHTTPClient(&http.Client{Transport: rt}), withClock(newFakeClock(), 0.5))
-			require.NoError(t, err)
-			_, err = c.GetMember(bg, "m1")
-			checkErr(t, err)
-			assert.Equal(t, tt.wantSends, n)
-			if tt.wantAnswer != nil {
-				tt.wantAnswer(t, err)
-			}
+			synctest.Test(t, func(t *testing.T) { // in memory: the backoff waits are virtual
+				var n int
+				rt := roundTrip(func(*http.Request) (*http.Response, error) { n++; return nil, tt.err })
+				c, err := New(testToken, WithHTTPClient(&http.Client{Transport: rt}), withJitter(0.5))
+				require.NoError(t, err)
+				_, err = c.GetMember(bg, "m1")
+				checkErr(t, err)
+				assert.Equal(t, tt.wantSends, n)
+				if tt.wantAnswer != nil {
+					tt.wantAnswer(t, err)
+				}
+			})
 		})
 	}
 }

@@ -106,6 +106,45 @@ func newTestServer(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *
 	return c, srv
 }
 
+// memServer answers the client in memory with h, for a synctest bubble: without sockets, the
+// client's waits pass in the bubble's virtual time, and nothing else takes any.
+type memServer struct {
+	h  http.HandlerFunc
+	mu sync.Mutex
+	at []time.Time // when each request arrived
+}
+
+// newMemServer returns a client of a memServer with h.
+func newMemServer(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *memServer) {
+	t.Helper()
+	s := &memServer{h: h}
+	c, err := New(testToken, append([]Option{WithBaseURL("http://127.0.0.1"), WithHTTPClient(&http.Client{Transport: s})}, opts...)...)
+	require.NoError(t, err)
+	return c, s
+}
+
+func (s *memServer) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	s.at = append(s.at, time.Now())
+	s.mu.Unlock()
+	w := httptest.NewRecorder()
+	s.h(w, r)
+	resp := w.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// waits returns the time between one request and the next: the client's waits.
+func (s *memServer) waits() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var d []time.Duration
+	for i := 1; i < len(s.at); i++ {
+		d = append(d, s.at[i].Sub(s.at[i-1]))
+	}
+	return d
+}
+
 // recorder is a handler that answers with a script of responses and records the requests.
 type recorder struct {
 	mu   sync.Mutex

@@ -69,38 +69,41 @@ func TestRetryWaitSources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newFakeClock()
-			var n atomic.Int32
-			var events []RetryEvent
-			p := RetryPolicy{OnRetry: func(e RetryEvent) { events = append(events, e) }}
-			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if n.Add(1) == 1 {
-					for k, v := range tt.header(clk.Now()) {
-						w.Header()[k] = v
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				var events []RetryEvent
+				p := RetryPolicy{OnRetry: func(e RetryEvent) { events = append(events, e) }}
+				first := true
+				c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+					if first {
+						first = false
+						for k, v := range tt.header(time.Now()) {
+							w.Header()[k] = v
+						}
+						writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+						return
 					}
-					writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+					writeJSON(w, 200, memberJSON)
+				}, WithRetry(p), withJitter(0.5))
+				m, err := c.GetMember(bg, "m1")
+				if tt.wantFail {
+					checkErr(t, err)
+					var rl *RateLimitError
+					require.ErrorAs(t, err, &rl)
+					assert.ErrorIs(t, err, ErrRateLimited)
+					assert.Equal(t, 1, rl.Attempts)
+					assert.Greater(t, rl.Wait, time.Minute)
+					assert.True(t, rl.Reset.After(start.Add(time.Minute)))
+					assert.Zero(t, time.Since(start), "slept into a certain failure")
+					assert.Len(t, srv.waits(), 0, "one request")
 					return
 				}
-				writeJSON(w, 200, memberJSON)
-			}, WithRetry(p), withClock(clk, 0.5))
-			m, err := c.GetMember(bg, "m1")
-			if tt.wantFail {
-				checkErr(t, err)
-				var rl *RateLimitError
-				require.ErrorAs(t, err, &rl)
-				assert.ErrorIs(t, err, ErrRateLimited)
-				assert.Equal(t, 1, rl.Attempts)
-				assert.Greater(t, rl.Wait, time.Minute)
-				assert.True(t, rl.Reset.After(epoch.Add(time.Minute)))
-				assert.Empty(t, clk.Waits(), "slept into a certain failure")
-				assert.EqualValues(t, 1, n.Load())
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, "m1", m.ID)
-			assert.Equal(t, []time.Duration{tt.wantWait}, clk.Waits())
-			require.Len(t, events, 1)
-			assert.Equal(t, RetryEvent{Method: "GET", Path: "/api/v2/members/m1", Attempt: 1, StatusCode: 429, Wait: tt.wantWait, Reason: tt.wantReason}, events[0])
+				require.NoError(t, err)
+				assert.Equal(t, "m1", m.ID)
+				assert.Equal(t, []time.Duration{tt.wantWait}, srv.waits())
+				require.Len(t, events, 1)
+				assert.Equal(t, RetryEvent{Method: "GET", Path: "/api/v2/members/m1", Attempt: 1, StatusCode: 429, Wait: tt.wantWait, Reason: tt.wantReason}, events[0])
+			})
 		})
 	}
 }
@@ -116,19 +119,20 @@ func hdr(kv ...string) func(time.Time) http.Header {
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	clk := newFakeClock()
-	p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second}
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) < 5 {
-			w.WriteHeader(503)
-			return
-		}
-		writeJSON(w, 200, memberJSON)
-	}, WithRetry(p), withClock(clk, 1))
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second}
+		n := 0
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if n++; n < 5 {
+				w.WriteHeader(503)
+				return
+			}
+			writeJSON(w, 200, memberJSON)
+		}, WithRetry(p), withJitter(1))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, srv.waits())
+	})
 
 	// Full jitter: the whole range down to zero.
 	assert.Equal(t, time.Duration(0), backoff(time.Second, time.Minute, 3, fixedRand(0)))

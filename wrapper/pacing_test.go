@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,13 +18,14 @@ import (
 )
 
 // spentServer answers every request with 200 and, on the first, reports the given window spent
-// until three seconds from the clock's now.
-func spentServer(t *testing.T, clk *fakeClock, header string, opts ...Option) (*Client, *recorder) {
-	rec := &recorder{}
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if rec.record(r, nil) == 1 {
+// for three seconds. It runs in memory, for a synctest bubble.
+func spentServer(t *testing.T, header string, opts ...Option) (*Client, *memServer) {
+	first := true
+	return newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if first {
+			first = false
 			w.Header().Set(header, "0")
-			w.Header().Set("X-Ratelimit-Reset", ms(clk.Now().Add(3*time.Second)))
+			w.Header().Set("X-Ratelimit-Reset", ms(time.Now().Add(3*time.Second)))
 		} else {
 			w.Header().Set(header, "5")
 		}
@@ -34,82 +34,100 @@ func spentServer(t *testing.T, clk *fakeClock, header string, opts ...Option) (*
 			return
 		}
 		writeJSON(w, 200, memberJSON)
-	}, append([]Option{withClock(clk, 0.5)}, opts...)...)
-	return c, rec
+	}, append([]Option{withJitter(0.5)}, opts...)...)
 }
 
 func TestPacingWaitsForRouteReset(t *testing.T) {
-	clk := newFakeClock()
-	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining")
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	assert.Empty(t, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining")
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
 
-	// Another route is not held back.
-	_, err = c.ListMembers(bg, MembersQuery{})
-	require.NoError(t, err)
-	assert.Empty(t, clk.Waits())
+		// Another route is not held back.
+		_, err = c.ListMembers(bg, MembersQuery{})
+		require.NoError(t, err)
+		assert.Zero(t, time.Since(start))
 
-	// The same route, another ID: waits for the reset before sending, with no 429 in between.
-	_, err = c.GetMember(bg, "m2")
-	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{3 * time.Second}, clk.Waits())
-	assert.Equal(t, 3, rec.Count())
+		// The same route, another ID: waits for the reset before sending, with no 429 in between.
+		_, err = c.GetMember(bg, "m2")
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{0, 3 * time.Second}, srv.waits())
 
-	// The window has reset: no more waiting.
-	_, err = c.GetMember(bg, "m3")
-	require.NoError(t, err)
-	assert.Len(t, clk.Waits(), 1)
+		// The window has reset: no more waiting.
+		_, err = c.GetMember(bg, "m3")
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{0, 3 * time.Second, 0}, srv.waits())
+	})
 }
 
 func TestPacingGlobalHoldsEveryRoute(t *testing.T) {
-	clk := newFakeClock()
-	c, _ := spentServer(t, clk, "X-Ratelimit-Global-Remaining")
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	_, err = c.ListMembers(bg, MembersQuery{})
-	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{3 * time.Second}, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		c, srv := spentServer(t, "X-Ratelimit-Global-Remaining")
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		_, err = c.ListMembers(bg, MembersQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{3 * time.Second}, srv.waits())
+	})
 }
 
 func TestPacingSharedAcrossGoroutines(t *testing.T) {
-	clk := newFakeClock()
-	clk.frozen = true // every waiter sees the same window
-	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining")
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	var fails atomic.Int32
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.GetMember(bg, "m"+string(rune('a'+i))); err != nil {
-				fails.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	assert.Zero(t, fails.Load())
-	assert.Len(t, clk.Waits(), 8, "every goroutine waited for the reset")
-	assert.Equal(t, 9, rec.Count())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining")
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				_, err := c.GetMember(bg, "m"+string(rune('a'+i)))
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		require.Len(t, srv.at, 9)
+		for _, at := range srv.at[1:] {
+			assert.Equal(t, 3*time.Second, at.Sub(start), "every goroutine waited for the reset")
+		}
+	})
+	// A clock that does not move as far as the reset (frozen) still ends the wait: that
+	// window is over.
+	synctest.Test(t, func(t *testing.T) {
+		clk := newFakeClock()
+		clk.now, clk.frozen = time.Now(), true
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining", withClock(clk, 0.5))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				_, err := c.GetMember(bg, "m"+string(rune('a'+i)))
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		assert.Len(t, clk.Waits(), 8, "every goroutine waited for the reset")
+		assert.Len(t, srv.at, 9)
+	})
 }
 
 func TestPacingWaitBeyondMaxWaitFailsWithoutSending(t *testing.T) {
-	clk := newFakeClock()
-	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining",
-		WithRetry(RetryPolicy{MaxWait: time.Second}), withClock(clk, 0))
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	_, err = c.GetMember(bg, "m2")
-	checkErr(t, err)
-	var rl *RateLimitError
-	require.ErrorAs(t, err, &rl)
-	assert.ErrorIs(t, err, ErrRateLimited)
-	assert.Equal(t, 0, rl.Attempts)
-	assert.WithinDuration(t, epoch.Add(3*time.Second), rl.Reset, 0)
-	assert.Equal(t, 1, rec.Count(), "the request was sent into a spent window")
-	assert.Empty(t, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining", WithRetry(RetryPolicy{MaxWait: time.Second}), withJitter(0))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		_, err = c.GetMember(bg, "m2")
+		checkErr(t, err)
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.Equal(t, 0, rl.Attempts)
+		assert.WithinDuration(t, start.Add(3*time.Second), rl.Reset, 0)
+		assert.Len(t, srv.at, 1, "the request was sent into a spent window")
+		assert.Zero(t, time.Since(start), "a wait was started")
+	})
 }
 
 func TestPacingIgnoresUselessHeaders(t *testing.T) {

@@ -38,19 +38,17 @@ func checkErr(t *testing.T, err error) error {
 	return err
 }
 
-// fakeClock advances only when the client waits, recording every wait.
+// fakeClock advances only when the client waits, recording every wait; frozen, it does not
+// advance at all. It serves, through withClock, the tests that synctest cannot: those over a
+// loopback server, and the clock that does not move as far as a reset.
 type fakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
-	// block, if set, makes After never fire, and started is closed when a wait begins.
-	block   bool
-	started chan struct{}
-	// frozen, if set, makes After fire at once without moving the time on.
+	mu     sync.Mutex
+	now    time.Time
+	waits  []time.Duration
 	frozen bool
 }
 
-func newFakeClock() *fakeClock { return &fakeClock{now: epoch, started: make(chan struct{})} }
+func newFakeClock() *fakeClock { return &fakeClock{now: epoch} }
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
@@ -62,18 +60,10 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.waits = append(c.waits, d)
-	ch := make(chan time.Time, 1)
-	if c.block {
-		select {
-		case <-c.started:
-		default:
-			close(c.started)
-		}
-		return ch
-	}
 	if !c.frozen {
 		c.now = c.now.Add(d)
 	}
+	ch := make(chan time.Time, 1)
 	ch <- c.now
 	return ch
 }

@@ -142,22 +142,20 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 }
 
 func TestMaxAttemptsExhaustedGivesAPIError(t *testing.T) {
-	clk := newFakeClock()
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "1")
-		writeJSON(w, 429, `{"code":"rate_limited","message":"slow down","id":"req-9"}`)
-	}, WithRetry(RetryPolicy{MaxAttempts: 3}), withClock(clk, 0))
-	_, err := c.GetMember(bg, "m1")
-	checkErr(t, err)
-	assert.ErrorIs(t, err, ErrRateLimited)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 429, apiErr.StatusCode)
-	assert.Equal(t, "req-9", apiErr.RequestID)
-	assert.EqualValues(t, 3, n.Load())
-	assert.Len(t, clk.Waits(), 2)
+	synctest.Test(t, func(t *testing.T) {
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, `{"code":"rate_limited","message":"slow down","id":"req-9"}`)
+		}, WithRetry(RetryPolicy{MaxAttempts: 3}), withJitter(0))
+		_, err := c.GetMember(bg, "m1")
+		checkErr(t, err)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 429, apiErr.StatusCode)
+		assert.Equal(t, "req-9", apiErr.RequestID)
+		assert.Equal(t, []time.Duration{time.Second, time.Second}, srv.waits(), "three attempts, two waits")
+	})
 }
 
 func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
@@ -267,53 +265,48 @@ func TestUnrewindableBodyNotRetried(t *testing.T) {
 }
 
 func TestCancelDuringWait(t *testing.T) {
-	clk := newFakeClock()
-	clk.block = true
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "30")
-		w.WriteHeader(429)
-	}, withClock(clk, 0.5))
-	ctx, cancel := context.WithCancel(bg)
-	done := make(chan error, 1)
-	go func() { _, err := c.GetMember(ctx, "m1"); done <- err }()
-	<-clk.started
-	cancel()
-	select {
-	case err := <-done:
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(429)
+		}, withJitter(0.5))
+		ctx, cancel := context.WithCancel(bg)
+		done := make(chan error, 1)
+		go func() { _, err := c.GetMember(ctx, "m1"); done <- err }()
+		synctest.Wait() // the client is waiting for the retry
+		time.Sleep(10 * time.Second)
+		cancel()
+		err := <-done
 		checkErr(t, err)
 		assert.ErrorIs(t, err, context.Canceled)
-	case <-time.After(5 * time.Second):
-		require.Fail(t, "cancellation did not end the wait")
-	}
-	assert.EqualValues(t, 1, n.Load())
+		assert.Equal(t, 10*time.Second, time.Since(start), "cancellation ended the wait at once")
+		assert.Len(t, srv.at, 1)
+	})
 }
 
 func TestFailFastPastDeadline(t *testing.T) {
-	clk := newFakeClock()
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "30") // within MaxWait, beyond the deadline
-		w.WriteHeader(429)
-	}, withClock(clk, 0.5))
-	ctx, cancel := context.WithTimeout(bg, 5*time.Second)
-	defer cancel()
-	start := time.Now()
-	_, err := c.GetMember(ctx, "m1")
-	checkErr(t, err)
-	assert.Less(t, time.Since(start), 2*time.Second)
-	var rl *RateLimitError
-	require.ErrorAs(t, err, &rl)
-	assert.ErrorIs(t, err, ErrRateLimited)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Equal(t, 1, rl.Attempts)
-	assert.Equal(t, "GET", rl.Method)
-	assert.Equal(t, "/api/v2/members/m1", rl.Path)
-	assert.Equal(t, epoch.Add(30*time.Second), rl.Reset)
-	assert.Empty(t, clk.Waits())
-	assert.EqualValues(t, 1, n.Load())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30") // within MaxWait, beyond the deadline
+			w.WriteHeader(429)
+		}, withJitter(0.5))
+		ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+		defer cancel()
+		_, err := c.GetMember(ctx, "m1")
+		checkErr(t, err)
+		assert.Zero(t, time.Since(start), "no wait was started")
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 1, rl.Attempts)
+		assert.Equal(t, "GET", rl.Method)
+		assert.Equal(t, "/api/v2/members/m1", rl.Path)
+		assert.Equal(t, start.Add(30*time.Second), rl.Reset)
+		assert.Len(t, srv.at, 1)
+	})
 }
 
 func TestRetriesAreLoggedAtDebugWithoutToken(t *testing.T) {

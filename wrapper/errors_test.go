@@ -132,8 +132,8 @@ func TestMalformedSuccessBodyNamesOperation(t *testing.T) {
 func TestTransportErrorsArePrefixedAndClean(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	url := srv.URL
-	srv.Close() // connection refused from now on
-	c, err := New(testToken, WithBaseURL(url), WithRetry(RetryPolicy{MaxAttempts: 2}), withClock(newFakeClock(), 0))
+	srv.Close()                                                                                       // connection refused from now on
+	c, err := New(testToken, WithBaseURL(url), WithRetry(RetryPolicy{MaxAttempts: 2}), withJitter(0)) // backoff 0: no wait
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m1")
 	checkErr(t, err)

@@ -180,17 +180,18 @@ func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newFakeClock()
-			var n atomic.Int32
-			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
-				writeJSON(w, tt.status, `{"code":"unavailable","message":"try later"}`)
-			}, WithRetry(RetryPolicy{MaxAttempts: 3}), withClock(clk, 0.5))
-			err := checkErr(t, tt.call(c))
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tt.status, apiErr.StatusCode)
-			assert.Equal(t, tt.wantSends, n.Load())
+			synctest.Test(t, func(t *testing.T) {
+				var n atomic.Int32
+				c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+					n.Add(1)
+					writeJSON(w, tt.status, `{"code":"unavailable","message":"try later"}`)
+				}, WithRetry(RetryPolicy{MaxAttempts: 3}), withJitter(0.5))
+				err := checkErr(t, tt.call(c))
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tt.status, apiErr.StatusCode)
+				assert.Equal(t, tt.wantSends, n.Load())
+			})
 		})
 	}
 }
@@ -211,7 +212,7 @@ func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
 			var events []RetryEvent
 			c, err := New(testToken, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: et}),
 				WithRetry(RetryPolicy{MaxAttempts: 4,
-					OnRetry: func(e RetryEvent) { events = append(events, e) }}), withClock(newFakeClock(), 0))
+					OnRetry: func(e RetryEvent) { events = append(events, e) }}), withJitter(0)) // backoff 0: no wait
 			require.NoError(t, err)
 			checkErr(t, tt.call(c))
 			assert.Equal(t, tt.wantSends, et.n)
@@ -227,26 +228,28 @@ func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
 }
 
 func TestRetriedBodyIsByteIdentical(t *testing.T) {
-	rec := &recorder{}
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		if rec.record(r, body) < 3 {
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
-			return
+	synctest.Test(t, func(t *testing.T) {
+		rec := &recorder{}
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			if rec.record(r, body) < 3 {
+				w.Header().Set("Retry-After", "1")
+				writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+				return
+			}
+			writeJSON(w, 201, tokenJSON)
+		}, withJitter(0.5))
+		name := "deploy-bot"
+		_, err := c.CreateToken(bg, api.AccessTokenPost{Name: name})
+		require.NoError(t, err)
+		reqs := rec.Requests()
+		require.Len(t, reqs, 3, "a 429 is retried even for POST")
+		assert.JSONEq(t, `{"name":"deploy-bot"}`, reqs[0].Body)
+		for _, r := range reqs[1:] {
+			assert.Equal(t, reqs[0].Body, r.Body)
+			assert.Equal(t, testToken, r.Header.Get("Authorization"))
 		}
-		writeJSON(w, 201, tokenJSON)
-	}, withClock(newFakeClock(), 0.5))
-	name := "deploy-bot"
-	_, err := c.CreateToken(bg, api.AccessTokenPost{Name: name})
-	require.NoError(t, err)
-	reqs := rec.Requests()
-	require.Len(t, reqs, 3, "a 429 is retried even for POST")
-	assert.JSONEq(t, `{"name":"deploy-bot"}`, reqs[0].Body)
-	for _, r := range reqs[1:] {
-		assert.Equal(t, reqs[0].Body, r.Body)
-		assert.Equal(t, testToken, r.Header.Get("Authorization"))
-	}
+	})
 }
 
 func TestUnrewindableBodyNotRetried(t *testing.T) {
@@ -310,25 +313,27 @@ func TestFailFastPastDeadline(t *testing.T) {
 }
 
 func TestRetriesAreLoggedAtDebugWithoutToken(t *testing.T) {
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(429)
-			return
-		}
-		writeJSON(w, 200, memberJSON)
-	}, withClock(newFakeClock(), 0.5), WithLogger(logger))
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	out := logs.String()
-	assert.Contains(t, out, `"level":"DEBUG"`)
-	assert.Contains(t, out, `"msg":"ldaccess: retrying"`)
-	assert.Contains(t, out, `"status":429`)
-	assert.Contains(t, out, `"reason":"Retry-After"`)
-	assert.NotContains(t, out, "SECRET")
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		var n atomic.Int32
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(429)
+				return
+			}
+			writeJSON(w, 200, memberJSON)
+		}, withJitter(0.5), WithLogger(logger))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		out := logs.String()
+		assert.Contains(t, out, `"level":"DEBUG"`)
+		assert.Contains(t, out, `"msg":"ldaccess: retrying"`)
+		assert.Contains(t, out, `"status":429`)
+		assert.Contains(t, out, `"reason":"Retry-After"`)
+		assert.NotContains(t, out, "SECRET")
+	})
 }
 
 func TestDiscardedBodiesDrainedForConnectionReuse(t *testing.T) {
@@ -459,29 +464,33 @@ func TestBodyCutShortRetriedOnlyForIdempotentMethods(t *testing.T) {
 }
 
 func TestMalformedWholeBodyNotRetried(t *testing.T) {
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		writeJSON(w, http.StatusOK, `{"_id": "m1", "email": `)
-	}, withClock(newFakeClock(), 0.5))
-	_, err := c.GetMember(bg, "m1")
-	require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
-	assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			writeJSON(w, http.StatusOK, `{"_id": "m1", "email": `)
+		}, withJitter(0.5))
+		_, err := c.GetMember(bg, "m1")
+		require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
+		assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
+	})
 }
 
 func TestServerErrorWaitBeyondMaxWaitNotAttempted(t *testing.T) {
-	clk := newFakeClock()
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "120")
-		writeJSON(w, http.StatusServiceUnavailable, `{"code":"unavailable","message":"down for maintenance"}`)
-	}, WithRetry(RetryPolicy{MaxWait: time.Minute}), withClock(clk, 0.5))
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		start := time.Now()
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("Retry-After", "120")
+			writeJSON(w, http.StatusServiceUnavailable, `{"code":"unavailable","message":"down for maintenance"}`)
+		}, WithRetry(RetryPolicy{MaxWait: time.Minute}), withJitter(0.5))
 
-	_, err := c.GetMember(bg, "m1")
-	var apiErr *APIError
-	require.ErrorAs(t, checkErr(t, err), &apiErr)
-	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode, "the 503 is reported as it is")
-	assert.Equal(t, int32(1), n.Load())
-	assert.Empty(t, clk.Waits(), "no wait beyond MaxWait is started")
+		_, err := c.GetMember(bg, "m1")
+		var apiErr *APIError
+		require.ErrorAs(t, checkErr(t, err), &apiErr)
+		assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode, "the 503 is reported as it is")
+		assert.Equal(t, int32(1), n.Load())
+		assert.Zero(t, time.Since(start), "no wait beyond MaxWait is started")
+	})
 }

@@ -132,18 +132,20 @@ func TestPacingWaitBeyondMaxWaitFailsWithoutSending(t *testing.T) {
 
 func TestPacingIgnoresUselessHeaders(t *testing.T) {
 	for _, reset := range []string{"", "garbage", "-5", "1"} { // absent, unparsable, negative, long past
-		clk := newFakeClock()
-		c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Ratelimit-Route-Remaining", "0")
-			w.Header().Set("X-Ratelimit-Global-Remaining", "0")
-			w.Header().Set("X-Ratelimit-Reset", reset)
-			writeJSON(w, 200, memberJSON)
-		}, withClock(clk, 0.5))
-		for range 3 {
-			_, err := c.GetMember(bg, "m1")
-			require.NoError(t, err)
-		}
-		assert.Empty(t, clk.Waits(), "reset %q", reset)
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Ratelimit-Route-Remaining", "0")
+				w.Header().Set("X-Ratelimit-Global-Remaining", "0")
+				w.Header().Set("X-Ratelimit-Reset", reset)
+				writeJSON(w, 200, memberJSON)
+			}, withJitter(0.5))
+			for range 3 {
+				_, err := c.GetMember(bg, "m1")
+				require.NoError(t, err)
+			}
+			assert.Zero(t, time.Since(start), "reset %q", reset)
+		})
 	}
 }
 
@@ -494,50 +496,52 @@ func TestPacerAllocations(t *testing.T) {
 func TestPacingCountdownObeysMaxWaitAndDeadline(t *testing.T) {
 	for _, deadline := range []bool{false, true} {
 		t.Run(fmt.Sprintf("deadline=%v", deadline), func(t *testing.T) {
-			clk := newFakeClock()
-			rec := &recorder{}
-			arrived, release := make(chan struct{}), make(chan struct{})
-			policy := RetryPolicy{MaxWait: 2 * time.Second}
-			ctx := bg
-			if deadline {
-				policy.MaxWait = 0
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(bg, time.Second) // the fake clock's 3s are longer
-				defer cancel()
-			}
-			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if n := rec.record(r, nil); n > 1 {
-					arrived <- struct{}{}
-					<-release
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				rec := &recorder{}
+				arrived, release := make(chan struct{}), make(chan struct{})
+				policy := RetryPolicy{MaxWait: 2 * time.Second}
+				ctx := bg
+				if deadline {
+					policy.MaxWait = 0
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(bg, time.Second) // shorter than the window's 3s
+					defer cancel()
 				}
-				w.Header().Set("X-Ratelimit-Route-Remaining", "2")
-				w.Header().Set("X-Ratelimit-Reset", ms(epoch.Add(3*time.Second)))
-				writeJSON(w, 200, memberJSON)
-			}, WithRetry(policy), withClock(clk, 0))
-			_, err := c.GetMember(ctx, "m1") // 2 left
-			require.NoError(t, err)
-			var wg sync.WaitGroup
-			for _, id := range []string{"m2", "m3"} { // both in flight: none left
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, err := c.GetMember(ctx, id)
-					assert.NoError(t, err)
-				}()
-				<-arrived
-			}
-			_, err = c.GetMember(ctx, "m4")
-			close(release)
-			wg.Wait()
-			var rl *RateLimitError
-			require.ErrorAs(t, checkErr(t, err), &rl)
-			assert.Equal(t, 0, rl.Attempts)
-			assert.WithinDuration(t, epoch.Add(3*time.Second), rl.Reset, 0)
-			if deadline {
-				assert.ErrorIs(t, err, context.DeadlineExceeded)
-			}
-			assert.Equal(t, 3, rec.Count(), "a request was sent into a spent window")
-			assert.Empty(t, clk.Waits())
+				c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+					if n := rec.record(r, nil); n > 1 {
+						arrived <- struct{}{}
+						<-release
+					}
+					w.Header().Set("X-Ratelimit-Route-Remaining", "2")
+					w.Header().Set("X-Ratelimit-Reset", ms(start.Add(3*time.Second)))
+					writeJSON(w, 200, memberJSON)
+				}, WithRetry(policy), withJitter(0))
+				_, err := c.GetMember(ctx, "m1") // 2 left
+				require.NoError(t, err)
+				var wg sync.WaitGroup
+				for _, id := range []string{"m2", "m3"} { // both in flight: none left
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, err := c.GetMember(ctx, id)
+						assert.NoError(t, err)
+					}()
+					<-arrived
+				}
+				_, err = c.GetMember(ctx, "m4")
+				close(release)
+				wg.Wait()
+				var rl *RateLimitError
+				require.ErrorAs(t, checkErr(t, err), &rl)
+				assert.Equal(t, 0, rl.Attempts)
+				assert.WithinDuration(t, start.Add(3*time.Second), rl.Reset, 0)
+				if deadline {
+					assert.ErrorIs(t, err, context.DeadlineExceeded)
+				}
+				assert.Equal(t, 3, rec.Count(), "a request was sent into a spent window")
+				assert.Zero(t, time.Since(start), "a wait was started")
+			})
 		})
 	}
 }

@@ -253,18 +253,16 @@ func TestRetriedBodyIsByteIdentical(t *testing.T) {
 }
 
 func TestUnrewindableBodyNotRetried(t *testing.T) {
-	var n atomic.Int32
-	c, srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.WriteHeader(429)
-	}, withClock(newFakeClock(), 0.5))
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v2/tokens", io.MultiReader(strings.NewReader("{}")))
-	require.NoError(t, err)
-	resp, err := c.hc.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, 429, resp.StatusCode)
-	assert.EqualValues(t, 1, n.Load())
+	synctest.Test(t, func(t *testing.T) {
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(429) }, withJitter(0.5))
+		req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1/api/v2/tokens", io.MultiReader(strings.NewReader("{}")))
+		require.NoError(t, err)
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 429, resp.StatusCode)
+		assert.Len(t, srv.at, 1)
+	})
 }
 
 func TestCancelDuringWait(t *testing.T) {

@@ -15,13 +15,10 @@ import (
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
-// maxBody bounds a success body, and so the memory one response can take: the body is read
-// whole, its buffer doubling as it grows unless Content-Length gives its size, and then
-// decoded. The largest legitimate body, a page of 1,000 members with every expansion, is a
-// megabyte or two; anything past this is a misbehaving server.
+// maxBody bounds a success body, read whole, and so the memory one response can take. The
+// largest legitimate body, a page of 1,000 members with every expansion, is a megabyte or two.
 const maxBody = 4 << 20
 
-// errBodyTooLarge is returned, wrapped with the operation, for a body past maxBody.
 var errBodyTooLarge = errors.New("response body exceeds 4 MiB")
 
 // call sends the request an operation's builder made and decodes a 2xx answer into a T. It is
@@ -31,9 +28,16 @@ func call[T any](ctx context.Context, c *Client, op string, req *http.Request, e
 	if err != nil {
 		return v, c.opError(op, err)
 	}
-	err = c.send(c.prepare(ctx, req), op, &v)
+	var out any = &v
+	if _, ok := out.(*noBody); ok {
+		out = nil
+	}
+	err = c.send(c.prepare(ctx, req), op, out) // before v is read
 	return v, err
 }
+
+// noBody is the T of call for operations answered with no body.
+type noBody struct{}
 
 // prepare binds the request to ctx and stamps its headers, which saves the transport copying
 // the request to stamp them.
@@ -44,9 +48,8 @@ func (c *Client) prepare(ctx context.Context, req *http.Request) *http.Request {
 }
 
 // send does the request and decodes a 2xx body into out, or discards it if out is nil. Any
-// other status becomes an *APIError. A body cut short never gets here: the transport reads a
-// success body whole, and one cut short is a failed attempt it retries like any other. A body
-// that arrives whole but is not valid JSON is not retried; the server would say the same again.
+// other status becomes an *APIError. The transport has read the body whole (one cut short was
+// its failed attempt); one that is not valid JSON is not retried: it would come back the same.
 func (c *Client) send(req *http.Request, op string, out any) error {
 	resp, err := c.do(req)
 	if err != nil {
@@ -63,7 +66,12 @@ func (c *Client) send(req *http.Request, op string, out any) error {
 	if resp.StatusCode == http.StatusNoContent {
 		return c.opError(op, errors.New("204 No Content where a JSON object was expected"))
 	}
-	body, err := bodyOf(resp)
+	var body []byte
+	if b, ok := resp.Body.(*bufferedBody); ok && b.buf != nil {
+		body = b.buf.Bytes()
+	} else { // wrapped, by an http.Client with a Timeout
+		body, err = io.ReadAll(resp.Body)
+	}
 	if err == nil {
 		err = c.decode(body, out)
 	}
@@ -87,14 +95,11 @@ func (c *Client) decode(body []byte, out any) error {
 }
 
 // bodyBuffers recycles the buffers success bodies are read into: a page of members is tens
-// of kilobytes, and reading it into a fresh buffer each time would dominate allocation.
+// of kilobytes, and a fresh buffer each time would dominate allocation.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// maxPooledBuffer keeps an unusually large body's buffer out of the pool.
-const maxPooledBuffer = 1 << 20
-
 func putBodyBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledBuffer {
+	if b.Cap() <= 1<<20 { // an unusually large body's buffer is not kept
 		b.Reset()
 		bodyBuffers.Put(b)
 	}
@@ -167,12 +172,4 @@ func (b *bufferedBody) Close() error {
 		b.buf = nil
 	}
 	return nil
-}
-
-// bodyOf returns a success body the transport has read whole.
-func bodyOf(resp *http.Response) ([]byte, error) {
-	if b, ok := resp.Body.(*bufferedBody); ok && b.buf != nil {
-		return b.buf.Bytes(), nil
-	}
-	return io.ReadAll(resp.Body) // wrapped, by an http.Client with a Timeout
 }

@@ -32,9 +32,6 @@ type Client struct {
 // access token (api-…). It reports an error for an empty token, one containing whitespace or
 // control characters, a base URL that is not absolute, or plain http:// to a host that is not
 // a loopback address without [WithInsecureHTTP]. New sends no request.
-//
-// The client sets no deadline of its own on a call (see [WithHTTPClient]): give each call a
-// context with a deadline, or a server that never ends a body holds it for as long as it likes.
 func New(token string, opts ...Option) (*Client, error) {
 	o := options{baseURL: BaseURL, apiVersion: DefaultAPIVersion}
 	for _, opt := range opts {
@@ -74,7 +71,7 @@ func New(token string, opts ...Option) (*Client, error) {
 		next = http.DefaultTransport
 	}
 	c := &Client{base: base, server: base.String() + "/", cred: newCredential(token, base, o.apiVersion, ua)}
-	hc.Transport = newRetryTransport(next, c.cred, o.retry.withDefaults(), logger)
+	hc.Transport = newRetryTransport(next, c.cred, &o, logger)
 	c.hc = &hc
 
 	c.API, err = api.NewClientWithResponses(c.server, api.WithHTTPClient(doer(c.do)))

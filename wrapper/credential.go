@@ -223,3 +223,32 @@ func first(h http.Header, key string) string {
 	}
 	return ""
 }
+
+// printable returns s with control characters dropped, runs of white space collapsed, invalid
+// UTF-8 replaced, and at most n bytes long, so that an error message stays one readable line.
+func printable(s string, n int) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			continue // shows as nothing, or acts on a terminal
+		}
+		size := utf8.RuneLen(r)
+		if space {
+			size++
+		}
+		if b.Len()+size > n {
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -47,6 +47,10 @@
 // [Client.AddMemberToTeams], and [Client.UpdateMembers] for LaunchDarkly's semantic patch of
 // many members at once.
 //
+// An ID argument is always one path segment: it is escaped, so that an ID holding "/", "?",
+// "#" or "%" reaches /api/v2/members/<that ID> (or tokens) and nowhere else; "", "." and "..",
+// which URL resolution and servers collapse into the parent's path, are refused unsent.
+//
 // Members are selected with a [MemberFilter] and ordered with the Sort constants, such as
 // [SortLastSeenDesc]. JSON Patch operations are built with [Add], [Replace], [Remove] and
 // [Test]; semantic-patch instructions with [ReplaceMembersRoles] and its siblings. For
@@ -75,28 +79,48 @@
 //
 // # Rate limits and retries
 //
-// The client's transport retries a 429 whatever the method, and a 502, 503, 504 or a lost
-// connection for idempotent methods only, waiting as the response's Retry-After or
-// X-Ratelimit-Reset says, or with exponential backoff. A wait longer than the policy allows or
-// than the context's deadline fails at once with a [*RateLimitError]. Once a response reports
-// a rate-limit window spent, the client holds back further requests on that route (or all,
-// for the global window) until it resets, across all goroutines. [RetryPolicy] documents the
-// rules and defaults; [WithRetry] changes them and [WithLogger] shows each retry at debug
-// level. The transport reads a success body whole, so a body cut short by a broken
-// connection is retried like a lost connection; every retry obeys the policy's MaxAttempts
-// and MaxWait and the context's deadline. Because it is a transport, Client.API gets the same
-// treatment.
+// The client's transport, which Client.API shares, retries under one [RetryPolicy] ([WithRetry];
+// [WithLogger] shows each retry at debug level). A 429 is retried whatever the method, since
+// LaunchDarkly did not process the request. A 502, 503 or 504, a failure to get any response,
+// or a body cut short (the transport reads a success body whole before handing it on) is
+// retried only for GET, HEAD, PUT, DELETE and OPTIONS: a POST or PATCH may have been applied,
+// so it is never sent twice. Failures that will not heal fail fast: a host name that does not
+// resolve, or a body past 4 MiB, is not retried, and a refused connection is retried once,
+// after the first step of backoff.
+//
+// The wait before a retry is the response's Retry-After (seconds or an HTTP date), else its
+// X-Ratelimit-Reset (Unix epoch milliseconds), else exponential backoff with full jitter (a
+// random wait up to BaseDelay·2ⁿ⁻¹ before retry n, capped at MaxDelay). A header value that
+// cannot be parsed is ignored; one in the past or negative means no wait, and one beyond a day
+// counts as a day. Header waits get jitter of up to a tenth of the wait (at least up to 50ms),
+// so that clients sharing a limit do not all return at once.
+//
+// Every retry, whatever its cause, counts against MaxAttempts, and every wait is held to
+// MaxWait and to the context's deadline, which includes the Timeout of an [http.Client] given with
+// [WithHTTPClient]: a call cut short by either is not retried. A rate-limit wait longer than
+// MaxWait, or past the deadline, is not attempted: the call fails at once with a
+// [*RateLimitError]. A 5xx whose retry could not come in time is returned as it is.
+//
+// The client also paces itself, across all goroutines, so as not to provoke 429s. For each
+// route (method and path pattern, such as GET /api/v2/members/{id}) and for the account's
+// global window, it keeps the budget responses report (X-Ratelimit-Route-Remaining,
+// X-Ratelimit-Global-Remaining) until X-Ratelimit-Reset, and counts its requests off it as
+// they are sent. Once a window's budget is spent, further requests on that route (on all, for
+// the global window) wait for its reset, under the same MaxWait and deadline, rather than
+// being sent. After a reset, until a response reports the new window, no more requests are in
+// flight than the limit seen before (unless a minute has passed without reports), and at
+// least one. Until a route has had an answer, one request at a time goes on it, so that
+// goroutines starting together on a fresh client draw at most one 429 in the first window; an
+// answer that reports no budget shows the route unlimited and lets them all go. The budget is
+// exact when the client is the only one spending it; other clients on the same token can
+// still cause the odd 429, which is retried as above.
 //
 // # Deadlines
 //
 // The client bounds the phases before a response (dial, TLS handshake, response headers) but
 // not the reading of a body, which a long iteration needs. A server that sends its headers and
-// never ends its body holds a call until its context ends: give calls contexts with deadlines,
-// or an [http.Client] with a Timeout through [WithHTTPClient].
-//
-// Until a route has had an answer, one request at a time goes on it, so that goroutines
-// starting together on a fresh client draw at most one 429 in the first window; an answer
-// that reports no budget shows the route unlimited and lets them all go.
-//
-// A Client is safe for concurrent use. Make one per token and share it.
+// never ends its body holds a call until its context ends: setting a deadline is the caller's
+// job. Give calls contexts with deadlines, or an [http.Client] with a Timeout through
+// [WithHTTPClient], which bounds each call as a whole: every attempt, the waits between them
+// and the reading of the body.
 package wrapper

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Sentinel errors, matched with errors.Is against the errors of every method. An [*APIError]
@@ -47,62 +45,42 @@ type APIError struct {
 	op string // the operation, for the message
 }
 
-// Error reads "ldaccess: op: METHOD path: status (code): message (request id …)".
+// Error reads "ldaccess: op: METHOD path: status (code): message [emails] (request id …)".
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("ldaccess: ")
+	s := "ldaccess: "
 	if e.op != "" {
-		b.WriteString(e.op)
-		b.WriteString(": ")
+		s += e.op + ": "
 	}
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	s += e.Method + " " + e.Path + ": " + strconv.Itoa(e.StatusCode)
 	if t := http.StatusText(e.StatusCode); t != "" {
-		b.WriteByte(' ')
-		b.WriteString(t)
+		s += " " + t
 	}
 	if e.Code != "" {
-		b.WriteString(" (")
-		b.WriteString(e.Code)
-		b.WriteByte(')')
+		s += " (" + e.Code + ")"
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		s += ": " + e.Message
 	}
 	if len(e.InvalidEmails) > 0 {
-		b.WriteString(" [")
-		b.WriteString(strings.Join(e.InvalidEmails, ", "))
-		b.WriteByte(']')
+		s += " [" + strings.Join(e.InvalidEmails, ", ") + "]"
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
+		s += " (request id " + e.RequestID + ")"
 	}
-	return b.String()
+	return s
+}
+
+// sentinelOf maps a status code to the sentinel error it matches.
+var sentinelOf = map[int]error{
+	http.StatusBadRequest: ErrInvalidRequest, http.StatusUnprocessableEntity: ErrInvalidRequest,
+	http.StatusUnauthorized: ErrUnauthorized, http.StatusForbidden: ErrForbidden, http.StatusNotFound: ErrNotFound,
+	http.StatusConflict: ErrConflict, http.StatusTooManyRequests: ErrRateLimited,
 }
 
 // Is matches the sentinel error for e's status code; see [ErrNotFound] and its siblings.
 func (e *APIError) Is(target error) bool {
-	switch e.StatusCode {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return target == ErrInvalidRequest
-	case http.StatusUnauthorized:
-		return target == ErrUnauthorized
-	case http.StatusForbidden:
-		return target == ErrForbidden
-	case http.StatusNotFound:
-		return target == ErrNotFound
-	case http.StatusConflict:
-		return target == ErrConflict
-	case http.StatusTooManyRequests:
-		return target == ErrRateLimited
-	}
-	return false
+	s, ok := sentinelOf[e.StatusCode]
+	return ok && s == target
 }
 
 // A RateLimitError reports a rate-limit wait the client did not attempt because it would
@@ -134,11 +112,10 @@ func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited
 // Unwrap returns Err.
 func (e *RateLimitError) Unwrap() error { return e.Err }
 
-// maxErrorBody bounds how much of an error response is read.
-const maxErrorBody = 16 << 10
-
-// maxSnippet bounds the excerpt of a body that is not LaunchDarkly's JSON error.
-const maxSnippet = 200
+const (
+	maxErrorBody = 16 << 10 // bounds how much of an error response is read
+	maxSnippet   = 200      // bounds the excerpt of a body that is not LaunchDarkly's JSON error
+)
 
 // newAPIError reads a non-2xx response into an *APIError. It never fails: whatever the server
 // sent ends up, bounded and printable, in Message.
@@ -170,33 +147,4 @@ func newAPIError(op string, resp *http.Response, cred *credential) *APIError {
 	}
 	e.RequestID = clean(e.RequestID, 100)
 	return e
-}
-
-// printable returns s with control characters dropped, runs of white space collapsed, invalid
-// UTF-8 replaced, and at most n bytes long, so that an error message stays one readable line.
-func printable(s string, n int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			continue
-		}
-		size := utf8.RuneLen(r)
-		if space {
-			size++
-		}
-		if b.Len()+size > n {
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -132,8 +132,8 @@ func TestMalformedSuccessBodyNamesOperation(t *testing.T) {
 func TestTransportErrorsArePrefixedAndClean(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	url := srv.URL
-	srv.Close() // connection refused from now on
-	c, err := New(testToken, WithBaseURL(url), WithRetry(RetryPolicy{MaxAttempts: 2, Clock: newFakeClock(), Rand: fixedRand(0)}))
+	srv.Close()                                                                                       // connection refused from now on
+	c, err := New(testToken, WithBaseURL(url), WithRetry(RetryPolicy{MaxAttempts: 2}), withJitter(0)) // backoff 0: no wait
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m1")
 	checkErr(t, err)
@@ -171,12 +171,10 @@ func FuzzAPIError(f *testing.F) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(string(body))), Request: req}
 		e := newAPIError("getMember", resp, testCred())
 		msg := e.Error()
-		if !utf8.ValidString(e.Message) || strings.ContainsFunc(e.Message, unicode.IsControl) || len(e.Message) > 1000 {
-			t.Fatalf("unprintable message %q", e.Message)
-		}
-		if strings.Contains(msg, testToken) {
-			t.Fatal("token in message")
-		}
+		require.True(t, utf8.ValidString(e.Message), "invalid UTF-8 in message %q", e.Message)
+		require.False(t, strings.ContainsFunc(e.Message, unicode.IsControl), "control character in message %q", e.Message)
+		require.LessOrEqual(t, len(e.Message), 1000)
+		require.NotContains(t, msg, testToken, "token in message")
 		_ = errors.Is(e, ErrNotFound)
 	})
 }

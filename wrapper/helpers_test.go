@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ldaccess/ldaccess/internal/testclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,19 +38,17 @@ func checkErr(t *testing.T, err error) error {
 	return err
 }
 
-// fakeClock advances only when the client waits, recording every wait.
+// fakeClock advances only when the client waits, recording every wait; frozen, it does not
+// advance at all. It serves, through withClock, the tests that synctest cannot: those over a
+// loopback server, and the clock that does not move as far as a reset.
 type fakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
-	// block, if set, makes After never fire, and started is closed when a wait begins.
-	block   bool
-	started chan struct{}
-	// frozen, if set, makes After fire at once without moving the time on.
+	mu     sync.Mutex
+	now    time.Time
+	waits  []time.Duration
 	frozen bool
 }
 
-func newFakeClock() *fakeClock { return &fakeClock{now: epoch, started: make(chan struct{})} }
+func newFakeClock() *fakeClock { return &fakeClock{now: epoch} }
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
@@ -61,18 +60,10 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.waits = append(c.waits, d)
-	ch := make(chan time.Time, 1)
-	if c.block {
-		select {
-		case <-c.started:
-		default:
-			close(c.started)
-		}
-		return ch
-	}
 	if !c.frozen {
 		c.now = c.now.Add(d)
 	}
+	ch := make(chan time.Time, 1)
 	ch <- c.now
 	return ch
 }
@@ -86,9 +77,13 @@ func (c *fakeClock) Waits() []time.Duration {
 // fixedRand makes jitter deterministic.
 func fixedRand(f float64) func() float64 { return func() float64 { return f } }
 
-// testPolicy is a retry policy on clk with jitter fixed at half its range.
-func testPolicy(clk *fakeClock) RetryPolicy {
-	return RetryPolicy{Clock: clk, Rand: fixedRand(0.5)}
+// withJitter fixes the client's jitter at f of its range, on whatever clock it runs.
+func withJitter(f float64) Option { return func(o *options) { o.jitter = fixedRand(f) } }
+
+// withClock runs the client's waits on clk, with jitter fixed at f of its range: the package's
+// own hook, since a loopback server's connections keep a synctest bubble's time still.
+func withClock(clk testclock.Clock, f float64) Option {
+	return func(o *options) { o.clock, o.jitter = clk, fixedRand(f) }
 }
 
 // newTestServer starts an httptest server with h and a client for it.
@@ -99,6 +94,45 @@ func newTestServer(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *
 	c, err := New(testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
 	require.NoError(t, err)
 	return c, srv
+}
+
+// memServer answers the client in memory with h, for a synctest bubble: without sockets, the
+// client's waits pass in the bubble's virtual time, and nothing else takes any.
+type memServer struct {
+	h  http.HandlerFunc
+	mu sync.Mutex
+	at []time.Time // when each request arrived
+}
+
+// newMemServer returns a client of a memServer with h.
+func newMemServer(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *memServer) {
+	t.Helper()
+	s := &memServer{h: h}
+	c, err := New(testToken, append([]Option{WithBaseURL("http://127.0.0.1"), WithHTTPClient(&http.Client{Transport: s})}, opts...)...)
+	require.NoError(t, err)
+	return c, s
+}
+
+func (s *memServer) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	s.at = append(s.at, time.Now())
+	s.mu.Unlock()
+	w := httptest.NewRecorder()
+	s.h(w, r)
+	resp := w.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// waits returns the time between one request and the next: the client's waits.
+func (s *memServer) waits() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var d []time.Duration
+	for i := 1; i < len(s.at); i++ {
+		d = append(d, s.at[i].Sub(s.at[i-1]))
+	}
+	return d
 }
 
 // recorder is a handler that answers with a script of responses and records the requests.

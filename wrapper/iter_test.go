@@ -271,7 +271,7 @@ func TestTokensIterator(t *testing.T) {
 	// No items at all, no links, no count.
 	c2, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
 	for _, err := range c2.Tokens(bg, TokensQuery{}) {
-		t.Fatalf("unexpected yield: %v", err)
+		require.Fail(t, "unexpected yield", "%v", err)
 	}
 }
 

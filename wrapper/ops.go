@@ -3,28 +3,19 @@ package wrapper
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/ldaccess/ldaccess/api"
 )
 
 // The 13 operations, one method each. Every one builds its request with package api's
-// generated builder and takes the same path through call, so that they differ only in their
-// arguments. Operation names in errors are the contract's operationIds.
-//
-// An ID argument is always one path segment: it is escaped, so that an ID holding "/", "?",
-// "#" or "%" reaches /api/v2/members/<that ID> (or tokens) and nowhere else; "", "." and ".."
-// are refused with an error before anything is sent (see needID).
+// generated builder, which escapes an ID into one path segment, and takes the same path
+// through call. Operation names in errors are the contract's operationIds.
 
 // GetToken returns the access token with the given ID, its secret obfuscated.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) GetToken(ctx context.Context, id string) (api.Token, error) {
-	if err := needID("getToken", id); err != nil {
-		return api.Token{}, err
-	}
 	req, err := api.NewGetTokenRequest(c.server, id, nil)
-	return call[api.Token](ctx, c, "getToken", req, err)
+	return call[api.Token](ctx, c, "getToken", req, checkID(id, err))
 }
 
 // ListTokens returns one page of access tokens. To go through all of them use [Client.Tokens].
@@ -33,8 +24,8 @@ func (c *Client) ListTokens(ctx context.Context, q TokensQuery) (api.Tokens, err
 	return call[api.Tokens](ctx, c, "getTokens", req, err)
 }
 
-// CreateToken creates a personal or service access token. The returned token's Token field
-// holds its secret in full; LaunchDarkly never shows it again.
+// CreateToken creates a personal or service access token. The returned token's Secret holds
+// the secret in full; LaunchDarkly never shows it again.
 func (c *Client) CreateToken(ctx context.Context, t api.AccessTokenPost) (api.Token, error) {
 	req, err := api.NewPostTokenRequest(c.server, nil, t)
 	return call[api.Token](ctx, c, "postToken", req, err)
@@ -42,13 +33,9 @@ func (c *Client) CreateToken(ctx context.Context, t api.AccessTokenPost) (api.To
 
 // PatchToken applies JSON Patch operations (see [Replace] and its siblings) to a token and
 // returns the result. A patch that cannot be applied fails with [ErrInvalidRequest] (422).
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) PatchToken(ctx context.Context, id string, ops ...api.PatchOperation) (api.Token, error) {
-	if err := needID("patchToken", id); err != nil {
-		return api.Token{}, err
-	}
-	req, err := api.NewPatchTokenRequest(c.server, id, nil, nonNilOps(ops))
-	return call[api.Token](ctx, c, "patchToken", req, err)
+	req, err := api.NewPatchTokenRequest(c.server, id, nil, nonNil(ops))
+	return call[api.Token](ctx, c, "patchToken", req, checkID(id, err))
 }
 
 // A ResetOption adjusts [Client.ResetToken].
@@ -65,27 +52,20 @@ func ExpireOldKeyAt(t time.Time) ResetOption {
 
 // ResetToken issues a new secret for a token and returns the token with the new secret in
 // full, shown this once.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) ResetToken(ctx context.Context, id string, opts ...ResetOption) (api.Token, error) {
-	if err := needID("resetToken", id); err != nil {
-		return api.Token{}, err
-	}
 	var p api.ResetTokenParams
 	for _, o := range opts {
 		o(&p)
 	}
 	req, err := api.NewResetTokenRequest(c.server, id, &p)
-	return call[api.Token](ctx, c, "resetToken", req, err)
+	return call[api.Token](ctx, c, "resetToken", req, checkID(id, err))
 }
 
 // DeleteToken deletes a token; its secret stops working at once.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) DeleteToken(ctx context.Context, id string) error {
-	if err := needID("deleteToken", id); err != nil {
-		return err
-	}
 	req, err := api.NewDeleteTokenRequest(c.server, id, nil)
-	return c.exec(ctx, "deleteToken", req, err)
+	_, err = call[noBody](ctx, c, "deleteToken", req, checkID(id, err))
+	return err
 }
 
 // A GetMemberOption adjusts [Client.GetMember].
@@ -100,11 +80,7 @@ func ExpandRoleAttributes() GetMemberOption {
 }
 
 // GetMember returns the account member with the given ID; "me" is the token's own member.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) GetMember(ctx context.Context, id string, opts ...GetMemberOption) (api.Member, error) {
-	if err := needID("getMember", id); err != nil {
-		return api.Member{}, err
-	}
 	var p *api.GetMemberParams
 	if len(opts) > 0 {
 		p = new(api.GetMemberParams)
@@ -113,7 +89,7 @@ func (c *Client) GetMember(ctx context.Context, id string, opts ...GetMemberOpti
 		}
 	}
 	req, err := api.NewGetMemberRequest(c.server, id, p)
-	return call[api.Member](ctx, c, "getMember", req, err)
+	return call[api.Member](ctx, c, "getMember", req, checkID(id, err))
 }
 
 // ListMembers returns one page of the members q selects, with the total count and links to
@@ -137,73 +113,51 @@ func (c *Client) InviteMembers(ctx context.Context, members ...api.NewMemberForm
 
 // PatchMember applies JSON Patch operations to a member, for example
 // Replace("/role", "writer"), and returns the result.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) PatchMember(ctx context.Context, id string, ops ...api.PatchOperation) (api.Member, error) {
-	if err := needID("patchMember", id); err != nil {
-		return api.Member{}, err
-	}
-	req, err := api.NewPatchMemberRequest(c.server, id, nil, nonNilOps(ops))
-	return call[api.Member](ctx, c, "patchMember", req, err)
+	req, err := api.NewPatchMemberRequest(c.server, id, nil, nonNil(ops))
+	return call[api.Member](ctx, c, "patchMember", req, checkID(id, err))
 }
 
 // DeleteMember removes a member from the account.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) DeleteMember(ctx context.Context, id string) error {
-	if err := needID("deleteMember", id); err != nil {
-		return err
-	}
 	req, err := api.NewDeleteMemberRequest(c.server, id, nil)
-	return c.exec(ctx, "deleteMember", req, err)
+	_, err = call[noBody](ctx, c, "deleteMember", req, checkID(id, err))
+	return err
 }
 
 // AddMemberToTeams adds a member to the teams with the given keys and returns the member.
-// The id is escaped into one path segment; "", "." and ".." are refused unsent.
 func (c *Client) AddMemberToTeams(ctx context.Context, id string, teamKeys ...string) (api.Member, error) {
-	if err := needID("postMemberTeams", id); err != nil {
-		return api.Member{}, err
-	}
 	req, err := api.NewPostMemberTeamsRequest(c.server, id, nil, api.MemberTeamsPostInput{TeamKeys: nonNil(teamKeys)})
-	return call[api.Member](ctx, c, "postMemberTeams", req, err)
+	return call[api.Member](ctx, c, "postMemberTeams", req, checkID(id, err))
 }
 
 // UpdateMembers applies a semantic patch to many members at once, all or nothing; build the
 // instructions with [ReplaceMembersRoles] and its siblings. The comment is kept in the audit
 // log. It is sent as application/json; domain-model=launchdarkly.semanticpatch.
 func (c *Client) UpdateMembers(ctx context.Context, comment string, instructions ...api.Instruction) (api.BulkEditMembersRep, error) {
-	in := api.MembersPatchInput{Comment: comment, Instructions: instructions}
-	if in.Instructions == nil {
-		in.Instructions = []api.Instruction{}
-	}
+	in := api.MembersPatchInput{Comment: comment, Instructions: nonNil(instructions)}
 	req, err := api.NewPatchMembersRequestWithApplicationJSONDomainModelLaunchdarklySemanticpatchBody(c.server, nil, in)
 	return call[api.BulkEditMembersRep](ctx, c, "patchMembers", req, err)
 }
 
-// exec is call for operations answered with no body.
-func (c *Client) exec(ctx context.Context, op string, req *http.Request, err error) error {
-	if err != nil {
-		return c.opError(op, err)
-	}
-	return c.send(c.prepare(ctx, req), op, nil)
-}
-
-// needID refuses, before anything is sent, the IDs that cannot stay in their path segment.
-// Every other ID is escaped by package api's builders into one segment (url.PathEscape:
-// "a/b" is sent as a%2Fb, and "?", "#" and "%" are escaped too), so that the request goes to
-// that ID and nowhere else. "." and ".." are refused instead: URL resolution, proxies and
-// servers collapse such a segment, escaped or not, into its parent's path.
-func needID(op, id string) error {
+// checkID refuses, before anything is sent, the IDs that cannot stay in their path segment,
+// or else returns err, the builder's. Every other ID is escaped by package api's builders
+// (url.PathEscape: "a/b" is sent as a%2Fb). "." and ".." are refused: URL resolution, proxies
+// and servers collapse such a segment, escaped or not, into its parent's path.
+func checkID(id string, err error) error {
 	switch id {
 	case "":
-		return errors.New("ldaccess: " + op + ": empty id")
+		return errors.New("empty id")
 	case ".", "..":
-		return errors.New("ldaccess: " + op + `: invalid id "` + id + `": "." and ".." name no member or token`)
+		return errors.New(`invalid id "` + id + `": "." and ".." name no member or token`)
 	}
-	return nil
+	return err
 }
 
-func nonNilOps(ops []api.PatchOperation) []api.PatchOperation {
-	if ops == nil {
-		return []api.PatchOperation{}
+// nonNil makes a nil slice encode as [] rather than null, which the API rejects.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	return ops
+	return s
 }

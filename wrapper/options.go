@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/ldaccess/ldaccess/internal/testclock"
 )
 
 // Base URLs of LaunchDarkly's instances, for [WithBaseURL].
@@ -19,11 +21,10 @@ const (
 // The models in package api are written against it.
 const DefaultAPIVersion = "20240415"
 
-// version is the library's own version, reported in the User-Agent.
-const version = "0.1.0"
-
-// defaultUserAgent is sent as User-Agent; [WithUserAgent] prefixes it.
-const defaultUserAgent = "ldaccess/" + version + " (+go)"
+const (
+	version          = "0.1.0"                          // the library's, reported in the User-Agent
+	defaultUserAgent = "ldaccess/" + version + " (+go)" // prefixed by [WithUserAgent]
+)
 
 // An Option configures a [Client] in [New].
 type Option func(*options)
@@ -36,6 +37,9 @@ type options struct {
 	retry        RetryPolicy
 	logger       *slog.Logger
 	insecureHTTP bool
+
+	clock  testclock.Clock // nil: the system's; set by this package's tests
+	jitter func() float64  // nil: math/rand/v2's; set by this package's tests
 }
 
 // WithBaseURL sets the LaunchDarkly instance to talk to, such as [BaseURLEU], or a test
@@ -43,18 +47,11 @@ type options struct {
 // [WithInsecureHTTP] is also given. The default is [BaseURL].
 func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
 
-// WithHTTPClient makes the client send its requests through hc. The client's transport is
-// wrapped, not replaced, with authentication and retries (a nil Transport means
-// [http.DefaultTransport]); hc itself is not modified. Its Timeout, if any, bounds each call
-// as a whole: every attempt, the waits between them and the reading of the body; a call it
-// cuts short is not retried. It also cuts long iterations short: prefer contexts with
-// deadlines.
-//
-// Without this option the client uses its own [http.Client] with dial, TLS-handshake and
-// response-header timeouts but no overall Timeout, so that contexts alone decide how long a
-// call or an iteration may take. Nothing bounds the reading of a body then: a server that sends
-// its headers and never ends its body holds the call until the context ends. Setting that
-// deadline is the caller's job.
+// WithHTTPClient makes the client send its requests through hc, wrapping its transport (nil
+// means [http.DefaultTransport]) with authentication, pacing and retries; hc itself is not
+// modified. Its Timeout, if any, bounds each call as a whole, and cuts long iterations short
+// too (see "Deadlines" in the package documentation). Without this option the client uses
+// its own [http.Client], with timeouts on every phase before the body but none overall.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
 // WithAPIVersion sets the LD-API-Version header sent with every request that does not set its

@@ -1,6 +1,8 @@
 package wrapper
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,25 +11,18 @@ import (
 )
 
 // pacer keeps, for the global rate-limit window and for each route's, what responses last
-// reported of the budget left, so that the client waits for a window's reset instead of
-// provoking a 429. One pacer serves all goroutines of a Client.
+// reported of the budget left; one pacer serves all goroutines of a Client (the rules it keeps
+// are in the package documentation). Every request takes a slot before it is sent
+// ([pacer.reserve]) and gives it back when its answer, or its failure, comes ([pacer.done]).
 //
-// Every request takes a slot before it is sent ([pacer.reserve]) and gives it back when its
-// answer, or its failure, comes ([pacer.done]). What a window takes is the lowest Remaining
-// reported for it (responses race), less every request the server may have counted since:
-// those still in flight and those that came back without a report. A response that reports a
-// higher count than the lowest was counted before the lowest, so it no longer weighs once
-// answered. The budget thus never exceeds what the server has left, as long as this client is
-// the only one spending it, and the slack it keeps is only the requests in flight.
-//
-// Once a window has reset, the next one is unknown until a response reports it. Until then
-// the client allows as many requests in flight as the limit it has seen (the highest
-// Remaining reported, plus the request that reported it), and at least one, so that a burst
-// of goroutines woken by the reset does not overrun the new window; the others wait for an
-// answer. A route the client has had no response on yet is such a window with a limit of one:
-// goroutines starting together on a fresh client send one request and wait for its answer,
-// which either reports the budget or, reporting none, shows the route unlimited. A cold start
-// thus draws at most one 429 a route.
+// What a window takes is the lowest Remaining reported for it (responses race), less every
+// request the server may have counted since: those in flight and those that came back without
+// a report. A report higher than the lowest was counted before it, so it no longer weighs once
+// answered. The budget thus never exceeds what the server has left, with a slack of only the
+// requests in flight. Once a window has reset, the next is unknown until a response reports
+// it: until then as many requests go as the limit seen (the highest Remaining reported, plus
+// the request that reported it), and at least one. A route never answered is such a window
+// with a limit of one.
 type pacer struct {
 	mu       sync.Mutex
 	global   window
@@ -47,21 +42,60 @@ type window struct {
 }
 
 // A ticket is a request's slot, from reserve to done.
-type ticket struct {
-	route *window
-}
+type ticket struct{ route *window }
 
-// limitMemory is how long after its last reported window the pacer holds a route, or all,
-// to the limit seen: several of LaunchDarkly's 10-second windows.
-const limitMemory = time.Minute
-
-// maxRoutes is how many route entries the pacer keeps before it forgets idle, expired ones.
-const maxRoutes = 64
+const (
+	// limitMemory is how long after its last reported window the pacer holds a route, or
+	// all, to the limit seen: several of LaunchDarkly's 10-second windows.
+	limitMemory = time.Minute
+	// maxRoutes is how many route entries the pacer keeps before it forgets idle, expired ones.
+	maxRoutes = 64
+)
 
 // newPacer returns a pacer that knows nothing yet. The cold start's one request at a time is
 // per route: the global window is held only by what responses report of it.
 func newPacer() *pacer {
 	return &pacer{global: window{heard: true}, routes: make(map[string]*window)}
+}
+
+// pace takes a slot for the request in its rate-limit windows, first waiting for the reset
+// of any that the pacer knows to be spent. The slot must be returned with pacer.done.
+func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) (ticket, error) {
+	now := t.clock.Now()
+	for {
+		tk, reset, answered, ok := t.pacer.reserve(req, now)
+		if ok {
+			return tk, nil
+		}
+		if answered != nil { // a window that has just reset takes no more until one answers
+			select {
+			case <-ctx.Done():
+				return ticket{}, ctx.Err()
+			case <-answered:
+			}
+			now = later(t.clock.Now(), now)
+			continue
+		}
+		wait := reset.Sub(now)
+		if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
+			return ticket{}, err
+		}
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
+			slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
+		if err := sleep(ctx, t.clock, wait); err != nil {
+			return ticket{}, err
+		}
+		// That window is over, even if a test's clock has not moved as far. Another may be
+		// spent by now, if a response reported the next one already.
+		now = later(t.clock.Now(), reset)
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 // current reports whether w describes the window in force at now.

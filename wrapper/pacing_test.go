@@ -6,11 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -20,13 +18,14 @@ import (
 )
 
 // spentServer answers every request with 200 and, on the first, reports the given window spent
-// until three seconds from the clock's now.
-func spentServer(t *testing.T, clk *fakeClock, header string, opts ...Option) (*Client, *recorder) {
-	rec := &recorder{}
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if rec.record(r, nil) == 1 {
+// for three seconds. It runs in memory, for a synctest bubble.
+func spentServer(t *testing.T, header string, opts ...Option) (*Client, *memServer) {
+	first := true
+	return newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if first {
+			first = false
 			w.Header().Set(header, "0")
-			w.Header().Set("X-Ratelimit-Reset", ms(clk.Now().Add(3*time.Second)))
+			w.Header().Set("X-Ratelimit-Reset", ms(time.Now().Add(3*time.Second)))
 		} else {
 			w.Header().Set(header, "5")
 		}
@@ -35,98 +34,118 @@ func spentServer(t *testing.T, clk *fakeClock, header string, opts ...Option) (*
 			return
 		}
 		writeJSON(w, 200, memberJSON)
-	}, append([]Option{WithRetry(testPolicy(clk))}, opts...)...)
-	return c, rec
+	}, append([]Option{withJitter(0.5)}, opts...)...)
 }
 
 func TestPacingWaitsForRouteReset(t *testing.T) {
-	clk := newFakeClock()
-	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining")
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	assert.Empty(t, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining")
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
 
-	// Another route is not held back.
-	_, err = c.ListMembers(bg, MembersQuery{})
-	require.NoError(t, err)
-	assert.Empty(t, clk.Waits())
+		// Another route is not held back.
+		_, err = c.ListMembers(bg, MembersQuery{})
+		require.NoError(t, err)
+		assert.Zero(t, time.Since(start))
 
-	// The same route, another ID: waits for the reset before sending, with no 429 in between.
-	_, err = c.GetMember(bg, "m2")
-	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{3 * time.Second}, clk.Waits())
-	assert.Equal(t, 3, rec.Count())
+		// The same route, another ID: waits for the reset before sending, with no 429 in between.
+		_, err = c.GetMember(bg, "m2")
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{0, 3 * time.Second}, srv.waits())
 
-	// The window has reset: no more waiting.
-	_, err = c.GetMember(bg, "m3")
-	require.NoError(t, err)
-	assert.Len(t, clk.Waits(), 1)
+		// The window has reset: no more waiting.
+		_, err = c.GetMember(bg, "m3")
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{0, 3 * time.Second, 0}, srv.waits())
+	})
 }
 
 func TestPacingGlobalHoldsEveryRoute(t *testing.T) {
-	clk := newFakeClock()
-	c, _ := spentServer(t, clk, "X-Ratelimit-Global-Remaining")
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	_, err = c.ListMembers(bg, MembersQuery{})
-	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{3 * time.Second}, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		c, srv := spentServer(t, "X-Ratelimit-Global-Remaining")
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		_, err = c.ListMembers(bg, MembersQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{3 * time.Second}, srv.waits())
+	})
 }
 
 func TestPacingSharedAcrossGoroutines(t *testing.T) {
-	clk := newFakeClock()
-	clk.frozen = true // every waiter sees the same window
-	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining")
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	var fails atomic.Int32
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.GetMember(bg, "m"+string(rune('a'+i))); err != nil {
-				fails.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	assert.Zero(t, fails.Load())
-	assert.Len(t, clk.Waits(), 8, "every goroutine waited for the reset")
-	assert.Equal(t, 9, rec.Count())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining")
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				_, err := c.GetMember(bg, "m"+string(rune('a'+i)))
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		require.Len(t, srv.at, 9)
+		for _, at := range srv.at[1:] {
+			assert.Equal(t, 3*time.Second, at.Sub(start), "every goroutine waited for the reset")
+		}
+	})
+	// A clock that does not move as far as the reset (frozen) still ends the wait: that
+	// window is over.
+	synctest.Test(t, func(t *testing.T) {
+		clk := newFakeClock()
+		clk.now, clk.frozen = time.Now(), true
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining", withClock(clk, 0.5))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				_, err := c.GetMember(bg, "m"+string(rune('a'+i)))
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		assert.Len(t, clk.Waits(), 8, "every goroutine waited for the reset")
+		assert.Len(t, srv.at, 9)
+	})
 }
 
 func TestPacingWaitBeyondMaxWaitFailsWithoutSending(t *testing.T) {
-	clk := newFakeClock()
-	c, rec := spentServer(t, clk, "X-Ratelimit-Route-Remaining",
-		WithRetry(RetryPolicy{MaxWait: time.Second, Clock: clk, Rand: fixedRand(0)}))
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	_, err = c.GetMember(bg, "m2")
-	checkErr(t, err)
-	var rl *RateLimitError
-	require.ErrorAs(t, err, &rl)
-	assert.ErrorIs(t, err, ErrRateLimited)
-	assert.Equal(t, 0, rl.Attempts)
-	assert.WithinDuration(t, epoch.Add(3*time.Second), rl.Reset, 0)
-	assert.Equal(t, 1, rec.Count(), "the request was sent into a spent window")
-	assert.Empty(t, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := spentServer(t, "X-Ratelimit-Route-Remaining", WithRetry(RetryPolicy{MaxWait: time.Second}), withJitter(0))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		_, err = c.GetMember(bg, "m2")
+		checkErr(t, err)
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.Equal(t, 0, rl.Attempts)
+		assert.WithinDuration(t, start.Add(3*time.Second), rl.Reset, 0)
+		assert.Len(t, srv.at, 1, "the request was sent into a spent window")
+		assert.Zero(t, time.Since(start), "a wait was started")
+	})
 }
 
 func TestPacingIgnoresUselessHeaders(t *testing.T) {
 	for _, reset := range []string{"", "garbage", "-5", "1"} { // absent, unparsable, negative, long past
-		clk := newFakeClock()
-		c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Ratelimit-Route-Remaining", "0")
-			w.Header().Set("X-Ratelimit-Global-Remaining", "0")
-			w.Header().Set("X-Ratelimit-Reset", reset)
-			writeJSON(w, 200, memberJSON)
-		}, WithRetry(testPolicy(clk)))
-		for range 3 {
-			_, err := c.GetMember(bg, "m1")
-			require.NoError(t, err)
-		}
-		assert.Empty(t, clk.Waits(), "reset %q", reset)
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Ratelimit-Route-Remaining", "0")
+				w.Header().Set("X-Ratelimit-Global-Remaining", "0")
+				w.Header().Set("X-Ratelimit-Reset", reset)
+				writeJSON(w, 200, memberJSON)
+			}, withJitter(0.5))
+			for range 3 {
+				_, err := c.GetMember(bg, "m1")
+				require.NoError(t, err)
+			}
+			assert.Zero(t, time.Since(start), "reset %q", reset)
+		})
 	}
 }
 
@@ -145,75 +164,11 @@ func TestRouteKey(t *testing.T) {
 	}
 }
 
-// simClock is a fake clock for many goroutines: time stands still while any of them works,
-// and when every one is waiting it jumps to the earliest wake-up. Workers are counted with
-// start and stop.
-type simClock struct {
-	mu       sync.Mutex
-	now      time.Time
-	live     int
-	sleepers []simSleeper
-}
-
-type simSleeper struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newSimClock() *simClock { return &simClock{now: epoch} }
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *simClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.sleepers = append(c.sleepers, simSleeper{c.now.Add(d), ch})
-	c.advance()
-	return ch
-}
-
-func (c *simClock) start() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.live++
-}
-
-func (c *simClock) stop() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.live--
-	c.advance()
-}
-
-// advance wakes the earliest sleepers while every live worker sleeps. c.mu must be held.
-func (c *simClock) advance() {
-	for c.live > 0 && len(c.sleepers) >= c.live {
-		next := c.sleepers[0].at
-		for _, s := range c.sleepers {
-			if s.at.Before(next) {
-				next = s.at
-			}
-		}
-		c.now = next
-		c.sleepers = slices.DeleteFunc(c.sleepers, func(s simSleeper) bool {
-			if s.at.After(c.now) {
-				return false
-			}
-			s.ch <- c.now
-			return true
-		})
-	}
-}
-
 // windowServer limits each route to budget requests per fixed window of the clock, as
-// LaunchDarkly does, answering 429 past it, and counts per window what it answered.
+// LaunchDarkly does, answering 429 past it, and counts per window what it answered. It runs
+// in a synctest bubble, on its virtual clock, from start.
 type windowServer struct {
-	clk    Clock
+	start  time.Time
 	budget int
 	window time.Duration
 
@@ -224,8 +179,7 @@ type windowServer struct {
 }
 
 func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := s.clk.Now()
-	win := now.UnixMilli() / s.window.Milliseconds()
+	win := time.Now().UnixMilli() / s.window.Milliseconds()
 	reset := (win + 1) * s.window.Milliseconds()
 	route := routeKey(r.Method, r.URL.Path)
 	s.mu.Lock()
@@ -259,7 +213,7 @@ func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *windowServer) tooMany() (map[int64]int, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	first := epoch.UnixMilli() / s.window.Milliseconds()
+	first := s.start.UnixMilli() / s.window.Milliseconds()
 	bad, most := map[int64]int{}, 0
 	for w, n := range s.n429 {
 		most = max(most, n)
@@ -285,37 +239,36 @@ func TestPacingGoroutinesShareBudget(t *testing.T) {
 		{16, 5, 5},
 	} {
 		t.Run(fmt.Sprintf("%d goroutines, %d a window", tt.goroutines, tt.budget), func(t *testing.T) {
-			clk := newSimClock()
-			srv := &windowServer{clk: clk, budget: tt.budget, window: time.Second}
-			c, _ := newTestServer(t, srv.ServeHTTP, WithRetry(RetryPolicy{Clock: clk, Rand: fixedRand(0.5), MaxAttempts: 10}))
-			var wg sync.WaitGroup
-			var fails atomic.Int32
-			for g := range tt.goroutines {
-				clk.start()
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					defer clk.stop()
-					for i := range tt.calls {
-						if _, err := c.GetMember(bg, fmt.Sprintf("m%d-%d", g, i)); err != nil {
-							t.Error(checkErr(t, err))
-							fails.Add(1)
-							return
+			synctest.Test(t, func(t *testing.T) {
+				srv := &windowServer{start: time.Now(), budget: tt.budget, window: time.Second}
+				c, err := New(testToken, WithBaseURL("http://127.0.0.1"), WithRetry(RetryPolicy{MaxAttempts: 10}), withJitter(0.5),
+					WithHTTPClient(&http.Client{Transport: memTransport(func(r *http.Request) *http.Response {
+						w := httptest.NewRecorder()
+						srv.ServeHTTP(w, r)
+						return w.Result()
+					})}))
+				require.NoError(t, err)
+				var wg sync.WaitGroup
+				for g := range tt.goroutines {
+					wg.Go(func() {
+						for i := range tt.calls {
+							if _, err := c.GetMember(bg, fmt.Sprintf("m%d-%d", g, i)); !assert.NoError(t, err) {
+								return
+							}
 						}
-					}
-				}()
-			}
-			wg.Wait()
-			require.Zero(t, fails.Load())
-			total := tt.goroutines * tt.calls
-			assert.Equal(t, total, srv.served)
-			bad, most := srv.tooMany()
-			assert.Empty(t, bad, "429s by window")
-			// The budget is used, not just respected: a window of slack at most.
-			minimum := (total + tt.budget - 1) / tt.budget
-			windows := int(clk.Now().Sub(epoch)/time.Second) + 1
-			t.Logf("%d calls in %d windows (minimum %d); at most %d 429s in a window", total, windows, minimum, most)
-			assert.LessOrEqual(t, windows, minimum+1)
+					})
+				}
+				wg.Wait()
+				total := tt.goroutines * tt.calls
+				assert.Equal(t, total, srv.served)
+				bad, most := srv.tooMany()
+				assert.Empty(t, bad, "429s by window")
+				// The budget is used, not just respected: a window of slack at most.
+				minimum := (total + tt.budget - 1) / tt.budget
+				windows := int(time.Since(srv.start)/time.Second) + 1
+				t.Logf("%d calls in %d windows (minimum %d); at most %d 429s in a window", total, windows, minimum, most)
+				assert.LessOrEqual(t, windows, minimum+1)
+			})
 		})
 	}
 }
@@ -448,7 +401,7 @@ func TestPacerHoldsBurstAfterReset(t *testing.T) {
 	require.NotNil(t, answered)
 	select {
 	case <-answered:
-		t.Fatal("closed before any answer")
+		require.Fail(t, "closed before any answer")
 	default:
 	}
 	// An answer from the new window: 1 left when counted, two requests still in flight.
@@ -532,9 +485,7 @@ func TestPacerAllocations(t *testing.T) {
 		i++
 		now := epoch.Add(time.Duration(i) * time.Second)
 		tk, _, _, ok := p.reserve(req, now)
-		if !ok {
-			t.Fatal("held back")
-		}
+		require.True(t, ok, "held back")
 		p.done(req, tk, limited[i], now)
 	}))
 }
@@ -545,50 +496,52 @@ func TestPacerAllocations(t *testing.T) {
 func TestPacingCountdownObeysMaxWaitAndDeadline(t *testing.T) {
 	for _, deadline := range []bool{false, true} {
 		t.Run(fmt.Sprintf("deadline=%v", deadline), func(t *testing.T) {
-			clk := newFakeClock()
-			rec := &recorder{}
-			arrived, release := make(chan struct{}), make(chan struct{})
-			policy := RetryPolicy{MaxWait: 2 * time.Second, Clock: clk, Rand: fixedRand(0)}
-			ctx := bg
-			if deadline {
-				policy.MaxWait = 0
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(bg, time.Second) // the fake clock's 3s are longer
-				defer cancel()
-			}
-			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if n := rec.record(r, nil); n > 1 {
-					arrived <- struct{}{}
-					<-release
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				rec := &recorder{}
+				arrived, release := make(chan struct{}), make(chan struct{})
+				policy := RetryPolicy{MaxWait: 2 * time.Second}
+				ctx := bg
+				if deadline {
+					policy.MaxWait = 0
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(bg, time.Second) // shorter than the window's 3s
+					defer cancel()
 				}
-				w.Header().Set("X-Ratelimit-Route-Remaining", "2")
-				w.Header().Set("X-Ratelimit-Reset", ms(epoch.Add(3*time.Second)))
-				writeJSON(w, 200, memberJSON)
-			}, WithRetry(policy))
-			_, err := c.GetMember(ctx, "m1") // 2 left
-			require.NoError(t, err)
-			var wg sync.WaitGroup
-			for _, id := range []string{"m2", "m3"} { // both in flight: none left
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, err := c.GetMember(ctx, id)
-					assert.NoError(t, err)
-				}()
-				<-arrived
-			}
-			_, err = c.GetMember(ctx, "m4")
-			close(release)
-			wg.Wait()
-			var rl *RateLimitError
-			require.ErrorAs(t, checkErr(t, err), &rl)
-			assert.Equal(t, 0, rl.Attempts)
-			assert.WithinDuration(t, epoch.Add(3*time.Second), rl.Reset, 0)
-			if deadline {
-				assert.ErrorIs(t, err, context.DeadlineExceeded)
-			}
-			assert.Equal(t, 3, rec.Count(), "a request was sent into a spent window")
-			assert.Empty(t, clk.Waits())
+				c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+					if n := rec.record(r, nil); n > 1 {
+						arrived <- struct{}{}
+						<-release
+					}
+					w.Header().Set("X-Ratelimit-Route-Remaining", "2")
+					w.Header().Set("X-Ratelimit-Reset", ms(start.Add(3*time.Second)))
+					writeJSON(w, 200, memberJSON)
+				}, WithRetry(policy), withJitter(0))
+				_, err := c.GetMember(ctx, "m1") // 2 left
+				require.NoError(t, err)
+				var wg sync.WaitGroup
+				for _, id := range []string{"m2", "m3"} { // both in flight: none left
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, err := c.GetMember(ctx, id)
+						assert.NoError(t, err)
+					}()
+					<-arrived
+				}
+				_, err = c.GetMember(ctx, "m4")
+				close(release)
+				wg.Wait()
+				var rl *RateLimitError
+				require.ErrorAs(t, checkErr(t, err), &rl)
+				assert.Equal(t, 0, rl.Attempts)
+				assert.WithinDuration(t, start.Add(3*time.Second), rl.Reset, 0)
+				if deadline {
+					assert.ErrorIs(t, err, context.DeadlineExceeded)
+				}
+				assert.Equal(t, 3, rec.Count(), "a request was sent into a spent window")
+				assert.Zero(t, time.Since(start), "a wait was started")
+			})
 		})
 	}
 }

@@ -28,3 +28,39 @@ func Remove(path string) api.PatchOperation {
 func Test(path string, v any) api.PatchOperation {
 	return api.PatchOperation{Op: "test", Path: path, Value: api.PatchValueOf(v)}
 }
+
+// Semantic-patch instructions for [Client.UpdateMembers].
+
+// ReplaceMembersRoles sets the built-in role ("reader", "writer", "admin", "no_access") of the
+// given members.
+func ReplaceMembersRoles(role string, memberIDs ...string) api.Instruction {
+	return api.Instruction{"kind": "replaceMembersRoles", "value": role, "memberIDs": nonNil(memberIDs)}
+}
+
+// ReplaceMembersCustomRoles sets the custom roles, by key, of the given members.
+func ReplaceMembersCustomRoles(roleKeys []string, memberIDs ...string) api.Instruction {
+	return api.Instruction{"kind": "replaceMembersCustomRoles", "values": nonNil(roleKeys), "memberIDs": nonNil(memberIDs)}
+}
+
+// ReplaceAllMembersRoles sets the built-in role of every member that f selects.
+func ReplaceAllMembersRoles(role string, f AllMembersFilter) api.Instruction {
+	in := api.Instruction{"kind": "replaceAllMembersRoles", "value": role}
+	f.apply(in)
+	return in
+}
+
+// ReplaceAllMembersCustomRoles sets the custom roles, by key, of every member that f selects.
+func ReplaceAllMembersCustomRoles(roleKeys []string, f AllMembersFilter) api.Instruction {
+	in := api.Instruction{"kind": "replaceAllMembersCustomRoles", "values": nonNil(roleKeys)}
+	f.apply(in)
+	return in
+}
+
+// ReplaceMembersRoleAttributes sets the role attributes (attribute key → values) of the given
+// members.
+func ReplaceMembersRoleAttributes(attrs map[string][]string, memberIDs ...string) api.Instruction {
+	if attrs == nil {
+		attrs = map[string][]string{}
+	}
+	return api.Instruction{"kind": "replaceMembersRoleAttributes", "value": attrs, "memberIDs": nonNil(memberIDs)}
+}

@@ -11,53 +11,19 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/ldaccess/ldaccess/internal/testclock"
 )
 
-// RetryPolicy says how the client retries rate-limited and failed requests. Zero fields take
-// the defaults given with each; pass it with [WithRetry].
-//
-// A 429 (rate limited) is retried whatever the method, since LaunchDarkly did not process the
-// request. A 502, 503 or 504, a failure to get any response, or a response body cut short by a
-// broken connection, is retried only for GET, HEAD, PUT, DELETE and OPTIONS: a POST or PATCH
-// may have been applied, so it is never sent twice. The transport reads a success body whole
-// before it hands the response on, so a body cut short is one more failed attempt, for
-// Client.API too. Failures that will not heal fail fast: a host name that does not resolve, or
-// a body past 4 MiB, is not retried, and a refused connection is retried once, after the first
-// step of backoff. Every retry, whatever its cause, counts against MaxAttempts and is held to
-// MaxWait and the context's deadline, which includes an [http.Client] Timeout given with
-// [WithHTTPClient]: a call cut short by either is not retried.
-//
-// The wait before a retry is the response's Retry-After (seconds or an HTTP date), else its
-// X-Ratelimit-Reset (Unix epoch milliseconds), else exponential backoff with full jitter
-// (a random wait up to BaseDelay·2ⁿ⁻¹ before retry n, capped at MaxDelay). A header value
-// that cannot be parsed is ignored; one in the past or negative means no wait, and one
-// beyond a day counts as a day. Header waits get random jitter of up to a tenth of the wait
-// (at least up to 50ms), so that clients sharing a limit do not all return at once. A
-// rate-limit wait longer than MaxWait or past the context's deadline is not attempted: the
-// call fails at once with a [*RateLimitError]. A 5xx retry whose wait would exceed MaxWait or
-// the deadline is not attempted either; the 5xx is returned.
-//
-// The client also paces itself, so that goroutines sharing it do not provoke 429s. It keeps,
-// for each route (method and path pattern, such as GET /api/v2/members/{id}) and for the
-// account's global window, the budget responses reported (X-Ratelimit-Route-Remaining,
-// X-Ratelimit-Global-Remaining) until X-Ratelimit-Reset, and counts every request off it as it
-// is sent: when responses race within one window the lowest count holds, less the client's
-// requests still in flight, which the server may not have counted yet. Once a window's budget
-// is spent, further requests on that route, or on all routes for the global window, wait for
-// its reset instead of being sent. These waits obey MaxWait and deadlines as above, failing at
-// once with a [*RateLimitError] without sending. After a reset the new window is unknown until
-// a response reports it; meanwhile no more requests are in flight than the limit seen before
-// (the highest count reported, plus one, unless a minute has passed without reports), and at
-// least one, the others waiting for an answer (or the context's end). Nothing is known before the first response, so the first window can
-// draw a 429 for each concurrent request beyond its budget. The budget is exact when the client
-// is the only one spending it; other clients on the same token can still cause the odd 429,
-// which is retried as above.
+// RetryPolicy says how the client retries rate-limited and failed requests, by the rules of
+// the package documentation ("Rate limits and retries"). Zero fields take the defaults given
+// with each; pass it with [WithRetry].
 type RetryPolicy struct {
 	// MaxAttempts is how many times a request is sent at most, the first included; 1 turns
 	// retries off. Default 5.
 	MaxAttempts int
-	// MaxWait is the longest single wait the client accepts; a longer one fails at once.
-	// Default 1 minute.
+	// MaxWait is the longest single wait the client accepts, held against the wait the server
+	// asks for (jitter aside); a longer one fails at once. Default 1 minute.
 	MaxWait time.Duration
 	// BaseDelay is the first step of exponential backoff. Default 500ms.
 	BaseDelay time.Duration
@@ -66,19 +32,6 @@ type RetryPolicy struct {
 	// OnRetry, if set, is called before each wait for a retry. It runs on the goroutine
 	// making the request and must not block.
 	OnRetry func(RetryEvent)
-
-	// Clock tells the time and times waits; nil means the system clock. Tests substitute a
-	// fake one to observe waits without sleeping.
-	Clock Clock
-	// Rand returns jitter in [0, 1); nil means math/rand/v2.Float64.
-	Rand func() float64
-}
-
-// A Clock is the time source of a [RetryPolicy].
-type Clock interface {
-	Now() time.Time
-	// After returns a channel that receives once d has passed, as time.After does.
-	After(d time.Duration) <-chan time.Time
 }
 
 // A RetryEvent describes a failed attempt that is about to be retried, for
@@ -93,66 +46,59 @@ type RetryEvent struct {
 	Reason       string        // why and where Wait comes from: "Retry-After", "X-Ratelimit-Reset", "backoff" or "body cut short"
 }
 
-// Defaults of RetryPolicy.
 const (
 	defaultMaxAttempts = 5
 	defaultMaxWait     = time.Minute
 	defaultBaseDelay   = 500 * time.Millisecond
 	defaultMaxDelay    = 30 * time.Second
 
-	// drainLimit bounds how much of a discarded body is read so that its connection can be
-	// reused; beyond it closing the connection is cheaper.
-	drainLimit = 64 << 10
-
-	// maxHeaderWait caps what a server can ask for, keeping the arithmetic far from
-	// overflow; any wait this long exceeds every sensible MaxWait and fails at once.
-	maxHeaderWait = 24 * time.Hour
+	drainLimit    = 64 << 10       // of a discarded body, read so its connection can be reused
+	maxHeaderWait = 24 * time.Hour // caps what a server can ask for, far from overflow
+	maxPath       = 500            // bounds a path in an event or error: a link's could be long
 )
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = defaultMaxAttempts
-	}
-	if p.MaxWait <= 0 {
-		p.MaxWait = defaultMaxWait
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = defaultBaseDelay
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = defaultMaxDelay
-	}
-	if p.Clock == nil {
-		p.Clock = systemClock{}
-	}
-	if p.Rand == nil {
-		p.Rand = rand.Float64
-	}
+	p.MaxAttempts = cmpOr(p.MaxAttempts, defaultMaxAttempts)
+	p.MaxWait = cmpOr(p.MaxWait, defaultMaxWait)
+	p.BaseDelay = cmpOr(p.BaseDelay, defaultBaseDelay)
+	p.MaxDelay = cmpOr(p.MaxDelay, defaultMaxDelay)
 	return p
 }
 
+// systemClock is the clock of every client but a test's (see internal/testclock).
 type systemClock struct{}
 
 func (systemClock) Now() time.Time                         { return time.Now() }
 func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // retryTransport is the client's transport: it authenticates, paces and retries the requests
-// for the client's host. It reads each success body whole, so that a body cut short is one
-// more failed attempt under the same policy, and sanitises every error it reports or returns.
+// for the client's host, reads each success body whole, and sanitises every error it reports.
 type retryTransport struct {
 	next   http.RoundTripper
 	cred   *credential
 	policy RetryPolicy
 	pacer  *pacer
 	logger *slog.Logger
+	clock  testclock.Clock
+	jitter func() float64 // in [0, 1)
 }
 
-func newRetryTransport(next http.RoundTripper, cred *credential, p RetryPolicy, logger *slog.Logger) *retryTransport {
-	return &retryTransport{next: next, cred: cred, policy: p, pacer: newPacer(), logger: logger}
+func newRetryTransport(next http.RoundTripper, cred *credential, o *options, logger *slog.Logger) *retryTransport {
+	t := &retryTransport{next: next, cred: cred, policy: o.retry.withDefaults(), pacer: newPacer(), logger: logger,
+		clock: o.clock, jitter: o.jitter}
+	if tc, ok := next.(interface {
+		TestClock() (testclock.Clock, func() float64)
+	}); ok {
+		t.clock, t.jitter = tc.TestClock()
+	}
+	if t.clock == nil {
+		t.clock = systemClock{}
+	}
+	if t.jitter == nil {
+		t.jitter = rand.Float64
+	}
+	return t
 }
-
-// maxPath bounds a path in an event or error; one from a server-supplied link could be long.
-const maxPath = 500
 
 // path is the request's path as logs and errors show it: a path from a server-supplied link
 // could hold anything, the token included.
@@ -172,14 +118,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
 		tk, err := t.pace(ctx, req, attempt)
 		if err != nil {
-			closeBody(req)
+			if req.Body != nil {
+				req.Body.Close()
+			}
 			return nil, err
 		}
 		r := req
 		if attempt > 1 && req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
-				t.pacer.done(req, tk, nil, p.Clock.Now())
+				t.pacer.done(req, tk, nil, t.clock.Now())
 				return nil, t.cred.sanitize(err)
 			}
 			r = new(http.Request)
@@ -187,7 +135,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = body
 		}
 		resp, err := t.next.RoundTrip(r)
-		now := p.Clock.Now()
+		now := t.clock.Now()
 		var h http.Header
 		if resp != nil {
 			h = resp.Header
@@ -198,7 +146,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp, err = readBody(ctx, resp)
 			cut = err != nil
 		}
-		if !retryable(req, resp, err, attempt) || attempt >= p.MaxAttempts || !rewindable(req) {
+		rewindable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+		if !retryable(req, resp, err, attempt) || attempt >= p.MaxAttempts || !rewindable {
 			return resp, t.cred.sanitize(err)
 		}
 		wait, reason, reset := t.wait(resp, attempt, now)
@@ -218,61 +167,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			ev.StatusCode = resp.StatusCode
 			discard(resp)
 		}
-		t.observeRetry(ctx, ev)
-		if err := sleep(ctx, p.Clock, wait); err != nil {
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
+			slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
+			slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
+		if p.OnRetry != nil {
+			p.OnRetry(ev)
+		}
+		if err := sleep(ctx, t.clock, wait); err != nil {
 			return nil, err
 		}
 	}
-}
-
-// observeRetry reports a retry about to happen to the debug log and the policy's hook.
-func (t *retryTransport) observeRetry(ctx context.Context, ev RetryEvent) {
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
-		slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
-		slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
-	if t.policy.OnRetry != nil {
-		t.policy.OnRetry(ev)
-	}
-}
-
-// pace takes a slot for the request in its rate-limit windows, first waiting for the reset
-// of any that the pacer knows to be spent. The slot must be returned with pacer.done.
-func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt int) (ticket, error) {
-	now := t.policy.Clock.Now()
-	for {
-		tk, reset, answered, ok := t.pacer.reserve(req, now)
-		if ok {
-			return tk, nil
-		}
-		if answered != nil { // a window that has just reset takes no more until one answers
-			select {
-			case <-ctx.Done():
-				return ticket{}, ctx.Err()
-			case <-answered:
-			}
-			now = later(t.policy.Clock.Now(), now)
-			continue
-		}
-		wait := reset.Sub(now)
-		if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
-			return ticket{}, err
-		}
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
-			slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
-		if err := sleep(ctx, t.policy.Clock, wait); err != nil {
-			return ticket{}, err
-		}
-		// That window is over, even if the clock, a test's fake, has not moved as far. Another
-		// may be spent by now, if a response reported the next one already.
-		now = later(t.policy.Clock.Now(), reset)
-	}
-}
-
-func later(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return b
-	}
-	return a
 }
 
 // tooLong returns a *RateLimitError if a rate-limit wait exceeds the policy or the deadline.
@@ -309,18 +213,17 @@ func asked(wait time.Duration, reset, now time.Time) time.Duration {
 
 // wait computes the wait before the next attempt and, for a header-derived one, the reset time.
 func (t *retryTransport) wait(resp *http.Response, attempt int, now time.Time) (time.Duration, string, time.Time) {
-	p := &t.policy
 	if resp != nil {
 		if d, ok := parseRetryAfter(first(resp.Header, "Retry-After"), now); ok {
 			d = min(d, maxHeaderWait)
-			return d + headerJitter(d, p.Rand), "Retry-After", now.Add(d)
+			return d + headerJitter(d, t.jitter), "Retry-After", now.Add(d)
 		}
 		if reset, ok := parseReset(first(resp.Header, "X-Ratelimit-Reset")); ok {
 			d := min(max(reset.Sub(now), 0), maxHeaderWait)
-			return d + headerJitter(d, p.Rand), "X-Ratelimit-Reset", reset
+			return d + headerJitter(d, t.jitter), "X-Ratelimit-Reset", reset
 		}
 	}
-	return backoff(p.BaseDelay, p.MaxDelay, attempt, p.Rand), "backoff", time.Time{}
+	return backoff(t.policy.BaseDelay, t.policy.MaxDelay, attempt, t.jitter), "backoff", time.Time{}
 }
 
 // backoff is "full jitter" exponential backoff: a random wait up to min(max, base·2^(attempt-1)).
@@ -366,9 +269,6 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // parseReset reads X-Ratelimit-Reset, Unix epoch milliseconds.
 func parseReset(v string) (time.Time, bool) {
-	if v == "" {
-		return time.Time{}, false
-	}
 	ms, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || ms <= 0 {
 		return time.Time{}, false
@@ -380,10 +280,15 @@ func parseReset(v string) (time.Time, bool) {
 // is not: a host name that does not resolve, a body past maxBody. A refused connection is
 // tried once more, in case the server was restarting, and then given up on.
 func retryable(req *http.Request, resp *http.Response, err error, attempt int) bool {
+	idempotent := false
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		idempotent = true
+	}
 	if err != nil {
 		var dns *net.DNSError
 		switch {
-		case !idempotent(req.Method), req.Context().Err() != nil, errors.Is(err, errBodyTooLarge),
+		case !idempotent, req.Context().Err() != nil, errors.Is(err, errBodyTooLarge),
 			errors.As(err, &dns) && dns.IsNotFound:
 			return false
 		case errors.Is(err, syscall.ECONNREFUSED):
@@ -395,32 +300,19 @@ func retryable(req *http.Request, resp *http.Response, err error, attempt int) b
 	case http.StatusTooManyRequests:
 		return true // not processed, whatever the method
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return idempotent(req.Method)
+		return idempotent
 	}
 	return false
-}
-
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-// rewindable reports whether the request's body can be sent again.
-func rewindable(req *http.Request) bool {
-	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
 
 // pastDeadline reports whether a wait would outlast ctx. Deadlines are on the system clock
-// whatever the policy's Clock says, since that is the clock the context fires on.
+// whatever the transport's clock says, since that is the clock the context fires on.
 func pastDeadline(ctx context.Context, wait time.Duration) bool {
 	dl, ok := ctx.Deadline()
 	return ok && wait > time.Until(dl)
 }
 
-func sleep(ctx context.Context, clock Clock, d time.Duration) error {
+func sleep(ctx context.Context, clock testclock.Clock, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -437,10 +329,4 @@ func sleep(ctx context.Context, clock Clock, d time.Duration) error {
 func discard(resp *http.Response) {
 	io.CopyN(io.Discard, resp.Body, drainLimit)
 	resp.Body.Close()
-}
-
-func closeBody(req *http.Request) {
-	if req.Body != nil {
-		req.Body.Close()
-	}
 }

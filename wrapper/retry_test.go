@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -68,39 +69,41 @@ func TestRetryWaitSources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newFakeClock()
-			var n atomic.Int32
-			var events []RetryEvent
-			p := testPolicy(clk)
-			p.OnRetry = func(e RetryEvent) { events = append(events, e) }
-			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if n.Add(1) == 1 {
-					for k, v := range tt.header(clk.Now()) {
-						w.Header()[k] = v
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				var events []RetryEvent
+				p := RetryPolicy{OnRetry: func(e RetryEvent) { events = append(events, e) }}
+				first := true
+				c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+					if first {
+						first = false
+						for k, v := range tt.header(time.Now()) {
+							w.Header()[k] = v
+						}
+						writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+						return
 					}
-					writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+					writeJSON(w, 200, memberJSON)
+				}, WithRetry(p), withJitter(0.5))
+				m, err := c.GetMember(bg, "m1")
+				if tt.wantFail {
+					checkErr(t, err)
+					var rl *RateLimitError
+					require.ErrorAs(t, err, &rl)
+					assert.ErrorIs(t, err, ErrRateLimited)
+					assert.Equal(t, 1, rl.Attempts)
+					assert.Greater(t, rl.Wait, time.Minute)
+					assert.True(t, rl.Reset.After(start.Add(time.Minute)))
+					assert.Zero(t, time.Since(start), "slept into a certain failure")
+					assert.Len(t, srv.waits(), 0, "one request")
 					return
 				}
-				writeJSON(w, 200, memberJSON)
-			}, WithRetry(p))
-			m, err := c.GetMember(bg, "m1")
-			if tt.wantFail {
-				checkErr(t, err)
-				var rl *RateLimitError
-				require.ErrorAs(t, err, &rl)
-				assert.ErrorIs(t, err, ErrRateLimited)
-				assert.Equal(t, 1, rl.Attempts)
-				assert.Greater(t, rl.Wait, time.Minute)
-				assert.True(t, rl.Reset.After(epoch.Add(time.Minute)))
-				assert.Empty(t, clk.Waits(), "slept into a certain failure")
-				assert.EqualValues(t, 1, n.Load())
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, "m1", m.ID)
-			assert.Equal(t, []time.Duration{tt.wantWait}, clk.Waits())
-			require.Len(t, events, 1)
-			assert.Equal(t, RetryEvent{Method: "GET", Path: "/api/v2/members/m1", Attempt: 1, StatusCode: 429, Wait: tt.wantWait, Reason: tt.wantReason}, events[0])
+				require.NoError(t, err)
+				assert.Equal(t, "m1", m.ID)
+				assert.Equal(t, []time.Duration{tt.wantWait}, srv.waits())
+				require.Len(t, events, 1)
+				assert.Equal(t, RetryEvent{Method: "GET", Path: "/api/v2/members/m1", Attempt: 1, StatusCode: 429, Wait: tt.wantWait, Reason: tt.wantReason}, events[0])
+			})
 		})
 	}
 }
@@ -116,19 +119,20 @@ func hdr(kv ...string) func(time.Time) http.Header {
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	clk := newFakeClock()
-	p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second, Clock: clk, Rand: fixedRand(1)}
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) < 5 {
-			w.WriteHeader(503)
-			return
-		}
-		writeJSON(w, 200, memberJSON)
-	}, WithRetry(p))
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, clk.Waits())
+	synctest.Test(t, func(t *testing.T) {
+		p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second}
+		n := 0
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if n++; n < 5 {
+				w.WriteHeader(503)
+				return
+			}
+			writeJSON(w, 200, memberJSON)
+		}, WithRetry(p), withJitter(1))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, srv.waits())
+	})
 
 	// Full jitter: the whole range down to zero.
 	assert.Equal(t, time.Duration(0), backoff(time.Second, time.Minute, 3, fixedRand(0)))
@@ -138,22 +142,20 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 }
 
 func TestMaxAttemptsExhaustedGivesAPIError(t *testing.T) {
-	clk := newFakeClock()
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "1")
-		writeJSON(w, 429, `{"code":"rate_limited","message":"slow down","id":"req-9"}`)
-	}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: clk, Rand: fixedRand(0)}))
-	_, err := c.GetMember(bg, "m1")
-	checkErr(t, err)
-	assert.ErrorIs(t, err, ErrRateLimited)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 429, apiErr.StatusCode)
-	assert.Equal(t, "req-9", apiErr.RequestID)
-	assert.EqualValues(t, 3, n.Load())
-	assert.Len(t, clk.Waits(), 2)
+	synctest.Test(t, func(t *testing.T) {
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, `{"code":"rate_limited","message":"slow down","id":"req-9"}`)
+		}, WithRetry(RetryPolicy{MaxAttempts: 3}), withJitter(0))
+		_, err := c.GetMember(bg, "m1")
+		checkErr(t, err)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 429, apiErr.StatusCode)
+		assert.Equal(t, "req-9", apiErr.RequestID)
+		assert.Equal(t, []time.Duration{time.Second, time.Second}, srv.waits(), "three attempts, two waits")
+	})
 }
 
 func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
@@ -178,17 +180,18 @@ func TestRetryOnlyIdempotentAfterAmbiguousFailure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newFakeClock()
-			var n atomic.Int32
-			c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
-				writeJSON(w, tt.status, `{"code":"unavailable","message":"try later"}`)
-			}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: clk, Rand: fixedRand(0.5)}))
-			err := checkErr(t, tt.call(c))
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tt.status, apiErr.StatusCode)
-			assert.Equal(t, tt.wantSends, n.Load())
+			synctest.Test(t, func(t *testing.T) {
+				var n atomic.Int32
+				c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+					n.Add(1)
+					writeJSON(w, tt.status, `{"code":"unavailable","message":"try later"}`)
+				}, WithRetry(RetryPolicy{MaxAttempts: 3}), withJitter(0.5))
+				err := checkErr(t, tt.call(c))
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tt.status, apiErr.StatusCode)
+				assert.Equal(t, tt.wantSends, n.Load())
+			})
 		})
 	}
 }
@@ -208,8 +211,8 @@ func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
 			et := &errTransport{}
 			var events []RetryEvent
 			c, err := New(testToken, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: et}),
-				WithRetry(RetryPolicy{MaxAttempts: 4, Clock: newFakeClock(), Rand: fixedRand(0),
-					OnRetry: func(e RetryEvent) { events = append(events, e) }}))
+				WithRetry(RetryPolicy{MaxAttempts: 4,
+					OnRetry: func(e RetryEvent) { events = append(events, e) }}), withJitter(0)) // backoff 0: no wait
 			require.NoError(t, err)
 			checkErr(t, tt.call(c))
 			assert.Equal(t, tt.wantSends, et.n)
@@ -225,113 +228,110 @@ func TestConnectionErrorsRetriedOnlyForIdempotentMethods(t *testing.T) {
 }
 
 func TestRetriedBodyIsByteIdentical(t *testing.T) {
-	rec := &recorder{}
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		if rec.record(r, body) < 3 {
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
-			return
+	synctest.Test(t, func(t *testing.T) {
+		rec := &recorder{}
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			if rec.record(r, body) < 3 {
+				w.Header().Set("Retry-After", "1")
+				writeJSON(w, 429, `{"code":"rate_limited","message":"slow down"}`)
+				return
+			}
+			writeJSON(w, 201, tokenJSON)
+		}, withJitter(0.5))
+		name := "deploy-bot"
+		_, err := c.CreateToken(bg, api.AccessTokenPost{Name: name})
+		require.NoError(t, err)
+		reqs := rec.Requests()
+		require.Len(t, reqs, 3, "a 429 is retried even for POST")
+		assert.JSONEq(t, `{"name":"deploy-bot"}`, reqs[0].Body)
+		for _, r := range reqs[1:] {
+			assert.Equal(t, reqs[0].Body, r.Body)
+			assert.Equal(t, testToken, r.Header.Get("Authorization"))
 		}
-		writeJSON(w, 201, tokenJSON)
-	}, WithRetry(testPolicy(newFakeClock())))
-	name := "deploy-bot"
-	_, err := c.CreateToken(bg, api.AccessTokenPost{Name: name})
-	require.NoError(t, err)
-	reqs := rec.Requests()
-	require.Len(t, reqs, 3, "a 429 is retried even for POST")
-	assert.JSONEq(t, `{"name":"deploy-bot"}`, reqs[0].Body)
-	for _, r := range reqs[1:] {
-		assert.Equal(t, reqs[0].Body, r.Body)
-		assert.Equal(t, testToken, r.Header.Get("Authorization"))
-	}
+	})
 }
 
 func TestUnrewindableBodyNotRetried(t *testing.T) {
-	var n atomic.Int32
-	c, srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.WriteHeader(429)
-	}, WithRetry(testPolicy(newFakeClock())))
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v2/tokens", io.MultiReader(strings.NewReader("{}")))
-	require.NoError(t, err)
-	resp, err := c.hc.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, 429, resp.StatusCode)
-	assert.EqualValues(t, 1, n.Load())
+	synctest.Test(t, func(t *testing.T) {
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(429) }, withJitter(0.5))
+		req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1/api/v2/tokens", io.MultiReader(strings.NewReader("{}")))
+		require.NoError(t, err)
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 429, resp.StatusCode)
+		assert.Len(t, srv.at, 1)
+	})
 }
 
 func TestCancelDuringWait(t *testing.T) {
-	clk := newFakeClock()
-	clk.block = true
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "30")
-		w.WriteHeader(429)
-	}, WithRetry(testPolicy(clk)))
-	ctx, cancel := context.WithCancel(bg)
-	done := make(chan error, 1)
-	go func() { _, err := c.GetMember(ctx, "m1"); done <- err }()
-	<-clk.started
-	cancel()
-	select {
-	case err := <-done:
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(429)
+		}, withJitter(0.5))
+		ctx, cancel := context.WithCancel(bg)
+		done := make(chan error, 1)
+		go func() { _, err := c.GetMember(ctx, "m1"); done <- err }()
+		synctest.Wait() // the client is waiting for the retry
+		time.Sleep(10 * time.Second)
+		cancel()
+		err := <-done
 		checkErr(t, err)
 		assert.ErrorIs(t, err, context.Canceled)
-	case <-time.After(5 * time.Second):
-		t.Fatal("cancellation did not end the wait")
-	}
-	assert.EqualValues(t, 1, n.Load())
+		assert.Equal(t, 10*time.Second, time.Since(start), "cancellation ended the wait at once")
+		assert.Len(t, srv.at, 1)
+	})
 }
 
 func TestFailFastPastDeadline(t *testing.T) {
-	clk := newFakeClock()
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "30") // within MaxWait, beyond the deadline
-		w.WriteHeader(429)
-	}, WithRetry(testPolicy(clk)))
-	ctx, cancel := context.WithTimeout(bg, 5*time.Second)
-	defer cancel()
-	start := time.Now()
-	_, err := c.GetMember(ctx, "m1")
-	checkErr(t, err)
-	assert.Less(t, time.Since(start), 2*time.Second)
-	var rl *RateLimitError
-	require.ErrorAs(t, err, &rl)
-	assert.ErrorIs(t, err, ErrRateLimited)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Equal(t, 1, rl.Attempts)
-	assert.Equal(t, "GET", rl.Method)
-	assert.Equal(t, "/api/v2/members/m1", rl.Path)
-	assert.Equal(t, epoch.Add(30*time.Second), rl.Reset)
-	assert.Empty(t, clk.Waits())
-	assert.EqualValues(t, 1, n.Load())
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c, srv := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30") // within MaxWait, beyond the deadline
+			w.WriteHeader(429)
+		}, withJitter(0.5))
+		ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+		defer cancel()
+		_, err := c.GetMember(ctx, "m1")
+		checkErr(t, err)
+		assert.Zero(t, time.Since(start), "no wait was started")
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 1, rl.Attempts)
+		assert.Equal(t, "GET", rl.Method)
+		assert.Equal(t, "/api/v2/members/m1", rl.Path)
+		assert.Equal(t, start.Add(30*time.Second), rl.Reset)
+		assert.Len(t, srv.at, 1)
+	})
 }
 
 func TestRetriesAreLoggedAtDebugWithoutToken(t *testing.T) {
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(429)
-			return
-		}
-		writeJSON(w, 200, memberJSON)
-	}, WithRetry(testPolicy(newFakeClock())), WithLogger(logger))
-	_, err := c.GetMember(bg, "m1")
-	require.NoError(t, err)
-	out := logs.String()
-	assert.Contains(t, out, `"level":"DEBUG"`)
-	assert.Contains(t, out, `"msg":"ldaccess: retrying"`)
-	assert.Contains(t, out, `"status":429`)
-	assert.Contains(t, out, `"reason":"Retry-After"`)
-	assert.NotContains(t, out, "SECRET")
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		var n atomic.Int32
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(429)
+				return
+			}
+			writeJSON(w, 200, memberJSON)
+		}, withJitter(0.5), WithLogger(logger))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		out := logs.String()
+		assert.Contains(t, out, `"level":"DEBUG"`)
+		assert.Contains(t, out, `"msg":"ldaccess: retrying"`)
+		assert.Contains(t, out, `"status":429`)
+		assert.Contains(t, out, `"reason":"Retry-After"`)
+		assert.NotContains(t, out, "SECRET")
+	})
 }
 
 func TestDiscardedBodiesDrainedForConnectionReuse(t *testing.T) {
@@ -351,7 +351,7 @@ func TestDiscardedBodiesDrainedForConnectionReuse(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c, err := New(testToken, WithBaseURL(srv.URL), WithRetry(testPolicy(newFakeClock())))
+	c, err := New(testToken, WithBaseURL(srv.URL), withClock(newFakeClock(), 0.5))
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m1")
 	require.NoError(t, err)
@@ -381,13 +381,12 @@ func FuzzRetryHeaders(f *testing.F) {
 	f.Add("99999999999999999999", "9223372036854775807")
 	f.Add("", "garbage")
 	f.Fuzz(func(t *testing.T, retryAfter, reset string) {
-		rt := newRetryTransport(nil, testCred(), RetryPolicy{Rand: fixedRand(1)}.withDefaults(), nil)
+		rt := newRetryTransport(nil, testCred(), &options{jitter: fixedRand(1)}, nil)
 		h := http.Header{"Retry-After": {retryAfter}, "X-Ratelimit-Reset": {reset}}
 		for attempt := 1; attempt < 100; attempt += 30 {
 			d, reason, _ := rt.wait(&http.Response{Header: h}, attempt, epoch)
-			if d < 0 || d > maxHeaderWait+maxHeaderWait/10 {
-				t.Fatalf("wait %v (%s) for Retry-After %q, X-Ratelimit-Reset %q", d, reason, retryAfter, reset)
-			}
+			require.True(t, d >= 0 && d <= maxHeaderWait+maxHeaderWait/10,
+				"wait %v (%s) for Retry-After %q, X-Ratelimit-Reset %q", d, reason, retryAfter, reset)
 		}
 		p := newPacer()
 		req := httptest.NewRequest("GET", "/api/v2/members/x", nil)
@@ -399,13 +398,16 @@ func FuzzRetryHeaders(f *testing.F) {
 }
 
 func TestSleepOnSystemClock(t *testing.T) {
-	assert.NoError(t, sleep(bg, systemClock{}, time.Millisecond))
-	assert.NoError(t, sleep(bg, systemClock{}, 0))
-	ctx, cancel := context.WithCancel(bg)
-	cancel()
-	start := time.Now()
-	assert.ErrorIs(t, sleep(ctx, systemClock{}, time.Hour), context.Canceled)
-	assert.Less(t, time.Since(start), time.Second)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		assert.NoError(t, sleep(bg, systemClock{}, time.Millisecond))
+		assert.Equal(t, time.Millisecond, time.Since(start))
+		assert.NoError(t, sleep(bg, systemClock{}, 0))
+		ctx, cancel := context.WithCancel(bg)
+		cancel()
+		assert.ErrorIs(t, sleep(ctx, systemClock{}, time.Hour), context.Canceled)
+		assert.Equal(t, time.Millisecond, time.Since(start), "a cancelled context ends the wait at once")
+	})
 }
 
 // cutBody answers 200 promising a whole member but sends only the first half of it, then
@@ -442,8 +444,8 @@ func TestBodyCutShortRetriedOnlyForIdempotentMethods(t *testing.T) {
 					return
 				}
 				writeJSON(w, http.StatusOK, memberJSON)
-			}, WithRetry(RetryPolicy{MaxAttempts: 3, Clock: newFakeClock(), Rand: fixedRand(0.5),
-				OnRetry: func(e RetryEvent) { events = append(events, e) }}))
+			}, WithRetry(RetryPolicy{MaxAttempts: 3,
+				OnRetry: func(e RetryEvent) { events = append(events, e) }}), withClock(newFakeClock(), 0.5))
 
 			m, err := tt.call(c)
 			assert.Equal(t, tt.wantSends, n.Load())
@@ -460,29 +462,33 @@ func TestBodyCutShortRetriedOnlyForIdempotentMethods(t *testing.T) {
 }
 
 func TestMalformedWholeBodyNotRetried(t *testing.T) {
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		writeJSON(w, http.StatusOK, `{"_id": "m1", "email": `)
-	}, WithRetry(testPolicy(newFakeClock())))
-	_, err := c.GetMember(bg, "m1")
-	require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
-	assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			writeJSON(w, http.StatusOK, `{"_id": "m1", "email": `)
+		}, withJitter(0.5))
+		_, err := c.GetMember(bg, "m1")
+		require.ErrorContains(t, checkErr(t, err), "getMember: decoding response")
+		assert.Equal(t, int32(1), n.Load(), "the server would send the same body again")
+	})
 }
 
 func TestServerErrorWaitBeyondMaxWaitNotAttempted(t *testing.T) {
-	clk := newFakeClock()
-	var n atomic.Int32
-	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Retry-After", "120")
-		writeJSON(w, http.StatusServiceUnavailable, `{"code":"unavailable","message":"down for maintenance"}`)
-	}, WithRetry(RetryPolicy{MaxWait: time.Minute, Clock: clk, Rand: fixedRand(0.5)}))
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		start := time.Now()
+		c, _ := newMemServer(t, func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("Retry-After", "120")
+			writeJSON(w, http.StatusServiceUnavailable, `{"code":"unavailable","message":"down for maintenance"}`)
+		}, WithRetry(RetryPolicy{MaxWait: time.Minute}), withJitter(0.5))
 
-	_, err := c.GetMember(bg, "m1")
-	var apiErr *APIError
-	require.ErrorAs(t, checkErr(t, err), &apiErr)
-	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode, "the 503 is reported as it is")
-	assert.Equal(t, int32(1), n.Load())
-	assert.Empty(t, clk.Waits(), "no wait beyond MaxWait is started")
+		_, err := c.GetMember(bg, "m1")
+		var apiErr *APIError
+		require.ErrorAs(t, checkErr(t, err), &apiErr)
+		assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode, "the 503 is reported as it is")
+		assert.Equal(t, int32(1), n.Load())
+		assert.Zero(t, time.Since(start), "no wait beyond MaxWait is started")
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -23,7 +24,7 @@ func TestBodyCutShortObeysMaxWait(t *testing.T) {
 	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		cutBody(w)
-	}, WithRetry(RetryPolicy{MaxWait: time.Second, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second, Clock: clk, Rand: fixedRand(1)}))
+	}, WithRetry(RetryPolicy{MaxWait: time.Second, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}), withClock(clk, 1))
 	_, err := c.GetMember(bg, "m1")
 	require.ErrorIs(t, checkErr(t, err), io.ErrUnexpectedEOF)
 	assert.Equal(t, int32(1), n.Load(), "a 10s backoff is past MaxWait: no retry")
@@ -35,7 +36,7 @@ func TestBodyCutShortObeysTheDeadline(t *testing.T) {
 	c, _ := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		cutBody(w)
-	}, WithRetry(RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour, MaxWait: 2 * time.Hour, Clock: newFakeClock(), Rand: fixedRand(1)}))
+	}, WithRetry(RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour, MaxWait: 2 * time.Hour}), withClock(newFakeClock(), 1))
 	ctx, cancel := context.WithTimeout(bg, time.Minute)
 	defer cancel()
 	_, err := c.GetMember(ctx, "m1")
@@ -51,7 +52,7 @@ func TestBodyCutShortRetriedForClientAPI(t *testing.T) {
 			return
 		}
 		writeJSON(w, http.StatusOK, memberJSON)
-	}, WithRetry(testPolicy(newFakeClock())))
+	}, withClock(newFakeClock(), 0.5))
 	resp, err := c.API.GetMemberWithResponse(bg, "m1", nil)
 	require.NoError(t, err)
 	require.NotNil(t, resp.JSON200, "status %d, body %q", resp.StatusCode(), resp.Body)
@@ -72,7 +73,7 @@ func TestClientTimeoutCutBodyNotRetried(t *testing.T) {
 		case <-r.Context().Done():
 		case <-time.After(10 * time.Second):
 		}
-	}, WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}), WithRetry(testPolicy(newFakeClock())))
+	}, WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}), withClock(newFakeClock(), 0.5))
 	_, err := c.GetMember(bg, "m1")
 	checkErr(t, err)
 	var ne net.Error
@@ -97,16 +98,18 @@ func TestFailuresThatWillNotHealFailFast(t *testing.T) {
 		{"a DNS server failing is retried", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "app.launchdarkly.com", IsTemporary: true}}, 5, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var n int
-			rt := roundTrip(func(*http.Request) (*http.Response, error) { n++; return nil, tt.err })
-			c, err := New(testToken, WithHTTPClient(&http.Client{Transport: rt}), WithRetry(testPolicy(newFakeClock())))
-			require.NoError(t, err)
-			_, err = c.GetMember(bg, "m1")
-			checkErr(t, err)
-			assert.Equal(t, tt.wantSends, n)
-			if tt.wantAnswer != nil {
-				tt.wantAnswer(t, err)
-			}
+			synctest.Test(t, func(t *testing.T) { // in memory: the backoff waits are virtual
+				var n int
+				rt := roundTrip(func(*http.Request) (*http.Response, error) { n++; return nil, tt.err })
+				c, err := New(testToken, WithHTTPClient(&http.Client{Transport: rt}), withJitter(0.5))
+				require.NoError(t, err)
+				_, err = c.GetMember(bg, "m1")
+				checkErr(t, err)
+				assert.Equal(t, tt.wantSends, n)
+				if tt.wantAnswer != nil {
+					tt.wantAnswer(t, err)
+				}
+			})
 		})
 	}
 }
@@ -116,8 +119,8 @@ func TestRefusedConnectionRetriedOnceAfterAShortWait(t *testing.T) {
 	srv.Close() // connection refused from now on
 	clk := newFakeClock()
 	var events []RetryEvent
-	c, err := New(testToken, WithBaseURL(srv.URL), WithRetry(RetryPolicy{MaxAttempts: 10, Clock: clk, Rand: fixedRand(1),
-		OnRetry: func(e RetryEvent) { events = append(events, e) }}))
+	c, err := New(testToken, WithBaseURL(srv.URL), WithRetry(RetryPolicy{MaxAttempts: 10,
+		OnRetry: func(e RetryEvent) { events = append(events, e) }}), withClock(clk, 1))
 	require.NoError(t, err)
 	_, err = c.GetMember(bg, "m1")
 	checkErr(t, err)

@@ -261,7 +261,7 @@ func TestChaosIterateRateLimited(t *testing.T) {
 				RateLimit: &fake.RateLimit{Route: 4, Window: 200 * time.Millisecond},
 				Faults:    &fake.Faults{Seed: seed, Rate: 0.10, Kinds: allTransientFaults}})
 			t.Cleanup(srv.Close)
-			hs := newHarness(t, srv.URL, wrapper.WithRetry(wrapper.RetryPolicy{
+			hs := newHarness(t, srv.URL, withClock(nil, nil), wrapper.WithRetry(wrapper.RetryPolicy{
 				MaxAttempts: 10, MaxWait: 5 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()

@@ -22,7 +22,7 @@ func TestColdStartDrawsAtMostOne429(t *testing.T) {
 	window := 300 * time.Millisecond
 	srv := fake.NewServer(fake.Options{AdminSecret: canary, RateLimit: &fake.RateLimit{Route: budget, Window: window}})
 	t.Cleanup(srv.Close)
-	h := newHarness(t, srv.URL, wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 10, MaxWait: 5 * time.Second}))
+	h := newHarness(t, srv.URL, withClock(nil, nil), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 10, MaxWait: 5 * time.Second}))
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for range goroutines {

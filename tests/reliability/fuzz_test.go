@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/internal/testclock"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -54,9 +55,9 @@ func (c *virtualClock) After(d time.Duration) <-chan time.Time {
 }
 
 // memClient is a client with the canary token whose transport is rt.
-func memClient(t *testing.T, rt roundTripFunc, p wrapper.RetryPolicy) *harness {
+func memClient(t *testing.T, rt roundTripFunc, clock testclock.Clock, p wrapper.RetryPolicy) *harness {
 	t.Helper()
-	return newHarness(t, memBase, wrapper.WithHTTPClient(&http.Client{Transport: rt}), wrapper.WithRetry(p))
+	return newHarness(t, memBase, withClock(clock, rt), wrapper.WithRetry(p))
 }
 
 // countingRT answers with f and counts requests.
@@ -97,7 +98,7 @@ func FuzzDecodeMember(f *testing.F) {
 		rt := &countingRT{}
 		hs := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
 			return memResponse(r, 200, jsonHeader(ctype), string(body))
-		}), fastPolicy(&virtualClock{now: clockEpoch}))
+		}), &virtualClock{now: clockEpoch}, fastPolicy())
 		got, err := hs.c.GetMember(context.Background(), "m000")
 		hs.check(err)
 		compareDecoding(t, body, &got, err)
@@ -112,7 +113,7 @@ func FuzzDecodeMembersPage(f *testing.F) {
 		rt := &countingRT{}
 		hs := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
 			return memResponse(r, 200, jsonHeader(ctype), string(body))
-		}), fastPolicy(&virtualClock{now: clockEpoch}))
+		}), &virtualClock{now: clockEpoch}, fastPolicy())
 		got, err := hs.c.ListMembers(context.Background(), wrapper.MembersQuery{PageSize: 100})
 		hs.check(err)
 		compareDecoding(t, body, &got, err)
@@ -136,7 +137,7 @@ func FuzzDecodeTokensPage(f *testing.F) {
 		rt := &countingRT{}
 		hs := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
 			return memResponse(r, 200, jsonHeader(ctype), string(body))
-		}), fastPolicy(&virtualClock{now: clockEpoch}))
+		}), &virtualClock{now: clockEpoch}, fastPolicy())
 		got, err := hs.c.ListTokens(context.Background(), wrapper.TokensQuery{PageSize: 25})
 		hs.check(err)
 		compareDecoding(t, body, &got, err)
@@ -191,7 +192,7 @@ func FuzzErrorResponse(f *testing.F) {
 				h["X-Request-Id"] = []string{strings.ReplaceAll(reqID, "$TOKEN", tok)}
 			}
 			return memResponse(r, code, h, strings.ReplaceAll(string(body), "$TOKEN", tok))
-		}), fastPolicy(&virtualClock{now: clockEpoch}))
+		}), &virtualClock{now: clockEpoch}, fastPolicy())
 		_, err := hs.c.GetMember(context.Background(), "m000")
 		hs.check(err)
 		require.Error(t, err, "status %d gave no error", code)
@@ -243,7 +244,7 @@ func FuzzWaitHeaders(f *testing.F) {
 		code := []int{429, 200, 503, 502, 504, 400}[int(status)%6]
 		clock := &virtualClock{now: clockEpoch}
 		rt := &countingRT{}
-		p := fastPolicy(clock)
+		p := fastPolicy()
 		p.MaxWait = time.Minute
 		hs := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
 			if n > 1 {
@@ -260,7 +261,7 @@ func FuzzWaitHeaders(f *testing.F) {
 				return memResponse(r, 200, h, memberJSON("m000"))
 			}
 			return memResponse(r, code, h, `{"code":"x","message":"y"}`)
-		}), p)
+		}), clock, p)
 		// A deadline far beyond any virtual wait, so that it never shortens one; the waits are
 		// virtual, so the calls take microseconds of real time.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
@@ -322,7 +323,7 @@ func FuzzNextLink(f *testing.F) {
 				return memResponse(r, 200, jsonHeader("application/json"), first)
 			}
 			return memResponse(r, 200, jsonHeader("application/json"), second)
-		}), fastPolicy(&virtualClock{now: clockEpoch}))
+		}), &virtualClock{now: clockEpoch}, fastPolicy())
 		seen := map[string]int{}
 		n := 0
 		for m, err := range hs.c.Members(context.Background(), wrapper.MembersQuery{PageSize: 3}) {
@@ -380,7 +381,7 @@ func FuzzMemberFilter(f *testing.F) {
 		hs := memClient(t, rt.wrap(func(n int, r *http.Request) *http.Response {
 			got = append(got, r.URL.Query().Get("filter"))
 			return memResponse(r, 200, jsonHeader("application/json"), pageJSON(nil, "", 0))
-		}), fastPolicy(&virtualClock{now: clockEpoch}))
+		}), &virtualClock{now: clockEpoch}, fastPolicy())
 		_, err := hs.c.ListMembers(context.Background(), wrapper.MembersQuery{Filter: fl})
 		hs.check(err)
 		if err == nil {

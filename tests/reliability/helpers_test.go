@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ldaccess/ldaccess/internal/testclock"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -128,21 +129,28 @@ func (c *instantClock) Waits() []time.Duration {
 	return append([]time.Duration(nil), c.waits...)
 }
 
-// fastPolicy retries quickly: tiny backoff, waits that end at once, a short MaxWait so that
-// a far-future reset fails at once.
-func fastPolicy(clock wrapper.Clock) wrapper.RetryPolicy {
-	return wrapper.RetryPolicy{MaxAttempts: 10, MaxWait: 5 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond, Clock: clock}
+// fastPolicy retries quickly: tiny backoff and a short MaxWait, so that a far-future reset
+// fails at once.
+func fastPolicy() wrapper.RetryPolicy {
+	return wrapper.RetryPolicy{MaxAttempts: 10, MaxWait: 5 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
 }
 
-// newHarness builds a client for baseURL with the canary token, fastPolicy (unless opts
-// replace it) and a logger that records everything.
+// withClock sends through next (http.DefaultTransport if nil) and runs the client's waits on
+// clock: the module's test hook, since a loopback server keeps a synctest bubble's time still.
+func withClock(clock testclock.Clock, next http.RoundTripper) wrapper.Option {
+	return wrapper.WithHTTPClient(&http.Client{Transport: &testclock.Transport{Next: next, Clock: clock}})
+}
+
+// newHarness builds a client for baseURL with the canary token, fastPolicy and waits that
+// end at once (unless opts replace them) and a logger that records everything.
 func newHarness(t testing.TB, baseURL string, opts ...wrapper.Option) *harness {
 	t.Helper()
 	h := &harness{t: t, logs: &logCapture{}, clock: &instantClock{}}
-	p := fastPolicy(h.clock)
+	p := fastPolicy()
 	p.OnRetry = func(wrapper.RetryEvent) { h.events.Add(1) }
 	all := append([]wrapper.Option{
 		wrapper.WithBaseURL(baseURL),
+		withClock(h.clock, nil),
 		wrapper.WithRetry(p),
 		wrapper.WithLogger(h.logs.logger()),
 	}, opts...)

@@ -88,7 +88,7 @@ func TestIteratorsEndOnARepeatedPage(t *testing.T) {
 						off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 						body := `{"items":[` + item + `,` + item + `],` + paging(it.collection, off) + `}`
 						return memResponse(r, 200, jsonHeader("application/json"), body)
-					}), fastPolicy(&instantClock{}))
+					}), &instantClock{}, fastPolicy())
 					n, err := it.run(context.Background(), h.c)
 					h.check(err)
 					require.Error(t, err, "the iteration ended without an error after %d requests", rt.n)
@@ -118,7 +118,7 @@ func TestIteratorsEndOnARepeatedPageThatChanges(t *testing.T) {
 				}
 				body := `{"items":[` + item("a") + `,` + item("b") + `],"_links":{}}`
 				return memResponse(r, 200, jsonHeader("application/json"), body)
-			}), fastPolicy(&instantClock{}))
+			}), &instantClock{}, fastPolicy())
 			n, err := it.run(context.Background(), h.c)
 			h.check(err)
 			require.Error(t, err)
@@ -140,7 +140,7 @@ func TestIteratorsFollowDistinctPagesWithoutIDs(t *testing.T) {
 				item := func(i int) string { return `{"email":"m` + strconv.Itoa(off+i) + `@example.com"}` }
 				body := `{"items":[` + item(0) + `,` + item(1) + `],"_links":{},"totalCount":10}`
 				return memResponse(r, 200, jsonHeader("application/json"), body)
-			}), fastPolicy(&instantClock{}))
+			}), &instantClock{}, fastPolicy())
 			n, err := it.run(context.Background(), h.c)
 			require.NoError(t, h.check(err))
 			assert.Equal(t, 10, n)
@@ -166,7 +166,7 @@ func FuzzIteratorEnds(f *testing.F) {
 					return memResponse(r, 400, jsonHeader("application/json"), `{"code":"runaway","message":"too many requests"}`)
 				}
 				return memResponse(r, 200, jsonHeader("application/json"), body)
-			}), fastPolicy(&instantClock{}))
+			}), &instantClock{}, fastPolicy())
 			_, err := it.run(context.Background(), h.c)
 			h.check(err)
 			require.LessOrEqual(t, rt.n, 2, "%s: requests for a body served again and again: %q", it.name, body)
@@ -174,7 +174,7 @@ func FuzzIteratorEnds(f *testing.F) {
 		// A page iterator decodes a page exactly as the one-page call does.
 		h := memClient(t, func(r *http.Request) (*http.Response, error) {
 			return memResponse(r, 200, jsonHeader("application/json"), body), nil
-		}, fastPolicy(&instantClock{}))
+		}, &instantClock{}, fastPolicy())
 		ctx := context.Background()
 		mp, err := firstPage(h.c.MemberPages(ctx, wrapper.MembersQuery{PageSize: pageSize}))
 		ml, lerr := h.c.ListMembers(ctx, wrapper.MembersQuery{PageSize: pageSize})

@@ -104,9 +104,10 @@ func (x *exposure) leak(token string) string {
 // at once.
 func exposeClient(t testing.TB, token, base string, x *exposure, opts ...wrapper.Option) *wrapper.Client {
 	t.Helper()
-	p := wrapper.RetryPolicy{MaxAttempts: 2, MaxWait: time.Minute, Clock: &virtualClock{now: clockEpoch}, OnRetry: x.onRetry}
+	p := wrapper.RetryPolicy{MaxAttempts: 2, MaxWait: time.Minute, OnRetry: x.onRetry}
 	logger := slog.New(slog.NewTextHandler(&x.logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
-	c, err := wrapper.New(token, append([]wrapper.Option{wrapper.WithBaseURL(base), wrapper.WithRetry(p), wrapper.WithLogger(logger)}, opts...)...)
+	c, err := wrapper.New(token, append([]wrapper.Option{wrapper.WithBaseURL(base), withClock(&virtualClock{now: clockEpoch}, nil),
+		wrapper.WithRetry(p), wrapper.WithLogger(logger)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +267,7 @@ func FuzzRedaction(f *testing.F) {
 			}
 			return resp, nil
 		})
-		c := exposeClient(t, token, memBase, x, wrapper.WithHTTPClient(&http.Client{Transport: rt}))
+		c := exposeClient(t, token, memBase, x, withClock(&virtualClock{now: clockEpoch}, rt))
 		expose(c, x)
 		if l := x.leak(token); l != "" {
 			t.Fatalf("the token %q leaks: %s", token, l)

@@ -224,8 +224,9 @@ func first(h http.Header, key string) string {
 	return ""
 }
 
-// printable returns s with control characters dropped, runs of white space collapsed, invalid
-// UTF-8 replaced, and at most n bytes long, so that an error message stays one readable line.
+// printable returns s with control and format characters and invalid UTF-8 dropped, runs of
+// white space collapsed, and at most n bytes long, so that an error message stays one readable
+// line.
 func printable(s string, n int) string {
 	var b strings.Builder
 	space := false

@@ -59,7 +59,7 @@ const (
 // Describe says what a finding means, with the thresholds where they matter.
 func (o Options) Describe(f Finding) string {
 	o = o.withDefaults()
-	d := formatDays(o.StaleAfter)
+	d := FormatDays(o.StaleAfter)
 	switch f {
 	case TokenNeverUsed:
 		return "never used"
@@ -70,7 +70,7 @@ func (o Options) Describe(f Finding) string {
 	case TokenOwnerGone:
 		return "owner is no longer a member"
 	case TokenRotationDue:
-		return "secret older than " + formatDays(o.RotateAfter)
+		return "secret older than " + FormatDays(o.RotateAfter)
 	case MemberNeverLoggedIn:
 		return "never logged in"
 	case MemberInactive:
@@ -183,8 +183,8 @@ func MemberFindings(m api.Member, now time.Time, o Options) []Finding {
 	return fs
 }
 
-// formatDays prints a threshold as people say it: "90 days", "36h0m0s" when not whole days.
-func formatDays(d time.Duration) string {
+// FormatDays prints a threshold as people say it: "90 days", "36h0m0s" when not whole days.
+func FormatDays(d time.Duration) string {
 	const day = 24 * time.Hour
 	if d > 0 && d%day == 0 {
 		n := int64(d / day)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/review"
@@ -89,17 +88,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// formatDays prints a threshold as people say it: "90 days", "36h0m0s" when not whole days.
-func formatDays(d time.Duration) string {
-	const day = 24 * time.Hour
-	if d > 0 && d%day == 0 {
-		n := int64(d / day)
-		if n == 1 {
-			return "1 day"
-		}
-		return fmt.Sprintf("%d days", n)
-	}
-	return d.String()
 }

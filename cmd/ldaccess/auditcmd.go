@@ -253,7 +253,7 @@ func auditView(r report, format string) view {
 
 	summary := section{
 		Title: fmt.Sprintf("Access review of %d tokens and %d members, %s (stale after %s): %d findings",
-			r.TokenCount, r.MemberCount, r.GeneratedAt.UTC().Format(time.DateOnly), formatDays(r.StaleAfter), r.FindingCount()),
+			r.TokenCount, r.MemberCount, r.GeneratedAt.UTC().Format(time.DateOnly), review.FormatDays(r.StaleAfter), r.FindingCount()),
 		Header: []string{"subject", "finding", "count", "description"},
 	}
 	for _, l := range sum {

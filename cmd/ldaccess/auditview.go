@@ -143,7 +143,7 @@ func reviewHeadline(accounts []accountReport) string {
 		of = fmt.Sprintf(" in %d accounts", len(accounts))
 	}
 	return fmt.Sprintf("Access review of %d tokens and %d members%s, %s (stale after %s): %d findings",
-		t.Tokens, t.Members, of, r.GeneratedAt.UTC().Format(time.DateOnly), formatDays(r.StaleAfter), t.Findings)
+		t.Tokens, t.Members, of, r.GeneratedAt.UTC().Format(time.DateOnly), review.FormatDays(r.StaleAfter), t.Findings)
 }
 
 // otherFindings lists a row's findings but one: "also" in a group's table.

@@ -211,14 +211,10 @@ func (a *app) profileShowCmd() *cobra.Command {
 		Short: "Show a profile's settings and whether its token is there (never the token)",
 		Args:  exactArgs(1, "a profile name"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+			name := args[0]
+			cfg, p, err := a.namedProfile(name)
 			if err != nil {
 				return err
-			}
-			name := args[0]
-			p, ok := cfg.Profiles[name]
-			if !ok {
-				return cfg.unknownProfile(name)
 			}
 			status := "-"
 			switch {
@@ -260,14 +256,10 @@ func (a *app) profileRemoveCmd() *cobra.Command {
 		Short: "Remove a profile, and its token from the OS keyring if it is there",
 		Args:  exactArgs(1, "a profile name"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+			name := args[0]
+			cfg, p, err := a.namedProfile(name)
 			if err != nil {
 				return err
-			}
-			name := args[0]
-			p, ok := cfg.Profiles[name]
-			if !ok {
-				return cfg.unknownProfile(name)
 			}
 			delete(cfg.Profiles, name)
 			if err := cfg.save(); err != nil {
@@ -284,4 +276,17 @@ func (a *app) profileRemoveCmd() *cobra.Command {
 			return a.render(view{Text: msg, JSON: map[string]string{"removed": name}})
 		}),
 	}
+}
+
+// namedProfile reads the config file and the profile called name in it.
+func (a *app) namedProfile(name string) (config, profile, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return config{}, profile{}, err
+	}
+	p, ok := cfg.Profiles[name]
+	if !ok {
+		return config{}, profile{}, cfg.unknownProfile(name)
+	}
+	return cfg, p, nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // The HTML report: one self-contained file an auditor can open or attach to an evidence
@@ -73,7 +75,7 @@ func writeHTMLReport(w io.Writer, accounts []accountReport, all bool, version st
 		Headline:   reviewHeadline(accounts),
 		Date:       r0.GeneratedAt.UTC().Format(time.DateOnly),
 		Generated:  r0.GeneratedAt.UTC().Format(time.RFC3339),
-		StaleAfter: formatDays(r0.StaleAfter),
+		StaleAfter: review.FormatDays(r0.StaleAfter),
 		Version:    version,
 		Multi:      multi,
 	}

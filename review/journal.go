@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -81,6 +83,12 @@ func OpenJournal(path string, plan Plan) (*Journal, error) {
 			return nil, fmt.Errorf("journal %s: %w", path, err)
 		}
 		return nil, fmt.Errorf("journal %s: locking: %w", path, err)
+	}
+	// A journal's records are synced one by one; its directory entry must be too, or a crash
+	// could lose a new journal whole.
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	j := &Journal{f: f, path: path, digest: PlanDigest(plan), last: map[string]Record{}, sent: map[string]bool{}, now: time.Now}
 	if err := j.load(); err != nil {
@@ -208,4 +216,18 @@ func ReadJournal(r io.Reader) ([]Record, error) {
 		out = append(out, rec)
 	}
 	return out, sc.Err()
+}
+
+// syncDir flushes a directory's entries to disk. Windows cannot open a directory for that,
+// and its file system records a new file's entry with the file.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }

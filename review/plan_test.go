@@ -30,6 +30,7 @@ func TestReadPolicy(t *testing.T) {
 		{"wrong subject", `{"rules": [{"finding": "inactive", "action": "delete-token"}]}`, "inactive is a member finding; delete-token acts on a token"},
 		{"set-role without role", `{"rules": [{"finding": "inactive", "action": "set-role"}]}`, "role must be one of"},
 		{"set-role to owner", `{"rules": [{"finding": "inactive", "action": "set-role", "role": "owner"}]}`, "role must be one of"},
+		{"set-role to admin: a remediation grants no admin", `{"rules": [{"finding": "admin-without-mfa", "action": "set-role", "role": "admin"}]}`, "role must be one of"},
 		{"role on another action", `{"rules": [{"finding": "inactive", "action": "remove-member", "role": "reader"}]}`, "role is only for set-role"},
 		{"bad age", `{"rules": [{"finding": "inactive", "action": "remove-member", "olderThan": "soon"}]}`, "invalid duration"},
 		{"two values", `{} {}`, "more than one JSON value"},

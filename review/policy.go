@@ -34,8 +34,9 @@ func (k ActionKind) subject() string {
 	return ""
 }
 
-// assignableRoles are the built-in roles set-role may give.
-var assignableRoles = []string{"no_access", "reader", "writer", "admin"}
+// assignableRoles are the built-in roles set-role may give: a remediation takes access away,
+// so it never makes anyone an admin.
+var assignableRoles = []string{"no_access", "reader", "writer"}
 
 // A Policy says which findings become which actions. The zero Policy, like DefaultPolicy,
 // makes no action at all: nothing is changed unless a rule says so.
@@ -71,7 +72,7 @@ type Rule struct {
 	// never-logged-in, stale-invite, over-privileged, owner-gone, no-team, admin-without-mfa)
 	// or the secret's issue (rotation-due).
 	OlderThan Age `json:"olderThan,omitempty"`
-	// Role is the role set-role gives: no_access, reader, writer or admin.
+	// Role is the role set-role gives: no_access, reader or writer.
 	Role string `json:"role,omitempty"`
 	// ExpireOldIn is how long reset-token keeps the old secret working; 0 stops it at once.
 	ExpireOldIn Age `json:"expireOldIn,omitempty"`

@@ -254,6 +254,10 @@ func (a *app) applyPlan(ctx context.Context, c *wrapper.Client, p review.Plan, p
 		if err := a.confirmDestructive(ctx, f.yes, "apply", func() (string, error) { return q, nil }); err != nil {
 			return err
 		}
+	}
+	// A dry run reads the journal of a plan already begun, so that what is done shows as done;
+	// it records nothing, and creates none.
+	if !f.dryRun || fileExists(journalPath(planPath)) {
 		var err error
 		if j, err = review.OpenJournal(journalPath(planPath), p); err != nil {
 			return err

@@ -99,6 +99,9 @@ var ErrIdentityProvider = errors.New("members are managed by an identity provide
 // ErrWrongAccount is returned when a plan is applied to an account other than its own.
 var ErrWrongAccount = errors.New("the plan was made for another account")
 
+// ErrAnotherPlan is what OpenJournal reports for a journal that another plan began.
+var ErrAnotherPlan = errors.New("it belongs to another plan")
+
 // Apply carries out a plan: exactly the actions it lists, on objects that have not changed
 // since the review, each at most once however often Apply runs on the same journal.
 //

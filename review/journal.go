@@ -118,7 +118,7 @@ func (j *Journal) load() error {
 				return fmt.Errorf("journal %s: not an ldaccess journal", j.path)
 			}
 			if h.Plan != j.digest {
-				return fmt.Errorf("journal %s belongs to another plan (or the plan was edited after applying began); apply the original plan, or move the journal away to start afresh", j.path)
+				return fmt.Errorf("journal %s: %w (or the plan was edited after applying began); apply the original plan, or move the journal away to start afresh", j.path, ErrAnotherPlan)
 			}
 		} else {
 			var r Record

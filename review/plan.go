@@ -303,8 +303,11 @@ func (p Plan) Validate() error {
 			return fmt.Errorf("%s: kind %q does not act on a %q", where, a.Kind, a.Subject)
 		case a.Kind == SetRole && !slices.Contains(assignableRoles, a.Role):
 			return fmt.Errorf("%s: role must be one of %s", where, strings.Join(assignableRoles, ", "))
-		case a.Kind == RemoveCustomRoles && (a.CustomRoles == nil || len(*a.CustomRoles) > 0):
+		case a.Kind == RemoveCustomRoles && a.CustomRoles == nil:
 			return fmt.Errorf("%s: remove-custom-roles needs customRoles []", where)
+		case a.CustomRoles != nil && (len(*a.CustomRoles) > 0 || a.Subject != subjectMember):
+			// A plan may be edited by hand; it still only takes access away.
+			return fmt.Errorf("%s: customRoles can only be [], on a member: a plan takes access away", where)
 		case ids[a.ID]:
 			return fmt.Errorf("%s: a second action with this id", where)
 		case objects[a.Subject+":"+a.ObjectID]:
@@ -316,10 +319,3 @@ func (p Plan) Validate() error {
 	return nil
 }
 
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}

@@ -126,6 +126,10 @@ func TestReadPlanRefusesBrokenPlans(t *testing.T) {
 		{"fine", `{"id":"set-role:m","kind":"set-role","subject":"member","objectId":"m","name":"","reasons":null,"role":"reader","state":{}}`, ""},
 		{"kind for the wrong subject", `{"id":"x","kind":"delete-token","subject":"member","objectId":"m","name":"","reasons":null,"state":{}}`, "does not act on"},
 		{"owner role", `{"id":"x","kind":"set-role","subject":"member","objectId":"m","name":"","reasons":null,"role":"owner","state":{}}`, "role must be"},
+		{"set-role with its custom roles cleared", `{"id":"x","kind":"set-role","subject":"member","objectId":"m","name":"","reasons":null,"role":"reader","customRoles":[],"state":{}}`, ""},
+		{"set-role granting custom roles", `{"id":"x","kind":"set-role","subject":"member","objectId":"m","name":"","reasons":null,"role":"reader","customRoles":["super-admin"],"state":{}}`, "customRoles can only be []"},
+		{"remove-custom-roles granting some", `{"id":"x","kind":"remove-custom-roles","subject":"member","objectId":"m","name":"","reasons":null,"customRoles":["super-admin"],"state":{}}`, "customRoles can only be []"},
+		{"customRoles on a token", `{"id":"x","kind":"delete-token","subject":"token","objectId":"t","name":"","reasons":null,"customRoles":[],"state":{}}`, "on a member"},
 		{"two actions on one object", `{"id":"a","kind":"remove-member","subject":"member","objectId":"m","name":"","reasons":null,"state":{}},{"id":"b","kind":"set-role","subject":"member","objectId":"m","name":"","reasons":null,"role":"reader","state":{}}`, "a second action on member m"},
 	}
 	for _, tt := range tests {

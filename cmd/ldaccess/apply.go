@@ -259,10 +259,15 @@ func (a *app) applyPlan(ctx context.Context, c *wrapper.Client, p review.Plan, p
 	// it records nothing, and creates none.
 	if !f.dryRun || fileExists(journalPath(planPath)) {
 		var err error
-		if j, err = review.OpenJournal(journalPath(planPath), p); err != nil {
+		j, err = review.OpenJournal(journalPath(planPath), p)
+		switch {
+		case err != nil && f.dryRun && errors.Is(err, review.ErrAnotherPlan):
+			a.status.notef("%s belongs to another plan; the dry run does not use it", journalPath(planPath))
+		case err != nil:
 			return err
+		default:
+			defer j.Close()
 		}
-		defer j.Close()
 	}
 	res, err := review.Apply(ctx, c, p, j, opts)
 	a.status.clear()
@@ -270,7 +275,7 @@ func (a *app) applyPlan(ctx context.Context, c *wrapper.Client, p review.Plan, p
 	if f.dryRun {
 		title = "Dry run of " + planPath + " (nothing sent)"
 	}
-	if rerr := render(a.stdout, string(a.format), resultView(res, title)); rerr != nil && err == nil {
+	if rerr := a.render(resultView(res, title)); rerr != nil && err == nil {
 		err = rerr
 	}
 	if err != nil {

@@ -116,7 +116,7 @@ to run without --yes.`,
 				}
 				return fmt.Errorf("token %s was reset, but handing over its new secret failed: %v; the new secret is lost (--print-on-failure prints it); %s", t.ID, herr, grace)
 			}
-			if err := render(a.stdout, string(a.format), tokenView(maskSecret(t), string(a.format), "")); err != nil {
+			if err := a.render(tokenView(maskSecret(t), string(a.format), "")); err != nil {
 				return err
 			}
 			a.status.notef("rotated token %s: the new secret went to the command; %s", t.ID, grace)

@@ -318,4 +318,3 @@ func (p Plan) Validate() error {
 	}
 	return nil
 }
-

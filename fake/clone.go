@@ -11,13 +11,6 @@ import (
 // Inside, updates replace slices and maps rather than change them in place (copy on write), so a
 // shallow copy taken under the lock stays valid while a response is encoded after it.
 
-func cloneStrings(s []string) []string {
-	if s == nil {
-		return nil
-	}
-	return slices.Clone(s)
-}
-
 func cloneRoleAttributes(p map[string]api.RoleAttributeValues) map[string]api.RoleAttributeValues {
 	if p == nil {
 		return nil
@@ -29,27 +22,17 @@ func cloneRoleAttributes(p map[string]api.RoleAttributeValues) map[string]api.Ro
 	return m
 }
 
-func cloneLinks(l api.Links) api.Links {
-	if l == nil {
-		return nil
-	}
-	return maps.Clone(l)
-}
-
 func cloneMember(m api.Member) api.Member {
-	m.Links = cloneLinks(m.Links)
-	m.CustomRoles = cloneStrings(m.CustomRoles)
-	m.ExcludedDashboards = cloneStrings(m.ExcludedDashboards)
-	m.OAuthProviders = cloneStrings(m.OAuthProviders)
+	m.Links = maps.Clone(m.Links)
+	m.CustomRoles = slices.Clone(m.CustomRoles)
+	m.ExcludedDashboards = slices.Clone(m.ExcludedDashboards)
+	m.OAuthProviders = slices.Clone(m.OAuthProviders)
 	m.RoleAttributes = cloneRoleAttributes(m.RoleAttributes)
 	if m.Teams != nil {
 		ts := make([]api.MemberTeamSummaryRep, len(m.Teams))
 		for i, t := range m.Teams {
-			t.CustomRoleKeys = cloneStrings(t.CustomRoleKeys)
-			if t.Links != nil {
-				l := cloneLinks(t.Links)
-				t.Links = l
-			}
+			t.CustomRoleKeys = slices.Clone(t.CustomRoleKeys)
+			t.Links = maps.Clone(t.Links)
 			ts[i] = t
 		}
 		m.Teams = ts
@@ -57,7 +40,7 @@ func cloneMember(m api.Member) api.Member {
 	if m.PermissionGrants != nil {
 		gs := make([]api.MemberPermissionGrantSummaryRep, len(m.PermissionGrants))
 		for i, g := range m.PermissionGrants {
-			g.Actions = cloneStrings(g.Actions)
+			g.Actions = slices.Clone(g.Actions)
 			gs[i] = g
 		}
 		m.PermissionGrants = gs
@@ -71,25 +54,25 @@ func cloneStatements(p []api.Statement) []api.Statement {
 	}
 	ss := make([]api.Statement, len(p))
 	for i, s := range p {
-		s.Actions = cloneStrings(s.Actions)
-		s.NotActions = cloneStrings(s.NotActions)
-		s.Resources = cloneStrings(s.Resources)
-		s.NotResources = cloneStrings(s.NotResources)
+		s.Actions = slices.Clone(s.Actions)
+		s.NotActions = slices.Clone(s.NotActions)
+		s.Resources = slices.Clone(s.Resources)
+		s.NotResources = slices.Clone(s.NotResources)
 		ss[i] = s
 	}
 	return ss
 }
 
 func cloneToken(t api.Token) api.Token {
-	t.Links = cloneLinks(t.Links)
-	t.CustomRoleIDs = cloneStrings(t.CustomRoleIDs)
+	t.Links = maps.Clone(t.Links)
+	t.CustomRoleIDs = slices.Clone(t.CustomRoleIDs)
 	t.InlineRole = cloneStatements(t.InlineRole)
-	t.Member.Links = cloneLinks(t.Member.Links)
+	t.Member.Links = maps.Clone(t.Member.Links)
 	return t
 }
 
 func cloneTeam(t Team) Team {
-	t.CustomRoleKeys = cloneStrings(t.CustomRoleKeys)
+	t.CustomRoleKeys = slices.Clone(t.CustomRoleKeys)
 	return t
 }
 

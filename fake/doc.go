@@ -20,9 +20,9 @@
 // Options.Account sets the initial state; nil gives an account holding only its owner. Seed
 // builds a large, realistic account deterministically. The admin token, whose secret is
 // Options.AdminSecret or DefaultAdminSecret, is a personal admin token of the owner, listed
-// like any other token. Tokens
-// created through the API authenticate too and act as their member. Handler's accessors
-// (Members, Tokens, Requests, Applied, …) let a test inspect the state and the traffic.
+// like any other token. Tokens created through the API authenticate too and act as their
+// member. Handler's accessors (Members, Tokens, Requests, Applied, …) let a test inspect the
+// state and the traffic.
 //
 // # Names
 //

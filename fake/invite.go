@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/ldaccess/ldaccess/api"
@@ -47,7 +48,7 @@ func (o *ops) PostMembers(ctx context.Context, req ss.PostMembersRequestObject) 
 			ID: s.ids.next(now), Email: strings.TrimSpace(f.Email), Role: role,
 			FirstName: f.FirstName, LastName: f.LastName,
 			PendingInvite: true, Verified: false, LastSeen: 0, MFA: "disabled",
-			CustomRoles: cloneStrings(f.CustomRoles), CreationDate: now.UnixMilli(),
+			CustomRoles: slices.Clone(f.CustomRoles), CreationDate: now.UnixMilli(),
 			RoleAttributes: cloneRoleAttributes(f.RoleAttributes), Version: 1,
 			ExcludedDashboards: []string{},
 		}

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -175,7 +176,7 @@ func normalizeMember(m api.Member, now time.Time, s *state) api.Member {
 		ts := make([]api.MemberTeamSummaryRep, 0, len(m.Teams))
 		for _, t := range m.Teams {
 			if _, ok := s.teams[strings.ToLower(t.Key)]; !ok {
-				s.addTeam(Team{Key: t.Key, Name: t.Name, CustomRoleKeys: cloneStrings(t.CustomRoleKeys)})
+				s.addTeam(Team{Key: t.Key, Name: t.Name, CustomRoleKeys: slices.Clone(t.CustomRoleKeys)})
 			}
 			ts = append(ts, teamSummary(s.teams[strings.ToLower(t.Key)]))
 		}
@@ -212,7 +213,7 @@ func (s *state) addTeam(t Team) {
 }
 
 func teamSummary(t Team) api.MemberTeamSummaryRep {
-	return api.MemberTeamSummaryRep{Key: t.Key, Name: t.Name, CustomRoleKeys: cloneStrings(t.CustomRoleKeys)}
+	return api.MemberTeamSummaryRep{Key: t.Key, Name: t.Name, CustomRoleKeys: slices.Clone(t.CustomRoleKeys)}
 }
 
 func (s *state) insertMember(m api.Member) *memberRec {

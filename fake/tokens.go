@@ -104,7 +104,7 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 	t := api.Token{
 		ID: s.ids.next(now), OwnerID: who.memberID, MemberID: who.memberID,
 		Name: b.Name, Description: b.Description, ServiceToken: b.ServiceToken,
-		CustomRoleIDs: cloneStrings(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
+		CustomRoleIDs: slices.Clone(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
 		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
 	}
 	if b.Role != "" {
@@ -129,9 +129,9 @@ func statementsFromPost(in []api.StatementPost) []api.Statement {
 	out := make([]api.Statement, len(in))
 	for i, st := range in {
 		out[i] = api.Statement{
-			Effect: api.StatementEffect(st.Effect), Actions: cloneStrings(st.Actions),
-			NotActions: cloneStrings(st.NotActions), Resources: cloneStrings(st.Resources),
-			NotResources: cloneStrings(st.NotResources),
+			Effect: api.StatementEffect(st.Effect), Actions: slices.Clone(st.Actions),
+			NotActions: slices.Clone(st.NotActions), Resources: slices.Clone(st.Resources),
+			NotResources: slices.Clone(st.NotResources),
 		}
 	}
 	return out

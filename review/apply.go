@@ -45,10 +45,6 @@ const (
 // final reports whether an action with this outcome is done with.
 func (s Status) final() bool { return s != Failed && s != WouldApply && s != "" }
 
-// Problem reports whether the status means the action did not happen as planned and needs
-// attention (Failed, Refused, SecretLost).
-func (s Status) Problem() bool { return s == Failed || s == Refused || s == SecretLost }
-
 // ApplyOptions adjust Apply.
 type ApplyOptions struct {
 	// DryRun re-reads every object and decides, but sends no change and records nothing.

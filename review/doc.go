@@ -5,6 +5,7 @@
 //	r, err := review.Run(ctx, client, review.Options{StaleAfter: 90 * 24 * time.Hour})
 //	plan, err := review.NewPlan(r, policy)
 //	j, err := review.OpenJournal(path+".journal", plan)
+//	defer j.Close()
 //	res, err := review.Apply(ctx, client, plan, j, review.ApplyOptions{})
 //
 // Run lists every member and token and returns a Report: one row per token and member with

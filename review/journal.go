@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -70,8 +69,9 @@ func PlanDigest(p Plan) string {
 
 // OpenJournal opens the journal at path for plan, creating it if there is none, and reads what
 // an earlier apply recorded. A last line cut short by a crash is dropped; any other damage,
-// or a journal of another plan, is an error. The journal stays locked until Close, so that a
-// second apply of the same plan fails rather than interleaves.
+// or a journal of another plan ([ErrAnotherPlan]), is an error. Where the system has flock
+// (Unix), the journal stays locked until Close, so that a second apply of the same plan fails
+// rather than interleaves.
 func OpenJournal(path string, plan Plan) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -195,27 +195,6 @@ func (j *Journal) write(b []byte) error {
 		return fmt.Errorf("journal %s: sync: %w", j.path, err)
 	}
 	return nil
-}
-
-// ReadJournal returns the records of a journal file in order, its header left out, for
-// inspection.
-func ReadJournal(r io.Reader) ([]Record, error) {
-	var out []Record
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	first := true
-	for sc.Scan() {
-		if first {
-			first = false
-			continue
-		}
-		var rec Record
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return out, errors.New("journal: a damaged line")
-		}
-		out = append(out, rec)
-	}
-	return out, sc.Err()
 }
 
 // syncDir flushes a directory's entries to disk. Windows cannot open a directory for that,

@@ -396,11 +396,20 @@ func cmdName(cmd *cobra.Command) string {
 	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 
+// plural and pluralES are the endings of a count's noun: "1 action", "2 actions"; "1
+// address", "2 addresses".
 func plural(n int) string {
 	if n == 1 {
 		return ""
 	}
 	return "s"
+}
+
+func pluralES(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "es"
 }
 
 // groupCmd is a command that only holds subcommands: run alone, or with an unknown

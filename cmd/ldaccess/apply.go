@@ -134,19 +134,11 @@ func what(a review.Action) string {
 		return "custom roles " + strings.Join(a.State.CustomRoles, " ") + " → none"
 	case review.ResetToken:
 		if a.ExpireOldIn > 0 {
-			return "old secret expires in " + formatAge(time.Duration(a.ExpireOldIn))
+			return "old secret expires in " + review.FormatAge(time.Duration(a.ExpireOldIn))
 		}
 		return "old secret stops at once"
 	}
 	return ""
-}
-
-func reasons(fs []review.Finding) string {
-	s := make([]string, len(fs))
-	for i, f := range fs {
-		s[i] = string(f)
-	}
-	return strings.Join(s, ",")
 }
 
 // planView shows a plan: what it is for, its counts, one row per action.
@@ -158,7 +150,7 @@ func planView(p review.Plan) view {
 		Empty:  "nothing to do",
 	}
 	for _, a := range p.Actions {
-		s.Rows = append(s.Rows, []string{string(a.Kind), a.Subject, a.ObjectID, a.Name, what(a), reasons(a.Reasons)})
+		s.Rows = append(s.Rows, []string{string(a.Kind), a.Subject, a.ObjectID, a.Name, what(a), joinFindings(a.Reasons)})
 	}
 	return view{JSON: p, Sections: []section{s}}
 }

@@ -349,7 +349,3 @@ func teamKeys(m api.Member) []string {
 	}
 	return keys
 }
-
-// maskSecret keeps at most the last four characters of a token's secret; see
-// review.MaskSecret.
-func maskSecret(t api.Token) api.Token { return review.MaskSecret(t) }

@@ -99,7 +99,7 @@ func (a *app) offboardPlan(ctx context.Context, c *wrapper.Client, emails []stri
 				continue
 			}
 			if keepTokens {
-				kept = append(kept, maskSecret(t))
+				kept = append(kept, review.MaskSecret(t))
 				continue
 			}
 			p.Actions = append(p.Actions, review.Action{
@@ -201,7 +201,7 @@ in the identity provider. Their tokens are still deleted.`,
 			}
 			err = a.applyPlan(ctx, c, p, planPath, f)
 			if err == nil && len(missing) > 0 {
-				return &outcomeError{code: exitError, msg: fmt.Sprintf("%d address%s matched no member", len(missing), map[bool]string{true: "", false: "es"}[len(missing) == 1])}
+				return &outcomeError{code: exitError, msg: fmt.Sprintf("%d address%s matched no member", len(missing), pluralES(len(missing)))}
 			}
 			return err
 		}),

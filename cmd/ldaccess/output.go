@@ -16,9 +16,9 @@ import (
 	"github.com/mattn/go-runewidth"
 )
 
-// The one renderer every command prints through. A command builds a view — the value for JSON
-// and one or more sections of rows for table and CSV — and render writes it in the format the
-// user chose.
+// The renderer of the command's table, CSV and JSON output. A command builds a view — the
+// value for JSON and one or more sections of rows for table and CSV — and a.render writes it
+// in the format, width and fields the user chose.
 
 const (
 	formatTable = "table"
@@ -398,13 +398,7 @@ func timeCell(format string, ms int64) string {
 }
 
 // joinFindings lists findings as a cell: "never-used,owner-gone".
-func joinFindings(fs []finding) string {
-	s := make([]string, len(fs))
-	for i, f := range fs {
-		s[i] = string(f)
-	}
-	return strings.Join(s, ",")
-}
+func joinFindings(fs []finding) string { return strings.Join(findingStrings(fs), ",") }
 
 func sortedStrings(s []string) []string {
 	out := append([]string(nil), s...)

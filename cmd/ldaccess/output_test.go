@@ -90,16 +90,16 @@ func TestParseAge(t *testing.T) {
 		"90d": 90 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "36h": 36 * time.Hour,
 		"1.5d": 36 * time.Hour, "0d": 0, "45m": 45 * time.Minute,
 	} {
-		got, err := parseAge(in)
-		assert.NoError(t, err, "parseAge(%q)", in)
-		assert.Equal(t, want, got, "parseAge(%q)", in)
+		got, err := review.ParseAge(in)
+		assert.NoError(t, err, "review.ParseAge(%q)", in)
+		assert.Equal(t, want, got, "review.ParseAge(%q)", in)
 	}
 	for _, in := range []string{"", "d", "-3d", "-1h", "ninety days", "90x", "1e9d"} {
-		_, err := parseAge(in)
-		assert.Error(t, err, "parseAge(%q) accepted", in)
+		_, err := review.ParseAge(in)
+		assert.Error(t, err, "review.ParseAge(%q) accepted", in)
 	}
-	assert.Equal(t, "90d", formatAge(90*24*time.Hour))
-	assert.Equal(t, "1h30m0s", formatAge(90*time.Minute))
+	assert.Equal(t, "90d", review.FormatAge(90*24*time.Hour))
+	assert.Equal(t, "1h30m0s", review.FormatAge(90*time.Minute))
 }
 
 func TestParseWhen(t *testing.T) {

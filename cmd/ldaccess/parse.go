@@ -8,31 +8,18 @@ import (
 	"github.com/ldaccess/ldaccess/review"
 )
 
-// parseAge reads a length of time as people write it on a command line: "90d", "2w", "36h";
-// see review.ParseAge.
-func parseAge(s string) (time.Duration, error) { return review.ParseAge(s) }
-
-// ageFlag is a pflag.Value for durations that accepts days and weeks (see parseAge).
+// ageFlag is a pflag.Value for durations that accepts days and weeks (see review.ParseAge).
 type ageFlag time.Duration
 
-func (a *ageFlag) String() string { return formatAge(time.Duration(*a)) }
+func (a *ageFlag) String() string { return review.FormatAge(time.Duration(*a)) }
 func (a *ageFlag) Type() string   { return "duration" }
 func (a *ageFlag) Set(s string) error {
-	d, err := parseAge(s)
+	d, err := review.ParseAge(s)
 	if err != nil {
 		return err
 	}
 	*a = ageFlag(d)
 	return nil
-}
-
-// formatAge prints a duration in the form parseAge reads: "90d" for whole days.
-func formatAge(d time.Duration) string {
-	const day = 24 * time.Hour
-	if d > 0 && d%day == 0 {
-		return fmt.Sprintf("%dd", d/day)
-	}
-	return d.String()
 }
 
 // parseWhen reads a point in time: a date ("2025-01-31"), an RFC 3339 time, or an age ("90d")
@@ -45,7 +32,7 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	if d, err := parseAge(s); err == nil {
+	if d, err := review.ParseAge(s); err == nil {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, fmt.Errorf("invalid time %q: want a date like 2025-01-31, an RFC 3339 time, or an age like 90d", s)

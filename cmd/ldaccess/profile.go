@@ -19,6 +19,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // Profiles name accounts: instance, base URL, API version, and where the token comes from. They
@@ -265,7 +267,7 @@ func (p profile) check() error {
 		}
 	}
 	if p.TokenCommandTimeout != "" {
-		if d, err := parseAge(p.TokenCommandTimeout); err != nil || d <= 0 {
+		if d, err := review.ParseAge(p.TokenCommandTimeout); err != nil || d <= 0 {
 			return fmt.Errorf("token-command-timeout %q is not a duration like 30s or 2m", p.TokenCommandTimeout)
 		}
 	}
@@ -405,7 +407,7 @@ func (a *app) profileToken(ctx context.Context, name string, p profile) (string,
 func (a *app) runTokenCommand(ctx context.Context, name string, p profile) (string, error) {
 	timeout := defaultTokenCommandTimeout
 	if p.TokenCommandTimeout != "" {
-		timeout, _ = parseAge(p.TokenCommandTimeout) // checked when the file was read
+		timeout, _ = review.ParseAge(p.TokenCommandTimeout) // checked when the file was read
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -426,7 +428,7 @@ func (a *app) runTokenCommand(ctx context.Context, name string, p profile) (stri
 	err := cmd.Run()
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:
-		return "", fmt.Errorf("profile %s: the token-command did not finish within %s (token-command-timeout)", name, formatAge(timeout))
+		return "", fmt.Errorf("profile %s: the token-command did not finish within %s (token-command-timeout)", name, review.FormatAge(timeout))
 	case err != nil:
 		// The output is never quoted: it may be a token.
 		var ee *exec.ExitError

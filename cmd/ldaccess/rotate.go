@@ -15,6 +15,8 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
+
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // handOver runs the shell command line with a token's new secret on its standard input, and
@@ -116,7 +118,7 @@ to run without --yes.`,
 				}
 				return fmt.Errorf("token %s was reset, but handing over its new secret failed: %v; the new secret is lost (--print-on-failure prints it); %s", t.ID, herr, grace)
 			}
-			if err := a.render(tokenView(maskSecret(t), string(a.format), "")); err != nil {
+			if err := a.render(tokenView(review.MaskSecret(t), string(a.format), "")); err != nil {
 				return err
 			}
 			a.status.notef("rotated token %s: the new secret went to the command; %s", t.ID, grace)

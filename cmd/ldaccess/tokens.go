@@ -11,6 +11,8 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
+
+	"github.com/ldaccess/ldaccess/review"
 )
 
 func (a *app) tokensCmd() *cobra.Command {
@@ -102,7 +104,7 @@ Secrets are never shown: LaunchDarkly sends only their last four characters.`,
 				if err != nil {
 					return err
 				}
-				ts = append(ts, maskSecret(t))
+				ts = append(ts, review.MaskSecret(t))
 				if limit > 0 && len(ts) >= limit {
 					break
 				}
@@ -129,7 +131,7 @@ func (a *app) tokensGetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.render(tokenView(maskSecret(t), string(a.format), ""))
+			return a.render(tokenView(review.MaskSecret(t), string(a.format), ""))
 		}),
 	}
 }
@@ -243,7 +245,7 @@ Give exactly one kind of access: a built-in --role (reader, writer, admin), one 
 // holds exactly once; the secret is kept out of every other field.
 func (a *app) printSecret(t api.Token, what string) error {
 	secret := t.Secret
-	masked := maskSecret(t)
+	masked := review.MaskSecret(t)
 	format := string(a.format)
 	var v view
 	if format == formatJSON {
@@ -294,7 +296,7 @@ to run without --yes.`,
 				}
 				when := "at once"
 				if expireOld > 0 {
-					when = "in " + formatAge(time.Duration(expireOld))
+					when = "in " + review.FormatAge(time.Duration(expireOld))
 				}
 				return fmt.Sprintf("Reset token %q (%s, owner %s)? Its current secret stops working %s.",
 					t.Name, t.ID, tokenOwner(t), when), nil

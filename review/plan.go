@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -268,15 +267,9 @@ func WritePlan(w io.Writer, p Plan) error {
 // ReadPlan reads a plan NewPlan made (and people may have edited: dropping actions is how a
 // reviewer declines them) and checks that every action can be carried out.
 func ReadPlan(r io.Reader) (Plan, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 256<<20))
-	if err != nil {
-		return Plan{}, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var p Plan
-	if err := dec.Decode(&p); err != nil {
-		return Plan{}, fmt.Errorf("plan: %w", err)
+	if err := decodeStrict(r, 256<<20, "plan", &p); err != nil {
+		return Plan{}, err
 	}
 	if p.Format != PlanFormat {
 		return Plan{}, fmt.Errorf("plan: format %d; this version of ldaccess reads format %d", p.Format, PlanFormat)

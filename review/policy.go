@@ -3,7 +3,6 @@ package review
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -84,18 +83,9 @@ var DefaultPolicy = Policy{}
 // ReadPolicy reads a policy in JSON and checks it. Unknown fields are errors, so that a
 // misspelt rule is not silently ignored.
 func ReadPolicy(r io.Reader) (Policy, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return Policy{}, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var p Policy
-	if err := dec.Decode(&p); err != nil {
-		return Policy{}, fmt.Errorf("policy: %w", err)
-	}
-	if dec.More() {
-		return Policy{}, errors.New("policy: more than one JSON value")
+	if err := decodeStrict(r, 1<<20, "policy", &p); err != nil {
+		return Policy{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return Policy{}, err
@@ -123,6 +113,25 @@ func (p Policy) Validate() error {
 		case r.Action != ResetToken && r.ExpireOldIn != 0:
 			return fmt.Errorf("%s: expireOldIn is only for reset-token", where)
 		}
+	}
+	return nil
+}
+
+// decodeStrict decodes the one JSON value r holds, read up to limit bytes, into v. An unknown
+// field or a second value is an error naming what was read, so that a misspelt or stray part
+// of a file people edit is never silently ignored.
+func decodeStrict(r io.Reader, limit int64, what string, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, limit))
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%s: more than one JSON value", what)
 	}
 	return nil
 }

@@ -79,20 +79,9 @@ to run without --yes.`,
 			if strings.TrimSpace(command) == "" {
 				return usagef("--exec is required: the command that receives the new secret on stdin (use tokens reset to print it instead)")
 			}
-			if err := a.canConfirm(yes, "tokens rotate"); err != nil {
-				return err
-			}
-			c, err := a.connect(ctx)
-			if err != nil {
-				return err
-			}
 			id := args[0]
-			err = a.confirmDestructive(ctx, yes, "tokens rotate", func() (string, error) {
-				t, err := c.GetToken(ctx, id)
-				if err != nil {
-					return "", err
-				}
-				return fmt.Sprintf("Rotate token %q (%s, owner %s) and hand the new secret to %q?", t.Name, t.ID, tokenOwner(t), command), nil
+			c, err := a.confirmTokenChange(ctx, yes, "tokens rotate", id, func(t api.Token) string {
+				return fmt.Sprintf("Rotate token %q (%s, owner %s) and hand the new secret to %q?", t.Name, t.ID, tokenOwner(t), command)
 			})
 			if err != nil {
 				return err

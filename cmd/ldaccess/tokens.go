@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -281,25 +282,14 @@ to run without --yes.`,
 		Args: exactArgs(1, "one token ID"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if err := a.canConfirm(yes, "tokens reset"); err != nil {
-				return err
-			}
-			c, err := a.connect(ctx)
-			if err != nil {
-				return err
-			}
 			id := args[0]
-			err = a.confirmDestructive(ctx, yes, "tokens reset", func() (string, error) {
-				t, err := c.GetToken(ctx, id)
-				if err != nil {
-					return "", err
-				}
+			c, err := a.confirmTokenChange(ctx, yes, "tokens reset", id, func(t api.Token) string {
 				when := "at once"
 				if expireOld > 0 {
 					when = "in " + review.FormatAge(time.Duration(expireOld))
 				}
 				return fmt.Sprintf("Reset token %q (%s, owner %s)? Its current secret stops working %s.",
-					t.Name, t.ID, tokenOwner(t), when), nil
+					t.Name, t.ID, tokenOwner(t), when)
 			})
 			if err != nil {
 				return err
@@ -368,4 +358,24 @@ func deletedView(what, id string) view {
 		Sections: []section{{Header: []string{"id", "deleted"}, Rows: [][]string{{id, "true"}}}},
 		Text:     fmt.Sprintf("deleted %s %s", what, id),
 	}
+}
+
+// confirmTokenChange connects and, unless yes, asks the question ask makes of the token as it
+// is now, before a command changes it (reset, rotate); a "no" is an error.
+func (a *app) confirmTokenChange(ctx context.Context, yes bool, what, id string, ask func(api.Token) string) (*wrapper.Client, error) {
+	if err := a.canConfirm(yes, what); err != nil {
+		return nil, err
+	}
+	c, err := a.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = a.confirmDestructive(ctx, yes, what, func() (string, error) {
+		t, err := c.GetToken(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return ask(t), nil
+	})
+	return c, err
 }

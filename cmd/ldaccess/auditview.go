@@ -82,6 +82,22 @@ type reviewGroup struct {
 // Count is how many tokens or members have the finding.
 func (g reviewGroup) Count() int { return len(g.Tokens) + len(g.Members) }
 
+// countsByAccount is Count for each of accounts, in their order.
+func (g reviewGroup) countsByAccount(accounts []accountReport) []int {
+	per := map[string]int{}
+	for _, t := range g.Tokens {
+		per[t.Account]++
+	}
+	for _, m := range g.Members {
+		per[m.Account]++
+	}
+	counts := make([]int, len(accounts))
+	for i, a := range accounts {
+		counts[i] = per[a.Account]
+	}
+	return counts
+}
+
 type accountTokenRow struct {
 	Account string
 	Row     tokenRow
@@ -173,15 +189,8 @@ func groupedAuditView(accounts []accountReport, all bool) view {
 	for _, g := range groups {
 		row := []string{g.Kind.Risk.String(), string(g.Kind.Finding), g.Kind.Subject, strconv.Itoa(g.Count())}
 		if multi {
-			per := map[string]int{}
-			for _, t := range g.Tokens {
-				per[t.Account]++
-			}
-			for _, m := range g.Members {
-				per[m.Account]++
-			}
-			for _, a := range accounts {
-				row = append(row, strconv.Itoa(per[a.Account]))
+			for _, n := range g.countsByAccount(accounts) {
+				row = append(row, strconv.Itoa(n))
 			}
 		}
 		summary.Rows = append(summary.Rows, append(row, accounts[0].Report.Describe(g.Kind.Finding)))

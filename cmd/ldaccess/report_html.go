@@ -98,16 +98,7 @@ func writeHTMLReport(w io.Writer, accounts []accountReport, all bool, version st
 			Description: r0.Describe(g.Kind.Finding), Count: g.Count(),
 		}
 		if multi {
-			per := map[string]int{}
-			for _, t := range g.Tokens {
-				per[t.Account]++
-			}
-			for _, m := range g.Members {
-				per[m.Account]++
-			}
-			for _, a := range accounts {
-				row.PerAccount = append(row.PerAccount, per[a.Account])
-			}
+			row.PerAccount = g.countsByAccount(accounts)
 		}
 		d.Summary = append(d.Summary, row)
 		width := g.Count() * barMax / most

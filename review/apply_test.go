@@ -407,7 +407,7 @@ func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
 	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }, RotateAfter: 30 * 24 * time.Hour})
 	require.NoError(t, err)
 	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{
-		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: review.Age(time.Hour)},
+		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: new(review.Age(time.Hour))},
 	}, Never: []string{srv.OwnerID()}})
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(plan.Actions), 3)

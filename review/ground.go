@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
@@ -17,8 +18,8 @@ type Caller struct {
 	Email    string `json:"email,omitempty"`
 	// TokenIDs are the tokens the client may be authenticating with: the caller's member's
 	// tokens whose secret ends with the client's last four characters (LaunchDarkly shows no
-	// more of a secret). Normally one; when several match, or none does, every token of the
-	// member is listed, so that none of them is acted on.
+	// more of a secret). Normally one; when several match, all of them; when none does, every
+	// token of the member: none of them is acted on.
 	TokenIDs []string `json:"tokenIds,omitempty"`
 	// TokenName is the token's name when exactly one matched.
 	TokenName string `json:"tokenName,omitempty"`
@@ -42,7 +43,7 @@ func WhoAmI(ctx context.Context, c *wrapper.Client) (Caller, error) {
 }
 
 // callerFrom identifies the caller's token among tokens by the last four characters of its
-// secret: the one that matches, or, if not exactly one does, every token of the member.
+// secret: those that match, or, if none does, every token of the member.
 func callerFrom(me api.Member, tokens []api.Token, suffix string) Caller {
 	c := Caller{MemberID: me.ID, Email: me.Email}
 	var mine []api.Token
@@ -56,10 +57,11 @@ func callerFrom(me api.Member, tokens []api.Token, suffix string) Caller {
 			match = append(match, t)
 		}
 	}
-	if len(match) == 1 {
+	switch len(match) {
+	case 0:
+		match = mine // none told apart: every one may be it
+	case 1:
 		c.TokenName = match[0].Name
-	} else {
-		match = mine // ambiguous, or no match: protect every candidate
 	}
 	for _, t := range match {
 		c.TokenIDs = append(c.TokenIDs, t.ID)
@@ -85,8 +87,8 @@ func (g ground) refuses(subject, id string) string {
 		return fmt.Sprintf("it is the member ldaccess runs as (%s): acting on it would cut the run off", orNone(g.caller.Email))
 	case subject == subjectToken && len(g.caller.TokenIDs) == 1 && g.caller.TokenIDs[0] == id:
 		return "it is the token ldaccess runs with: deleting or resetting it would fail every later action"
-	case subject == subjectToken && containsID(g.caller.TokenIDs, id):
-		return "it may be the token ldaccess runs with (a token of the caller whose secret ends as the client's, or one of several): it is left alone"
+	case subject == subjectToken && slices.Contains(g.caller.TokenIDs, id):
+		return "it may be the token ldaccess runs with (a token of the caller that four characters of a secret do not tell apart from it): it is left alone"
 	}
 	return ""
 }
@@ -97,15 +99,6 @@ func (g ground) refusesMember(m api.Member) string {
 		return "it is the account owner, whom ldaccess never acts on"
 	}
 	return g.refuses(subjectMember, m.ID)
-}
-
-func containsID(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // liveGround reads, just before an apply, who owns the account (refusing a plan made for

@@ -11,7 +11,7 @@ import (
 // a member can be given (no one can be made owner), so it has no generated constant.
 const RoleOwner = "owner"
 
-// RoleOrder is the privilege order of LaunchDarkly's built-in roles, least access first:
+// RoleOrder returns the privilege order of LaunchDarkly's built-in roles, least access first:
 // no_access < reader < writer < admin < owner. It decides every action of every plan: an action
 // must leave its subject with strictly less access than it has (reset-token: no more).
 //
@@ -19,7 +19,9 @@ const RoleOwner = "owner"
 // removal or a change to no_access reduces; custom roles and a token's inline policy count as
 // access that only removal reduces. The roles come from the generated code: a test fails if
 // the contract gains a role that has no place here.
-var RoleOrder = []string{
+func RoleOrder() []string { return slices.Clone(roleOrder) }
+
+var roleOrder = []string{
 	string(api.NewMemberFormRoleNoAccess),
 	string(api.NewMemberFormRoleReader),
 	string(api.NewMemberFormRoleWriter),
@@ -33,7 +35,7 @@ var adminRoles = []string{string(api.NewMemberFormRoleAdmin), RoleOwner}
 // roleRank is a built-in role's place in RoleOrder; ok is false for a role the order does not
 // know.
 func roleRank(role string) (rank int, ok bool) {
-	rank = slices.Index(RoleOrder, role)
+	rank = slices.Index(roleOrder, role)
 	return rank, rank >= 0
 }
 
@@ -142,7 +144,7 @@ func roleName(role string) string {
 
 // assignableRoles lists the roles set-role may give, least first.
 func assignableRoles() []string {
-	return slices.DeleteFunc(slices.Clone(RoleOrder), func(r string) bool { return !assignable(r) })
+	return slices.DeleteFunc(slices.Clone(roleOrder), func(r string) bool { return !assignable(r) })
 }
 
 // unknownRole stands, in a finding's list of possible roles, for every role the order does not
@@ -155,7 +157,7 @@ func possibleRoles(f Finding) []string {
 	if f == MemberAdminNoMFA {
 		return adminRoles
 	}
-	return append(slices.Clone(RoleOrder), unknownRole)
+	return append(slices.Clone(roleOrder), unknownRole)
 }
 
 // ruleRaises reports why a set-role rule could leave a member it acts on with more access (or

@@ -61,7 +61,7 @@ func syntaxError(err error) error {
 // more, and a few lines of aliases can otherwise stand for billions of values.
 const (
 	maxDepth = 64
-	maxNodes = 1 << 20
+	maxNodes = 1 << 16
 )
 
 // writer emits JSON, tracking the line and column it has reached.

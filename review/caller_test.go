@@ -40,3 +40,14 @@ func TestTheCallersTokenIsToldByItsLastFourCharacters(t *testing.T) {
 		})
 	}
 }
+
+// TestACallerWithoutAMember: when the API names no member for the token (a service token), the
+// token is looked for among every token listed, whoever owns it.
+func TestACallerWithoutAMember(t *testing.T) {
+	tokens := []api.Token{
+		{ID: "t1", OwnerID: "m1", Secret: "abcd"}, {ID: "t2", OwnerID: "m2", Secret: "wxyz"},
+	}
+	assert.Equal(t, Caller{TokenIDs: []string{"t1"}}, callerFrom(api.Member{}, tokens, "abcd"))
+	c := callerFrom(api.Member{}, tokens, "0000")
+	assert.False(t, c.known(), "nothing to protect: Apply refuses to go on")
+}

@@ -26,30 +26,44 @@ type Caller struct {
 }
 
 // WhoAmI identifies the client's caller: its member (GET /members/me) and, among that member's
-// tokens, the one the client authenticates with.
+// tokens, the one the client authenticates with. When the API names no member for the token
+// (a service token, where LaunchDarkly ties none to it), the token is looked for among every
+// token the client can list, and MemberID is empty.
 func WhoAmI(ctx context.Context, c *wrapper.Client) (Caller, error) {
-	me, err := c.GetMember(ctx, "me")
+	me, err := readMe(ctx, c)
 	if err != nil {
-		return Caller{}, fmt.Errorf("reading who the token acts as: %w", err)
+		return Caller{}, err
 	}
-	var own []api.Token
-	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{}) { // the caller's own, whatever its role
-		if err != nil {
-			return Caller{}, fmt.Errorf("listing the caller's tokens: %w", err)
-		}
-		own = append(own, MaskSecret(t))
+	tokens, err := listTokens(ctx, c, me.ID == "", func(string, int, bool) {})
+	if errors.Is(err, wrapper.ErrForbidden) {
+		tokens, err = listTokens(ctx, c, false, func(string, int, bool) {})
 	}
-	return callerFrom(me, own, c.SecretSuffix()), nil
+	if err != nil {
+		return Caller{}, fmt.Errorf("listing the caller's tokens: %w", err)
+	}
+	return callerFrom(me, tokens, c.SecretSuffix()), nil
+}
+
+// readMe reads the caller's member: the zero Member when the API has none for the token.
+func readMe(ctx context.Context, c *wrapper.Client) (api.Member, error) {
+	me, err := c.GetMember(ctx, "me")
+	if errors.Is(err, wrapper.ErrNotFound) || errors.Is(err, wrapper.ErrInvalidRequest) {
+		return api.Member{}, nil
+	}
+	if err != nil {
+		return api.Member{}, fmt.Errorf("reading who the token acts as: %w", err)
+	}
+	return me, nil
 }
 
 // callerFrom identifies the caller's token among tokens by the last four characters of its
-// secret: those that match, or, if none does, every token of the member.
+// secret: those of the member's that match, or, if none does, every token of the member. With
+// no member known, every token that matches.
 func callerFrom(me api.Member, tokens []api.Token, suffix string) Caller {
 	c := Caller{MemberID: me.ID, Email: me.Email}
-	var mine []api.Token
-	var match []api.Token
+	var mine, match []api.Token
 	for _, t := range tokens {
-		if t.OwnerID != me.ID && t.MemberID != me.ID {
+		if me.ID != "" && t.OwnerID != me.ID && t.MemberID != me.ID {
 			continue
 		}
 		mine = append(mine, t)
@@ -57,10 +71,10 @@ func callerFrom(me api.Member, tokens []api.Token, suffix string) Caller {
 			match = append(match, t)
 		}
 	}
-	switch len(match) {
-	case 0:
+	switch {
+	case len(match) == 0 && me.ID != "":
 		match = mine // none told apart: every one may be it
-	case 1:
+	case len(match) == 1:
 		c.TokenName = match[0].Name
 	}
 	for _, t := range match {
@@ -68,6 +82,9 @@ func callerFrom(me api.Member, tokens []api.Token, suffix string) Caller {
 	}
 	return c
 }
+
+// known reports whether anything of the caller is known to protect.
+func (c Caller) known() bool { return c.MemberID != "" || len(c.TokenIDs) > 0 }
 
 // ground is what no action may touch, whatever a policy or a hand-edited plan says: the
 // account owner, the member ldaccess runs as and the token it runs with. Acting on any of them
@@ -114,6 +131,9 @@ func liveGround(ctx context.Context, c *wrapper.Client, plan Plan) (ground, erro
 	caller, err := WhoAmI(ctx, c)
 	if err != nil {
 		return ground{}, err
+	}
+	if !caller.known() {
+		return ground{}, errors.New("cannot tell which member or token this client runs as, so cannot keep the plan off them: not applied")
 	}
 	return ground{ownerID: owner.ID, caller: caller}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -150,4 +151,37 @@ func TestAHostileServerDuringApply(t *testing.T) {
 		}
 		require.NotZero(t, demotions)
 	})
+}
+
+// noMe answers GET /members/me with 404, as for a token the API ties to no member.
+type noMe struct{}
+
+func (noMe) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == "/api/v2/members/me" {
+		body := `{"code":"not_found","message":"Unknown member"}`
+		return &http.Response{StatusCode: 404, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestAClientWithoutAMemberStillKeepsItsTokenOutOfThePlan(t *testing.T) {
+	srv := newServer(t, newAccount(54), nil)
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: noMe{}}))
+	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }})
+	require.NoError(t, err)
+	assert.Empty(t, r.Caller.MemberID)
+	require.Len(t, r.Caller.TokenIDs, 1, "told by the last four characters among every token")
+	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{{Finding: review.TokenOverPrivileged, Action: review.DeleteToken}}})
+	require.NoError(t, err)
+	for _, a := range plan.Actions {
+		assert.NotEqual(t, r.Caller.TokenIDs[0], a.ObjectID)
+	}
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
+	require.NoError(t, err)
+	for _, o := range res.Outcomes {
+		assert.Equal(t, review.Applied, o.Status, "%s: %s", o.Action.ID, o.Detail)
+	}
+	_, ok := srv.Handler.Token(r.Caller.TokenIDs[0])
+	assert.True(t, ok)
 }

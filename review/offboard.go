@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/wrapper"
@@ -92,7 +93,8 @@ func Offboard(ctx context.Context, c *wrapper.Client, people []string, o Offboar
 // "," or "|" would make the members filter read one person as two.
 func checkPeople(people []string) error {
 	for _, p := range people {
-		if strings.Contains(p, "@") && !strings.ContainsAny(p, ",|") && strings.TrimSpace(p) == p {
+		if strings.Contains(p, "@") && !strings.ContainsAny(p, ",|") && !strings.ContainsFunc(p, unicode.IsSpace) &&
+			!strings.ContainsFunc(p, unicode.IsControl) {
 			continue
 		}
 		if checkID(p) != nil {

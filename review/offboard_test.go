@@ -145,7 +145,7 @@ func TestOffboardNeverPlansTheGround(t *testing.T) {
 func TestOffboardRefusesWhatIsNeitherAnEmailNorAnID(t *testing.T) {
 	srv := newServer(t, newAccount(44), nil)
 	c := newClient(t, srv)
-	for _, p := range []string{"a@x.io,b@x.io", "a@x.io|b@x.io", "x|y", "a/../b", "me", ""} {
+	for _, p := range []string{"a@x.io,b@x.io", "a@x.io|b@x.io", "x|y", "a/../b", "me", "", "a b@x.io", "a@x.io\n", "a\x1b[31m@x.io"} {
 		_, err := review.Offboard(context.Background(), c, []string{p}, review.OffboardOptions{})
 		assert.ErrorContains(t, err, "neither an email address nor a member ID", p)
 	}

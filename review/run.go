@@ -53,9 +53,9 @@ func Run(ctx context.Context, c *wrapper.Client, o Options) (Report, error) {
 	if progress == nil {
 		progress = func(string, int, bool) {}
 	}
-	me, err := c.GetMember(ctx, "me")
+	me, err := readMe(ctx, c)
 	if err != nil {
-		return Report{}, fmt.Errorf("reading who the token acts as: %w", err)
+		return Report{}, err
 	}
 	var members []api.Member
 	for m, err := range c.Members(ctx, wrapper.MembersQuery{}) {

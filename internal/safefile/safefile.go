@@ -28,6 +28,9 @@ import (
 // refuses.
 var ErrNotOurs = errors.New("not a file ldaccess may write")
 
+// maxOurs is the most WriteFile reads of a file to decide whether it is ours.
+const maxOurs = 256 << 20
+
 // Perm is the permission of every file this package creates.
 const Perm fs.FileMode = 0o600
 
@@ -134,9 +137,12 @@ func checkReplaceable(path string, ours func([]byte) error) error {
 	if ours == nil {
 		return nil
 	}
-	old, err := io.ReadAll(f)
+	old, err := io.ReadAll(io.LimitReader(f, maxOurs+1))
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(old) > maxOurs {
+		return fmt.Errorf("%s: %w: larger than any file ldaccess writes; left as it is", path, ErrNotOurs)
 	}
 	if err := ours(old); err != nil {
 		return fmt.Errorf("%s: %w: %v; left as it is", path, ErrNotOurs, err)

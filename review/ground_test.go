@@ -3,8 +3,6 @@ package review_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -126,41 +124,17 @@ func TestApplyNeverActsOnItsOwnMemberOrToken(t *testing.T) {
 	assert.Zero(t, srv.Writes(me.ID))
 }
 
-// ownerOnReread is a hostile (or surprising) server: every member a list or a read returns
-// comes back as the account owner.
-type ownerOnReread struct{ base http.RoundTripper }
-
-func (o ownerOnReread) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := o.base.RoundTrip(r)
-	if err != nil || r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/api/v2/members") || resp.StatusCode != 200 {
-		return resp, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) == nil {
-		if items, ok := doc["items"].([]any); ok {
-			for _, it := range items {
-				it.(map[string]any)["role"] = "owner"
-			}
-		} else if r.URL.Path != "/api/v2/members/me" {
-			doc["role"] = "owner"
-		}
-		body, _ = json.Marshal(doc)
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	resp.Header.Del("Content-Length")
-	return resp, nil
-}
-
 func TestApplyNeverActsOnAMemberThatReadsAsTheOwner(t *testing.T) {
 	srv := newServer(t, newAccount(23), nil)
 	plan := makePlan(t, newClient(t, srv))
-	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: ownerOnReread{http.DefaultTransport}}))
+	// A hostile (or surprising) server: every member a list or a read returns, but the caller,
+	// comes back as the account owner.
+	c := hostileClient(t, srv, srv.URL, rewrite{
+		match: func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v2/members") && r.URL.Path != "/api/v2/members/me"
+		},
+		edit: func(d map[string]any) { d["role"] = "owner" },
+	})
 	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
 	require.NoError(t, err)
 	members := 0

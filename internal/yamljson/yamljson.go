@@ -106,8 +106,11 @@ func (w *writer) node(n *yaml.Node, depth int) error {
 		return w.mapping(n, depth)
 	case yaml.SequenceNode:
 		return w.sequence(n, depth)
+	case yaml.ScalarNode:
+		return w.scalar(n)
+	case yaml.StreamNode:
 	}
-	return w.scalar(n)
+	return &SyntaxError{Line: n.Line, Column: n.Column, Msg: "not a YAML value"}
 }
 
 // A sequence's "[" goes where the writer is, a mapping's "{" two columns before its first key

@@ -23,6 +23,7 @@ type ParseError struct {
 	Err          error
 }
 
+// Error is "file:line:column: what" when the file is named, else "policy: line L, column C: what".
 func (e *ParseError) Error() string {
 	switch {
 	case e.File != "" && e.Line > 0:
@@ -35,6 +36,7 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s: %v", e.What, e.Err)
 }
 
+// Unwrap returns what was wrong, without the place.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // decodeStrict decodes the one JSON value data holds into v. An unknown or repeated member, a

@@ -51,6 +51,7 @@ type HandoverError struct {
 	Reason string
 }
 
+// Error says what happened, the token's state and what recovers it.
 func (e *HandoverError) Error() string {
 	return fmt.Sprintf("token %s was reset, but handing over its new secret failed: %s; %s", e.TokenID, e.Reason, e.State())
 }

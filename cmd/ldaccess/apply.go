@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -263,8 +264,10 @@ func (a *app) applyPlan(ctx context.Context, c *wrapper.Client, p review.Plan, p
 	switch {
 	case problems > 0:
 		msg := fmt.Sprintf("%d of %d actions not applied", problems, len(p.Actions))
-		if counts[review.Refused] > 0 {
-			msg += "; " + review.ErrIdentityProvider.Error()
+		if slices.ContainsFunc(res.Outcomes, func(o review.Outcome) bool {
+			return o.Status == review.Refused && o.Detail == review.ErrIdentityProvider.Error()
+		}) {
+			msg += "; " + review.ErrIdentityProvider.Error() // not for the owner, the caller or its token
 		}
 		if counts[review.Failed] > 0 {
 			msg += "; run the same command again to retry the failed ones"

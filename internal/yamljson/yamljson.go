@@ -21,6 +21,7 @@ type SyntaxError struct {
 	Msg          string
 }
 
+// Error is the message, without the place (Line and Column say it).
 func (e *SyntaxError) Error() string { return e.Msg }
 
 // Convert returns the JSON form of the one YAML document data holds, laid out on the YAML's

@@ -82,8 +82,9 @@
 // LaunchDarkly: "Only you have access to the secret values of tokens you create. Other account
 // members cannot access them. Administrators can delete your tokens, but cannot view their
 // values." A secret goes only to a personal token of the member who created the token, or to
-// the token itself; resetting anyone else's token is refused (403), deleting it is not. A reset
-// is judged as a creation (see Giving), unless the token resets itself.
+// the token itself; resetting anyone else's token is refused (403), deleting it is not, and a
+// service token creates no token. A reset is judged as a creation (see Giving), unless the
+// token resets itself.
 //
 // Giving. No write gives more access than the caller has. An unrestricted caller (admin
 // level, with a token that denies nothing) may give anything. Any other caller is refused

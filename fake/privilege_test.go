@@ -653,3 +653,13 @@ func TestAuthorizationUnderConcurrentWrites(t *testing.T) {
 	m, _ := srv.Member("m02")
 	assert.Equal(t, "admin", m.Role, "the last flip")
 }
+
+// TestServiceTokensMintNoSecrets: a service token, even an admin one, receives no other
+// token's secret: a token it created would act as the member who created the service token.
+func TestServiceTokensMintNoSecrets(t *testing.T) {
+	_, c := newServer(t, Options{Account: authzAccount()})
+	svc := createToken(t, c, `{"name":"ci","role":"admin","serviceToken":true}`)
+	wantError(t, c.as(svc.Secret).do("POST", "/api/v2/tokens", `{"role":"reader"}`), 403, "forbidden")
+	wantError(t, c.as(svc.Secret).do("POST", "/api/v2/tokens", `{"role":"reader","serviceToken":true}`), 403, "forbidden")
+	assert.Equal(t, 204, c.as(svc.Secret).do("DELETE", "/api/v2/members/m04", nil).status, "otherwise an admin")
+}

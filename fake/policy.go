@@ -38,7 +38,7 @@ const (
 var tokenActions = []action{actDeleteToken, actResetToken, actUpdateTokenName, actUpdateTokenDesc, actUpdateTokenPolicy}
 
 // allowEverything is the policy of the admin and owner roles.
-var allowEverything = []api.Statement{{Effect: "allow", Actions: []string{"*"}, Resources: []string{"*"}}}
+var allowEverything = []api.Statement{{Effect: api.StatementEffectAllow, Actions: []string{"*"}, Resources: []string{"*"}}}
 
 // resource is a target as policies name it: every name it answers to.
 type resource []string
@@ -75,7 +75,7 @@ func teamResource(key string) resource { return resource{"team/" + key} }
 func policyAllows(pol []api.Statement, act action, res resource) bool {
 	allowed := false
 	for _, st := range pol {
-		if st.Effect != "allow" {
+		if st.Effect != api.StatementEffectAllow {
 			if covers(st, act, res, false) {
 				return false
 			}
@@ -88,7 +88,7 @@ func policyAllows(pol []api.Statement, act action, res resource) bool {
 
 // hasDeny reports whether a policy has a statement that denies.
 func hasDeny(pol []api.Statement) bool {
-	return slices.ContainsFunc(pol, func(st api.Statement) bool { return st.Effect != "allow" })
+	return slices.ContainsFunc(pol, func(st api.Statement) bool { return st.Effect != api.StatementEffectAllow })
 }
 
 // covers reports whether a statement reaches act on res. Where the fake cannot know (a

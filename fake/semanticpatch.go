@@ -63,26 +63,9 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	if aerr != nil {
 		return nil, aerr
 	}
-	var plan []target
-	for i, raw := range in.Instructions {
-		var ins instruction
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ins); err != nil {
-			return nil, errInvalid(fmt.Sprintf("instruction %d: %s", i, firstLine(err.Error())))
-		}
-		ts, err := s.planInstruction(ins)
-		if err != nil {
-			return nil, errInvalid(fmt.Sprintf("instruction %d (%s): %v", i, ins.Kind, err))
-		}
-		if len(ts) == 0 { // selecting nobody still asks for the action
-			ts = []target{{ask: ask{act: actionOf(ins.Kind), on: resource{"member/*"}}}}
-		}
-		plan = append(plan, ts...)
-	}
-	asks := make([]ask, len(plan))
-	for i, t := range plan {
-		asks[i] = t.ask
+	plan, asks, aerr := s.plan(in.Instructions)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if aerr := s.decide(who, asks...); aerr != nil {
 		return nil, aerr
@@ -93,9 +76,6 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	next := map[string]*api.Member{}
 	recs := map[string]*memberRec{}
 	for _, t := range plan {
-		if t.r == nil {
-			continue
-		}
 		id := t.r.m.ID
 		if next[id] == nil {
 			m := cloneMember(t.r.m)
@@ -116,6 +96,34 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 		s.markApplied("patchMembers")
 	}
 	return ss.PatchMembers200JSONResponse{Members: ids, Errors: []map[string]string{}}, nil
+}
+
+// plan checks every instruction and returns the changes they make and what they ask of the
+// caller: each instruction's action on each member it selects, or on member/* if it selects
+// none. The caller holds the lock.
+func (s *state) plan(instructions []json.RawMessage) ([]target, []ask, *apiError) {
+	var plan []target
+	var asks []ask
+	for i, raw := range instructions {
+		var ins instruction
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ins); err != nil {
+			return nil, nil, errInvalid(fmt.Sprintf("instruction %d: %s", i, firstLine(err.Error())))
+		}
+		ts, err := s.planInstruction(ins)
+		if err != nil {
+			return nil, nil, errInvalid(fmt.Sprintf("instruction %d (%s): %v", i, ins.Kind, err))
+		}
+		if len(ts) == 0 {
+			asks = append(asks, ask{act: actionOf(ins.Kind), on: resource{"member/*"}})
+		}
+		for _, t := range ts {
+			asks = append(asks, t.ask)
+		}
+		plan = append(plan, ts...)
+	}
+	return plan, asks, nil
 }
 
 // sameGrant reports whether role, custom roles and role attributes are unchanged.

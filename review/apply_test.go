@@ -403,14 +403,33 @@ func TestJournalDropsACutShortLineAndRefusesAnotherPlan(t *testing.T) {
 
 func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
 	srv := newServer(t, newAccount(11), nil)
-	c := newClient(t, srv)
-	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }, RotateAfter: 30 * 24 * time.Hour})
+	// LaunchDarkly gives a reset's new secret only to the member who created the token: an admin
+	// rotates the tokens it created, reviewed 100 days after they were.
+	me := adminWithoutMFA(t, srv)
+	c, _ := clientAs(t, srv, me, "admin")
+	for range 3 {
+		_, ok := srv.IssueToken(me.ID, "writer")
+		require.True(t, ok)
+	}
+	later := seededAt.Add(100 * 24 * time.Hour)
+	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return later }, RotateAfter: 30 * 24 * time.Hour})
 	require.NoError(t, err)
 	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{
 		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: new(review.Age(time.Hour))},
-	}, Never: []string{srv.OwnerID()}})
+	}})
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(plan.Actions), 3)
+	require.Len(t, plan.Actions, 3, "the three tokens it created, not the one it runs with")
+	refused := map[string]int{}
+	for _, x := range plan.Refused {
+		switch {
+		case strings.Contains(x.Why, "the token ldaccess runs with"):
+			refused["self"]++
+		case strings.Contains(x.Why, "only the member who created a token"):
+			refused["others'"]++
+		}
+	}
+	assert.Equal(t, 1, refused["self"])
+	assert.NotZero(t, refused["others'"], "others' tokens are refused, with the reason")
 
 	t.Run("without a secret handler nothing is sent", func(t *testing.T) {
 		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})

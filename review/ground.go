@@ -110,6 +110,20 @@ func (g ground) refuses(subject, id string) string {
 	return ""
 }
 
+// refusesToken adds what only the token and the action show: LaunchDarkly gives a reset's new
+// secret only to the member who created the token ("Only you have access to the secret values
+// of tokens you create"), so a reset of anyone else's token is refused there (403) and is not
+// planned here.
+func (g ground) refusesToken(t api.Token, kind ActionKind) string {
+	if why := g.refuses(subjectToken, t.ID); why != "" {
+		return why
+	}
+	if kind == ResetToken && g.caller.MemberID != "" && t.MemberID != g.caller.MemberID {
+		return "only the member who created a token receives its new secret (LaunchDarkly refuses anyone else): its creator can rotate it, or delete it"
+	}
+	return ""
+}
+
 // refusesMember adds what only the member itself shows: the owner's role.
 func (g ground) refusesMember(m api.Member) string {
 	if m.Role == RoleOwner {

@@ -37,9 +37,9 @@ func adminWithoutMFA(t *testing.T, srv *fake.Server) api.Member {
 	return api.Member{}
 }
 
-// clientAs returns a client acting as the member, through a new admin token of its own.
-func clientAs(t *testing.T, srv *fake.Server, m api.Member) (*wrapper.Client, api.Token) {
-	tok, ok := srv.IssueToken(m.ID, "admin")
+// clientAs returns a client acting as the member, through a new token of its own with the role.
+func clientAs(t *testing.T, srv *fake.Server, m api.Member, role string) (*wrapper.Client, api.Token) {
+	tok, ok := srv.IssueToken(m.ID, role)
 	require.True(t, ok)
 	c, err := wrapper.New(tok.Secret, wrapper.WithBaseURL(srv.URL))
 	require.NoError(t, err)
@@ -49,7 +49,7 @@ func clientAs(t *testing.T, srv *fake.Server, m api.Member) (*wrapper.Client, ap
 func TestAPlanNeverActsOnTheGroundItStandsOn(t *testing.T) {
 	srv := newServer(t, newAccount(21), nil)
 	me := adminWithoutMFA(t, srv)
-	c, tok := clientAs(t, srv, me)
+	c, tok := clientAs(t, srv, me, "admin")
 	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }})
 	require.NoError(t, err)
 	assert.Equal(t, review.Caller{MemberID: me.ID, Email: me.Email, TokenIDs: []string{tok.ID}, TokenName: tok.Name}, r.Caller)
@@ -92,7 +92,7 @@ func TestAPlanNeverActsOnTheGroundItStandsOn(t *testing.T) {
 func TestApplyNeverActsOnItsOwnMemberOrToken(t *testing.T) {
 	srv := newServer(t, newAccount(22), nil)
 	me := adminWithoutMFA(t, srv)
-	c, tok := clientAs(t, srv, me)
+	c, tok := clientAs(t, srv, me, "admin")
 	_, err := c.GetMember(context.Background(), "me") // used before the review: its state holds at apply
 	require.NoError(t, err)
 	owner := newClient(t, srv)
@@ -129,7 +129,7 @@ func TestApplyNeverActsOnAMemberThatReadsAsTheOwner(t *testing.T) {
 	plan := makePlan(t, newClient(t, srv))
 	// A hostile (or surprising) server: every member a list or a read returns, but the caller,
 	// comes back as the account owner.
-	c := hostileClient(t, srv, srv.URL, rewrite{
+	c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
 		match: func(r *http.Request) bool {
 			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v2/members") && r.URL.Path != "/api/v2/members/me"
 		},

@@ -52,8 +52,8 @@ func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func hostileClient(t *testing.T, srv interface{ AdminSecret() string }, url string, rw rewrite) *wrapper.Client {
-	c, err := wrapper.New(srv.AdminSecret(), wrapper.WithBaseURL(url), wrapper.WithHTTPClient(&http.Client{Transport: rw}),
+func hostileClient(t *testing.T, secret, url string, rw rewrite) *wrapper.Client {
+	c, err := wrapper.New(secret, wrapper.WithBaseURL(url), wrapper.WithHTTPClient(&http.Client{Transport: rw}),
 		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	return c
@@ -95,7 +95,7 @@ func TestAHostileServerDuringApply(t *testing.T) {
 	t.Run("a re-read answering with another token", func(t *testing.T) {
 		srv := newServer(t, newAccount(52), nil)
 		plan := makePlan(t, newClient(t, srv))
-		c := hostileClient(t, srv, srv.URL, rewrite{
+		c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
 			match: func(r *http.Request) bool {
 				return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/tokens/")
 			},
@@ -115,7 +115,9 @@ func TestAHostileServerDuringApply(t *testing.T) {
 	})
 	t.Run("a reset answered without a secret", func(t *testing.T) {
 		srv, _, clk, tok := rotationSetup(t)
-		c := hostileClient(t, srv, srv.URL, rewrite{
+		creator, ok := srv.IssueToken(tok.MemberID, "admin") // its creator's
+		require.True(t, ok)
+		c := hostileClient(t, creator.Secret, srv.URL, rewrite{
 			match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/reset") },
 			edit:  func(d map[string]any) { d["token"] = "abcd" },
 		})
@@ -131,7 +133,7 @@ func TestAHostileServerDuringApply(t *testing.T) {
 	t.Run("a re-read in which a member's role fell", func(t *testing.T) {
 		srv := newServer(t, newAccount(53), nil)
 		plan := makePlan(t, newClient(t, srv))
-		c := hostileClient(t, srv, srv.URL, rewrite{
+		c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
 			match: func(r *http.Request) bool {
 				return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/members") && r.URL.Path != "/api/v2/members/me" &&
 					!strings.HasSuffix(r.URL.Path, srv.OwnerID())

@@ -222,7 +222,7 @@ func (ob *offboarder) personalToken(t api.Token, m api.Member) {
 		ID: string(DeleteToken) + ":" + t.ID, Kind: DeleteToken, Subject: subjectToken, ObjectID: t.ID,
 		Name: fmt.Sprintf("%s (owner %s)", t.Name, m.Email), Reasons: []Finding{Offboarded}, State: TokenState(t),
 	}
-	ob.res.Plan.propose(a, ob.refusesToken(t, m))
+	ob.res.Plan.propose(a, ob.refusesToken(t, m, a.Kind))
 }
 
 // serviceToken applies the policy's owner-gone rules to a service token of a leaver.
@@ -232,16 +232,16 @@ func (ob *offboarder) serviceToken(pl planner, t api.Token, m api.Member) {
 		ob.res.ServiceTokens = append(ob.res.ServiceTokens, t)
 		return
 	}
-	ob.res.Plan.propose(a, ob.refusesToken(t, m))
+	ob.res.Plan.propose(a, ob.refusesToken(t, m, a.Kind))
 }
 
 // refusesToken: a token is refused with its owner (the account owner, the caller), and on its
 // own when it is the one the client runs with.
-func (ob *offboarder) refusesToken(t api.Token, m api.Member) string {
+func (ob *offboarder) refusesToken(t api.Token, m api.Member, kind ActionKind) string {
 	if why := ob.g.refusesMember(m); why != "" {
 		return "its owner is refused: " + why
 	}
-	return ob.g.refuses(subjectToken, t.ID)
+	return ob.g.refusesToken(t, kind)
 }
 
 // planMembers removes each person found, after their tokens.

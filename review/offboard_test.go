@@ -126,7 +126,7 @@ func TestOffboardMatchingNobodyIsEmpty(t *testing.T) {
 func TestOffboardNeverPlansTheGround(t *testing.T) {
 	srv := newServer(t, newAccount(43), nil)
 	me, _, _ := leaver(t, srv)
-	c, tok := clientAs(t, srv, me)
+	c, tok := clientAs(t, srv, me, "admin")
 	owner, _ := srv.Member(srv.OwnerID())
 	ob, err := review.Offboard(context.Background(), c, []string{owner.Email, me.Email}, review.OffboardOptions{})
 	require.NoError(t, err)

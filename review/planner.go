@@ -12,7 +12,8 @@ import (
 // NewPlan turns a review's findings into actions as the policy says. Each token and member
 // gets at most one action, the strongest its findings ask for; objects on the policy's Never
 // list get none. An action that would touch the account owner, the member the review ran as
-// or its token is not proposed but recorded in Plan.Refused with the reason; none leaves its
+// or its token, or reset a token another member created (LaunchDarkly gives its new secret to
+// no one else), is not proposed but recorded in Plan.Refused with the reason; none leaves its
 // object with more access (see RoleOrder). Actions come in the report's order, tokens first,
 // so that a member's tokens go before the member.
 func NewPlan(r Report, p Policy) (Plan, error) {
@@ -28,7 +29,7 @@ func NewPlan(r Report, p Policy) (Plan, error) {
 	g := ground{ownerID: r.Account.OwnerID, caller: r.Caller}
 	for _, row := range r.Tokens {
 		if a, ok := pl.token(row); ok {
-			plan.propose(a, g.refuses(subjectToken, a.ObjectID))
+			plan.propose(a, g.refusesToken(row.Token, a.Kind))
 		}
 	}
 	for _, row := range r.Members {

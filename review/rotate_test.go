@@ -26,20 +26,17 @@ func newClock(t time.Time) *clock    { c := &clock{}; c.ns.Store(t.UnixNano()); 
 func (c *clock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
 func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 
-// rotationSetup is a fake on a settable clock and a token of a member that is not the owner,
-// with the secret that works today.
+// rotationSetup is a fake on a settable clock, an admin who is not the owner, a client acting
+// as that member and a token it created, with the secret that works today: LaunchDarkly gives a
+// reset's new secret only to the member who created the token.
 func rotationSetup(t *testing.T) (srv *fake.Server, c *wrapper.Client, clk *clock, tok api.Token) {
 	clk = newClock(seededAt)
 	srv = newServer(t, newAccount(31), func(o *fake.Options) { o.Now = clk.now })
-	c = newClient(t, srv)
-	for _, m := range srv.Members() {
-		if m.Role == "writer" && !m.PendingInvite {
-			tok, _ = srv.IssueToken(m.ID, "writer")
-			return srv, c, clk, tok
-		}
-	}
-	t.Fatal("no writer to issue a token to")
-	return
+	m := adminWithoutMFA(t, srv)
+	c, _ = clientAs(t, srv, m, "admin")
+	tok, ok := srv.IssueToken(m.ID, "writer")
+	require.True(t, ok)
+	return srv, c, clk, tok
 }
 
 // works reports whether secret authenticates now.

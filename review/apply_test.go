@@ -418,18 +418,38 @@ func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
 		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: new(review.Age(time.Hour))},
 	}})
 	require.NoError(t, err)
-	require.Len(t, plan.Actions, 3, "the three tokens it created, not the one it runs with")
+	// An admin receives the new secrets of the tokens it created and of service tokens, never
+	// of another member's personal token (LaunchDarkly refuses that reset): those are refused
+	// when planned, with the reason.
+	mine := map[string]bool{}
+	for _, tk := range srv.Tokens() {
+		mine[tk.ID] = tk.MemberID == me.ID && tk.ID != r.Caller.TokenIDs[0]
+	}
+	service := map[string]bool{}
+	for _, row := range r.Tokens {
+		service[row.Token.ID] = row.Token.ServiceToken
+	}
+	planned := 0
+	for _, a := range plan.Actions {
+		assert.True(t, mine[a.ObjectID] || service[a.ObjectID], "%s is another member's personal token", a.ObjectID)
+		if mine[a.ObjectID] {
+			planned++
+		}
+	}
+	assert.Equal(t, 3, planned, "the three tokens it created, not the one it runs with")
 	refused := map[string]int{}
 	for _, x := range plan.Refused {
 		switch {
 		case strings.Contains(x.Why, "the token ldaccess runs with"):
 			refused["self"]++
-		case strings.Contains(x.Why, "only the member who created a token"):
+		case strings.Contains(x.Why, "only the member who created a personal token"):
 			refused["others'"]++
+			assert.False(t, service[x.ObjectID])
 		}
 	}
 	assert.Equal(t, 1, refused["self"])
-	assert.NotZero(t, refused["others'"], "others' tokens are refused, with the reason")
+	assert.NotZero(t, refused["others'"], "others' personal tokens are refused, with the reason")
+	require.GreaterOrEqual(t, len(plan.Actions), 3)
 
 	t.Run("without a secret handler nothing is sent", func(t *testing.T) {
 		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})

@@ -110,16 +110,16 @@ func (g ground) refuses(subject, id string) string {
 	return ""
 }
 
-// refusesToken adds what only the token and the action show: LaunchDarkly gives a reset's new
-// secret only to the member who created the token ("Only you have access to the secret values
-// of tokens you create"), so a reset of anyone else's token is refused there (403) and is not
-// planned here.
+// refusesToken adds what only the token and the action show: LaunchDarkly gives the new secret
+// of a personal token only to the member who created it ("Only you have access to the secret
+// values of tokens you create"; an admin may receive a service token's), so a reset of another
+// member's personal token is refused there (403) and is not planned here.
 func (g ground) refusesToken(t api.Token, kind ActionKind) string {
 	if why := g.refuses(subjectToken, t.ID); why != "" {
 		return why
 	}
-	if kind == ResetToken && g.caller.MemberID != "" && t.MemberID != g.caller.MemberID {
-		return "only the member who created a token receives its new secret (LaunchDarkly refuses anyone else): its creator can rotate it, or delete it"
+	if kind == ResetToken && !t.ServiceToken && g.caller.MemberID != "" && t.MemberID != g.caller.MemberID {
+		return "only the member who created a personal token receives its new secret (LaunchDarkly refuses anyone else): its creator can rotate it, or delete it"
 	}
 	return ""
 }

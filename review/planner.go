@@ -12,10 +12,10 @@ import (
 // NewPlan turns a review's findings into actions as the policy says. Each token and member
 // gets at most one action, the strongest its findings ask for; objects on the policy's Never
 // list get none. An action that would touch the account owner, the member the review ran as
-// or its token, or reset a token another member created (LaunchDarkly gives its new secret to
-// no one else), is not proposed but recorded in Plan.Refused with the reason; none leaves its
-// object with more access (see RoleOrder). Actions come in the report's order, tokens first,
-// so that a member's tokens go before the member.
+// or its token, or reset a personal token another member created (LaunchDarkly gives its new
+// secret to no one else), is not proposed but recorded in Plan.Refused with the reason. None
+// leaves its object with more access (see RoleOrder). Actions come in the report's order,
+// tokens first, so that a member's tokens go before the member.
 func NewPlan(r Report, p Policy) (Plan, error) {
 	if err := p.Validate(); err != nil {
 		return Plan{}, err

@@ -207,6 +207,8 @@ func (k *keyringTest) testLocked(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, true, isLocked.Value(), "the login keyring is locked")
 
+	// While the keyring is locked, secret-tool finds nothing either: what counts is the lookup
+	// after it is unlocked again.
 	const want = "the OS keyring is locked, and no prompt to unlock it can be shown here"
 	u.requireUnusable(t, other, want, "", "members", "get", "me", "--profile", name)
 	u.requireUnusable(t, other, want, k.token+"\n", "profile", "add", other, "--base-url", k.fakeURL, "--keyring")

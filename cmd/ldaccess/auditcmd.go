@@ -173,7 +173,7 @@ func (a *app) review(ctx context.Context, c *wrapper.Client, o review.Options) (
 	}
 	r, err := review.Run(ctx, c, o)
 	a.status.clear()
-	if err == nil && !r.AllTokens {
+	if err == nil && !r.Coverage.AllTokens {
 		a.status.notef("this token may not list every token of the account (that needs an admin); reviewing only its own member's tokens")
 	}
 	return r, err
@@ -330,22 +330,12 @@ func nonNil(s []string) []string {
 }
 
 // memberName is "First Last", whichever parts there are.
-func memberName(m api.Member) string {
-	return strings.TrimSpace(m.FirstName + " " + m.LastName)
-}
+func memberName(m review.Member) string { return m.Name() }
 
 // memberRole is the role with any custom roles: "writer", "no_access + flag-editor + qa".
-func memberRole(m api.Member) string {
+func memberRole(m review.Member) string {
 	return strings.Join(append([]string{m.Role}, m.CustomRoles...), " + ")
 }
 
 // teamKeys lists the keys of the member's teams, never nil.
-func teamKeys(m api.Member) []string {
-	keys := []string{}
-	if m.Teams != nil {
-		for _, t := range m.Teams {
-			keys = append(keys, t.Key)
-		}
-	}
-	return keys
-}
+func teamKeys(m review.Member) []string { return nonNil(m.Teams) }

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -277,7 +276,7 @@ func withAccountCell(multi bool, account string, cells ...string) []string {
 }
 
 // memberSeen is when a member was last seen, or that their invite is pending.
-func memberSeen(m api.Member) string {
+func memberSeen(m review.Member) string {
 	if m.PendingInvite {
 		return "invited " + day(m.CreationDate)
 	}

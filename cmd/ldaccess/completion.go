@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -116,10 +117,10 @@ func (a *app) completeMembers(cmd *cobra.Command, args []string, prefix string) 
 
 // memberSummary describes a member in a completion: "Ariel Flores, admin".
 func memberSummary(m api.Member) string {
-	if name := memberName(m); name != "" {
-		return name + ", " + memberRole(m)
+	if name := memberName(review.MemberOf(m)); name != "" {
+		return name + ", " + memberRole(review.MemberOf(m))
 	}
-	return memberRole(m)
+	return memberRole(review.MemberOf(m))
 }
 
 // completeFromAPI connects as the command line says and asks list for the candidates. An

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // complete runs cobra's hidden __complete command, as a shell's completion script does, and
@@ -92,7 +93,9 @@ func TestCompletionFromTheAccount(t *testing.T) {
 // emailsFrom are the emails starting with prefix, ordered as the API sorts by display name.
 func emailsFrom(all []api.Member, prefix string) []string {
 	ms := slices.Clone(all)
-	slices.SortStableFunc(ms, func(a, b api.Member) int { return strings.Compare(memberName(a), memberName(b)) })
+	slices.SortStableFunc(ms, func(a, b api.Member) int {
+		return strings.Compare(memberName(review.MemberOf(a)), memberName(review.MemberOf(b)))
+	})
 	var out []string
 	for _, m := range ms {
 		if strings.HasPrefix(m.Email, prefix) {

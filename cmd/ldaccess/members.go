@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -31,7 +32,7 @@ func memberCells(m api.Member, format string) []string {
 	if m.PendingInvite {
 		invite = "pending"
 	}
-	return []string{m.ID, m.Email, memberName(m), memberRole(m), strings.Join(teamKeys(m), ","),
+	return []string{m.ID, m.Email, memberName(review.MemberOf(m)), memberRole(review.MemberOf(m)), strings.Join(teamKeys(review.MemberOf(m)), ","),
 		timeCell(format, m.LastSeen), m.MFA, invite}
 }
 
@@ -335,7 +336,7 @@ to run without --yes.`,
 			}
 			err = a.confirmDestructive(ctx, yes, "members remove", func() (string, error) {
 				return fmt.Sprintf("Remove %s (%s, role %s, last seen %s) from the account?",
-					m.Email, m.ID, memberRole(m), day(m.LastSeen)), nil
+					m.Email, m.ID, memberRole(review.MemberOf(m)), day(m.LastSeen)), nil
 			})
 			if err != nil {
 				return err

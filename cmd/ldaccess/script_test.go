@@ -18,6 +18,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // The end-to-end tests are scripts in testdata/script, run by
@@ -169,7 +170,7 @@ func cmdFakeID(ts *testscript.TestScript, neg bool, args []string) {
 // memberKey and tokenKey are the fields fakeholds compares.
 func memberKey(m api.Member) string {
 	return fmt.Sprintf("%s|%s|%s|%v|%d|%s|%v|%v|%s", m.ID, m.Email, m.Role, m.CustomRoles, m.LastSeen,
-		m.MFA, m.PendingInvite, teamKeys(m), memberName(m))
+		m.MFA, m.PendingInvite, teamKeys(review.MemberOf(m)), memberName(review.MemberOf(m)))
 }
 
 func tokenKey(t api.Token) string {

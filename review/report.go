@@ -181,6 +181,7 @@ type SummaryLine struct {
 // that hold the account already. Rows keep the order they were given in.
 func BuildReport(members []api.Member, tokens []api.Token, now time.Time, o Options) Report {
 	b := newBuilder(now, o)
+	b.expect(len(members))
 	for _, m := range members {
 		b.addMember(m)
 	}
@@ -199,6 +200,19 @@ type builder struct {
 
 func newBuilder(now time.Time, o Options) *builder {
 	return &builder{r: Report{Options: o.withDefaults(), GeneratedAt: now}, now: now, intern: newInterner()}
+}
+
+// maxExpected bounds the rows made room for ahead: a count a server claims is a hint, not
+// a promise (the rows grow past it as they come).
+const maxExpected = 1_000_000
+
+// expect makes room for total members at once, as the first page announces: growing the rows
+// page by page would hold every smaller copy until the collector ran, about half as much
+// memory again at 100,000 members.
+func (b *builder) expect(total int) {
+	if cap(b.r.Members) == 0 && total > 0 {
+		b.r.Members = make([]MemberRow, 0, min(total, maxExpected))
+	}
 }
 
 func (b *builder) addMember(m api.Member) {

@@ -72,11 +72,14 @@ func Run(ctx context.Context, c *wrapper.Client, o Options) (Report, error) {
 		return Report{}, err
 	}
 	b := newBuilder(now(), o)
-	for m, err := range c.Members(ctx, wrapper.MembersQuery{}) {
+	for page, err := range c.MemberPages(ctx, wrapper.MembersQuery{}) {
 		if err != nil {
 			return Report{}, fmt.Errorf("listing members: %w", err)
 		}
-		b.addMember(m)
+		b.expect(page.TotalCount)
+		for _, m := range page.Items {
+			b.addMember(m)
+		}
 		progress("members", len(b.r.Members), false)
 	}
 	progress("members", len(b.r.Members), true)

@@ -82,20 +82,20 @@ func describeRateLimit(e *wrapper.RateLimitError) string {
 
 // describeTimeout names --timeout and what the command was doing when it ran out.
 func describeTimeout(e *Timeout) string {
-	s := "gave up after --timeout " + e.Limit.String()
+	const advice = ": give a longer --timeout such as 30m, or 0 for no limit"
 	var rl *wrapper.RateLimitError
 	var api *wrapper.APIError
 	switch {
 	case errors.As(e.Err, &rl):
-		s += ": LaunchDarkly's rate limit"
+		s := "LaunchDarkly's rate limit"
 		if rl.Method != "" {
 			s += " on " + rl.Method + " " + rl.Path
 		}
-		s += " resets in " + rl.Wait.Round(time.Second).String() + ", after that"
+		return s + " resets in " + rl.Wait.Round(time.Second).String() + ", later than --timeout " + e.Limit.String() + " allows" + advice
 	case errors.As(e.Err, &api):
-		s += " (last answer: " + describeAPIError(api) + ")"
+		return "gave up after --timeout " + e.Limit.String() + " (last answer: " + describeAPIError(api) + ")" + advice
 	}
-	return s + "; give a longer --timeout such as 30m, or 0 for no limit"
+	return "gave up after --timeout " + e.Limit.String() + advice
 }
 
 // describeConnection words the failures to reach a server from the network's own errors: a

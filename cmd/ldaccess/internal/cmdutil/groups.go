@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -116,3 +117,21 @@ func isAre(n int) string {
 	}
 	return " are"
 }
+
+// Explain is the error a command line ends with in the command's words: a refusal of cobra's
+// for flags that do not go together (see FlagGroupError) is said again from the declarations;
+// any other error is err.
+func Explain(ran *cobra.Command, err error) error {
+	var ue *clierr.UsageError
+	if err == nil || ran == nil || clierr.Code(err) != clierr.ExitUsage || errors.As(err, &ue) {
+		return err
+	}
+	if explained := FlagGroupError(ran); explained != nil {
+		return explained
+	}
+	return err
+}
+
+// FlagError is the command's flag error function (cobra.Command.SetFlagErrorFunc): a flag
+// that cannot be parsed is a usage error, in pflag's words, which name the flag.
+func FlagError(_ *cobra.Command, err error) error { return clierr.Usagef("%s", err.Error()) }

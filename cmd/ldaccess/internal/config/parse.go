@@ -126,13 +126,13 @@ func checkJSON(path string, data []byte) error {
 	}
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		line, col := position(data, syntax.Offset)
+		line, col := position(data, syntax.Offset-1) // Offset is just past the byte at fault
 		return clierr.Usagef("%s:%d:%d: not valid JSON: %v", path, line, col, err)
 	}
 	return clierr.Usagef("%s: not valid JSON: %v", path, err)
 }
 
-// position is the line and column (from 1) of the byte at offset.
+// position is the line and column (from 1) of the byte at offset (from 0).
 func position(data []byte, offset int64) (line, col int) {
 	offset = min(max(offset, 0), int64(len(data)))
 	before := data[:offset]

@@ -58,7 +58,8 @@ type Accounts struct {
 	closers []func()
 }
 
-func (a *Accounts) changed(flag string) bool { return a.Changed != nil && a.Changed(flag) }
+// Given reports whether the global flag was given on the command line.
+func (a *Accounts) Given(flag string) bool { return a.Changed != nil && a.Changed(flag) }
 
 // Close stops the embedded fakes the run started.
 func (a *Accounts) Close() {
@@ -123,11 +124,11 @@ func (a *Accounts) Connect(ctx context.Context, t Target) (*wrapper.Client, stri
 
 // startFake starts the embedded fake account of t, stopped by Close.
 func (a *Accounts) startFake(t Target) (token, base string, err error) {
-	if a.changed("base-url") {
+	if a.Given("base-url") {
 		return "", "", clierr.Usagef("--fake and --base-url cannot be used together")
 	}
 	for _, f := range []string{"token", "instance"} {
-		if a.changed(f) {
+		if a.Given(f) {
 			a.IO.Notef("--%s is ignored with --fake: the embedded account has its own", f)
 		}
 	}

@@ -174,7 +174,7 @@ func (a *Accounts) checkAccountFlags(ts []Target) error {
 		return nil
 	}
 	for _, f := range []string{"token", "base-url", "instance"} {
-		if a.changed(f) {
+		if a.Given(f) {
 			return clierr.Usagef("--%s applies to one account: give it with one --profile, not %d", f, len(ts))
 		}
 	}
@@ -189,7 +189,7 @@ func (a *Accounts) ProfileTarget(name string, p config.Profile) Target {
 		Profile: name, Instance: p.Instance, BaseURL: p.BaseURL, APIVersion: p.APIVersion,
 		Fake: p.Fake, FakeMembers: p.FakeMembers, FakeTokens: p.FakeTokens, FakeSeed: p.FakeSeed,
 		from: func(setting string) string {
-			if a.changed(setting) {
+			if a.Given(setting) {
 				return "--" + setting
 			}
 			return fmt.Sprintf("profile %s's %s", name, setting)
@@ -214,12 +214,12 @@ func (a *Accounts) ProfileTarget(name string, p config.Profile) Target {
 		"fake-tokens":  func() { t.FakeTokens = f.FakeTokens },
 		"fake-seed":    func() { t.FakeSeed = f.FakeSeed },
 	} {
-		if a.changed(flag) {
+		if a.Given(flag) {
 			override()
 		}
 	}
 	t.token = func(ctx context.Context) (string, error) {
-		if a.changed("token") {
+		if a.Given("token") {
 			return f.Token, nil
 		}
 		return a.profileToken(ctx, name, p)

@@ -77,11 +77,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	cmd.SetErr(ios.ErrOut)
 	ran, err := cmd.ExecuteContextC(ctx)
 	ios.ClearProgress()
-	if err != nil && ran != nil && clierr.Code(err) == clierr.ExitUsage {
-		if explained := cmdutil.FlagGroupError(ran); explained != nil {
-			err = explained // cobra's refusal of flags that do not go together, in our words
-		}
-	}
+	err = cmdutil.Explain(ran, err)
 	var sig interrupted
 	if errors.As(context.Cause(ctx), &sig) {
 		reportInterrupted(ios, err)

@@ -46,10 +46,11 @@ func (o ApplyOptions) CheckConfirmable(env cmdutil.Env, action string) error {
 	return cmdutil.CheckConfirmable(env.IO, o.Yes, action)
 }
 
-// CheckExec refuses a plan with reset-token actions without --exec, before anything is sent:
-// each new secret would be lost.
+// CheckExec refuses a plan with reset-token actions without --exec, before anything is sent
+// (a dry run too, which shows what it would do with the secrets): each new secret would be
+// lost.
 func (o ApplyOptions) CheckExec(p review.Plan) error {
-	if o.DryRun || o.Exec != "" {
+	if o.Exec != "" {
 		return nil
 	}
 	if n := p.Counts()[review.ResetToken]; n > 0 {
@@ -65,14 +66,8 @@ func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Pla
 	if err := o.CheckConfirmable(env, "apply"); err != nil {
 		return err
 	}
-	if env.Format() == render.Table {
-		width := env.IO.ErrTerminalWidth()
-		if env.Output.Wide {
-			width = 0
-		}
-		if err := render.Write(env.IO.ErrOut, render.Table, present.Plan(p), render.Options{Width: width}); err != nil {
-			return err
-		}
+	if err := showPlan(env, p); err != nil {
+		return err
 	}
 	if !o.DryRun {
 		q := fmt.Sprintf("Apply %s to %s?", present.CountsLine(p), p.Instance)
@@ -106,6 +101,19 @@ func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Pla
 		return err
 	}
 	return outcome(res, len(p.Actions))
+}
+
+// showPlan shows the plan on stderr, fitted to its terminal, before anything is done (in table
+// format: JSON and CSV are for the results alone).
+func showPlan(env cmdutil.Env, p review.Plan) error {
+	if env.Format() != render.Table {
+		return nil
+	}
+	width := env.IO.ErrTerminalWidth()
+	if env.Output.Wide {
+		width = 0
+	}
+	return render.Write(env.IO.ErrOut, render.Table, present.Plan(p), render.Options{Width: width})
 }
 
 // reviewOptions are review.Apply's options: the clock, the hand-over of new secrets, and the

@@ -25,7 +25,7 @@ import (
 var DropOrder = []string{
 	"kind", "created", "invite", "teams", "subject", "base url", "current", "mfa",
 	"name", "owner", "id", "reasons", "change", "description", "access", "role",
-	"token from", "instance", "also", "findings", "detail",
+	"token from", "instance", "also", "findings", "action", "detail",
 }
 
 // Whole lists the columns (by header) that are dropped rather than cut: a cut ID or date is

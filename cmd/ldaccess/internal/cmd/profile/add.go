@@ -47,7 +47,7 @@ for without echo. A token is never written to the config file.`,
 			if opts.Name == "" || strings.ContainsAny(opts.Name, " \t\r\n,/\\") {
 				return clierr.Usagef("a profile name is one word without commas or slashes, not %q", opts.Name)
 			}
-			if err := fromGlobalFlags(opts, cmd.Flags().Changed); err != nil {
+			if err := fromGlobalFlags(opts); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -67,8 +67,8 @@ for without echo. A token is never written to the config file.`,
 }
 
 // fromGlobalFlags completes the profile with the global flags given, and checks it.
-func fromGlobalFlags(opts *AddOptions, changed func(string) bool) error {
-	g, p := opts.Accounts.Flags, &opts.Profile
+func fromGlobalFlags(opts *AddOptions) error {
+	g, p, changed := opts.Accounts.Flags, &opts.Profile, opts.Accounts.Given
 	if changed("token") {
 		if !p.TokenKeyring {
 			return clierr.Usagef("ldaccess never writes a token to the config file: add --keyring to store it in the OS keyring, or use --token-env or --token-command")

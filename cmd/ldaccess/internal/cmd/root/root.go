@@ -71,7 +71,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		// without a subcommand prints the help.
 	}
 	root.SetUsageFunc(cmdutil.Usage)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return clierr.Usagef("%s", err.Error()) })
+	root.SetFlagErrorFunc(cmdutil.FlagError)
 	g := addGlobalFlags(f, root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkGlobalFlags(f, cmd, g.timeout) }
 	root.AddCommand(

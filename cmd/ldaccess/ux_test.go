@@ -1,0 +1,186 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mattn/go-runewidth"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/zalando/go-keyring"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	ldkeyring "github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
+)
+
+// TestInterruptExitCode runs the command as a process (the test binary as "ldaccess", on the
+// PATH testscript.Main set up) and sends it a real SIGINT: it ends with 130, as the shell
+// expects of Ctrl-C, both while serving and in the middle of a request.
+func TestInterruptExitCode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send on Windows")
+	}
+	t.Parallel()
+	waitFor := func(t *testing.T, ready <-chan struct{}) {
+		t.Helper()
+		select {
+		case <-ready:
+		case <-time.After(30 * time.Second):
+			require.Fail(t, "the command did not get going")
+		}
+	}
+	start := func(t *testing.T, env []string, args ...string) (*exec.Cmd, *strings.Builder) {
+		cmd := exec.Command("ldaccess", args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		cmd.Env = append(os.Environ(), env...)
+		require.NoError(t, cmd.Start())
+		return cmd, &stderr
+	}
+
+	t.Run("serve-fake", func(t *testing.T) {
+		t.Parallel()
+		urlFile := filepath.Join(t.TempDir(), "url")
+		cmd, stderr := start(t, nil, "serve-fake", "--addr", "127.0.0.1:0", "--fake-members", "3", "--url-file", urlFile)
+		ready := make(chan struct{})
+		go func() {
+			for {
+				if data, err := os.ReadFile(urlFile); err == nil && strings.HasSuffix(string(data), "\n") {
+					close(ready)
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}()
+		waitFor(t, ready)
+		require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+		err := cmd.Wait()
+		assert.Equal(t, 130, cmd.ProcessState.ExitCode(), "%v: %s", err, stderr)
+		assert.Contains(t, stderr.String(), "fake LaunchDarkly stopped")
+	})
+
+	t.Run("during a request", func(t *testing.T) {
+		t.Parallel()
+		arrived := make(chan struct{})
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		defer srv.Close()
+		defer close(release)
+		cmd, stderr := start(t, []string{"LD_ACCESS_TOKEN=api-test"}, "--base-url", srv.URL, "members", "get", "me")
+		waitFor(t, arrived)
+		require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+		err := cmd.Wait()
+		assert.Equal(t, 130, cmd.ProcessState.ExitCode(), "%v: %s", err, stderr)
+		assert.Equal(t, "ldaccess: interrupted\n", stderr.String())
+	})
+}
+
+// TestProfileAddStoresStdinInTheKeyring: a token piped to profile add --keyring goes to the
+// keyring (go-keyring's mock here) and never into the file or the output.
+func TestProfileAddStoresStdinInTheKeyring(t *testing.T) {
+	// TestMain installed go-keyring's in-memory mock.
+	dir := t.TempDir()
+	env := map[string]string{"XDG_CONFIG_HOME": dir}
+	r := invocation{args: []string{"profile", "add", "piped-test", "--keyring", "--instance", "eu"}, getenv: envOf(env),
+		stdin: strings.NewReader("  api-from-stdin-0001\n")}.run()
+	require.Equal(t, clierr.ExitOK, r.code, r.stderr)
+	got, err := keyring.Get(ldkeyring.Service, "piped-test")
+	require.NoError(t, err)
+	assert.Equal(t, "api-from-stdin-0001", got)
+	data, err := os.ReadFile(filepath.Join(dir, "ldaccess", "config.yaml"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "api-from-stdin")
+	assert.Contains(t, string(data), "instance: eu")
+	assert.NotContains(t, r.stdout+r.stderr, "api-from-stdin")
+
+	// Nothing on stdin: a usage error, nothing saved.
+	r = invocation{args: []string{"profile", "add", "empty-test", "--keyring"}, getenv: envOf(env)}.run()
+	assert.Equal(t, clierr.ExitUsage, r.code)
+	_, err = keyring.Get(ldkeyring.Service, "empty-test")
+	assert.ErrorIs(t, err, keyring.ErrNotFound)
+}
+
+type brokenKeyring struct{}
+
+func (brokenKeyring) Get(string, string) (string, error) {
+	return "", errors.New(`exec: "dbus-launch": executable file not found in $PATH`)
+}
+func (k brokenKeyring) Set(string, string, string) error { _, err := k.Get("", ""); return err }
+func (k brokenKeyring) Delete(string, string) error      { _, err := k.Get("", ""); return err }
+
+// TestNoKeyring: where there is no keyring (a server, a container), profile add --keyring
+// says so, saves nothing, and points to the other sources.
+func TestNoKeyring(t *testing.T) {
+	dir := t.TempDir()
+	r := invocation{args: []string{"profile", "add", "k", "--keyring"}, getenv: envOf(map[string]string{"XDG_CONFIG_HOME": dir}),
+		stdin: strings.NewReader("api-x\n"), keyring: brokenKeyring{}}.run()
+	assert.Equal(t, clierr.ExitError, r.code)
+	assert.Equal(t, "ldaccess: the OS keyring is not available here (exec: \"dbus-launch\": executable file not found in $PATH); "+
+		"nothing was saved: use --token-env or --token-command instead\n", r.stderr)
+	assert.NoFileExists(t, filepath.Join(dir, "ldaccess", "config.yaml"))
+}
+
+func TestWideAndTerminalDetection(t *testing.T) {
+	srv := newFake(t, 30, 5)
+	run := func(wide bool) string {
+		env := map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+		args := []string{"--base-url", srv.URL, "members", "list"}
+		if wide {
+			args = append(args, "--wide")
+		}
+		r := invocation{args: args, getenv: envOf(env), stdoutTTY: true, width: 60}.run()
+		require.Equal(t, clierr.ExitOK, r.code, r.stderr)
+		return r.stdout
+	}
+	for _, l := range strings.Split(strings.TrimSpace(run(false)), "\n") {
+		assert.LessOrEqual(t, runewidth.StringWidth(l), 60, l)
+	}
+	wide := run(true)
+	assert.NotContains(t, wide, "…")
+	assert.Contains(t, wide, "INVITE")
+}
+
+// --timeout running out reads as a timeout naming --timeout: while a request hangs, and when a
+// rate limit's reset is further off than the time left (once "rate limited after 0
+// attempt(s) … wait exceeds the context deadline").
+func TestTimeoutNamesTheFlag(t *testing.T) {
+	t.Parallel()
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer hang.Close()
+	limited := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "40")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer limited.Close()
+	for url, want := range map[string]string{
+		hang.URL:    "ldaccess: gave up after --timeout 300ms: give a longer --timeout such as 30m, or 0 for no limit\n",
+		limited.URL: "later than --timeout 2s allows: give a longer --timeout such as 30m, or 0 for no limit\n",
+	} {
+		timeout := "300ms"
+		if url == limited.URL {
+			timeout = "2s"
+		}
+		r := invocation{args: []string{"--base-url", url, "--token", "api-test", "--timeout", timeout, "members", "get", "me"}}.run()
+		assert.Equal(t, clierr.ExitError, r.code, r.stderr)
+		assert.Contains(t, r.stderr, want)
+		assert.NotContains(t, r.stderr, "attempt(s)")
+	}
+}

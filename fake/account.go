@@ -40,4 +40,8 @@ type CustomRole struct {
 	Key string
 	// Name is the role's display name.
 	Name string
+	// Policy is what the role allows and denies: statements over LaunchDarkly's actions and
+	// resources (see Authorization in the package documentation). Nil allows nothing beyond
+	// reading.
+	Policy []api.Statement
 }

@@ -71,6 +71,11 @@ func cloneToken(t api.Token) api.Token {
 	return t
 }
 
+func cloneCustomRole(r CustomRole) CustomRole {
+	r.Policy = cloneStatements(r.Policy)
+	return r
+}
+
 func cloneTeam(t Team) Team {
 	t.CustomRoleKeys = slices.Clone(t.CustomRoleKeys)
 	return t

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/ldaccess/ldaccess/api"
 	ss "github.com/ldaccess/ldaccess/fake/internal/strictserver"
 )
 
@@ -12,18 +13,16 @@ import (
 // only a member's role and custom roles.
 var memberEditable = map[string]bool{"role": true, "customRoles": true}
 
-// assignableRoles are the built-in roles a patch may give; ownership is not transferable here.
-var assignableRoles = []string{"reader", "writer", "admin", "no_access"}
+// assignableRole reports whether a patch may give the built-in role: one the contract lets a
+// member be invited with (api.NewMemberFormRole). Ownership is not transferable here.
+func assignableRole(role string) bool { return api.NewMemberFormRole(role).Valid() }
 
 // PatchMember applies a JSON Patch to a member's role and custom roles.
 func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) (ss.PatchMemberResponseObject, error) {
-	if aerr := requireAdmin(ctx); aerr != nil {
-		return nil, aerr
-	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findMember(ctx, req.ID)
+	who, r, aerr := o.findMember(ctx, req.ID)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -45,16 +44,19 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 	}
 	m := r.m
 	role := deref(got.Role)
-	if role != m.Role {
-		if m.Role == "owner" {
-			return nil, errInvalid("The account owner's role cannot be changed")
-		}
-		if !slices.Contains(assignableRoles, role) {
-			return nil, errInvalid("role must be one of reader, writer, admin, no_access")
-		}
-	}
 	if got.CustomRoles == nil {
 		got.CustomRoles = []string{}
+	}
+	if aerr := s.decide(who, memberAsks(m, role, got.CustomRoles)...); aerr != nil {
+		return nil, aerr
+	}
+	if role != m.Role {
+		if isOwner(m) {
+			return nil, errInvalid("The account owner's role cannot be changed")
+		}
+		if !assignableRole(role) {
+			return nil, errInvalid("role must be one of reader, writer, admin, no_access")
+		}
 	}
 	if aerr := s.checkCustomRoles(got.CustomRoles); aerr != nil {
 		return nil, aerr
@@ -70,4 +72,17 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 		s.markApplied("patchMember")
 	}
 	return ss.PatchMember200JSONResponse(memberAnswer(r, false)), nil
+}
+
+// memberAsks are what changing member m's role and custom roles asks: updateRole for a new role,
+// updateCustomRole for new custom roles, each with what it gives; nothing for no change.
+func memberAsks(m api.Member, role string, customRoles []string) []ask {
+	var asks []ask
+	if role != m.Role {
+		asks = append(asks, ask{act: actUpdateRole, on: memberResource(m), give: memberGift(m, role, nil)})
+	}
+	if !slices.Equal(customRoles, m.CustomRoles) {
+		asks = append(asks, ask{act: actUpdateCustomRole, on: memberResource(m), give: memberGift(m, m.Role, customRoles)})
+	}
+	return asks
 }

@@ -56,8 +56,8 @@ func enumFlag[T ~string](cmd *cobra.Command, fs *pflag.FlagSet, p *T, name, shor
 }
 
 // EnumSliceFlag defines --name, repeatable or comma-separated, each value one of e's.
-func EnumSliceFlag(cmd *cobra.Command, p *[]string, name string, e Enum, usage string) *pflag.Flag {
-	f := cmd.Flags().VarPF(&enumSliceValue{p: p, enum: e}, name, "", usage)
+func EnumSliceFlag[T ~string](cmd *cobra.Command, p *[]T, name string, e Enum, usage string) *pflag.Flag {
+	f := cmd.Flags().VarPF(&enumSliceValue[T]{p: p, enum: e}, name, "", usage)
 	completeWith(cmd, name, e.Values)
 	return f
 }
@@ -84,20 +84,20 @@ func (v *enumValue[T]) Set(s string) error {
 	return nil
 }
 
-type enumSliceValue struct {
-	p    *[]string
+type enumSliceValue[T ~string] struct {
+	p    *[]T
 	enum Enum
 }
 
-func (v *enumSliceValue) String() string { return strings.Join(*v.p, ",") }
-func (v *enumSliceValue) Type() string   { return strings.Join(v.enum.Values, ",") }
-func (v *enumSliceValue) Set(s string) error {
+func (v *enumSliceValue[T]) String() string { return strings.Join(stringsOf(*v.p), ",") }
+func (v *enumSliceValue[T]) Type() string   { return strings.Join(v.enum.Values, ",") }
+func (v *enumSliceValue[T]) Set(s string) error {
 	for _, e := range SplitList([]string{s}) {
 		if err := v.enum.check(e); err != nil {
 			return err
 		}
-		if !slices.Contains(*v.p, e) {
-			*v.p = append(*v.p, e)
+		if !slices.Contains(*v.p, T(e)) {
+			*v.p = append(*v.p, T(e))
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/plans"
@@ -38,10 +39,16 @@ func TestNewCmdApply(t *testing.T) {
 // refuses before anything is sent, rather than failing every action.
 func TestApplyRunRefusesResetsWithoutExec(t *testing.T) {
 	ctx := context.Background()
-	srv := cmdtest.NewFake(t, 20, 6)
+	srv := cmdtest.NewFake(t, 30, 15)
 	f, st := cmdtest.NewFactory(t, "")
 	cmdtest.ConnectTo(f, srv)
-	tok := srv.Tokens()[2]
+	var tok api.Token
+	for _, t := range srv.Tokens() {
+		if t.ServiceToken { // an admin may receive a service token's new secret
+			tok = t
+		}
+	}
+	require.NotEmpty(t, tok.ID, "the fake account has a service token")
 	p := review.Plan{Format: review.PlanFormat, Instance: srv.URL, Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{{
 		ID: "reset-token:" + tok.ID, Kind: review.ResetToken, Subject: "token", ObjectID: tok.ID, Name: tok.Name,
 		State: review.TokenState(tok), Reasons: []review.Finding{review.TokenRotationDue},

@@ -44,11 +44,11 @@ func TestNewCmdList(t *testing.T) {
 		{name: "no data", argv: []string{"--no-last-seen-data"}, want: ListOptions{Query: wrapper.MembersQuery{Filter: wrapper.MemberFilter{LastSeen: wrapper.NoLastSeenData()}}}},
 		{name: "seen before an age", argv: []string{"--seen-before", "90d"}, want: ListOptions{Query: wrapper.MembersQuery{Filter: wrapper.MemberFilter{LastSeen: wrapper.SeenBefore(before)}}}},
 		{name: "expand", argv: []string{"--expand", "customRoles", "--expand", "roleAttributes,customRoles"},
-			want: ListOptions{Query: wrapper.MembersQuery{Expand: []string{"customRoles", "roleAttributes"}}}},
+			want: ListOptions{Query: wrapper.MembersQuery{Expand: []api.MemberExpand{api.MemberExpandCustomRoles, api.MemberExpandRoleAttributes}}}},
 		{name: "team and no team", argv: []string{"--no-team", "--on-team"}, wantErr: "--no-team and --on-team cannot be used together"},
 		{name: "two last-seen filters", argv: []string{"--never-seen", "--seen-before", "90d"}, wantErr: "--never-seen and --seen-before cannot be used together"},
 		{name: "a sort the contract does not have", argv: []string{"--sort", "age"},
-			wantErr: `invalid argument "age" for "--sort" flag: must be displayName, lastSeen, -displayName or -lastSeen, not "age"`},
+			wantErr: `invalid argument "age" for "--sort" flag: must be displayName, -displayName, lastSeen or -lastSeen, not "age"`},
 		{name: "an expand the contract does not have", argv: []string{"--expand", "everything"},
 			wantErr: `invalid argument "everything" for "--expand" flag: must be customRoles or roleAttributes, not "everything"`},
 		{name: "filter syntax in a value", argv: []string{"--team", "a|b"}, wantErr: `filter values cannot contain ',' or '|': "a|b"`},
@@ -95,7 +95,7 @@ func TestNewCmdInvite(t *testing.T) {
 		{"twice", []string{"a@x.io", "A@x.io", "--role", "reader"}, nil, "A@x.io is given twice"},
 		{"a name for two", []string{"a@x.io", "b@x.io", "--role", "reader", "--last-name", "X"}, nil, "--first-name and --last-name apply to a single invitee"},
 		{"a custom role as --role", []string{"a@x.io", "--role", "flag-editor"}, nil, "use --custom-role for custom roles"},
-		{"owner", []string{"a@x.io", "--role", "owner"}, nil, `must be reader, writer, admin or no_access, not "owner"`},
+		{"owner", []string{"a@x.io", "--role", "owner"}, nil, `must be admin, no_access, reader or writer, not "owner"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,7 +126,7 @@ func TestNewCmdRemoveSetRoleAddToTeams(t *testing.T) {
 	sr.Env = cmdutil.Env{}
 	assert.Equal(t, SetRoleOptions{Member: "ari@acme.com", Role: "no_access"}, *sr)
 	_, err = cmdtest.Parse(t, NewCmdSetRole, false, "x", "superuser", "--yes")
-	assert.EqualError(t, err, `ROLE must be reader, writer, admin or no_access, not "superuser"`)
+	assert.EqualError(t, err, `ROLE must be admin, no_access, reader or writer, not "superuser"`)
 	_, err = cmdtest.Parse(t, NewCmdSetRole, false, "x", "owner", "--yes")
 	assert.EqualError(t, err, "ownership cannot be given with set-role")
 

@@ -16,7 +16,20 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/fake"
 )
+
+// serviceToken is one of the fake account's service tokens.
+func serviceToken(t *testing.T, srv *fake.Server) api.Token {
+	t.Helper()
+	for _, tok := range srv.Tokens() {
+		if tok.ServiceToken {
+			return tok
+		}
+	}
+	require.Fail(t, "the fake account has no service token")
+	return api.Token{}
+}
 
 // Each command's run, in-process, against a fake account through the environment.
 
@@ -95,11 +108,11 @@ func TestCreateAndResetRunShowTheSecretOnce(t *testing.T) {
 
 func TestRotateRunHandsTheSecretOver(t *testing.T) {
 	ctx := context.Background()
-	srv := cmdtest.NewFake(t, 20, 6)
+	srv := cmdtest.NewFake(t, 30, 15)
 	f, st := cmdtest.NewFactory(t, "")
 	cmdtest.ConnectTo(f, srv)
 	dir := t.TempDir()
-	id := srv.Tokens()[2].ID
+	id := serviceToken(t, srv).ID // an admin may receive a service token's new secret
 	require.NoError(t, rotateRun(ctx, &RotateOptions{Env: f.Env(), ID: id, Yes: true, Exec: "cat > secret.txt", ExpireOldIn: time.Hour, Dir: dir}))
 	secret, err := os.ReadFile(filepath.Join(dir, "secret.txt"))
 	require.NoError(t, err)

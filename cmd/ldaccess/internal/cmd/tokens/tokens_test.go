@@ -71,7 +71,7 @@ func TestNewCmdCreate(t *testing.T) {
 		{"no access", []string{"--name", "x"}, api.AccessTokenPost{}, "give exactly one of --role, --custom-role-id or --inline-policy"},
 		{"two kinds of access", []string{"--name", "x", "--role", "reader", "--custom-role-id", "a"}, api.AccessTokenPost{}, "--role and --custom-role-id cannot be used together"},
 		{"a role the contract does not have", []string{"--name", "x", "--role", "owner"}, api.AccessTokenPost{},
-			`invalid argument "owner" for "--role" flag: must be reader, writer or admin, not "owner"`},
+			`invalid argument "owner" for "--role" flag: must be admin, reader or writer, not "owner"`},
 		{"a policy that is not JSON", []string{"--name", "x", "--inline-policy", "not json"}, api.AccessTokenPost{}, "JSON array of statements"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -408,4 +409,41 @@ func readmeFiles(readme string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestREADMEInstallsFromAClone runs the README's install line for a clone ("go install
+// ./cmd/ldaccess", at the clone's root) as written, into a directory of its own, and runs what
+// it installed: the way to install the command before the module is published works.
+func TestREADMEInstallsFromAClone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command: not with -short")
+	}
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	var installs []string
+	inSh := false
+	for _, line := range strings.Split(string(readme), "\n") {
+		if fence, ok := strings.CutPrefix(strings.TrimSpace(line), "```"); ok {
+			inSh = !inSh && strings.TrimSpace(fence) == "sh"
+			continue
+		}
+		if inSh && strings.HasPrefix(line, "go install ./") {
+			installs = append(installs, line)
+		}
+	}
+	require.Len(t, installs, 1, "the README shows how to install from a clone, once")
+	words, _, err := shellWords(strings.TrimPrefix(installs[0], "go "))
+	require.NoError(t, err)
+
+	bin := t.TempDir()
+	install := exec.Command("go", words...)
+	install.Dir = filepath.Join("..", "..") // the clone's root
+	install.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=-buildvcs=false")
+	out, err := install.CombinedOutput()
+	require.NoError(t, err, "%s:\n%s", installs[0], out)
+
+	version, err := exec.Command(filepath.Join(bin, "ldaccess"), "version").Output()
+	require.NoError(t, err)
+	assert.Regexp(t, `^ldaccess version \S+\nbuilt with go`, string(version))
 }

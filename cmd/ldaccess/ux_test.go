@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -183,4 +185,54 @@ func TestTimeoutNamesTheFlag(t *testing.T) {
 		assert.Contains(t, r.stderr, want)
 		assert.NotContains(t, r.stderr, "attempt(s)")
 	}
+}
+
+// TestIdentifyingCellsAt80Columns: on a terminal 80 columns wide every line of every table
+// fits, and what identifies a row — a member's email, a token's name beside its ID — is never
+// cut below 13 characters; with this account's names, not below 20 (issue 18's figures).
+func TestIdentifyingCellsAt80Columns(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 80, 20)
+	env := envOf(map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)})
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{"rules": [
+		{"finding": "stale", "action": "delete-token"}, {"finding": "inactive", "action": "remove-member"},
+		{"finding": "no-team", "action": "remove-custom-roles"}]}`), 0o600))
+	plan := invocation{args: []string{"--base-url", srv.URL, "audit", "--plan", "plan.json", "--policy", "policy.json", "--format", "json"},
+		getenv: env, dir: dir}.run()
+	require.Equal(t, clierr.ExitOK, plan.code, plan.stderr)
+
+	for _, args := range [][]string{{"audit", "--all"}, {"members", "list"}, {"tokens", "list", "--all"}, {"apply", "plan.json", "--dry-run"}} {
+		r := invocation{args: append([]string{"--base-url", srv.URL}, args...), getenv: env, dir: dir,
+			stdoutTTY: true, stderrTTY: true, width: 80}.run()
+		require.Equal(t, clierr.ExitOK, r.code, "%v: %s", args, r.stderr)
+		var header []string
+		for _, line := range strings.Split(r.stdout+r.stderr, "\n") {
+			assert.LessOrEqual(t, runewidth.StringWidth(line), 80, "%v: %q", args, line)
+			if h := columnsOf(line); len(h) > 1 && h[0] == strings.ToUpper(h[0]) && strings.ToLower(h[0]) != h[0] {
+				header = h
+				continue
+			}
+			for i, cell := range columnsOf(line) {
+				if i >= len(header) || !strings.HasSuffix(cell, "…") {
+					continue
+				}
+				identifies := header[i] == "EMAIL" || header[i] == "NAME" && slices.Contains(header, "ID") && !slices.Contains(header, "EMAIL")
+				if identifies {
+					assert.GreaterOrEqual(t, runewidth.StringWidth(cell), 20, "%v: %s cut to %q", args, header[i], cell)
+				}
+			}
+		}
+	}
+}
+
+// columnsOf splits a table line at its column gaps (two spaces or more).
+func columnsOf(line string) []string {
+	var cols []string
+	for _, c := range regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1) {
+		if c != "" {
+			cols = append(cols, c)
+		}
+	}
+	return cols
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -118,26 +117,6 @@ func TestProfileAddStoresStdinInTheKeyring(t *testing.T) {
 	assert.Equal(t, clierr.ExitUsage, r.code)
 	_, err = keyring.Get(ldkeyring.Service, "empty-test")
 	assert.ErrorIs(t, err, keyring.ErrNotFound)
-}
-
-type brokenKeyring struct{}
-
-func (brokenKeyring) Get(string, string) (string, error) {
-	return "", errors.New(`exec: "dbus-launch": executable file not found in $PATH`)
-}
-func (k brokenKeyring) Set(string, string, string) error { _, err := k.Get("", ""); return err }
-func (k brokenKeyring) Delete(string, string) error      { _, err := k.Get("", ""); return err }
-
-// TestNoKeyring: where there is no keyring (a server, a container), profile add --keyring
-// says so, saves nothing, and points to the other sources.
-func TestNoKeyring(t *testing.T) {
-	dir := t.TempDir()
-	r := invocation{args: []string{"profile", "add", "k", "--keyring"}, getenv: envOf(map[string]string{"XDG_CONFIG_HOME": dir}),
-		stdin: strings.NewReader("api-x\n"), keyring: brokenKeyring{}}.run()
-	assert.Equal(t, clierr.ExitError, r.code)
-	assert.Equal(t, "ldaccess: the OS keyring is not available here (exec: \"dbus-launch\": executable file not found in $PATH); "+
-		"nothing was saved: use --token-env or --token-command instead\n", r.stderr)
-	assert.NoFileExists(t, filepath.Join(dir, "ldaccess", "config.yaml"))
 }
 
 func TestWideAndTerminalDetection(t *testing.T) {

@@ -30,11 +30,8 @@ func (a *Accounts) profileToken(ctx context.Context, name string, p config.Profi
 		return tok, nil
 	case p.TokenKeyring:
 		tok, err := a.Keyring.Get(keyring.Service, name)
-		if errors.Is(err, keyring.ErrNotFound) {
-			return "", clierr.Usagef("profile %s: the OS keyring has no token for it: store one with ldaccess profile add %s --keyring", name, name)
-		}
 		if err != nil {
-			return "", fmt.Errorf("profile %s: %w", name, keyring.Unavailable(err))
+			return "", keyring.Error(name, err)
 		}
 		return tok, nil
 	case p.TokenCommand != "":

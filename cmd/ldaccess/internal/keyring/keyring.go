@@ -3,13 +3,7 @@
 // replace.
 package keyring
 
-import (
-	"fmt"
-
-	gokeyring "github.com/zalando/go-keyring"
-
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
-)
+import gokeyring "github.com/zalando/go-keyring"
 
 // Service is the service name of the tokens ldaccess keeps in the keyring; the user name is
 // the profile's.
@@ -28,17 +22,5 @@ type Store interface {
 	Delete(service, user string) error
 }
 
-// OS is the OS keyring.
+// OS is the OS keyring (os.go).
 func OS() Store { return osKeyring{} }
-
-type osKeyring struct{}
-
-func (osKeyring) Get(service, user string) (string, error) { return gokeyring.Get(service, user) }
-func (osKeyring) Set(service, user, s string) error        { return gokeyring.Set(service, user, s) }
-func (osKeyring) Delete(service, user string) error        { return gokeyring.Delete(service, user) }
-
-// Unavailable explains a keyring that cannot be used: on Linux it takes a Secret Service
-// (GNOME Keyring, KWallet) on a D-Bus session, which servers and containers lack.
-func Unavailable(err error) error {
-	return fmt.Errorf("the OS keyring is not available here (%s)", clierr.OneLine(err.Error(), 200))
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -137,11 +138,14 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 // so that what is done shows as done; it records nothing, and creates none.
 func openJournal(env cmdutil.Env, planPath string, p review.Plan, dryRun bool) (*review.Journal, error) {
 	path := JournalPath(planPath)
-	if dryRun && !Exists(path) {
+	if !dryRun {
+		return review.OpenJournal(path, p)
+	}
+	if !Exists(path) {
 		return nil, nil
 	}
-	j, err := review.OpenJournal(path, p)
-	if err != nil && dryRun && errors.Is(err, review.ErrAnotherPlan) {
+	j, err := review.ReadJournal(path, p) // writes nothing, locks nothing
+	if errors.Is(err, review.ErrAnotherPlan) {
 		env.IO.Notef("%s belongs to another plan; the dry run does not use it", path)
 		return nil, nil
 	}
@@ -156,8 +160,10 @@ func outcome(res review.Result, total int) error {
 	switch {
 	case problems > 0:
 		msg := fmt.Sprintf("%d of %d actions not applied", problems, total)
-		if counts[review.Refused] > 0 {
-			msg += "; " + review.ErrIdentityProvider.Error()
+		if slices.ContainsFunc(res.Outcomes, func(o review.Outcome) bool {
+			return o.Status == review.Refused && o.Detail == review.ErrIdentityProvider.Error()
+		}) {
+			msg += "; " + review.ErrIdentityProvider.Error() // not for the owner, the caller or its token
 		}
 		if counts[review.Failed] > 0 {
 			msg += "; run the same command again to retry the failed ones"

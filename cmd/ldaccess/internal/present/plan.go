@@ -48,8 +48,8 @@ func change(a review.Action) string {
 	case review.RemoveCustomRoles:
 		return "custom roles " + strings.Join(a.State.CustomRoles, " ") + " → none"
 	case review.ResetToken:
-		if a.ExpireOldIn > 0 {
-			return "old secret expires in " + review.FormatAge(time.Duration(a.ExpireOldIn))
+		if g := a.Grace(); g > 0 {
+			return "old secret expires in " + review.FormatAge(g)
 		}
 		return "old secret stops at once"
 	}

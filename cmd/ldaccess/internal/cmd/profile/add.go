@@ -36,7 +36,11 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(context.Context, *AddOptions) error
 		Long: `Add a profile from the global flags (--instance, --base-url, --api-version, --fake,
 --fake-seed, --fake-members, --fake-tokens) and one source of its token. With --keyring the
 token is stored in the OS keyring: from --token, from stdin when it is not a terminal, or asked
-for without echo. A token is never written to the config file.`,
+for without echo. A token is never written to the config file.
+
+The OS keyring is the Keychain on macOS, the Credential Manager on Windows, and on Linux a
+Secret Service (GNOME Keyring, KeePassXC) on the desktop session's D-Bus bus. A server or a
+container usually has none: use --token-env or --token-command there.`,
 		Example: `  ldaccess profile add prod --token-env LD_PROD_TOKEN
   ldaccess profile add eu --instance eu --token-command 'op read op://ops/launchdarkly-eu/token'
   printf '%s' "$TOKEN" | ldaccess profile add staging --keyring
@@ -110,7 +114,7 @@ func addRun(_ context.Context, opts *AddOptions) error {
 			return err
 		}
 		if err := opts.Keyring.Set(keyring.Service, opts.Name, tok); err != nil {
-			return fmt.Errorf("%w; nothing was saved: use --token-env or --token-command instead", keyring.Unavailable(err))
+			return fmt.Errorf("%w; nothing was saved", keyring.Error(opts.Name, err))
 		}
 	}
 	cfg.Profiles[opts.Name] = opts.Profile

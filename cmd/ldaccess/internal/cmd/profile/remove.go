@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
@@ -50,7 +49,7 @@ func removeRun(_ context.Context, opts *RemoveOptions) error {
 	msg := "removed profile " + opts.Name
 	if p.TokenKeyring {
 		if err := opts.Keyring.Delete(keyring.Service, opts.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-			opts.IO.Notef("the profile is removed, but its token could not be deleted from the OS keyring: %s", clierr.OneLine(err.Error(), 200))
+			opts.IO.Notef("the profile is removed, but its token could not be deleted from the OS keyring: %s", keyring.Trouble(err))
 		} else {
 			msg += " and its token in the OS keyring"
 		}

@@ -73,7 +73,7 @@ func tokenStatus(opts *ShowOptions, p config.Profile) string {
 		case errors.Is(err, keyring.ErrNotFound):
 			return "missing: store one with ldaccess profile add " + opts.Name + " --keyring --force"
 		default:
-			return keyring.Unavailable(err).Error()
+			return keyring.Trouble(err)
 		}
 	case p.TokenCommand != "":
 		return "from the command when needed"

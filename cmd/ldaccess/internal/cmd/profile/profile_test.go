@@ -124,3 +124,24 @@ func TestAddListShowRemoveRuns(t *testing.T) {
 	assert.True(t, errors.Is(err, keyring.ErrNotFound))
 	assert.ErrorContains(t, removeRun(ctx, &RemoveOptions{Env: f.Env(), Accounts: f.Accounts, Keyring: f.Keyring, Name: "vault"}), `no profile "vault"`)
 }
+
+func TestNewCmdListShowRemove(t *testing.T) {
+	f, _, _ := newFactory(t)
+	f.Getenv = func(k string) string { return map[string]string{"LDACCESS_PROFILE": "prod"}[k] }
+	runList, list := cmdtest.Capture[ListOptions]()
+	require.NoError(t, cmdtest.Execute(NewCmdList(f, runList)))
+	assert.Equal(t, "prod", (*list).Current, "$LDACCESS_PROFILE is the current profile")
+	assert.EqualError(t, cmdtest.Execute(NewCmdList(f, runList), "extra"), "list takes no arguments (got 1 argument)")
+
+	show, err := cmdtest.Parse(t, NewCmdShow, false, "prod")
+	require.NoError(t, err)
+	assert.Equal(t, "prod", show.Name)
+	_, err = cmdtest.Parse(t, NewCmdShow, false)
+	assert.EqualError(t, err, "show takes a profile name (got 0 arguments)")
+
+	rm, err := cmdtest.Parse(t, NewCmdRemove, false, "prod")
+	require.NoError(t, err)
+	assert.Equal(t, "prod", rm.Name)
+	_, err = cmdtest.Parse(t, NewCmdRemove, false, "a", "b")
+	assert.EqualError(t, err, "remove takes a profile name (got 2 arguments)")
+}

@@ -176,38 +176,52 @@ func shellWords(s string) (words []string, comment string, err error) {
 			end()
 		case ch == '#' && !inWord:
 			return words, s[i+1:], nil
-		case ch == '|' || ch == '>' || ch == '<' || ch == ';' || ch == '&':
+		case strings.IndexByte("|><;&", ch) >= 0:
 			end()
 			if j := strings.Index(s[i:], " #"); j >= 0 {
 				comment = s[i+j+2:]
 			}
 			return words, comment, nil
-		case ch == '$' || ch == '`' || ch == '\\':
+		case strings.IndexByte("$`\\", ch) >= 0:
 			return nil, "", fmt.Errorf("%q: not a literal command line", ch)
 		case ch == '\'' || ch == '"':
-			j := strings.IndexByte(s[i+1:], ch)
-			if j < 0 {
-				return nil, "", fmt.Errorf("unclosed %c", ch)
-			}
-			quoted := s[i+1 : i+1+j]
-			if ch == '"' && strings.ContainsAny(quoted, "$`\\") {
-				return nil, "", fmt.Errorf("%q: not a literal command line", quoted)
+			quoted, err := quotedAt(s[i:])
+			if err != nil {
+				return nil, "", err
 			}
 			word.WriteString(quoted)
 			inWord = true
-			i += j + 1
+			i += len(quoted) + 1
 		default:
 			word.WriteByte(ch)
 			inWord = true
 		}
 	}
 	end()
+	return words, "", checkLiteral(words)
+}
+
+// quotedAt is the text of the quoted string s starts with, without its quotes.
+func quotedAt(s string) (string, error) {
+	j := strings.IndexByte(s[1:], s[0])
+	if j < 0 {
+		return "", fmt.Errorf("unclosed %c", s[0])
+	}
+	quoted := s[1 : 1+j]
+	if s[0] == '"' && strings.ContainsAny(quoted, "$`\\") {
+		return "", fmt.Errorf("%q: not a literal command line", quoted)
+	}
+	return quoted, nil
+}
+
+// checkLiteral refuses a word that stands for a value instead of being one.
+func checkLiteral(words []string) error {
 	for _, w := range words {
 		if strings.Contains(w, "…") {
-			return nil, "", fmt.Errorf("%q stands for a value; write one the fake account has", w)
+			return fmt.Errorf("%q stands for a value; write one the fake account has", w)
 		}
 	}
-	return words, "", nil
+	return nil
 }
 
 // readmeScript turns the commands into a testscript script; see TestREADMECommands. addr

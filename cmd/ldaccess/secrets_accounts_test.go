@@ -57,26 +57,7 @@ func TestTokensOfEveryAccountNeverPrinted(t *testing.T) {
 	policy := filepath.Join(dir, "policy.json")
 	require.NoError(t, os.WriteFile(policy, []byte(`{"rules":[{"finding":"owner-gone","action":"delete-token"},{"finding":"no-team","action":"remove-member"}]}`), 0o600))
 
-	// What a person sees: characters that show as nothing do not separate anything.
-	shown := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	leaks := func(s string) string {
-		s = shown(s)
-		for name, tok := range tokens {
-			for i := 0; i+8 <= len(tok); i++ {
-				if strings.Contains(s, tok[i:i+8]) {
-					return name + ": " + tok[i:i+8]
-				}
-			}
-		}
-		return ""
-	}
+	leaks := func(s string) string { return leakedRun(s, tokens) }
 	runs := [][]string{
 		{"audit", "--profile", "a", "--profile", "b"},
 		{"audit", "--all-profiles", "--all"},
@@ -103,6 +84,25 @@ func TestTokensOfEveryAccountNeverPrinted(t *testing.T) {
 			}
 		}
 	}
+}
+
+// leakedRun names a run of 8 characters of one of tokens that s shows a person, or is "":
+// characters that show as nothing do not separate anything.
+func leakedRun(s string, tokens map[string]string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	for name, tok := range tokens {
+		for i := 0; i+8 <= len(tok); i++ {
+			if strings.Contains(s, tok[i:i+8]) {
+				return name + ": " + tok[i:i+8]
+			}
+		}
+	}
+	return ""
 }
 
 // A flag that names one account's place or token cannot apply to several: it would send

@@ -266,7 +266,7 @@ type MemberImportErrorRep struct {
 	Code          string   `json:"code"`
 	ID            string   `json:"id,omitempty,omitzero"`
 	InvalidEmails []string `json:"invalid_emails,omitempty,omitzero"`
-	Message       string   `json:"message,omitempty,omitzero"`
+	Message       string   `json:"message"`
 }
 
 // MemberPermissionGrantSummaryRep A permission granted to the member directly.

@@ -26,11 +26,17 @@ check-generated:
 			echo "check-generated: $$f differs from a fresh go generate; run make generate"; exit 1; }; \
 	done
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet, and every switch over an enum of the contract (package api) names
+## every value, so that a value the contract adds fails here, where it is not yet handled
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		[ -z "$$out" ] || { echo "gofmt would change:"; echo "$$out"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool -modfile=tools.mod exhaustive $(EXHAUSTIVE_FLAGS) ./...
+
+# exhaustive checks only the generated enums: every enum-like type of our own packages but
+# api is ignored, and a default case does not count as handling a value.
+EXHAUSTIVE_FLAGS := -ignore-enum-types '^github\.com/ldaccess/ldaccess/(cmd|fake|review|wrapper|internal|tests)'
 
 ## test: lint, check-generated, every test with the race detector, then each fuzz target briefly
 test: lint check-generated

@@ -36,6 +36,125 @@ func (e AccessTokenPostRole) Valid() bool {
 	}
 }
 
+// AccessTokenPostRoleValues returns every value of the AccessTokenPostRole enum, in the order of
+// the constants' names.
+func AccessTokenPostRoleValues() []AccessTokenPostRole {
+	return []AccessTokenPostRole{
+		AccessTokenPostRoleAdmin,
+		AccessTokenPostRoleReader,
+		AccessTokenPostRoleWriter,
+	}
+}
+
+// Defines values for MemberExpand.
+const (
+	MemberExpandCustomRoles    MemberExpand = "customRoles"
+	MemberExpandRoleAttributes MemberExpand = "roleAttributes"
+)
+
+// Valid indicates whether the value is a known member of the MemberExpand enum.
+func (e MemberExpand) Valid() bool {
+	switch e {
+	case MemberExpandCustomRoles:
+		return true
+	case MemberExpandRoleAttributes:
+		return true
+	default:
+		return false
+	}
+}
+
+// MemberExpandValues returns every value of the MemberExpand enum, in the order of
+// the constants' names.
+func MemberExpandValues() []MemberExpand {
+	return []MemberExpand{
+		MemberExpandCustomRoles,
+		MemberExpandRoleAttributes,
+	}
+}
+
+// Defines values for MembersFilterField.
+const (
+	MembersFilterFieldEmail    MembersFilterField = "email"
+	MembersFilterFieldID       MembersFilterField = "id"
+	MembersFilterFieldLastSeen MembersFilterField = "lastSeen"
+	MembersFilterFieldNoTeam   MembersFilterField = "noteam"
+	MembersFilterFieldQuery    MembersFilterField = "query"
+	MembersFilterFieldRole     MembersFilterField = "role"
+	MembersFilterFieldTeam     MembersFilterField = "team"
+)
+
+// Valid indicates whether the value is a known member of the MembersFilterField enum.
+func (e MembersFilterField) Valid() bool {
+	switch e {
+	case MembersFilterFieldEmail:
+		return true
+	case MembersFilterFieldID:
+		return true
+	case MembersFilterFieldLastSeen:
+		return true
+	case MembersFilterFieldNoTeam:
+		return true
+	case MembersFilterFieldQuery:
+		return true
+	case MembersFilterFieldRole:
+		return true
+	case MembersFilterFieldTeam:
+		return true
+	default:
+		return false
+	}
+}
+
+// MembersFilterFieldValues returns every value of the MembersFilterField enum, in the order of
+// the constants' names.
+func MembersFilterFieldValues() []MembersFilterField {
+	return []MembersFilterField{
+		MembersFilterFieldEmail,
+		MembersFilterFieldID,
+		MembersFilterFieldLastSeen,
+		MembersFilterFieldNoTeam,
+		MembersFilterFieldQuery,
+		MembersFilterFieldRole,
+		MembersFilterFieldTeam,
+	}
+}
+
+// Defines values for MembersSort.
+const (
+	MembersSortDisplayName     MembersSort = "displayName"
+	MembersSortDisplayNameDesc MembersSort = "-displayName"
+	MembersSortLastSeen        MembersSort = "lastSeen"
+	MembersSortLastSeenDesc    MembersSort = "-lastSeen"
+)
+
+// Valid indicates whether the value is a known member of the MembersSort enum.
+func (e MembersSort) Valid() bool {
+	switch e {
+	case MembersSortDisplayName:
+		return true
+	case MembersSortDisplayNameDesc:
+		return true
+	case MembersSortLastSeen:
+		return true
+	case MembersSortLastSeenDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// MembersSortValues returns every value of the MembersSort enum, in the order of
+// the constants' names.
+func MembersSortValues() []MembersSort {
+	return []MembersSort{
+		MembersSortDisplayName,
+		MembersSortDisplayNameDesc,
+		MembersSortLastSeen,
+		MembersSortLastSeenDesc,
+	}
+}
+
 // Defines values for NewMemberFormRole.
 const (
 	NewMemberFormRoleAdmin    NewMemberFormRole = "admin"
@@ -60,6 +179,17 @@ func (e NewMemberFormRole) Valid() bool {
 	}
 }
 
+// NewMemberFormRoleValues returns every value of the NewMemberFormRole enum, in the order of
+// the constants' names.
+func NewMemberFormRoleValues() []NewMemberFormRole {
+	return []NewMemberFormRole{
+		NewMemberFormRoleAdmin,
+		NewMemberFormRoleNoAccess,
+		NewMemberFormRoleReader,
+		NewMemberFormRoleWriter,
+	}
+}
+
 // Defines values for StatementEffect.
 const (
 	StatementEffectAllow StatementEffect = "allow"
@@ -78,6 +208,15 @@ func (e StatementEffect) Valid() bool {
 	}
 }
 
+// StatementEffectValues returns every value of the StatementEffect enum, in the order of
+// the constants' names.
+func StatementEffectValues() []StatementEffect {
+	return []StatementEffect{
+		StatementEffectAllow,
+		StatementEffectDeny,
+	}
+}
+
 // Defines values for StatementPostEffect.
 const (
 	StatementPostEffectAllow StatementPostEffect = "allow"
@@ -93,6 +232,15 @@ func (e StatementPostEffect) Valid() bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// StatementPostEffectValues returns every value of the StatementPostEffect enum, in the order of
+// the constants' names.
+func StatementPostEffectValues() []StatementPostEffect {
+	return []StatementPostEffect{
+		StatementPostEffectAllow,
+		StatementPostEffectDeny,
 	}
 }
 
@@ -257,6 +405,11 @@ type Member struct {
 	Version        int                            `json:"version,omitempty,omitzero"`
 }
 
+// MemberExpand An extra property `expand` can include in a member.
+//
+// Example: roleAttributes
+type MemberExpand string
+
 // MemberImportErrorRep Why an invitation was rejected. For an address that cannot be invited, `code` is
 // `email_already_exists_in_account`, `email_taken_in_different_account` or
 // `duplicate_email`, and `invalid_emails` lists the addresses.
@@ -328,6 +481,18 @@ type Members struct {
 	// TotalCount How many members match in all pages.
 	TotalCount int `json:"totalCount,omitempty,omitzero"`
 }
+
+// MembersFilterField A field of getMembers' `filter` (`field:value` terms). No operation names this schema:
+// the filter is one string on the wire. It is here so that the client, the fake and the
+// command take the vocabulary from the contract (package api's generated constants).
+//
+// Example: lastSeen
+type MembersFilterField string
+
+// MembersSort A field getMembers can sort by; a `-` prefix sorts in descending order.
+//
+// Example: -lastSeen
+type MembersSort string
 
 // NewMemberForm A person to invite. Give a `role` or `customRoles`.
 //
@@ -589,10 +754,10 @@ type GetMembersParams struct {
 	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
 
 	// Expand Comma-separated extra properties to include, `customRoles` and `roleAttributes`.
-	Expand *string `form:"expand,omitempty" json:"expand,omitempty"`
+	Expand *[]MemberExpand `form:"expand,omitempty" json:"expand,omitempty"`
 
-	// Sort `displayName` or `lastSeen`, with a `-` prefix for descending order.
-	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-separated fields to sort by, `displayName` or `lastSeen`, each with a `-` prefix for descending order.
+	Sort *[]MembersSort `form:"sort,omitempty" json:"sort,omitempty"`
 
 	// LDAPIVersion The API version this request is written against; ldaccess always sends 20240415.
 	LDAPIVersion *APIVersion `json:"LD-API-Version,omitempty"`
@@ -619,7 +784,7 @@ type DeleteMemberParams struct {
 // GetMemberParams defines parameters for GetMember.
 type GetMemberParams struct {
 	// Expand Comma-separated extra properties to include; `roleAttributes` is supported.
-	Expand *string `form:"expand,omitempty" json:"expand,omitempty"`
+	Expand *[]MemberExpand `form:"expand,omitempty" json:"expand,omitempty"`
 
 	// LDAPIVersion The API version this request is written against; ldaccess always sends 20240415.
 	LDAPIVersion *APIVersion `json:"LD-API-Version,omitempty"`
@@ -1394,7 +1559,7 @@ func NewGetMembersRequest(server string, params *GetMembersParams) (*http.Reques
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1406,7 +1571,7 @@ func NewGetMembersRequest(server string, params *GetMembersParams) (*http.Reques
 
 		if params.Sort != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1641,7 +1806,7 @@ func NewGetMemberRequest(server string, id string, params *GetMemberParams) (*ht
 
 		if params.Expand != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

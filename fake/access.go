@@ -87,7 +87,7 @@ func (h *Handler) IssueToken(memberID, role string) (api.Token, bool) {
 	s := h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.members[memberID]; !ok || !slices.Contains(tokenRoles, role) {
+	if _, ok := s.members[memberID]; !ok || !tokenRole(role) {
 		return api.Token{}, false
 	}
 	now := h.now()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ldaccess/ldaccess/api"
 )
 
 // memberFilter is a parsed members `filter`: every term given must match.
@@ -26,6 +28,17 @@ type lastSeenFilter struct {
 	Before *int64 `json:"before"`
 }
 
+// filterField is the contract's filter field named field, matched without regard to case as
+// LaunchDarkly does; "" if there is none.
+func filterField(field string) api.MembersFilterField {
+	for _, v := range api.MembersFilterFieldValues() {
+		if strings.EqualFold(string(v), field) {
+			return v
+		}
+	}
+	return ""
+}
+
 // parseFilter parses `field:value` terms separated by commas. A lastSeen value is a JSON object,
 // so commas inside braces do not separate terms.
 func parseFilter(s string) (memberFilter, error) {
@@ -36,24 +49,24 @@ func parseFilter(s string) (memberFilter, error) {
 			return f, fmt.Errorf("filter term %q is not field:value", term)
 		}
 		field = strings.TrimSpace(field)
-		switch strings.ToLower(field) {
-		case "query":
+		switch filterField(field) {
+		case api.MembersFilterFieldQuery:
 			f.query = strings.ToLower(value)
-		case "role":
+		case api.MembersFilterFieldRole:
 			f.roles = lowerList(value)
-		case "id":
+		case api.MembersFilterFieldID:
 			f.ids = map[string]bool{}
 			for _, id := range strings.Split(value, "|") {
 				f.ids[strings.TrimSpace(id)] = true
 			}
-		case "email":
+		case api.MembersFilterFieldEmail:
 			f.emails = map[string]bool{}
 			for _, e := range lowerList(value) {
 				f.emails[e] = true
 			}
-		case "team":
+		case api.MembersFilterFieldTeam:
 			f.team = strings.ToLower(strings.TrimSpace(value))
-		case "noteam":
+		case api.MembersFilterFieldNoTeam:
 			switch strings.ToLower(strings.TrimSpace(value)) {
 			case "true":
 				f.noTeam = ptr(true)
@@ -62,14 +75,14 @@ func parseFilter(s string) (memberFilter, error) {
 			default:
 				return f, fmt.Errorf("filter noteam must be true or false, not %q", value)
 			}
-		case "lastseen":
+		case api.MembersFilterFieldLastSeen:
 			ls, err := parseLastSeen(value)
 			if err != nil {
 				return f, err
 			}
 			f.lastSeen = ls
 		default:
-			return f, fmt.Errorf("unsupported filter field %q", field)
+			return f, fmt.Errorf("unsupported filter field %q; use %s", field, joinValues(api.MembersFilterFieldValues()))
 		}
 	}
 	return f, nil

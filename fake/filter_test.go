@@ -31,7 +31,7 @@ func TestSplitTerms(t *testing.T) {
 func TestParseSort(t *testing.T) {
 	keys, err := parseSort("-lastSeen, displayName")
 	assert.NoError(t, err)
-	assert.Equal(t, []sortKey{{"lastSeen", true}, {"displayName", false}}, keys)
+	assert.Equal(t, []sortKey{{byLastSeen: true, desc: true}, {byLastSeen: false, desc: false}}, keys)
 	_, err = parseSort("--lastSeen")
 	assert.Error(t, err)
 	_, err = parseSort("DisplayName")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/ldaccess/ldaccess/api"
 	ss "github.com/ldaccess/ldaccess/fake/internal/strictserver"
 )
 
@@ -12,8 +13,9 @@ import (
 // only a member's role and custom roles.
 var memberEditable = map[string]bool{"role": true, "customRoles": true}
 
-// assignableRoles are the built-in roles a patch may give; ownership is not transferable here.
-var assignableRoles = []string{"reader", "writer", "admin", "no_access"}
+// assignableRole reports whether a patch may give the built-in role: one the contract lets a
+// member be invited with (api.NewMemberFormRole). Ownership is not transferable here.
+func assignableRole(role string) bool { return api.NewMemberFormRole(role).Valid() }
 
 // PatchMember applies a JSON Patch to a member's role and custom roles.
 func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) (ss.PatchMemberResponseObject, error) {
@@ -49,7 +51,7 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 		if m.Role == "owner" {
 			return nil, errInvalid("The account owner's role cannot be changed")
 		}
-		if !slices.Contains(assignableRoles, role) {
+		if !assignableRole(role) {
 			return nil, errInvalid("role must be one of reader, writer, admin, no_access")
 		}
 	}

@@ -13,21 +13,22 @@ import (
 // expansion is a parsed `expand` parameter.
 type expansion struct{ customRoles, roleAttributes bool }
 
-func parseExpand(p *string) (expansion, *apiError) {
+// The switch names every value of the contract's api.MemberExpand: a value the contract adds
+// fails the exhaustive lint here.
+func parseExpand(p *[]api.MemberExpand) (expansion, *apiError) {
 	var e expansion
 	if p == nil {
 		return e, nil
 	}
-	for _, f := range strings.Split(*p, ",") {
-		switch strings.TrimSpace(f) {
-		case "":
-		case "customRoles":
+	for _, f := range *p {
+		switch f {
+		case api.MemberExpandCustomRoles:
 			// customRoles (keys) are always present: the contract requires them.
 			e.customRoles = true
-		case "roleAttributes":
+		case api.MemberExpandRoleAttributes:
 			e.roleAttributes = true
 		default:
-			return e, errInvalid(fmt.Sprintf("unsupported expand %q; use customRoles or roleAttributes", f))
+			return e, errInvalid(fmt.Sprintf("unsupported expand %q; use %s", f, joinValues(api.MemberExpandValues())))
 		}
 	}
 	return e, nil
@@ -45,15 +46,15 @@ func (o *ops) GetMembers(ctx context.Context, req ss.GetMembersRequestObject) (s
 		return nil, aerr
 	}
 	q := url.Values{}
-	for k, v := range map[string]*string{"filter": p.Filter, "sort": p.Sort, "expand": p.Expand} {
-		if v != nil && *v != "" {
-			q.Set(k, *v)
+	for k, v := range map[string]string{"filter": deref(p.Filter), "sort": joinParam(p.Sort), "expand": joinParam(p.Expand)} {
+		if v != "" {
+			q.Set(k, v)
 		}
 	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	all, err := s.membersView(deref(p.Filter), deref(p.Sort))
+	all, err := s.membersView(deref(p.Filter), joinParam(p.Sort))
 	if err != nil {
 		return nil, errInvalid(err.Error())
 	}

@@ -110,8 +110,8 @@ func (s *state) planInstruction(ins instruction) ([]target, error) {
 	switch ins.Kind {
 	case "replaceMembersRoles", "replaceAllMembersRoles":
 		var role string
-		if err := json.Unmarshal(ins.Value, &role); err != nil || !slices.Contains(assignableRoles, role) {
-			return nil, fmt.Errorf("value must be one of %s", strings.Join(assignableRoles, ", "))
+		if err := json.Unmarshal(ins.Value, &role); err != nil || !assignableRole(role) {
+			return nil, fmt.Errorf("value must be one of %s", joinValues(api.NewMemberFormRoleValues()))
 		}
 		set := func(m *api.Member) { m.Role = role }
 		if ins.Kind == "replaceMembersRoles" {

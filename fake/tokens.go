@@ -17,7 +17,9 @@ var tokenEditable = map[string]bool{
 	"inlineRole": true, "defaultApiVersion": true,
 }
 
-var tokenRoles = []string{"reader", "writer", "admin"}
+// tokenRole reports whether a token may have the built-in role: one the contract lets a token
+// be created with (api.AccessTokenPostRole).
+func tokenRole(role string) bool { return api.AccessTokenPostRole(role).Valid() }
 
 // GetTokens lists one page of tokens: the caller's own, or with showAll (admins only) every
 // token in the account.
@@ -212,8 +214,8 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	if err := json.Unmarshal(out, &got); err != nil {
 		return nil, errInvalid("the patched token is not valid: " + firstLine(err.Error()))
 	}
-	if got.Role != "" && !slices.Contains(tokenRoles, got.Role) {
-		return nil, errInvalid("role must be one of reader, writer, admin")
+	if got.Role != "" && !tokenRole(got.Role) {
+		return nil, errInvalid("role must be one of " + joinValues(api.AccessTokenPostRoleValues()))
 	}
 	if aerr := s.checkCustomRoleIDs(got.CustomRoleIDs); aerr != nil {
 		return nil, aerr

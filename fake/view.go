@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ldaccess/ldaccess/api"
 )
 
 // The view cache is bounded by views and by members held, so that a large account (the
@@ -27,12 +29,12 @@ type view struct {
 
 // sortKey is one field of a `sort` parameter.
 type sortKey struct {
-	field string // "displayName" or "lastSeen"
-	desc  bool
+	byLastSeen bool // else by display name
+	desc       bool
 }
 
-// parseSort parses a comma-separated list of displayName and lastSeen, each optionally
-// prefixed with "-" for descending order.
+// parseSort parses a comma-separated list of the contract's sort values (api.MembersSort).
+// The switch names every value: a sort the contract adds fails the exhaustive lint here.
 func parseSort(s string) ([]sortKey, error) {
 	var keys []sortKey
 	for _, f := range strings.Split(s, ",") {
@@ -40,15 +42,17 @@ func parseSort(s string) ([]sortKey, error) {
 		if f == "" {
 			continue
 		}
-		k := sortKey{}
-		if rest, ok := strings.CutPrefix(f, "-"); ok {
-			k.desc, f = true, rest
-		}
-		switch f {
-		case "displayName", "lastSeen":
-			k.field = f
+		var k sortKey
+		switch v := api.MembersSort(f); v {
+		case api.MembersSortDisplayName:
+		case api.MembersSortDisplayNameDesc:
+			k.desc = true
+		case api.MembersSortLastSeen:
+			k.byLastSeen = true
+		case api.MembersSortLastSeenDesc:
+			k.byLastSeen, k.desc = true, true
 		default:
-			return nil, fmt.Errorf("unsupported sort field %q; use displayName or lastSeen", f)
+			return nil, fmt.Errorf("unsupported sort %q; use %s", f, joinValues(api.MembersSortValues()))
 		}
 		keys = append(keys, k)
 	}
@@ -59,11 +63,8 @@ func parseSort(s string) ([]sortKey, error) {
 // never overlap. Members never seen or with no data have _lastSeen 0: the oldest.
 func compareMembers(keys []sortKey, a, b *memberRec) int {
 	for _, k := range keys {
-		var c int
-		switch k.field {
-		case "displayName":
-			c = strings.Compare(a.sortName, b.sortName)
-		case "lastSeen":
+		c := strings.Compare(a.sortName, b.sortName)
+		if k.byLastSeen {
 			c = cmp.Compare(a.m.LastSeen, b.m.LastSeen)
 		}
 		if k.desc {
@@ -107,4 +108,28 @@ func (s *state) membersView(rawFilter, rawSort string) ([]*memberRec, error) {
 	s.views[key] = &view{version: s.memberVersion, members: out}
 	s.viewMembers += len(out)
 	return out, nil
+}
+
+// joinValues lists an enum's values for an error message: "a, b or c".
+func joinValues[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// joinParam is a form array parameter as it was sent: its values joined by commas.
+func joinParam[T ~string](p *[]T) string {
+	if p == nil {
+		return ""
+	}
+	s := make([]string, len(*p))
+	for i, v := range *p {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ",")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -29,7 +30,7 @@ func TestPaginationEquivalence(t *testing.T) {
 		"admins and writers":       {Filter: wrapper.MemberFilter{Roles: []string{"admin", "writer"}}, Sort: wrapper.SortLastSeen},
 		"never seen":               {Filter: wrapper.MemberFilter{LastSeen: wrapper.NeverSeen()}},
 		"on no team, by name desc": {Filter: wrapper.MemberFilter{NoTeam: &noTeam}, Sort: wrapper.SortDisplayNameDesc},
-		"query":                    {Filter: wrapper.MemberFilter{Query: "a"}, Sort: wrapper.SortDisplayName, Expand: []string{"customRoles"}},
+		"query":                    {Filter: wrapper.MemberFilter{Query: "a"}, Sort: wrapper.SortDisplayName, Expand: []api.MemberExpand{api.MemberExpandCustomRoles}},
 	}
 	for name, q := range queries {
 		t.Run(name, func(t *testing.T) {

@@ -62,7 +62,7 @@ var fullRequests = map[string]func() (*http.Request, error){
 	"getMembers": func() (*http.Request, error) {
 		return api.NewGetMembersRequest(server, &api.GetMembersParams{
 			Limit: ptr[int64](20), Offset: ptr[int64](40), Filter: ptr("query:ariel,role:admin|writer"),
-			Expand: ptr("customRoles,roleAttributes"), Sort: ptr("-lastSeen"), LDAPIVersion: ptr(apiVersion),
+			Expand: &[]api.MemberExpand{api.MemberExpandCustomRoles, api.MemberExpandRoleAttributes}, Sort: &[]api.MembersSort{api.MembersSortLastSeenDesc}, LDAPIVersion: ptr(apiVersion),
 		})
 	},
 	"postMembers": func() (*http.Request, error) {
@@ -87,7 +87,7 @@ var fullRequests = map[string]func() (*http.Request, error){
 			})
 	},
 	"getMember": func() (*http.Request, error) {
-		return api.NewGetMemberRequest(server, "me", &api.GetMemberParams{Expand: ptr("roleAttributes"), LDAPIVersion: ptr(apiVersion)})
+		return api.NewGetMemberRequest(server, "me", &api.GetMemberParams{Expand: &[]api.MemberExpand{api.MemberExpandRoleAttributes}, LDAPIVersion: ptr(apiVersion)})
 	},
 	"patchMember": func() (*http.Request, error) {
 		return api.NewPatchMemberRequest(server, "569f183514f4432160000007", &api.PatchMemberParams{LDAPIVersion: ptr(apiVersion)},

@@ -74,8 +74,7 @@ type GetMemberOption func(*api.GetMemberParams)
 // ExpandRoleAttributes includes the member's role attributes in the answer.
 func ExpandRoleAttributes() GetMemberOption {
 	return func(p *api.GetMemberParams) {
-		s := "roleAttributes"
-		p.Expand = &s
+		p.Expand = &[]api.MemberExpand{api.MemberExpandRoleAttributes}
 	}
 }
 

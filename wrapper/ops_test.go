@@ -89,7 +89,7 @@ func TestOperations(t *testing.T) {
 				return c.ListMembers(bg, MembersQuery{
 					Filter:   MemberFilter{Query: "abc", Roles: []string{"admin", "writer"}, LastSeen: NeverSeen()},
 					Sort:     SortDisplayName,
-					Expand:   []string{"customRoles", "roleAttributes"},
+					Expand:   []api.MemberExpand{api.MemberExpandCustomRoles, api.MemberExpandRoleAttributes},
 					PageSize: 50, Offset: 5,
 				})
 			},

@@ -11,13 +11,13 @@ import (
 
 // The query types: what a list request or a semantic patch selects, and how.
 
-// Sort orders for [MembersQuery.Sort]. Members never seen, or seen before LaunchDarkly
-// recorded it, count as seen longest ago.
+// Sort orders for [MembersQuery.Sort], the contract's (api.MembersSortValues lists them).
+// Members never seen, or seen before LaunchDarkly recorded it, count as seen longest ago.
 const (
-	SortDisplayName     = "displayName"  // by first and last name, or email when unnamed
-	SortDisplayNameDesc = "-displayName" // SortDisplayName reversed
-	SortLastSeen        = "lastSeen"     // least recently active first
-	SortLastSeenDesc    = "-lastSeen"    // most recently active first
+	SortDisplayName     = api.MembersSortDisplayName     // by first and last name, or email when unnamed
+	SortDisplayNameDesc = api.MembersSortDisplayNameDesc // SortDisplayName reversed
+	SortLastSeen        = api.MembersSortLastSeen        // least recently active first
+	SortLastSeenDesc    = api.MembersSortLastSeenDesc    // most recently active first
 )
 
 // Page sizes every list request asks for when its query's PageSize is zero, one page or all
@@ -31,11 +31,11 @@ const (
 // MembersQuery selects and orders account members, for [Client.ListMembers],
 // [Client.Members] and [Client.MemberPages]. The zero value lists everyone.
 type MembersQuery struct {
-	Filter MemberFilter // which members; the zero value matches all
-	Sort   string       // SortDisplayName, SortLastSeen or their …Desc forms; empty for the server's order
-	// Expand names extra properties to include in each member: "customRoles",
-	// "roleAttributes".
-	Expand []string
+	Filter MemberFilter    // which members; the zero value matches all
+	Sort   api.MembersSort // SortDisplayName, SortLastSeen or their …Desc forms; empty for the server's order
+	// Expand names extra properties to include in each member (api.MemberExpandValues lists
+	// them).
+	Expand []api.MemberExpand
 	// PageSize is how many members a request asks for; zero means DefaultMembersPageSize.
 	PageSize int
 	Offset   int // how many matching members to skip
@@ -69,34 +69,34 @@ type MemberFilter struct {
 // `query:abc,role:admin|writer,lastSeen:{"never":true}`. The zero filter renders as "".
 func (f MemberFilter) String() string {
 	var b strings.Builder
-	term := func(field, value string) {
+	term := func(field api.MembersFilterField, value string) {
 		if b.Len() > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(field)
+		b.WriteString(string(field))
 		b.WriteByte(':')
 		b.WriteString(value)
 	}
 	if f.Query != "" {
-		term("query", f.Query)
+		term(api.MembersFilterFieldQuery, f.Query)
 	}
 	if len(f.Roles) > 0 {
-		term("role", strings.Join(f.Roles, "|"))
+		term(api.MembersFilterFieldRole, strings.Join(f.Roles, "|"))
 	}
 	if len(f.IDs) > 0 {
-		term("id", strings.Join(f.IDs, "|"))
+		term(api.MembersFilterFieldID, strings.Join(f.IDs, "|"))
 	}
 	if len(f.Emails) > 0 {
-		term("email", strings.Join(f.Emails, "|"))
+		term(api.MembersFilterFieldEmail, strings.Join(f.Emails, "|"))
 	}
 	if f.TeamKey != "" {
-		term("team", f.TeamKey)
+		term(api.MembersFilterFieldTeam, f.TeamKey)
 	}
 	if f.NoTeam != nil {
-		term("noteam", strconv.FormatBool(*f.NoTeam))
+		term(api.MembersFilterFieldNoTeam, strconv.FormatBool(*f.NoTeam))
 	}
 	if s := f.LastSeen.String(); s != "" {
-		term("lastSeen", s)
+		term(api.MembersFilterFieldLastSeen, s)
 	}
 	return b.String()
 }
@@ -163,12 +163,10 @@ func (q MembersQuery) params() *api.GetMembersParams {
 		p.Filter = &f
 	}
 	if len(q.Expand) > 0 {
-		e := strings.Join(q.Expand, ",")
-		p.Expand = &e
+		p.Expand = &q.Expand
 	}
 	if q.Sort != "" {
-		s := q.Sort
-		p.Sort = &s
+		p.Sort = &[]api.MembersSort{q.Sort}
 	}
 	return p
 }

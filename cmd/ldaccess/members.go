@@ -84,7 +84,7 @@ func (a *app) membersListCmd() *cobra.Command {
 	var q wrapper.MembersQuery
 	var roles, ids, emails, expand []string
 	var noTeam, onTeam, neverSeen, noData bool
-	var seenBefore string
+	var seenBefore, sort string
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -104,7 +104,10 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 			q.Filter.Roles = splitList(roles)
 			q.Filter.IDs = splitList(ids)
 			q.Filter.Emails = splitList(emails)
-			q.Expand = splitList(expand)
+			for _, e := range splitList(expand) {
+				q.Expand = append(q.Expand, api.MemberExpand(e))
+			}
+			q.Sort = api.MembersSort(sort)
 			for _, v := range append(append(append([]string{q.Filter.Query, q.Filter.TeamKey}, q.Filter.Roles...), q.Filter.IDs...), q.Filter.Emails...) {
 				if strings.ContainsAny(v, ",|") {
 					return usagef("filter values cannot contain ',' or '|': %q", v)
@@ -140,13 +143,11 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 				}
 				q.Filter.LastSeen = wrapper.SeenBefore(t)
 			}
-			switch q.Sort {
-			case "", wrapper.SortDisplayName, wrapper.SortDisplayNameDesc, wrapper.SortLastSeen, wrapper.SortLastSeenDesc:
-			default:
+			if q.Sort != "" && !q.Sort.Valid() {
 				return usagef("--sort must be displayName, lastSeen, -displayName or -lastSeen, not %q", q.Sort)
 			}
 			for _, e := range q.Expand {
-				if e != "customRoles" && e != "roleAttributes" {
+				if !e.Valid() {
 					return usagef("--expand takes customRoles and roleAttributes, not %q", e)
 				}
 			}
@@ -181,7 +182,7 @@ match any of them. --seen-before takes a date (2025-01-31), an RFC 3339 time, or
 	f.BoolVar(&neverSeen, "never-seen", false, "members never seen (pending invites and unverified members)")
 	f.BoolVar(&noData, "no-last-seen-data", false, "members LaunchDarkly has no last-seen data for")
 	f.StringVar(&seenBefore, "seen-before", "", `members last seen before this: "2025-01-31", or an age such as "90d"`)
-	f.StringVar(&q.Sort, "sort", "", "order: displayName or lastSeen, with a leading - for descending")
+	f.StringVar(&sort, "sort", "", "order: displayName or lastSeen, with a leading - for descending")
 	f.StringSliceVar(&expand, "expand", nil, "include customRoles and/or roleAttributes")
 	f.IntVar(&limit, "limit", 0, "list at most this many (0 for all)")
 	return cmd

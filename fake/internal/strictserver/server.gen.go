@@ -119,7 +119,7 @@ func (siw *ServerInterfaceWrapper) GetMembers(w http.ResponseWriter, r *http.Req
 
 	// ------------- Optional query parameter "expand" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "expand", r.URL.Query(), &params.Expand, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "expand", r.URL.Query(), &params.Expand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -132,7 +132,7 @@ func (siw *ServerInterfaceWrapper) GetMembers(w http.ResponseWriter, r *http.Req
 
 	// ------------- Optional query parameter "sort" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -327,7 +327,7 @@ func (siw *ServerInterfaceWrapper) GetMember(w http.ResponseWriter, r *http.Requ
 
 	// ------------- Optional query parameter "expand" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "expand", r.URL.Query(), &params.Expand, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "expand", r.URL.Query(), &params.Expand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {

@@ -137,9 +137,9 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 		fmt.Fprintf(out, "\nFollow upstream in %s (then make generate, make compat), or add a deviation with its reason to %s.\n", contractFile, deviationsFile)
 	}
 	if len(r.Stale) > 0 {
-		fmt.Fprintf(out, "\ndrift: %d deviations in %s match no difference any more; remove them:\n", len(r.Stale), deviationsFile)
-		for _, d := range r.Stale {
-			fmt.Fprintf(out, "  - match: %q\n", d.Match)
+		fmt.Fprintf(out, "\ndrift: %d patterns in %s match no difference any more; remove them:\n", len(r.Stale), deviationsFile)
+		for _, m := range r.Stale {
+			fmt.Fprintf(out, "  - match: %q\n", m)
 		}
 	}
 	return errFailed

@@ -126,7 +126,7 @@ func goAPIBreaks(old, cur *apidiff.Module) []breaking {
 	var out []breaking
 	for _, c := range apidiff.ModuleChanges(old, cur).Changes {
 		if !c.Compatible {
-			out = append(out, breaking{"Go API", c.Message})
+			out = append(out, breaking{"Go API", strings.TrimPrefix(c.Message, "./")})
 		}
 	}
 	return out

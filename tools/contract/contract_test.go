@@ -184,7 +184,7 @@ func TestDriftNamesAStaleDeviation(t *testing.T) {
 	})
 	r := driftAgainst(t, withEU)
 	require.Len(t, r.Stale, 1)
-	assert.Equal(t, "servers › only ours: https://app.eu.launchdarkly.com", r.Stale[0].Match)
+	assert.Equal(t, "servers › only ours: https://app.eu.launchdarkly.com", r.Stale[0])
 	assert.Empty(t, r.Unexplained)
 }
 
@@ -306,9 +306,9 @@ func TestCompatNamesGoAPIBreaks(t *testing.T) {
 			strings.Replace(releasedAPI, `actions,omitempty`, `actions`, 1),
 			[]string{"api.StatementPost.Actions: JSON tag `actions,omitempty` became `actions`"}},
 		{"a renamed type", strings.ReplaceAll(releasedAPI, "MemberSummary", "MemberSummaryRep"),
-			[]string{"./api.MemberSummary: removed"}},
+			[]string{"api.MemberSummary: removed"}},
 		{"a removed field", strings.Replace(releasedAPI, "\tEffect  string   `json:\"effect\"`\n", "", 1),
-			[]string{"./api.StatementPost.Effect: removed"}},
+			[]string{"api.StatementPost.Effect: removed"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -157,12 +157,28 @@ func show(v any) string {
 	}
 }
 
-// deviation is one entry of the allow-list: a pattern over structuralDiff's lines (`*` stands
-// for any run of characters) and the reason ours differs there on purpose.
+// deviation is one entry of the allow-list: patterns over structuralDiff's lines (`*` stands
+// for any run of characters), one or a list, and the reason ours differs there on purpose.
 type deviation struct {
-	Match  string `yaml:"match"`
-	Reason string `yaml:"reason"`
-	re     *regexp.Regexp
+	Match  patterns `yaml:"match"`
+	Reason string   `yaml:"reason"`
+	res    []*regexp.Regexp
+}
+
+// patterns reads one pattern or a list of them.
+type patterns []string
+
+func (p *patterns) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*p = patterns{n.Value}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*p = list
+	return nil
 }
 
 func readDeviations(file string) ([]deviation, error) {
@@ -178,33 +194,37 @@ func readDeviations(file string) ([]deviation, error) {
 	}
 	for i := range devs {
 		d := &devs[i]
-		if strings.TrimSpace(d.Match) == "" || strings.TrimSpace(d.Reason) == "" {
+		if len(d.Match) == 0 || strings.TrimSpace(d.Reason) == "" {
 			return nil, fmt.Errorf("%s: entry %d needs both match and reason", file, i+1)
 		}
-		parts := strings.Split(d.Match, "*")
-		for j := range parts {
-			parts[j] = regexp.QuoteMeta(parts[j])
+		for _, m := range d.Match {
+			parts := strings.Split(m, "*")
+			for j := range parts {
+				parts[j] = regexp.QuoteMeta(parts[j])
+			}
+			d.res = append(d.res, regexp.MustCompile("^"+strings.Join(parts, ".*")+"$"))
 		}
-		d.re = regexp.MustCompile("^" + strings.Join(parts, ".*") + "$")
 	}
 	return devs, nil
 }
 
 // driftResult sorts the differences: those a deviation allows, those none does, and the
-// deviations that allow nothing any more (upstream caught up, or ours changed).
+// patterns that allow nothing any more (upstream caught up, or ours changed).
 type driftResult struct {
 	Allowed, Unexplained []string
-	Stale                []deviation
+	Stale                []string
 }
 
 func classify(lines []string, devs []deviation) driftResult {
 	var r driftResult
-	used := make([]bool, len(devs))
+	used := map[*regexp.Regexp]bool{}
 	for _, l := range lines {
 		allowed := false
-		for i, d := range devs {
-			if d.re.MatchString(l) {
-				used[i], allowed = true, true
+		for _, d := range devs {
+			for _, re := range d.res {
+				if re.MatchString(l) {
+					used[re], allowed = true, true
+				}
 			}
 		}
 		if allowed {
@@ -213,9 +233,11 @@ func classify(lines []string, devs []deviation) driftResult {
 			r.Unexplained = append(r.Unexplained, l)
 		}
 	}
-	for i, d := range devs {
-		if !used[i] {
-			r.Stale = append(r.Stale, d)
+	for _, d := range devs {
+		for i, re := range d.res {
+			if !used[re] {
+				r.Stale = append(r.Stale, d.Match[i])
+			}
 		}
 	}
 	return r

@@ -43,7 +43,7 @@ func Seed(opts SeedOptions) *Account {
 		now:    now,
 		emails: map[string]int{},
 	}
-	a := &Account{}
+	a := &Account{SeenAt: now}
 	for _, r := range seedRoles {
 		a.CustomRoles = append(a.CustomRoles, CustomRole{ID: g.id(), Key: r[0], Name: r[1]})
 	}

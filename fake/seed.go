@@ -148,6 +148,20 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	if g.rng.Float64() < 0.3 {
 		m.OAuthProviders = []api.OAuthProviderKind{g.pick([]string{"google", "github", "okta"})}
 	}
+	// Properties that only some members have, chosen by position rather than by a new draw,
+	// so that every member above stays as it was seeded before.
+	if i%13 == 4 && !m.PendingInvite {
+		local, domain, _ := strings.Cut(m.Email, "@")
+		m.PendingEmail = local + ".new@" + domain
+	}
+	if i%7 == 2 {
+		m.ExcludedDashboards = []string{"experiments"}
+	}
+	if i%9 == 5 && len(m.Teams) > 0 {
+		m.PermissionGrants = []api.MemberPermissionGrantSummaryRep{{
+			ActionSet: "maintainTeam", Actions: []string{"updateTeamMembers"}, Resource: "team/" + m.Teams[0].Key,
+		}}
+	}
 	return m
 }
 

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -213,7 +214,10 @@ func (s *state) addTeam(t Team) {
 }
 
 func teamSummary(t Team) api.MemberTeamSummaryRep {
-	return api.MemberTeamSummaryRep{Key: t.Key, Name: t.Name, CustomRoleKeys: slices.Clone(t.CustomRoleKeys)}
+	return api.MemberTeamSummaryRep{
+		Key: t.Key, Name: t.Name, CustomRoleKeys: slices.Clone(t.CustomRoleKeys),
+		Links: api.Links{"self": {Href: "/api/v2/teams/" + url.PathEscape(t.Key), Type: "application/json"}},
+	}
 }
 
 func (s *state) insertMember(m api.Member) *memberRec {

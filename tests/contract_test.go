@@ -385,6 +385,40 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		}
 	}
 	assert.Empty(t, ct.uncovered(t), "operation × status pairs never answered")
+
+	produceRarerProperties(t, ct)
+	assert.Empty(t, ct.unproduced(t), "response properties of the contract the fake never produced: "+
+		"a property the contract gained that the fake does not know, or a case below that is missing")
+}
+
+// produceRarerProperties asks for what the status cases above do not: members with every
+// optional property (expanded, with grants, pending emails and excluded dashboards), a member
+// an identity provider manages, a token with custom roles and a negated inline policy, and a
+// semantic patch that names the caller (reported in errors).
+func produceRarerProperties(t *testing.T, ct *contractTransport) {
+	ctx := context.Background()
+	acct := fake.Seed(fake.SeedOptions{Members: 60, Tokens: 8, Seed: 42})
+	env := newContractEnv(t, ct, fake.Options{Account: acct})
+	_, err := env.admin.ListMembers(ctx, wrapper.MembersQuery{PageSize: 100, Expand: api.MemberExpandValues()})
+	require.NoError(t, err)
+
+	_, err = env.admin.CreateToken(ctx, api.AccessTokenPost{
+		Name: "negated", CustomRoleIDs: []string{acct.CustomRoles[0].ID},
+		InlineRole: []api.StatementPost{{Effect: "deny", NotActions: []string{"viewProject"}, NotResources: []string{"proj/public"}}},
+	})
+	require.NoError(t, err)
+
+	other, admin := env.invite(t), env.invite(t, api.NewMemberFormRoleAdmin)
+	adminToken, ok := env.srv.IssueToken(admin.ID, "admin")
+	require.True(t, ok)
+	rep, err := env.client(t, adminToken.Secret).UpdateMembers(ctx, "coverage", wrapper.ReplaceMembersRoles("writer", other.ID, admin.ID))
+	require.NoError(t, err)
+	assert.Equal(t, []string{other.ID}, rep.Members)
+	assert.Equal(t, []map[string]string{{admin.ID: "you cannot modify your own role"}}, rep.Errors)
+
+	scim := newContractEnv(t, ct, fake.Options{SCIM: true})
+	_, err = scim.admin.GetMember(ctx, "me")
+	require.NoError(t, err)
 }
 
 // scriptedEnvAdmin is the admin client of the scripted-fault environment; the cases that use

@@ -53,7 +53,7 @@ var emailSeq atomic.Int64
 func uniqueEmail() string { return fmt.Sprintf("contract-%d@example.com", emailSeq.Add(1)) }
 
 // newContractEnv starts a seeded fake; ct may be shared by several environments.
-func newContractEnv(t *testing.T, ct *contractTransport, opts fake.Options) *contractEnv {
+func newContractEnv(t testing.TB, ct *contractTransport, opts fake.Options) *contractEnv {
 	t.Helper()
 	c := newClock()
 	if opts.Account == nil {
@@ -69,7 +69,7 @@ func newContractEnv(t *testing.T, ct *contractTransport, opts fake.Options) *con
 
 // client talks to the fake as token, sending each request once so that every answer reaches
 // the test unretried.
-func (e *contractEnv) client(t *testing.T, token string) *wrapper.Client {
+func (e *contractEnv) client(t testing.TB, token string) *wrapper.Client {
 	t.Helper()
 	c, err := wrapper.New(token,
 		wrapper.WithBaseURL(e.srv.URL),
@@ -91,7 +91,7 @@ func (e *contractEnv) invite(t *testing.T, role ...api.NewMemberFormRole) api.Me
 }
 
 // createToken adds a fresh writer token and returns it, secret included.
-func (e *contractEnv) createToken(t *testing.T) api.Token {
+func (e *contractEnv) createToken(t testing.TB) api.Token {
 	t.Helper()
 	role := api.AccessTokenPostRoleWriter
 	name := "contract-" + strconv.FormatInt(emailSeq.Add(1), 10)
@@ -303,6 +303,25 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 	add("patchMember", 400, func(t *testing.T, ctx context.Context) error {
 		_, err := env.admin.PatchMember(ctx, env.invite(t).ID, wrapper.Replace("/email", "someone@example.com"))
 		return err
+	})
+	// The reads answer 400 to a query they cannot serve, valid for the contract or not.
+	add("getTokens", 400, func(t *testing.T, ctx context.Context) error {
+		_, err := env.admin.ListTokens(ctx, wrapper.TokensQuery{PageSize: 5000})
+		return err
+	})
+	add("getMembers", 400, func(t *testing.T, ctx context.Context) error {
+		_, err := env.admin.ListMembers(ctx, wrapper.MembersQuery{PageSize: 5000})
+		return err
+	})
+	add("getMember", 400, func(t *testing.T, ctx context.Context) error {
+		return ct.allowingInvalid(func() error {
+			return env.raw(t, http.MethodGet, "/api/v2/members/me", "expand=teams", "", "")
+		})
+	})
+	add("resetToken", 400, func(t *testing.T, ctx context.Context) error {
+		return ct.allowingInvalid(func() error {
+			return env.raw(t, http.MethodPost, "/api/v2/tokens/"+env.createToken(t).ID+"/reset", "expiry=soon", "", "")
+		})
 	})
 	add("postMemberTeams", 400, func(t *testing.T, ctx context.Context) error {
 		_, err := env.admin.AddMemberToTeams(ctx, env.invite(t).ID, "no-such-team")

@@ -46,7 +46,10 @@ func newContractTransport(t testing.TB, next http.RoundTripper) *contractTranspo
 
 func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	in, err := ct.checkRequest(req)
-	if err != nil && (in == nil || !ct.invalidOK) {
+	ct.mu.Lock()
+	invalidOK := ct.invalidOK
+	ct.mu.Unlock()
+	if err != nil && (in == nil || !invalidOK) {
 		ct.report("request %s %s: %v", req.Method, req.URL.Path, err)
 		return ct.next.RoundTrip(req)
 	}
@@ -105,6 +108,19 @@ func cloneForRouting(req *http.Request) *http.Request {
 	r := req.Clone(req.Context())
 	r.URL.Scheme, r.URL.Host, r.Host = "https", "app.launchdarkly.com", "app.launchdarkly.com"
 	return r
+}
+
+// allowingInvalid runs f with requests the contract refuses let through (negative cases).
+func (ct *contractTransport) allowingInvalid(f func() error) error {
+	ct.mu.Lock()
+	ct.invalidOK = true
+	ct.mu.Unlock()
+	defer func() {
+		ct.mu.Lock()
+		ct.invalidOK = false
+		ct.mu.Unlock()
+	}()
+	return f()
 }
 
 func (ct *contractTransport) record(operationID string, status int) {

@@ -105,4 +105,3 @@ func hasQueryParameter(t *testing.T, key string) bool {
 	}
 	return false
 }
-

@@ -18,6 +18,7 @@ func fill(v reflect.Value, depth int) {
 	if depth > 8 {
 		return
 	}
+	//exhaustive:ignore // a walk over reflect.Kind: the kinds not named need nothing
 	switch v.Kind() {
 	case reflect.Pointer:
 		p := reflect.New(v.Type().Elem())
@@ -70,6 +71,7 @@ func fill(v reflect.Value, depth int) {
 // a pointer's target.
 func shared(path string, a, b reflect.Value) []string {
 	var out []string
+	//exhaustive:ignore // a walk over reflect.Kind: the kinds not named need nothing
 	switch a.Kind() {
 	case reflect.Pointer:
 		if a.IsNil() || b.IsNil() {

@@ -20,7 +20,8 @@ type SeedOptions struct {
 	Seed int64
 	// Now is the moment the account is seen at (creation dates, last-seen and last-used times
 	// are before it); zero means 2026-01-01T00:00:00Z, so that the account does not depend on
-	// the clock.
+	// the clock. Seed records it in Account.SeenAt, and a fake serving the account moves its
+	// times to the fake's own clock, so the two always agree.
 	Now time.Time
 }
 

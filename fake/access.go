@@ -123,7 +123,7 @@ func (h *Handler) Snapshot() *Account {
 		a.Teams = append(a.Teams, cloneTeam(s.teams[k]))
 	}
 	for _, r := range s.roleKeys {
-		a.CustomRoles = append(a.CustomRoles, r)
+		a.CustomRoles = append(a.CustomRoles, cloneCustomRole(r))
 	}
 	slices.SortFunc(a.CustomRoles, func(x, y CustomRole) int { return strings.Compare(x.Key, y.Key) })
 	for e := range s.taken {

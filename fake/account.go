@@ -51,6 +51,10 @@ type CustomRole struct {
 	Key string
 	// Name is the role's display name.
 	Name string
+	// Policy is what the role allows and denies: statements over LaunchDarkly's actions and
+	// resources (see Authorization in the package documentation). Nil allows nothing beyond
+	// reading.
+	Policy []api.Statement
 }
 
 // seenAt returns the account as seen at now: a copy whose member and token times are moved by

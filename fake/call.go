@@ -7,9 +7,9 @@ import (
 
 // call is what the pipeline learned about a request, for the operation that answers it.
 type call struct {
-	reqID string
-	who   caller
-	body  []byte // the raw body: JSON Patch values must not lose a null on the way
+	reqID  string
+	secret string // what the caller authenticated with, resolved again when a write is applied
+	body   []byte // the raw body: JSON Patch values must not lose a null on the way
 }
 
 type callKey struct{}

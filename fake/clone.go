@@ -26,6 +26,8 @@ func cloneToken(t api.Token) api.Token { return deepCopy(t) }
 
 func cloneTeam(t Team) Team { return deepCopy(t) }
 
+func cloneCustomRole(r CustomRole) CustomRole { return deepCopy(r) }
+
 // deepCopy returns a copy of v that shares no memory with it: every pointer, slice and map is
 // copied, at every depth; nil stays nil and empty stays empty (the JSON differs).
 func deepCopy[T any](v T) T {

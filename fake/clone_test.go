@@ -128,6 +128,7 @@ func TestCopiesShareNoMemory(t *testing.T) {
 	t.Run("member", cloneCase(cloneMember))
 	t.Run("token", cloneCase(cloneToken))
 	t.Run("team", cloneCase(cloneTeam))
+	t.Run("custom role", cloneCase(cloneCustomRole))
 	t.Run("role attributes", cloneCase(cloneRoleAttributes))
 	t.Run("statements", cloneCase(cloneStatements))
 }

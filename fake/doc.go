@@ -34,23 +34,86 @@
 //
 // # Authorization
 //
-// A token acts with its own role, capped by its member's role for personal tokens: `admin`
-// tokens (or an inline policy allowing "*" on "*") may do everything; `reader` and `writer`
-// tokens may read members and manage their own tokens; a token whose member has the role
-// `no_access` is refused everything with 403. Only admins may list every token (showAll),
-// create service tokens, or change members.
+// One model decides every request, LaunchDarkly's roles and policies as its documentation
+// states them, and decides it when the request is applied: each operation resolves its caller
+// from the secret again, inside the locked section that applies its write. A token deleted or
+// reset, a member removed or demoted, a custom role or team taken away while a request is on
+// its way (its body still arriving) counts. Admission, before the body is read, only answers
+// an unknown secret (401) or a caller without access (403) early.
 //
-// No token can give more access than it has, as in LaunchDarkly: creating a token, or patching
-// one (the calling token included), is refused with 403 forbidden if the caller is not an
-// admin (owners count as admins) and the token would gain
-//   - a role ranked above the caller's own (reader < writer < admin);
-//   - a custom role (customRoleIds) that the calling token does not hold itself;
-//   - an inline policy (inlineRole) with an "allow" statement: whether a policy allows more
-//     than a role is not decided, so only admins may give one. A policy that only denies
-//     grants nothing and is allowed.
+// Who. A token holds its built-in role (admin allows every action on every resource; writer
+// and reader none of this API's), its custom roles (CustomRole.Policy) and its inline policy,
+// taken together as one policy. A member's access is the union of its roles, each its own
+// policy (LaunchDarkly: "Permissions are cumulative across roles"): its built-in role (owner
+// and admin allow everything), its own custom roles and those of its teams. A personal token
+// may do what both it and its member allow, as the member is now: a role, custom role or team
+// lost is lost for every token of the member at once. A service token is not capped by its
+// member, yet stops authenticating when its member is removed, as every token here does. A
+// token whose member has the role no_access and no custom role is refused everything.
 //
-// Only what a patch adds is judged: a token keeps, and may be renamed with, the custom roles
+// Reading. Any caller with access may read members, and the tokens of its own member; admins
+// may list every token (showAll) and read any, as may a caller whose policy lets it manage
+// that token. A policy that allows "*" on "*" and denies nothing counts as the admin role; a
+// custom role grants at least reading.
+//
+// Writing. Every write asks LaunchDarkly's action on its target, and the caller's policies must
+// allow it:
+//   - member/<id>, also named member/<email>: createMember (invite, naming the new member by
+//     email), deleteMember, updateRole, updateCustomRole, updateMemberRoleAttributes;
+//   - team/<key>: updateTeamMembers (adding a member to teams, inviting with teamKeys);
+//   - member/<member id>:token/<id> (also by the member's email) for a personal token,
+//     service-token/<id> for a service token: createAccessToken, deleteAccessToken,
+//     resetAccessToken, updateAccessTokenName, updateAccessTokenDescription,
+//     updateAccessTokenPolicy (role, customRoleIds, inlineRole and defaultApiVersion).
+//
+// So reader and writer tokens manage no tokens, not even themselves, as LaunchDarkly
+// documents: "Tokens can only manage other tokens, including themselves, if they have Admin
+// role or explicit permission via a custom role". A semantic-patch instruction asks its action
+// on each member it selects, or on member/* if it selects none.
+//
+// Statements. A policy allows an action on a resource when one of its statements allows it
+// and none denies it; order does not matter. actions and resources are globs, "*" matching any
+// run of characters; notActions and notResources reach all but what they list. A resource
+// specifier has as many ":"-separated scopes as the resource it names (member/* reaches no
+// token; member/*:token/* every personal token), and "*" alone reaches everything. Resources
+// are matched without regard to case.
+//
+// Secrets. Create and reset answer with a token's secret, which is all the token's access.
+// LaunchDarkly: "Only you have access to the secret values of tokens you create. Other account
+// members cannot access them. Administrators can delete your tokens, but cannot view their
+// values." A secret goes only to a personal token of the member who created the token, or to
+// the token itself; resetting anyone else's token is refused (403), deleting it is not, and a
+// service token creates no token. A reset is judged as a creation (see Giving), unless the
+// token resets itself.
+//
+// Giving. No write gives more access than the caller has. An unrestricted caller (admin
+// level, with a token that denies nothing) may give anything. Any other caller is refused
+// (403) a write that would give a member or a token
+//   - a built-in role ranked above the caller's own (no_access < reader < writer < admin), or
+//     admin at all;
+//   - a custom role that the caller does not hold in full: held by its token, which must deny
+//     nothing, and by its member, itself or through a team (teams' roles count as given when
+//     a member joins a team or is invited into one);
+//   - an inline-policy statement that allows anything (statements that only deny are fine);
+//   - a removed deny: a deny statement, or a custom role holding one, taken off a token.
+//
+// Only what a write adds is judged: a token keeps, and may be renamed with, the custom roles
 // and inline policy it already had.
+//
+// Owners. Every member with the role owner is protected on every path, however many an
+// Account holds (the first owns the admin token): it cannot be removed (403), its role cannot
+// be replaced (400), and a semantic patch over all members passes it by.
+//
+// Where LaunchDarkly is silent, the fake takes the stricter rule:
+//   - a token's role, custom roles and inline policy are one policy, so a deny anywhere in it
+//     wins over its role: an admin token with an inline "deny * on member/*" changes no member;
+//   - inviting, joining a team or adding custom roles give access as above, and ask the rank
+//     rule of tokens of members too;
+//   - where a statement's reach cannot be known here (a ${roleAttribute/…} placeholder, tags or
+//     selectors after ";", both actions and notActions, an action spelt in another case), an
+//     allow reaches nothing and a deny everything it might; an unknown effect denies;
+//   - defaultApiVersion is changed under updateAccessTokenPolicy;
+//   - tokens are named in resources by ID only, never by name, which their holder may change.
 //
 // # Choices where LaunchDarkly publishes nothing
 //
@@ -72,16 +135,18 @@
 //   - An invited member holding only custom roles gets the base role `no_access`.
 //   - Authenticating updates the token's lastUsed, never the member's _lastSeen, so that lists
 //     sorted by lastSeen do not shift under a client paging through them.
-//   - The account owner cannot be deleted or have its role replaced (403 and 400).
+//   - An account owner cannot be deleted or have its role replaced (403 and 400); see
+//     Authorization for every owner of an account.
 //   - With Options.SCIM, removing or inviting members answers 403 forbidden with a message
 //     naming SCIM and the identity provider; role changes answer as applied and are reverted
 //     at once (LaunchDarkly: "shortly afterwards").
 //
 // # Provoking every documented status
 //
-// 400: an invalid body or parameter. 401: an unknown token. 403: a token of a member with the
-// role no_access (Handler.IssueToken), a writer's token on an admin's operation, or a token
-// giving more access than it has. 404: an
+// 400: an invalid body or parameter. 401: an unknown, expired, reset or deleted token, or one
+// whose member is gone. 403: a token of a member with the role no_access (Handler.IssueToken),
+// a writer's token on an admin's operation, a token giving more access than it has, or a reset
+// of a token another member created. 404: an
 // unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
 // whose `test` fails. 429: RateLimit or a Fault429 kind. getMembers' 404, which LaunchDarkly
 // documents without saying when, and the other 409s come only from scripted faults.

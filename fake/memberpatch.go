@@ -19,13 +19,10 @@ func assignableRole(role string) bool { return api.NewMemberFormRole(role).Valid
 
 // PatchMember applies a JSON Patch to a member's role and custom roles.
 func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) (ss.PatchMemberResponseObject, error) {
-	if aerr := requireAdmin(ctx); aerr != nil {
-		return nil, aerr
-	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findMember(ctx, req.ID)
+	who, r, aerr := o.findMember(ctx, req.ID)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -47,16 +44,19 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 	}
 	m := r.m
 	role := deref(got.Role)
+	if got.CustomRoles == nil {
+		got.CustomRoles = []string{}
+	}
+	if aerr := s.decide(who, memberAsks(m, role, got.CustomRoles)...); aerr != nil {
+		return nil, aerr
+	}
 	if role != m.Role {
-		if m.Role == "owner" {
+		if isOwner(m) {
 			return nil, errInvalid("The account owner's role cannot be changed")
 		}
 		if !assignableRole(role) {
 			return nil, errInvalid("role must be one of reader, writer, admin, no_access")
 		}
-	}
-	if got.CustomRoles == nil {
-		got.CustomRoles = []string{}
 	}
 	if aerr := s.checkCustomRoles(got.CustomRoles); aerr != nil {
 		return nil, aerr
@@ -72,4 +72,17 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 		s.markApplied("patchMember")
 	}
 	return ss.PatchMember200JSONResponse(memberAnswer(r, false)), nil
+}
+
+// memberAsks are what changing member m's role and custom roles asks: updateRole for a new role,
+// updateCustomRole for new custom roles, each with what it gives; nothing for no change.
+func memberAsks(m api.Member, role string, customRoles []string) []ask {
+	var asks []ask
+	if role != m.Role {
+		asks = append(asks, ask{act: actUpdateRole, on: memberResource(m), give: memberGift(m, role, nil)})
+	}
+	if !slices.Equal(customRoles, m.CustomRoles) {
+		asks = append(asks, ask{act: actUpdateCustomRole, on: memberResource(m), give: memberGift(m, m.Role, customRoles)})
+	}
+	return asks
 }

@@ -54,6 +54,9 @@ func (o *ops) GetMembers(ctx context.Context, req ss.GetMembersRequestObject) (s
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, _, aerr := o.findMember(ctx, ""); aerr != nil {
+		return nil, aerr
+	}
 	all, err := s.membersView(deref(p.Filter), joinParam(p.Sort))
 	if err != nil {
 		return nil, errInvalid(err.Error())
@@ -79,50 +82,51 @@ func (o *ops) GetMember(ctx context.Context, req ss.GetMemberRequestObject) (ss.
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findMember(ctx, req.ID)
+	_, r, aerr := o.findMember(ctx, req.ID)
 	if aerr != nil {
 		return nil, aerr
 	}
 	return ss.GetMember200JSONResponse(memberAnswer(r, exp.roleAttributes)), nil
 }
 
-// findMember resolves a member ID or "me"; the caller holds the lock.
-func (s *state) findMember(ctx context.Context, id string) (*memberRec, *apiError) {
+// findMember resolves the request's caller, who may read members, and a member ID or "me" (the
+// caller's member); "" resolves the caller only. The caller holds the lock.
+func (o *ops) findMember(ctx context.Context, id string) (principal, *memberRec, *apiError) {
+	s := o.h.st
+	who, aerr := o.h.caller(ctx)
+	if aerr == nil {
+		aerr = s.decide(who, ask{act: actRead})
+	}
+	if aerr != nil || id == "" {
+		return who, nil, aerr
+	}
 	if id == "me" {
-		id = callFrom(ctx).who.memberID
+		id = who.member.m.ID
 	}
 	r, ok := s.members[id]
 	if !ok {
-		return nil, errNotFound("Unknown member " + id)
+		return who, nil, errNotFound("Unknown member " + id)
 	}
-	return r, nil
-}
-
-// requireAdmin refuses callers below admin: changing members is an admin's job.
-func requireAdmin(ctx context.Context) *apiError {
-	if !callFrom(ctx).who.admin() {
-		return errForbidden("Only admins may change account members")
-	}
-	return nil
+	return who, r, nil
 }
 
 // DeleteMember removes a member. The owner cannot be removed. The member's tokens stay, as
 // LaunchDarkly's do, but no longer authenticate.
 func (o *ops) DeleteMember(ctx context.Context, req ss.DeleteMemberRequestObject) (ss.DeleteMemberResponseObject, error) {
-	if aerr := requireAdmin(ctx); aerr != nil {
+	s := o.h.st
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	who, r, aerr := o.findMember(ctx, req.ID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.decide(who, ask{act: actDeleteMember, on: memberResource(r.m)}); aerr != nil {
 		return nil, aerr
 	}
 	if aerr := o.h.scimRefuses("removed"); aerr != nil {
 		return nil, aerr
 	}
-	s := o.h.st
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, aerr := s.findMember(ctx, req.ID)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if r.m.ID == s.ownerID {
+	if isOwner(r.m) {
 		return nil, errForbidden("The account owner cannot be removed")
 	}
 	s.deleteMember(r.m.ID)
@@ -133,18 +137,18 @@ func (o *ops) DeleteMember(ctx context.Context, req ss.DeleteMemberRequestObject
 // PostMemberTeams adds the member to each team named, ignoring teams it is already on. An
 // unknown team key rejects the whole request.
 func (o *ops) PostMemberTeams(ctx context.Context, req ss.PostMemberTeamsRequestObject) (ss.PostMemberTeamsResponseObject, error) {
-	if aerr := requireAdmin(ctx); aerr != nil {
-		return nil, aerr
-	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findMember(ctx, req.ID)
+	who, r, aerr := o.findMember(ctx, req.ID)
 	if aerr != nil {
 		return nil, aerr
 	}
 	teams, aerr := s.teamSummaries(req.Body.TeamKeys)
 	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.decide(who, s.teamAsks(r.m, teams)...); aerr != nil {
 		return nil, aerr
 	}
 	m := r.m
@@ -164,6 +168,20 @@ func (o *ops) PostMemberTeams(ctx context.Context, req ss.PostMemberTeamsRequest
 		s.markApplied("postMemberTeams")
 	}
 	return ss.PostMemberTeams201JSONResponse(memberAnswer(r, false)), nil
+}
+
+// teamAsks are what adding member m to teams asks: updateTeamMembers on each team, giving m the
+// custom roles of the teams it was not on.
+func (s *state) teamAsks(m api.Member, teams []api.MemberTeamSummaryRep) []ask {
+	asks := make([]ask, 0, len(teams))
+	for _, t := range teams {
+		a := ask{act: actUpdateTeamMembers, on: teamResource(t.Key)}
+		if !containsTeam(m.Teams, t.Key) {
+			a.give = memberGift(m, m.Role, t.CustomRoleKeys)
+		}
+		asks = append(asks, a)
+	}
+	return asks
 }
 
 func containsTeam(ts []api.MemberTeamSummaryRep, key string) bool {

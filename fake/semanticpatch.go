@@ -29,18 +29,24 @@ type instruction struct {
 // change is what one instruction does to one member.
 type change func(m *api.Member)
 
-// target is a member and the change to make to it.
+// target is a member and the change to make to it, and what the change asks of the caller.
 type target struct {
 	r  *memberRec
 	do change
+	ask
+}
+
+// edit is what one instruction does, to each member it selects: the change, its action, and
+// what it gives the member.
+type edit struct {
+	do   change
+	act  action
+	give func(m api.Member) gift
 }
 
 // PatchMembers applies a semantic patch. Every instruction is checked before any is applied,
 // so a bad one leaves every member as it was (all or nothing).
 func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject) (ss.PatchMembersResponseObject, error) {
-	if aerr := requireAdmin(ctx); aerr != nil {
-		return nil, aerr
-	}
 	var in struct {
 		Instructions []json.RawMessage `json:"instructions"`
 	}
@@ -53,19 +59,16 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var plan []target
-	for i, raw := range in.Instructions {
-		var ins instruction
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ins); err != nil {
-			return nil, errInvalid(fmt.Sprintf("instruction %d: %s", i, firstLine(err.Error())))
-		}
-		ts, err := s.planInstruction(ins)
-		if err != nil {
-			return nil, errInvalid(fmt.Sprintf("instruction %d (%s): %v", i, ins.Kind, err))
-		}
-		plan = append(plan, ts...)
+	who, aerr := o.h.caller(ctx)
+	if aerr != nil {
+		return nil, aerr
+	}
+	plan, asks, aerr := s.plan(in.Instructions)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.decide(who, asks...); aerr != nil {
+		return nil, aerr
 	}
 	// Each member changes once, with every instruction's change to it, so that a member's
 	// version moves once per patch.
@@ -83,10 +86,12 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	}
 	// LaunchDarkly changes the others and names the caller's own member in errors.
 	errs := []map[string]string{}
-	self := callFrom(ctx).who.memberID
-	if i := slices.Index(ids, self); i >= 0 {
-		ids = slices.Delete(ids, i, i+1)
-		errs = append(errs, map[string]string{self: "you cannot modify your own role"})
+	if who.member != nil {
+		self := who.member.m.ID
+		if i := slices.Index(ids, self); i >= 0 {
+			ids = slices.Delete(ids, i, i+1)
+			errs = append(errs, map[string]string{self: "you cannot modify your own role"})
+		}
 	}
 	changed := false
 	for _, id := range ids {
@@ -100,6 +105,34 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 		s.markApplied("patchMembers")
 	}
 	return ss.PatchMembers200JSONResponse{Members: ids, Errors: errs}, nil
+}
+
+// plan checks every instruction and returns the changes they make and what they ask of the
+// caller: each instruction's action on each member it selects, or on member/* if it selects
+// none. The caller holds the lock.
+func (s *state) plan(instructions []json.RawMessage) ([]target, []ask, *apiError) {
+	var plan []target
+	var asks []ask
+	for i, raw := range instructions {
+		var ins instruction
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ins); err != nil {
+			return nil, nil, errInvalid(fmt.Sprintf("instruction %d: %s", i, firstLine(err.Error())))
+		}
+		ts, err := s.planInstruction(ins)
+		if err != nil {
+			return nil, nil, errInvalid(fmt.Sprintf("instruction %d (%s): %v", i, ins.Kind, err))
+		}
+		if len(ts) == 0 {
+			asks = append(asks, ask{act: actionOf(ins.Kind), on: resource{"member/*"}})
+		}
+		for _, t := range ts {
+			asks = append(asks, t.ask)
+		}
+		plan = append(plan, ts...)
+	}
+	return plan, asks, nil
 }
 
 // sameGrant reports whether role, custom roles and role attributes are unchanged.
@@ -120,11 +153,12 @@ func (s *state) planInstruction(ins instruction) ([]target, error) {
 		if err := json.Unmarshal(ins.Value, &role); err != nil || !assignableRole(role) {
 			return nil, fmt.Errorf("value must be one of %s", joinValues(api.NewMemberFormRoleValues()))
 		}
-		set := func(m *api.Member) { m.Role = role }
+		e := edit{do: func(m *api.Member) { m.Role = role }, act: actUpdateRole,
+			give: func(m api.Member) gift { return memberGift(m, role, nil) }}
 		if ins.Kind == "replaceMembersRoles" {
-			return s.listed(ins.MemberIDs, set, true)
+			return s.listed(ins.MemberIDs, e)
 		}
-		return s.matching(ins, set, true)
+		return s.matching(ins, e)
 	case "replaceMembersCustomRoles", "replaceAllMembersCustomRoles":
 		if ins.Values == nil {
 			return nil, fmt.Errorf("values is required")
@@ -133,27 +167,45 @@ func (s *state) planInstruction(ins instruction) ([]target, error) {
 			return nil, fmt.Errorf("%s", aerr.message)
 		}
 		values := slices.Clone(ins.Values)
-		set := func(m *api.Member) { m.CustomRoles = slices.Clone(values) }
+		e := edit{do: func(m *api.Member) { m.CustomRoles = slices.Clone(values) }, act: actUpdateCustomRole,
+			give: func(m api.Member) gift { return memberGift(m, m.Role, values) }}
 		if ins.Kind == "replaceMembersCustomRoles" {
-			return s.listed(ins.MemberIDs, set, false)
+			return s.listed(ins.MemberIDs, e)
 		}
-		return s.matching(ins, set, false)
+		return s.matching(ins, e)
 	case "replaceMembersRoleAttributes":
 		var attrs map[string]api.RoleAttributeValues
 		if err := json.Unmarshal(ins.Value, &attrs); err != nil || attrs == nil {
 			return nil, fmt.Errorf("value must map role attribute keys to lists of strings")
 		}
-		set := func(m *api.Member) { m.RoleAttributes = cloneRoleAttributes(attrs) }
-		return s.listed(ins.MemberIDs, set, false)
+		e := edit{do: func(m *api.Member) { m.RoleAttributes = cloneRoleAttributes(attrs) }, act: actUpdateRoleAttributes,
+			give: func(api.Member) gift { return gift{} }}
+		return s.listed(ins.MemberIDs, e)
 	case "":
 		return nil, fmt.Errorf("kind is required")
 	}
 	return nil, fmt.Errorf("unknown instruction kind %q", ins.Kind)
 }
 
-// listed targets the members named; every one must exist, and a role change may not touch the
+// actionOf is the action of an instruction kind.
+func actionOf(kind string) action {
+	switch kind {
+	case "replaceMembersRoles", "replaceAllMembersRoles":
+		return actUpdateRole
+	case "replaceMembersCustomRoles", "replaceAllMembersCustomRoles":
+		return actUpdateCustomRole
+	}
+	return actUpdateRoleAttributes
+}
+
+// target is the target of e on r.
+func (e edit) target(r *memberRec) target {
+	return target{r: r, do: e.do, ask: ask{act: e.act, on: memberResource(r.m), give: e.give(r.m)}}
+}
+
+// listed targets the members named; every one must exist, and a role change may not touch an
 // owner.
-func (s *state) listed(ids []string, do change, roleChange bool) ([]target, error) {
+func (s *state) listed(ids []string, e edit) ([]target, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("memberIDs is required")
 	}
@@ -163,17 +215,17 @@ func (s *state) listed(ids []string, do change, roleChange bool) ([]target, erro
 		if !ok {
 			return nil, fmt.Errorf("unknown member %s", id)
 		}
-		if roleChange && r.m.ID == s.ownerID {
+		if e.act == actUpdateRole && isOwner(r.m) {
 			return nil, fmt.Errorf("the account owner's role cannot be changed")
 		}
-		out = append(out, target{r, do})
+		out = append(out, e.target(r))
 	}
 	return out, nil
 }
 
 // matching targets every member the instruction's filters select, but the ignored ones and,
-// for a role change, the owner.
-func (s *state) matching(ins instruction, do change, roleChange bool) ([]target, error) {
+// for a role change, owners.
+func (s *state) matching(ins instruction, e edit) ([]target, error) {
 	f := memberFilter{query: strings.ToLower(ins.FilterQuery), team: strings.ToLower(ins.FilterTeamKey)}
 	if ins.FilterRoles != nil {
 		f.roles = make([]string, len(ins.FilterRoles))
@@ -199,10 +251,10 @@ func (s *state) matching(ins instruction, do change, roleChange bool) ([]target,
 	}
 	var out []target
 	for _, r := range s.memberList {
-		if ignored[r.m.ID] || (roleChange && r.m.ID == s.ownerID) || !f.match(r) {
+		if ignored[r.m.ID] || (e.act == actUpdateRole && isOwner(r.m)) || !f.match(r) {
 			continue
 		}
-		out = append(out, target{r, do})
+		out = append(out, e.target(r))
 	}
 	return out, nil
 }

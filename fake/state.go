@@ -105,6 +105,7 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 		a = &Account{}
 	}
 	for _, r := range a.CustomRoles {
+		r = cloneCustomRole(r)
 		s.roleKeys[r.Key] = r
 		s.roleIDs[r.ID] = r
 	}

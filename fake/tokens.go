@@ -29,11 +29,7 @@ func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.
 	if aerr != nil {
 		return nil, aerr
 	}
-	who := callFrom(ctx).who
 	all := deref(p.ShowAll)
-	if all && !who.admin() {
-		return nil, errForbidden("Only admins may list every token")
-	}
 	q := url.Values{}
 	if p.ShowAll != nil {
 		q.Set("showAll", strconv.FormatBool(all))
@@ -41,12 +37,23 @@ func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	who, aerr := o.h.caller(ctx)
+	if aerr != nil {
+		return nil, aerr
+	}
+	view := ask{act: actRead}
+	if all {
+		view = ask{act: actViewTokens}
+	}
+	if aerr := s.decide(who, view); aerr != nil {
+		return nil, aerr
+	}
 	var list []*tokenRec
 	if all {
 		list = s.tokenList
 	} else {
 		for _, r := range s.tokenList {
-			if r.t.OwnerID == who.memberID {
+			if r.t.OwnerID == who.member.m.ID {
 				list = append(list, r)
 			}
 		}
@@ -60,18 +67,23 @@ func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.
 	return ss.GetTokens200JSONResponse{Items: items, Links: links, TotalCount: len(list)}, nil
 }
 
-// findToken resolves a token ID the caller may see: its own, or any for an admin. The caller
-// holds the lock.
-func (s *state) findToken(ctx context.Context, id string) (*tokenRec, *apiError) {
+// findToken resolves the request's caller and a token ID, and decides whether the caller may
+// see the token (its own, an admin, or one its policy lets it manage). The caller holds the
+// lock.
+func (o *ops) findToken(ctx context.Context, id string) (principal, *tokenRec, *apiError) {
+	s := o.h.st
+	who, aerr := o.h.caller(ctx)
+	if aerr != nil {
+		return who, nil, aerr
+	}
 	r, ok := s.tokens[id]
 	if !ok {
-		return nil, errNotFound("Unknown access token " + id)
+		return who, nil, errNotFound("Unknown access token " + id)
 	}
-	who := callFrom(ctx).who
-	if r.t.OwnerID != who.memberID && !who.admin() {
-		return nil, errForbidden("Only admins may manage other members' tokens")
+	if aerr := s.decide(who, ask{act: actViewToken, on: s.tokenResource(r.t), token: r}); aerr != nil {
+		return who, nil, aerr
 	}
-	return r, nil
+	return who, r, nil
 }
 
 // GetToken returns one token, its secret obfuscated.
@@ -79,7 +91,7 @@ func (o *ops) GetToken(ctx context.Context, req ss.GetTokenRequestObject) (ss.Ge
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findToken(ctx, req.ID)
+	_, r, aerr := o.findToken(ctx, req.ID)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -89,22 +101,22 @@ func (o *ops) GetToken(ctx context.Context, req ss.GetTokenRequestObject) (ss.Ge
 // PostToken creates a token for the caller and shows its secret, this once, in full.
 func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.PostTokenResponseObject, error) {
 	b := req.Body
-	who := callFrom(ctx).who
 	if b.Role == "" && len(b.CustomRoleIDs) == 0 && len(b.InlineRole) == 0 {
 		return nil, errInvalid("A token needs a role, customRoleIds or an inlineRole")
-	}
-	if b.ServiceToken && !who.admin() {
-		return nil, errForbidden("Only admins may create service tokens")
 	}
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	who, aerr := o.h.caller(ctx)
+	if aerr != nil {
+		return nil, aerr
+	}
 	if aerr := s.checkCustomRoleIDs(b.CustomRoleIDs); aerr != nil {
 		return nil, aerr
 	}
 	now := o.h.now()
 	t := api.Token{
-		ID: s.ids.next(now), OwnerID: who.memberID, MemberID: who.memberID,
+		ID: s.ids.next(now), OwnerID: who.member.m.ID, MemberID: who.member.m.ID,
 		Name: b.Name, Description: b.Description, ServiceToken: b.ServiceToken,
 		CustomRoleIDs: slices.Clone(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
 		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
@@ -113,7 +125,7 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 		t.Role = string(b.Role)
 	}
 	t.InlineRole = statementsFromPost(b.InlineRole)
-	if aerr := s.checkGrant(who, t, api.Token{}); aerr != nil {
+	if aerr := s.decide(who, ask{act: actCreateToken, on: s.tokenResource(t), token: &tokenRec{t: t}, secret: true}); aerr != nil {
 		return nil, aerr
 	}
 	secret := newSecret()
@@ -154,8 +166,11 @@ func (o *ops) DeleteToken(ctx context.Context, req ss.DeleteTokenRequestObject) 
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findToken(ctx, req.ID)
+	who, r, aerr := o.findToken(ctx, req.ID)
 	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.decide(who, ask{act: actDeleteToken, on: s.tokenResource(r.t)}); aerr != nil {
 		return nil, aerr
 	}
 	s.deleteToken(r.t.ID)
@@ -169,8 +184,11 @@ func (o *ops) ResetToken(ctx context.Context, req ss.ResetTokenRequestObject) (s
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findToken(ctx, req.ID)
+	who, r, aerr := o.findToken(ctx, req.ID)
 	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.decide(who, ask{act: actResetToken, on: s.tokenResource(r.t), token: r, secret: true}); aerr != nil {
 		return nil, aerr
 	}
 	now := o.h.now().UnixMilli()
@@ -196,7 +214,7 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, aerr := s.findToken(ctx, req.ID)
+	who, r, aerr := o.findToken(ctx, req.ID)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -230,7 +248,7 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	t := r.t
 	t.Name, t.Description, t.Role = got.Name, got.Description, got.Role
 	t.CustomRoleIDs, t.InlineRole, t.DefaultAPIVersion = got.CustomRoleIDs, got.InlineRole, got.DefaultAPIVersion
-	if aerr := s.checkGrant(callFrom(ctx).who, t, r.t); aerr != nil {
+	if aerr := s.decide(who, s.tokenPatchAsks(r.t, t)...); aerr != nil {
 		return nil, aerr
 	}
 	after, _ := json.Marshal(t)
@@ -242,4 +260,24 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 		s.markApplied("patchToken")
 	}
 	return ss.PatchToken200JSONResponse(s.tokenAnswer(r)), nil
+}
+
+// tokenPatchAsks are what a token patch asks, one action per kind of change: its name, its
+// description, or what it may do (role, custom roles, inline policy, default API version: all
+// updateAccessTokenPolicy), with what the change gives.
+func (s *state) tokenPatchAsks(before, after api.Token) []ask {
+	on := s.tokenResource(before)
+	var asks []ask
+	if after.Name != before.Name {
+		asks = append(asks, ask{act: actUpdateTokenName, on: on})
+	}
+	if after.Description != before.Description {
+		asks = append(asks, ask{act: actUpdateTokenDesc, on: on})
+	}
+	b, _ := json.Marshal([]any{before.Role, before.CustomRoleIDs, before.InlineRole, before.DefaultAPIVersion})
+	a, _ := json.Marshal([]any{after.Role, after.CustomRoleIDs, after.InlineRole, after.DefaultAPIVersion})
+	if string(a) != string(b) {
+		asks = append(asks, ask{act: actUpdateTokenPolicy, on: on, give: s.tokenGift(before, after)})
+	}
+	return asks
 }

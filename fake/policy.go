@@ -1,0 +1,182 @@
+package fake
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/ldaccess/ldaccess/api"
+)
+
+// LaunchDarkly's policy statements, as its documentation states them ("Using policies",
+// "Using resources", "Using actions"), for the actions and resources of this API.
+
+// action names what an operation does: LaunchDarkly's policy action where it has one. The view
+// actions are the fake's own: LaunchDarkly's policies do not govern reading members and
+// tokens; levels do (see state.decide).
+type action string
+
+const (
+	actCreateMember         action = "createMember"
+	actDeleteMember         action = "deleteMember"
+	actUpdateRole           action = "updateRole"
+	actUpdateCustomRole     action = "updateCustomRole"
+	actUpdateRoleAttributes action = "updateMemberRoleAttributes"
+	actUpdateTeamMembers    action = "updateTeamMembers"
+	actCreateToken          action = "createAccessToken"
+	actDeleteToken          action = "deleteAccessToken"
+	actResetToken           action = "resetAccessToken"
+	actUpdateTokenName      action = "updateAccessTokenName"
+	actUpdateTokenDesc      action = "updateAccessTokenDescription"
+	actUpdateTokenPolicy    action = "updateAccessTokenPolicy"
+
+	actRead       action = "read"             // members, and the caller's member's tokens
+	actViewTokens action = "view every token" // showAll
+	actViewToken  action = "view a token"
+)
+
+// tokenActions are the actions on an existing token; being allowed one lets the caller see it.
+var tokenActions = []action{actDeleteToken, actResetToken, actUpdateTokenName, actUpdateTokenDesc, actUpdateTokenPolicy}
+
+// allowEverything is the policy of the admin and owner roles.
+var allowEverything = []api.Statement{{Effect: api.StatementEffectAllow, Actions: []string{"*"}, Resources: []string{"*"}}}
+
+// resource is a target as policies name it: every name it answers to.
+type resource []string
+
+// memberResource names a member by ID and by email: member/<id>, member/<email>.
+func memberResource(m api.Member) resource {
+	return resource{"member/" + m.ID, "member/" + m.Email}
+}
+
+// newMemberResource names a member still to be invited, by the email it will have.
+func newMemberResource(email string) resource {
+	return resource{"member/" + strings.TrimSpace(email)}
+}
+
+// tokenResource names a personal token as a child of its member, member/<member>:token/<id>,
+// and a service token service-token/<id>. Tokens are named by ID only: a name is the holder's
+// to change.
+func (s *state) tokenResource(t api.Token) resource {
+	if t.ServiceToken {
+		return resource{"service-token/" + t.ID}
+	}
+	out := resource{"member/" + t.MemberID + ":token/" + t.ID}
+	if m, ok := s.members[t.MemberID]; ok {
+		out = append(out, "member/"+m.m.Email+":token/"+t.ID)
+	}
+	return out
+}
+
+// teamResource names a team by key.
+func teamResource(key string) resource { return resource{"team/" + key} }
+
+// policyAllows reports whether a policy allows act on res: a statement allows it and none
+// denies it. A statement whose effect is not "allow" denies.
+func policyAllows(pol []api.Statement, act action, res resource) bool {
+	allowed := false
+	for _, st := range pol {
+		if st.Effect != api.StatementEffectAllow {
+			if covers(st, act, res, false) {
+				return false
+			}
+		} else if !allowed {
+			allowed = covers(st, act, res, true)
+		}
+	}
+	return allowed
+}
+
+// hasDeny reports whether a policy has a statement that denies.
+func hasDeny(pol []api.Statement) bool {
+	return slices.ContainsFunc(pol, func(st api.Statement) bool { return st.Effect != api.StatementEffectAllow })
+}
+
+// covers reports whether a statement reaches act on res. Where the fake cannot know (a
+// ${roleAttribute/…} placeholder, tags, selectors; both a list and its not-list; an action
+// spelt in another case), sure asks for certainty, as an allow statement needs; otherwise
+// possibility is enough, as for a deny.
+func covers(st api.Statement, act action, res resource, sure bool) bool {
+	actionIs := func(spec string, _ bool) bool {
+		if sure {
+			return glob(spec, string(act))
+		}
+		return glob(strings.ToLower(spec), strings.ToLower(string(act)))
+	}
+	resourceIs := func(spec string, unknown bool) bool {
+		return slices.ContainsFunc(res, func(name string) bool { return specMatches(spec, name, unknown) })
+	}
+	return reaches(st.Actions, st.NotActions, actionIs, sure) && reaches(st.Resources, st.NotResources, resourceIs, sure)
+}
+
+// reaches applies a statement's list (actions, resources) and not-list (notActions,
+// notResources) to a target; match reports whether a specifier matches, with unknown as the
+// answer where it cannot tell. A statement with neither reaches nothing; LaunchDarkly takes one
+// or the other, so with both an allow needs both and a deny either.
+func reaches(in, notIn []string, match func(spec string, unknown bool) bool, sure bool) bool {
+	anyOf := func(specs []string, unknown bool) bool {
+		return slices.ContainsFunc(specs, func(spec string) bool { return match(spec, unknown) })
+	}
+	switch {
+	case len(in) == 0 && len(notIn) == 0:
+		return false
+	case len(notIn) == 0:
+		return anyOf(in, !sure)
+	case len(in) == 0:
+		return !anyOf(notIn, sure)
+	}
+	inside, outside := anyOf(in, !sure), !anyOf(notIn, sure)
+	if sure {
+		return inside && outside
+	}
+	return inside || outside
+}
+
+// specMatches matches a resource specifier against a resource name. "*" matches everything;
+// otherwise the specifier has as many ":"-separated scopes as the name, each type/name matched
+// as a glob ("*" matches any run of characters), without regard to case. A scope with tags or
+// selectors (";") or a ${…} placeholder answers unknown once its type matches: nothing here
+// carries tags or role attributes the fake could compare.
+func specMatches(spec, name string, unknown bool) bool {
+	if spec == "*" {
+		return true
+	}
+	specs, names := strings.Split(strings.ToLower(spec), ":"), strings.Split(strings.ToLower(name), ":")
+	if len(specs) != len(names) {
+		return false
+	}
+	for i, sp := range specs {
+		if strings.Contains(sp, ";") || strings.Contains(sp, "${") {
+			spType, _, _ := strings.Cut(sp, "/")
+			nameType, _, _ := strings.Cut(names[i], "/")
+			if !unknown || !glob(spType, nameType) {
+				return false
+			}
+			continue
+		}
+		if !glob(sp, names[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// glob matches s against pattern, in which "*" matches any run of characters.
+func glob(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	first, last := parts[0], parts[len(parts)-1]
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+		return false
+	}
+	s = s[len(first) : len(s)-len(last)]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, part)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(part):]
+	}
+	return true
+}

@@ -237,15 +237,17 @@ func (s *state) decideOne(p principal, a ask) *apiError {
 // maySee decides who receives a token's new secret, which is all the token's access. As
 // LaunchDarkly documents ("Only you have access to the secret values of tokens you create.
 // Other account members cannot access them. Administrators can delete your tokens, but cannot
-// view their values"), it goes to the member who created the token, through one of its
-// personal tokens, or to the token itself; and, unless to the token itself, only if the
-// caller could give the token all it holds: a reset is judged as a creation.
+// view their values"), a personal token's goes to the member who created the token, through
+// one of its personal tokens, or to the token itself. A service token's goes to an admin,
+// through a personal token: it is the account's, not a person's. Unless to the token itself, the caller must also be
+// able to give the token all it holds: a reset is judged as a creation.
 func (s *state) maySee(p principal, t *tokenRec) *apiError {
 	switch {
 	case t == p.token:
 		return nil
+	case t.t.ServiceToken && !p.service() && p.level >= levelAdmin:
 	case p.service() || t.t.MemberID != p.member.m.ID:
-		return errForbidden("Only the member who created a token may receive its secret")
+		return errForbidden("Only the member who created a personal token may receive its secret; an admin may receive a service token's")
 	}
 	return s.mayGive(p, s.tokenGift(api.Token{}, t.t))
 }

@@ -81,10 +81,12 @@
 // Secrets. Create and reset answer with a token's secret, which is all the token's access.
 // LaunchDarkly: "Only you have access to the secret values of tokens you create. Other account
 // members cannot access them. Administrators can delete your tokens, but cannot view their
-// values." A secret goes only to a personal token of the member who created the token, or to
-// the token itself; resetting anyone else's token is refused (403), deleting it is not, and a
-// service token creates no token. A reset is judged as a creation (see Giving), unless the
-// token resets itself.
+// values." A personal token's secret goes only to a personal token of the member who created
+// it, or to the token itself. A service token belongs to the account, not to a person: an
+// admin may reset it and receive its secret through a personal token (rotating the account's service tokens is an
+// admin's job, whoever created them). Resetting anyone else's personal token is refused (403),
+// deleting it is not, and a service token creates no token. A reset is judged as a creation
+// (see Giving), unless the token resets itself.
 //
 // Giving. No write gives more access than the caller has. An unrestricted caller (admin
 // level, with a token that denies nothing) may give anything. Any other caller is refused

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -410,6 +411,13 @@ func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
 		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: review.Age(time.Hour)},
 	}, Never: []string{srv.OwnerID()}})
 	require.NoError(t, err)
+	// An admin receives the new secret of a service token, never of another member's personal
+	// token (the fake refuses that reset, as LaunchDarkly does): rotate the service tokens.
+	service := map[string]bool{}
+	for _, row := range r.Tokens {
+		service[row.Token.ID] = row.Token.ServiceToken
+	}
+	plan.Actions = slices.DeleteFunc(plan.Actions, func(a review.Action) bool { return !service[a.ObjectID] })
 	require.GreaterOrEqual(t, len(plan.Actions), 3)
 
 	t.Run("without a secret handler nothing is sent", func(t *testing.T) {

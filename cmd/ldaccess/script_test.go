@@ -37,7 +37,9 @@ import (
 //	ldexit CODE ARGS...           run ldaccess ARGS in-process (stdin not a terminal) and
 //	                              require exit code CODE; stdout and stderr are checked as usual
 //	                              (testscript's exec can only require success or failure)
-//	fakeid member|token N VAR     set $VAR to the ID of the fake's Nth member or token (from 0)
+//	fakeid member|token|service-token N VAR
+//	                              set $VAR to the ID of the fake's Nth member, token or service
+//	                              token (from 0)
 //	fakeholds members|tokens FILE FILE (ldaccess … --format json) lists exactly what the fake
 //	                              holds, field for field
 //	[!] fakehas member|token ID   the fake has (or with !, no longer has) it
@@ -135,7 +137,7 @@ func cmdLdexit(ts *testscript.TestScript, neg bool, args []string) {
 
 func cmdFakeID(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
-		ts.Fatalf("usage: fakeid member|token N VAR")
+		ts.Fatalf("usage: fakeid member|token|service-token N VAR")
 	}
 	n, err := strconv.Atoi(args[1])
 	ts.Check(err)
@@ -146,12 +148,14 @@ func cmdFakeID(ts *testscript.TestScript, neg bool, args []string) {
 		for _, m := range srv.Members() {
 			ids = append(ids, m.ID)
 		}
-	case "token":
+	case "token", "service-token":
 		for _, t := range srv.Tokens() {
-			ids = append(ids, t.ID)
+			if args[0] == "token" || t.ServiceToken {
+				ids = append(ids, t.ID)
+			}
 		}
 	default:
-		ts.Fatalf("fakeid: member or token, not %q", args[0])
+		ts.Fatalf("fakeid: member, token or service-token, not %q", args[0])
 	}
 	if n < 0 || n >= len(ids) {
 		ts.Fatalf("fakeid: the fake has %d %ss", len(ids), args[0])

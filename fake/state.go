@@ -215,10 +215,7 @@ func (s *state) addTeam(t Team) {
 }
 
 func teamSummary(t Team) api.MemberTeamSummaryRep {
-	return api.MemberTeamSummaryRep{
-		Key: t.Key, Name: t.Name, CustomRoleKeys: slices.Clone(t.CustomRoleKeys),
-		Links: api.Links{"self": {Href: "/api/v2/teams/" + url.PathEscape(t.Key), Type: "application/json"}},
-	}
+	return api.MemberTeamSummaryRep{Key: t.Key, Name: t.Name, CustomRoleKeys: slices.Clone(t.CustomRoleKeys)}
 }
 
 func (s *state) insertMember(m api.Member) *memberRec {
@@ -287,6 +284,16 @@ func memberAnswer(r *memberRec, roleAttributes bool) api.Member {
 	m := r.m
 	if !roleAttributes {
 		m.RoleAttributes = nil
+	}
+	// Each team links to itself. Made here rather than kept in the state, where 10,000 members'
+	// links would only weigh.
+	if m.Teams != nil {
+		ts := make([]api.MemberTeamSummaryRep, len(m.Teams))
+		for i, t := range m.Teams {
+			t.Links = selfLink("/api/v2/teams/" + url.PathEscape(t.Key))
+			ts[i] = t
+		}
+		m.Teams = ts
 	}
 	return m
 }

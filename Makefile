@@ -57,6 +57,30 @@ deps-browser:
 	echo "deps-browser: installing$$missing"; \
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends$$missing
 
+## deps-keyring: install what test-keyring needs, a Secret Service (gnome-keyring), secret-tool
+## and a D-Bus session bus, from the system's packages (apt-get); quick when they are there.
+## Not dbus-x11: with dbus-launch present but no session, go-keyring starts stray daemons.
+.PHONY: deps-keyring
+KEYRING_TOOLS := gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools dbus-run-session:dbus-daemon dbus-send:dbus-bin
+deps-keyring:
+	@missing=; for t in $(KEYRING_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
+	if [ -z "$$missing" ]; then echo "deps-keyring: gnome-keyring, secret-tool and D-Bus are installed"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "deps-keyring: no apt-get; install$$missing to run the keyring tests"; exit 0; fi; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+	echo "deps-keyring: installing$$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends$$missing \
+		|| echo "deps-keyring: could not install$$missing; the keyring tests will skip"
+
+## test-keyring: the OS keyring for real. Starts a private D-Bus session bus and an unlocked
+## gnome-keyring (scripts/keyring-session.sh: everything under a temporary directory, stopped and
+## removed afterwards) and runs the tests that use it: the command, built, stores, uses and
+## removes a profile's token there, and its errors for a missing entry, a locked keyring and no
+## session bus. Where the programs are missing, those tests skip and say why.
+.PHONY: test-keyring
+test-keyring: deps-keyring
+	scripts/keyring-session.sh $(GO) test -count=1 -v -run 'Keyring' ./cmd/ldaccess/e2e/
+
 ## bench: benchmarks with allocation counts, then the issue-6 report: per case the wrapper's
 ## time and allocations against the plain net/http baseline, the ratio and the target beside it;
 ## peak heap for 10k and 100k members; applying 1,000 role changes by semantic patch against one

@@ -3,7 +3,7 @@ package review
 import (
 	"context"
 	"errors"
-	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -101,51 +101,40 @@ var ErrAnotherPlan = errors.New("it belongs to another plan")
 // Apply carries out a plan: exactly the actions it lists, on objects that have not changed
 // since the review, each at most once however often Apply runs on the same journal.
 //
-// Before acting on an object Apply re-reads it: members in batches, by a filtered list, tokens
-// one by one. An object whose state differs from the one the plan recorded is skipped
-// (Changed); one already as the action would leave it is not touched (Already); a member an
-// identity provider manages is Refused. For the rest Apply records an intent in the journal,
-// sends the change — role changes as one semantic patch per batch and kind of change — and
-// records the outcome. An action the journal shows as sent but without an outcome (an
-// interrupted run) is re-read and, if the change took effect, recorded as Reconciled rather
-// than sent again; deletes are safe to resend, since a second one finds nothing (404).
+// Apply first checks the plan as Validate does, then reads the account's owner (refusing a plan
+// made for another account) and who the client is. An action on the owner, the client's member
+// or the client's token is Refused, whatever the plan says. Before acting on an object Apply
+// re-reads it: members in batches, by a filtered list, tokens one by one. An object whose state
+// differs from the one the plan recorded, or on which the action would not take access away as
+// it is now, is skipped (Changed); one already as the action would leave it is not touched
+// (Already); a member an identity provider manages is Refused. For the rest Apply records an
+// intent in the journal, sends the change — role changes as one semantic patch per batch and
+// kind of change — and records the outcome. An action the journal shows as sent but without
+// an outcome (an interrupted run) is re-read and, if the change took effect, recorded as
+// Reconciled rather than sent again; deletes are safe to resend, since a second one finds
+// nothing (404). reset-token goes through Rotate, with the action's grace (DefaultGrace unless
+// it says).
 //
-// Apply returns an error only when it could not go on: the context ended, the journal could
-// not be written, or the plan is for another account. The outcomes decided until then are in
-// the Result either way.
+// Apply returns an error only when it could not go on: the plan is invalid or for another
+// account, the context ended, or the journal could not be written. The outcomes decided until
+// then are in the Result either way.
 func Apply(ctx context.Context, c *wrapper.Client, plan Plan, j *Journal, o ApplyOptions) (Result, error) {
-	if j == nil && !o.DryRun {
-		return Result{}, errors.New("review: Apply needs a journal unless it is a dry run")
+	if err := o.check(j); err != nil {
+		return Result{}, err
 	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = 100
+	o = o.withDefaults()
+	if err := plan.Validate(); err != nil {
+		return Result{}, err
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	owner, err := c.GetMember(ctx, plan.Account.OwnerID)
-	if errors.Is(err, wrapper.ErrNotFound) || (err == nil && owner.Role != "owner") {
-		return Result{}, fmt.Errorf("%w (its owner, %s %s, is not this account's owner)", ErrWrongAccount, plan.Account.OwnerID, plan.Account.OwnerEmail)
-	}
+	g, err := liveGround(ctx, c, plan)
 	if err != nil {
-		return Result{}, fmt.Errorf("checking the account: %w", err)
+		return Result{}, err
 	}
-	ap := &applier{c: c, j: j, o: o, outcomes: map[string]Outcome{}}
-	var tokens, members []Action
-	for _, a := range plan.Actions {
-		if j != nil {
-			if r, ok := j.done(a.ID); ok {
-				ap.decide(Outcome{Action: a, Status: r.Status, Detail: r.Detail, Earlier: true})
-				continue
-			}
-		}
-		if a.Subject == subjectToken {
-			tokens = append(tokens, a)
-		} else {
-			members = append(members, a)
-		}
+	ap := &applier{c: c, j: j, o: o, g: g, outcomes: map[string]Outcome{}}
+	tokens, members, err := ap.pending(plan)
+	if err == nil {
+		err = ap.tokens(ctx, tokens)
 	}
-	err = ap.tokens(ctx, tokens)
 	for batch := range slices.Chunk(members, o.BatchSize) {
 		if err != nil {
 			break
@@ -161,10 +150,65 @@ func Apply(ctx context.Context, c *wrapper.Client, plan Plan, j *Journal, o Appl
 	return res, err
 }
 
+// check refuses what Apply cannot work with: no journal for a real run, or a journal that can
+// only be read.
+func (o ApplyOptions) check(j *Journal) error {
+	switch {
+	case j == nil && !o.DryRun:
+		return errors.New("review: Apply needs a journal unless it is a dry run")
+	case j != nil && j.readOnly && !o.DryRun:
+		return errors.New("review: a journal ReadJournal opened is for dry runs only; open it with OpenJournal")
+	}
+	return nil
+}
+
+func (o ApplyOptions) withDefaults() ApplyOptions {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// pending decides what needs no request — actions the journal has done, actions on the
+// ground ldaccess stands on — and returns the rest, tokens and members.
+func (ap *applier) pending(plan Plan) (tokens, members []Action, err error) {
+	var refused []Outcome
+	for _, a := range plan.Actions {
+		if r, ok := ap.done(a); ok {
+			if err := ap.decide(Outcome{Action: a, Status: r.Status, Detail: r.Detail, Earlier: true}); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		if why := ap.g.refuses(a.Subject, a.ObjectID); why != "" {
+			refused = append(refused, Outcome{Action: a, Status: Refused, Detail: "not sent: " + why})
+			continue
+		}
+		if a.Subject == subjectToken {
+			tokens = append(tokens, a)
+		} else {
+			members = append(members, a)
+		}
+	}
+	return tokens, members, ap.decide(refused...)
+}
+
+// done returns an action's final outcome if the journal has one.
+func (ap *applier) done(a Action) (Record, bool) {
+	if ap.j == nil {
+		return Record{}, false
+	}
+	return ap.j.done(a.ID)
+}
+
 type applier struct {
 	c        *wrapper.Client
 	j        *Journal
 	o        ApplyOptions
+	g        ground // read just before applying
 	outcomes map[string]Outcome
 }
 
@@ -235,77 +279,112 @@ func (ap *applier) tokens(ctx context.Context, as []Action) error {
 	return nil
 }
 
+// token applies one token action: judged on the token as it is now, then sent.
 func (ap *applier) token(ctx context.Context, a Action) error {
-	cur, err := ap.c.GetToken(ctx, a.ObjectID)
-	gone := errors.Is(err, wrapper.ErrNotFound)
-	if err != nil && !gone {
-		if e := ctxErr(ctx, err); e != nil {
-			return e
+	out, send, err := ap.judgeToken(ctx, a)
+	if err != nil || !send {
+		if err != nil {
+			return err
 		}
-		return ap.decide(fail(a, err, "re-reading the token"))
-	}
-	switch {
-	case gone && a.Kind == DeleteToken && ap.sent(a):
-		return ap.decide(Outcome{Action: a, Status: Reconciled, Detail: "deleted by an earlier run"})
-	case gone && a.Kind == DeleteToken:
-		return ap.decide(Outcome{Action: a, Status: Already, Detail: "the token is already gone"})
-	case gone:
-		return ap.decide(Outcome{Action: a, Status: Changed, Detail: "the token no longer exists"})
-	}
-	now := TokenState(cur)
-	if a.Kind == ResetToken && ap.sent(a) && now.LastModified != a.State.LastModified {
-		return ap.decide(Outcome{Action: a, Status: SecretLost, Detail: "an earlier run reset the token but its answer, with the new secret, was lost: reset it again"})
-	}
-	if d := a.State.diff(now); d != "" {
-		return ap.decide(Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d})
-	}
-	if a.Kind == ResetToken && ap.o.Secret == nil {
-		return ap.decide(Outcome{Action: a, Status: Failed, Detail: "not sent: nothing to receive the new secret (reset-token needs a secret handler)"})
-	}
-	if ap.o.DryRun {
-		return ap.decide(Outcome{Action: a, Status: WouldApply, Detail: request(a)})
+		return ap.decide(out)
 	}
 	if err := ap.intend(a); err != nil {
 		return err
 	}
-	switch a.Kind {
-	case DeleteToken:
-		err = ap.c.DeleteToken(ctx, a.ObjectID)
-		if errors.Is(err, wrapper.ErrNotFound) {
-			// The delete went through on an attempt whose answer was lost.
-			err = nil
-		}
-		if err != nil {
-			if e := ctxErr(ctx, err); e != nil {
-				return e
-			}
-			return ap.decide(fail(a, err, "deleting"))
-		}
-		return ap.decide(Outcome{Action: a, Status: Applied})
-	case ResetToken:
-		var opts []wrapper.ResetOption
-		var expires time.Time
-		if a.ExpireOldIn > 0 {
-			expires = ap.o.Now().Add(time.Duration(a.ExpireOldIn))
-			opts = append(opts, wrapper.ExpireOldKeyAt(expires))
-		}
-		t, err := ap.c.ResetToken(ctx, a.ObjectID, opts...)
-		if err != nil {
-			if e := ctxErr(ctx, err); e != nil {
-				return e
-			}
-			return ap.decide(fail(a, err, "resetting"))
-		}
-		if err := ap.o.Secret(ctx, a, t); err != nil {
-			detail := "reset, but handing over the new secret failed: " + err.Error() + "; the old secret stopped working at once"
-			if !expires.IsZero() {
-				detail = "reset, but handing over the new secret failed: " + err.Error() + "; the old secret keeps working until " + expires.UTC().Format(time.RFC3339)
-			}
-			return ap.decide(Outcome{Action: a, Status: SecretLost, Detail: detail})
-		}
-		return ap.decide(Outcome{Action: a, Status: Applied})
+	if a.Kind == ResetToken {
+		return ap.rotate(ctx, a)
 	}
-	return ap.decide(Outcome{Action: a, Status: Failed, Detail: "unknown action kind " + string(a.Kind)})
+	return ap.deleteToken(ctx, a)
+}
+
+// judgeToken re-reads the token and decides its action's outcome, or that it is to be sent.
+// The error is the context's, when it ended.
+func (ap *applier) judgeToken(ctx context.Context, a Action) (out Outcome, send bool, err error) {
+	cur, err := ap.c.GetToken(ctx, a.ObjectID)
+	if errors.Is(err, wrapper.ErrNotFound) {
+		return ap.tokenGone(a), false, nil
+	}
+	if err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return Outcome{}, false, e
+		}
+		return fail(a, err, "re-reading the token"), false, nil
+	}
+	now := TokenState(cur)
+	switch {
+	case cur.ID != a.ObjectID:
+		return Outcome{Action: a, Status: Changed, Detail: "not sent: the server answered with another token"}, false, nil
+	case a.Kind == ResetToken && ap.sent(a) && now.LastModified != a.State.LastModified:
+		return Outcome{Action: a, Status: SecretLost, Detail: "an earlier run reset the token but its answer, with the new secret, was lost: rotate it again (the old secret works until the grace that reset gave it ends)"}, false, nil
+	}
+	if out, decided := ap.judgeLive(a, now); decided {
+		return out, false, nil
+	}
+	if a.Kind == ResetToken && ap.o.Secret == nil {
+		return Outcome{Action: a, Status: Failed, Detail: "not sent: nothing to receive the new secret (reset-token needs a secret handler)"}, false, nil
+	}
+	if ap.o.DryRun {
+		return Outcome{Action: a, Status: WouldApply, Detail: request(a)}, false, nil
+	}
+	return Outcome{}, true, nil
+}
+
+// judgeLive checks an action against its object as just read: it must still take access away
+// (a raise is Changed, never sent) and the object must be as the plan recorded it.
+func (ap *applier) judgeLive(a Action, now State) (Outcome, bool) {
+	if err := lessAccess(a, now); err != nil {
+		return Outcome{Action: a, Status: Changed, Detail: "not sent: as the object is now, " + err.Error()}, true
+	}
+	if d := a.State.diff(now); d != "" {
+		return Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d}, true
+	}
+	return Outcome{}, false
+}
+
+// tokenGone is the outcome of an action on a token that no longer exists.
+func (ap *applier) tokenGone(a Action) Outcome {
+	switch {
+	case a.Kind == DeleteToken && ap.sent(a):
+		return Outcome{Action: a, Status: Reconciled, Detail: "deleted by an earlier run"}
+	case a.Kind == DeleteToken:
+		return Outcome{Action: a, Status: Already, Detail: "the token is already gone"}
+	}
+	return Outcome{Action: a, Status: Changed, Detail: "the token no longer exists"}
+}
+
+func (ap *applier) deleteToken(ctx context.Context, a Action) error {
+	err := ap.c.DeleteToken(ctx, a.ObjectID)
+	if errors.Is(err, wrapper.ErrNotFound) {
+		err = nil // the delete went through on an attempt whose answer was lost
+	}
+	if err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.decide(fail(a, err, "deleting"))
+	}
+	return ap.decide(Outcome{Action: a, Status: Applied})
+}
+
+// rotate resets the token and hands its new secret over, through Rotate: a hand-over that
+// fails is SecretLost, with the token's state and the new secret redacted.
+func (ap *applier) rotate(ctx context.Context, a Action) error {
+	_, err := Rotate(ctx, ap.c, a.ObjectID, RotateOptions{
+		ExpireOldIn: graceOption(a.Grace()),
+		Handover:    func(ctx context.Context, t api.Token) error { return ap.o.Secret(ctx, a, t) },
+		Now:         ap.o.Now,
+	})
+	var he *HandoverError
+	switch {
+	case errors.As(err, &he):
+		return ap.decide(Outcome{Action: a, Status: SecretLost, Detail: "reset, but handing over the new secret failed: " + he.Reason + "; " + he.State()})
+	case err != nil:
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.decide(fail(a, err, "resetting"))
+	}
+	return ap.decide(Outcome{Action: a, Status: Applied})
 }
 
 // request describes what an action would send, for dry runs.
@@ -395,33 +474,18 @@ func (ap *applier) members(ctx context.Context, as []Action) error {
 	var keys []string
 	for _, a := range as {
 		m, ok := cur[a.ObjectID]
+		out, send := ap.judgeMember(a, m, ok)
 		switch {
-		case !ok && a.Kind == RemoveMember && ap.sent(a):
-			decided = append(decided, Outcome{Action: a, Status: Reconciled, Detail: "removed by an earlier run"})
-		case !ok && a.Kind == RemoveMember:
-			decided = append(decided, Outcome{Action: a, Status: Already, Detail: "the member is already gone"})
-		case !ok:
-			decided = append(decided, Outcome{Action: a, Status: Changed, Detail: "the member no longer exists"})
-		case m.IntegrationMetadata != nil:
-			decided = append(decided, Outcome{Action: a, Status: Refused, Detail: ErrIdentityProvider.Error()})
-		case a.Kind != RemoveMember && reached(a, m) && ap.sent(a):
-			decided = append(decided, Outcome{Action: a, Status: Reconciled, Detail: "changed by an earlier run"})
-		case a.Kind != RemoveMember && reached(a, m):
-			decided = append(decided, Outcome{Action: a, Status: Already, Detail: "the member already has " + change(a)})
+		case !send:
+			decided = append(decided, out)
+		case a.Kind == RemoveMember:
+			removals = append(removals, a)
 		default:
-			if d := a.State.diff(MemberState(m)); d != "" {
-				decided = append(decided, Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d})
-			} else if ap.o.DryRun {
-				decided = append(decided, Outcome{Action: a, Status: WouldApply, Detail: request(a)})
-			} else if a.Kind == RemoveMember {
-				removals = append(removals, a)
-			} else {
-				k := change(a)
-				if _, ok := updates[k]; !ok {
-					keys = append(keys, k)
-				}
-				updates[k] = append(updates[k], a)
+			k := change(a)
+			if _, ok := updates[k]; !ok {
+				keys = append(keys, k)
 			}
+			updates[k] = append(updates[k], a)
 		}
 	}
 	if err := ap.decide(decided...); err != nil {
@@ -440,6 +504,38 @@ func (ap *applier) members(ctx context.Context, as []Action) error {
 	return nil
 }
 
+// judgeMember decides a member action's outcome from the member as just re-read (found says
+// whether it still exists), or that it is to be sent.
+func (ap *applier) judgeMember(a Action, m api.Member, found bool) (out Outcome, send bool) {
+	switch {
+	case !found && a.Kind == RemoveMember && ap.sent(a):
+		return Outcome{Action: a, Status: Reconciled, Detail: "removed by an earlier run"}, false
+	case !found && a.Kind == RemoveMember:
+		return Outcome{Action: a, Status: Already, Detail: "the member is already gone"}, false
+	case !found:
+		return Outcome{Action: a, Status: Changed, Detail: "the member no longer exists"}, false
+	}
+	if why := ap.g.refusesMember(m); why != "" {
+		return Outcome{Action: a, Status: Refused, Detail: "not sent: " + why}, false
+	}
+	if m.IntegrationMetadata != nil {
+		return Outcome{Action: a, Status: Refused, Detail: ErrIdentityProvider.Error()}, false
+	}
+	if a.Kind != RemoveMember && reached(a, m) {
+		if ap.sent(a) {
+			return Outcome{Action: a, Status: Reconciled, Detail: "changed by an earlier run"}, false
+		}
+		return Outcome{Action: a, Status: Already, Detail: "the member already has " + change(a)}, false
+	}
+	if out, decided := ap.judgeLive(a, MemberState(m)); decided {
+		return out, false
+	}
+	if ap.o.DryRun {
+		return Outcome{Action: a, Status: WouldApply, Detail: request(a)}, false
+	}
+	return Outcome{}, true
+}
+
 func (ap *applier) remove(ctx context.Context, a Action) error {
 	// Removals go one by one, paced: the batch's re-read may be seconds old by now. Read the
 	// member again, so that one who logged in meanwhile is not removed.
@@ -453,8 +549,11 @@ func (ap *applier) remove(ctx context.Context, a Action) error {
 		}
 		return ap.decide(fail(a, err, "re-reading the member"))
 	}
-	if d := a.State.diff(MemberState(m)); d != "" {
-		return ap.decide(Outcome{Action: a, Status: Changed, Detail: "changed since the review: " + d})
+	if why := ap.g.refusesMember(m); why != "" {
+		return ap.decide(Outcome{Action: a, Status: Refused, Detail: "not sent: " + why})
+	}
+	if out, decided := ap.judgeLive(a, MemberState(m)); decided {
+		return ap.decide(out)
 	}
 	if err := ap.intend(a); err != nil {
 		return err
@@ -477,27 +576,7 @@ func (ap *applier) remove(ctx context.Context, a Action) error {
 func (ap *applier) update(ctx context.Context, as []Action) error {
 	if ap.o.PerMember {
 		for _, a := range as {
-			if err := ap.intend(a); err != nil {
-				return err
-			}
-			var ops []api.PatchOperation
-			if a.Role != "" {
-				ops = append(ops, wrapper.Replace("/role", a.Role))
-			}
-			if a.CustomRoles != nil {
-				ops = append(ops, wrapper.Replace("/customRoles", *a.CustomRoles))
-			}
-			_, err := ap.c.PatchMember(ctx, a.ObjectID, ops...)
-			if err != nil {
-				if e := ctxErr(ctx, err); e != nil {
-					return e
-				}
-				if err := ap.decide(fail(a, err, "updating")); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := ap.decide(Outcome{Action: a, Status: Applied}); err != nil {
+			if err := ap.patchOne(ctx, a); err != nil {
 				return err
 			}
 		}
@@ -510,6 +589,7 @@ func (ap *applier) update(ctx context.Context, as []Action) error {
 	for i, a := range as {
 		ids[i] = a.ObjectID
 	}
+	// Every action of the batch makes the same change (they are grouped by it).
 	var ins []api.Instruction
 	if r := as[0].Role; r != "" {
 		ins = append(ins, wrapper.ReplaceMembersRoles(r, ids...))
@@ -526,9 +606,7 @@ func (ap *applier) update(ctx context.Context, as []Action) error {
 	}
 	failed := map[string]string{}
 	for _, e := range rep.Errors {
-		for id, msg := range e {
-			failed[id] = msg
-		}
+		maps.Copy(failed, e)
 	}
 	outs := make([]Outcome, len(as))
 	for i, a := range as {
@@ -539,6 +617,27 @@ func (ap *applier) update(ctx context.Context, as []Action) error {
 		}
 	}
 	return ap.decide(outs...)
+}
+
+// patchOne sends one member's change as a JSON Patch.
+func (ap *applier) patchOne(ctx context.Context, a Action) error {
+	if err := ap.intend(a); err != nil {
+		return err
+	}
+	var ops []api.PatchOperation
+	if a.Role != "" {
+		ops = append(ops, wrapper.Replace("/role", a.Role))
+	}
+	if a.CustomRoles != nil {
+		ops = append(ops, wrapper.Replace("/customRoles", *a.CustomRoles))
+	}
+	if _, err := ap.c.PatchMember(ctx, a.ObjectID, ops...); err != nil {
+		if e := ctxErr(ctx, err); e != nil {
+			return e
+		}
+		return ap.decide(fail(a, err, "updating"))
+	}
+	return ap.decide(Outcome{Action: a, Status: Applied})
 }
 
 // uncertain handles a semantic patch that failed. A refusal LaunchDarkly answered (4xx)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -404,20 +403,52 @@ func TestJournalDropsACutShortLineAndRefusesAnotherPlan(t *testing.T) {
 
 func TestApplyResetTokenHandsOverTheSecret(t *testing.T) {
 	srv := newServer(t, newAccount(11), nil)
-	c := newClient(t, srv)
-	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }, RotateAfter: 30 * 24 * time.Hour})
+	// LaunchDarkly gives a reset's new secret only to the member who created the token: an admin
+	// rotates the tokens it created, reviewed 100 days after they were.
+	me := adminWithoutMFA(t, srv)
+	c, _ := clientAs(t, srv, me, "admin")
+	for range 3 {
+		_, ok := srv.IssueToken(me.ID, "writer")
+		require.True(t, ok)
+	}
+	later := seededAt.Add(100 * 24 * time.Hour)
+	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return later }, RotateAfter: 30 * 24 * time.Hour})
 	require.NoError(t, err)
 	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{
-		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: review.Age(time.Hour)},
-	}, Never: []string{srv.OwnerID()}})
+		{Finding: review.TokenRotationDue, Action: review.ResetToken, ExpireOldIn: new(review.Age(time.Hour))},
+	}})
 	require.NoError(t, err)
-	// An admin receives the new secret of a service token, never of another member's personal
-	// token (the fake refuses that reset, as LaunchDarkly does): rotate the service tokens.
+	// An admin receives the new secrets of the tokens it created and of service tokens, never
+	// of another member's personal token (LaunchDarkly refuses that reset): those are refused
+	// when planned, with the reason.
+	mine := map[string]bool{}
+	for _, tk := range srv.Tokens() {
+		mine[tk.ID] = tk.MemberID == me.ID && tk.ID != r.Caller.TokenIDs[0]
+	}
 	service := map[string]bool{}
 	for _, row := range r.Tokens {
 		service[row.Token.ID] = row.Token.ServiceToken
 	}
-	plan.Actions = slices.DeleteFunc(plan.Actions, func(a review.Action) bool { return !service[a.ObjectID] })
+	planned := 0
+	for _, a := range plan.Actions {
+		assert.True(t, mine[a.ObjectID] || service[a.ObjectID], "%s is another member's personal token", a.ObjectID)
+		if mine[a.ObjectID] {
+			planned++
+		}
+	}
+	assert.Equal(t, 3, planned, "the three tokens it created, not the one it runs with")
+	refused := map[string]int{}
+	for _, x := range plan.Refused {
+		switch {
+		case strings.Contains(x.Why, "the token ldaccess runs with"):
+			refused["self"]++
+		case strings.Contains(x.Why, "only the member who created a personal token"):
+			refused["others'"]++
+			assert.False(t, service[x.ObjectID])
+		}
+	}
+	assert.Equal(t, 1, refused["self"])
+	assert.NotZero(t, refused["others'"], "others' personal tokens are refused, with the reason")
 	require.GreaterOrEqual(t, len(plan.Actions), 3)
 
 	t.Run("without a secret handler nothing is sent", func(t *testing.T) {

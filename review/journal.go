@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"time"
+
+	"github.com/ldaccess/ldaccess/internal/safefile"
 )
 
 // A Journal is the record of applying one plan: an append-only file of JSON lines beside the
@@ -31,6 +31,8 @@ type Journal struct {
 	last map[string]Record
 	sent map[string]bool
 	now  func() time.Time
+	// readOnly: ReadJournal's, for dry runs; nothing is written.
+	readOnly bool
 }
 
 // A Record is one line of a journal.
@@ -68,14 +70,17 @@ func PlanDigest(p Plan) string {
 }
 
 // OpenJournal opens the journal at path for plan, creating it if there is none, and reads what
-// an earlier apply recorded. A last line cut short by a crash is dropped; any other damage,
-// or a journal of another plan ([ErrAnotherPlan]), is an error. Where the system has flock
-// (Unix), the journal stays locked until Close, so that a second apply of the same plan fails
-// rather than interleaves.
+// an earlier apply recorded. A last line cut short by a crash is dropped. The file is opened by
+// ldaccess's file rules (package internal/safefile): a symbolic link at path is refused, not
+// followed; a file that does not start with a journal's header is not ours and is left as it
+// is; a new journal is readable by its owner only and its directory entry is synced. Any other
+// damage, or a journal of another plan ([ErrAnotherPlan]), is an error. Where the system has
+// flock (Unix), the journal stays locked until Close, so that a second apply of the same plan
+// fails rather than interleaves.
 func OpenJournal(path string, plan Plan) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, _, err := safefile.OpenOrCreate(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("journal: %w", err)
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()
@@ -84,13 +89,7 @@ func OpenJournal(path string, plan Plan) (*Journal, error) {
 		}
 		return nil, fmt.Errorf("journal %s: locking: %w", path, err)
 	}
-	// A journal's records are synced one by one; its directory entry must be too, or a crash
-	// could lose a new journal whole.
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("journal %s: %w", path, err)
-	}
-	j := &Journal{f: f, path: path, digest: PlanDigest(plan), last: map[string]Record{}, sent: map[string]bool{}, now: time.Now}
+	j := newJournal(f, path, plan)
 	if err := j.load(); err != nil {
 		f.Close()
 		return nil, err
@@ -98,37 +97,42 @@ func OpenJournal(path string, plan Plan) (*Journal, error) {
 	return j, nil
 }
 
+// ReadJournal reads the journal at path for plan, for a dry run: it writes nothing, takes no
+// lock and creates nothing (a missing journal is an error satisfying errors.Is(err,
+// fs.ErrNotExist)). A last line cut short is ignored, not dropped. The journal it returns can
+// only be read: Apply uses it only with ApplyOptions.DryRun.
+func ReadJournal(path string, plan Plan) (*Journal, error) {
+	f, err := safefile.Open(path, os.O_RDONLY)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	defer f.Close()
+	j := newJournal(f, path, plan)
+	j.readOnly = true
+	if err := j.load(); err != nil {
+		return nil, err
+	}
+	j.f = nil
+	return j, nil
+}
+
+func newJournal(f *os.File, path string, plan Plan) *Journal {
+	return &Journal{f: f, path: path, digest: PlanDigest(plan), last: map[string]Record{}, sent: map[string]bool{}, now: time.Now}
+}
+
+// load reads the records. The first line must be this plan's header: a file that is not a
+// journal is never written to.
 func (j *Journal) load() error {
 	data, err := io.ReadAll(j.f)
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
-	good := 0 // bytes of whole, valid lines
-	lines := 0
-	for len(data[good:]) > 0 {
-		rest := data[good:]
-		nl := bytes.IndexByte(rest, '\n')
-		if nl < 0 {
-			break // a line cut short: the crash came mid-write, before the sync
-		}
-		line := rest[:nl]
-		if lines == 0 {
-			var h journalHeader
-			if err := json.Unmarshal(line, &h); err != nil || h.Journal != 1 {
-				return fmt.Errorf("journal %s: not an ldaccess journal", j.path)
-			}
-			if h.Plan != j.digest {
-				return fmt.Errorf("journal %s: %w (or the plan was edited after applying began); apply the original plan, or move the journal away to start afresh", j.path, ErrAnotherPlan)
-			}
-		} else {
-			var r Record
-			if err := json.Unmarshal(line, &r); err != nil || r.Action == "" {
-				return fmt.Errorf("journal %s: line %d is damaged", j.path, lines+1)
-			}
-			j.note(r)
-		}
-		good += nl + 1
-		lines++
+	good, err := j.parse(data)
+	if err != nil {
+		return err
+	}
+	if j.readOnly {
+		return nil
 	}
 	if good < len(data) {
 		if err := j.f.Truncate(int64(good)); err != nil {
@@ -138,11 +142,41 @@ func (j *Journal) load() error {
 	if _, err := j.f.Seek(int64(good), io.SeekStart); err != nil {
 		return err
 	}
-	if lines == 0 {
+	if good == 0 {
 		h, _ := json.Marshal(journalHeader{Journal: 1, Plan: j.digest, Started: j.now().UTC()})
 		return j.write(append(h, '\n'))
 	}
 	return nil
+}
+
+// parse reads the header and the records of data and returns how many bytes of it are whole,
+// valid lines.
+func (j *Journal) parse(data []byte) (int, error) {
+	if len(data) == 0 {
+		return 0, nil
+	}
+	nl := bytes.IndexByte(data, '\n')
+	var h journalHeader
+	if nl < 0 || json.Unmarshal(data[:nl], &h) != nil || h.Journal != 1 {
+		return 0, fmt.Errorf("journal %s: %w: it does not start with a journal's header; left as it is (move it away to apply)", j.path, safefile.ErrNotOurs)
+	}
+	if h.Plan != j.digest {
+		return 0, fmt.Errorf("journal %s: %w (or the plan was edited after applying began); apply the original plan, or move the journal away to start afresh", j.path, ErrAnotherPlan)
+	}
+	good := nl + 1
+	for line := 2; good < len(data); line++ {
+		nl := bytes.IndexByte(data[good:], '\n')
+		if nl < 0 {
+			break // a line cut short: the crash came mid-write, before the sync
+		}
+		var r Record
+		if err := json.Unmarshal(data[good:good+nl], &r); err != nil || r.Action == "" {
+			return 0, fmt.Errorf("journal %s: line %d is damaged", j.path, line)
+		}
+		j.note(r)
+		good += nl + 1
+	}
+	return good, nil
 }
 
 func (j *Journal) note(r Record) {
@@ -156,7 +190,12 @@ func (j *Journal) note(r Record) {
 func (j *Journal) Path() string { return j.path }
 
 // Close closes the journal's file.
-func (j *Journal) Close() error { return j.f.Close() }
+func (j *Journal) Close() error {
+	if j.f == nil {
+		return nil // read by ReadJournal, closed already
+	}
+	return j.f.Close()
+}
 
 // done returns an action's final outcome if it has one.
 func (j *Journal) done(action string) (Record, bool) {
@@ -188,6 +227,9 @@ func (j *Journal) append(recs ...Record) error {
 }
 
 func (j *Journal) write(b []byte) error {
+	if j.readOnly {
+		return fmt.Errorf("journal %s: opened for reading only (ReadJournal)", j.path)
+	}
 	if _, err := j.f.Write(b); err != nil {
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
@@ -195,18 +237,4 @@ func (j *Journal) write(b []byte) error {
 		return fmt.Errorf("journal %s: sync: %w", j.path, err)
 	}
 	return nil
-}
-
-// syncDir flushes a directory's entries to disk. Windows cannot open a directory for that,
-// and its file system records a new file's entry with the file.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/internal/safefile"
 )
 
 // PlanFormat is the version of the plan file format NewPlan writes and ReadPlan accepts.
@@ -26,9 +28,25 @@ type Plan struct {
 	ReviewedAt  time.Time `json:"reviewedAt"`
 	StaleAfter  Age       `json:"staleAfter"`
 	RotateAfter Age       `json:"rotateAfter"`
+	// Caller is who the review ran as; no action acts on its member or its token.
+	Caller Caller `json:"caller,omitzero"`
 	// Policy is the policy the actions came from, for the record.
 	Policy  Policy   `json:"policy"`
 	Actions []Action `json:"actions"`
+	// Refused are the actions the policy asked for and ldaccess refused, with the reason: they
+	// would have acted on the account owner, the caller's member or the caller's token. For
+	// people to read; Apply ignores them.
+	Refused []Refusal `json:"refused,omitempty"`
+}
+
+// A Refusal is an action a policy asked for that was not planned, and why.
+type Refusal struct {
+	Kind     ActionKind `json:"kind"`
+	Subject  string     `json:"subject"`
+	ObjectID string     `json:"objectId"`
+	Name     string     `json:"name"`
+	Reasons  []Finding  `json:"reasons"`
+	Why      string     `json:"why"`
 }
 
 // An Action is one change to one token or member.
@@ -47,11 +65,21 @@ type Action struct {
 	// CustomRoles, when not nil, replaces the member's custom roles (empty for
 	// remove-custom-roles).
 	CustomRoles *[]string `json:"customRoles,omitempty"`
-	// ExpireOldIn is how long reset-token keeps the old secret working.
-	ExpireOldIn Age `json:"expireOldIn,omitempty"`
+	// ExpireOldIn is how long reset-token keeps the old secret working: DefaultGrace when
+	// absent, "0s" to stop it at once (see Grace).
+	ExpireOldIn *Age `json:"expireOldIn,omitempty"`
 	// State is what the object looked like when it was judged; Apply skips the action if the
 	// object has changed since.
 	State State `json:"state"`
+}
+
+// Grace is how long a reset-token action keeps the old secret working: ExpireOldIn, or
+// DefaultGrace when the action does not say; 0 stops it at once.
+func (a Action) Grace() time.Duration {
+	if a.ExpireOldIn == nil {
+		return DefaultGrace
+	}
+	return time.Duration(*a.ExpireOldIn)
 }
 
 // State is what Apply compares before acting: the fields that show a member was active or
@@ -116,138 +144,6 @@ func stamp(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
 }
 
-// NewPlan turns a review's findings into actions as the policy says. Objects on the policy's
-// Never list and the account owner get none; each token and member gets at most one action,
-// the strongest its findings ask for. Actions come in the report's order, tokens first, so
-// that a member's tokens go before the member.
-func NewPlan(r Report, p Policy) (Plan, error) {
-	if err := p.Validate(); err != nil {
-		return Plan{}, err
-	}
-	o := r.Options.withDefaults()
-	plan := Plan{
-		Format: PlanFormat, Account: r.Account, ReviewedAt: r.GeneratedAt.UTC(),
-		StaleAfter: Age(o.StaleAfter), RotateAfter: Age(o.RotateAfter), Policy: p, Actions: []Action{},
-	}
-	never := map[string]bool{}
-	for _, n := range p.Never {
-		never[strings.ToLower(strings.TrimSpace(n))] = true
-	}
-	emails := map[string]string{}
-	for _, m := range r.Members {
-		emails[m.Member.ID] = m.Member.Email
-	}
-	spared := func(keys ...string) bool {
-		for _, k := range keys {
-			if k != "" && never[strings.ToLower(k)] {
-				return true
-			}
-		}
-		return false
-	}
-	for _, row := range r.Tokens {
-		t := row.Token
-		if spared(t.ID, t.OwnerID, emails[t.OwnerID], row.Owner) {
-			continue
-		}
-		var a *Action
-		for _, rule := range p.Rules {
-			if !slices.Contains(row.Findings, rule.Finding) || !rule.matchesToken(t, r.GeneratedAt) {
-				continue
-			}
-			switch {
-			case a == nil:
-				a = &Action{Kind: rule.Action, ExpireOldIn: rule.ExpireOldIn}
-			case rule.Action == DeleteToken:
-				a.Kind, a.ExpireOldIn = DeleteToken, 0
-			}
-			if !slices.Contains(a.Reasons, rule.Finding) {
-				a.Reasons = append(a.Reasons, rule.Finding)
-			}
-		}
-		if a == nil {
-			continue
-		}
-		a.ID, a.Subject, a.ObjectID = string(a.Kind)+":"+t.ID, subjectToken, t.ID
-		a.Name = fmt.Sprintf("%s (owner %s)", t.Name, row.Owner)
-		a.State = TokenState(t)
-		plan.Actions = append(plan.Actions, *a)
-	}
-	for _, row := range r.Members {
-		m := row.Member
-		if m.ID == r.Account.OwnerID || m.Role == "owner" || spared(m.ID, m.Email) {
-			continue
-		}
-		var a *Action
-		for _, rule := range p.Rules {
-			if !slices.Contains(row.Findings, rule.Finding) || !rule.matchesMember(m, r.GeneratedAt) {
-				continue
-			}
-			if (rule.Action == SetRole && m.Role == rule.Role) || (rule.Action == RemoveCustomRoles && len(m.CustomRoles) == 0) {
-				continue // nothing to change
-			}
-			if a == nil {
-				a = &Action{}
-			}
-			switch rule.Action {
-			case RemoveMember:
-				a.Kind = RemoveMember
-			case SetRole:
-				if a.Role == "" {
-					a.Role = rule.Role
-				}
-			case RemoveCustomRoles:
-				a.CustomRoles = &[]string{}
-			}
-			if !slices.Contains(a.Reasons, rule.Finding) {
-				a.Reasons = append(a.Reasons, rule.Finding)
-			}
-		}
-		if a == nil {
-			continue
-		}
-		switch {
-		case a.Kind == RemoveMember:
-			a.Role, a.CustomRoles = "", nil
-		case a.Role != "":
-			a.Kind = SetRole
-		default:
-			a.Kind = RemoveCustomRoles
-		}
-		a.ID, a.Subject, a.ObjectID, a.Name = string(a.Kind)+":"+m.ID, subjectMember, m.ID, m.Email
-		a.State = MemberState(m)
-		plan.Actions = append(plan.Actions, *a)
-	}
-	return plan, nil
-}
-
-// matchesToken applies the rule's OlderThan to a token with its finding.
-func (r Rule) matchesToken(t api.Token, now time.Time) bool {
-	if r.OlderThan == 0 {
-		return true
-	}
-	since := t.CreationDate
-	switch r.Finding {
-	case TokenStale:
-		since = t.LastUsed
-	case TokenRotationDue:
-		since = max(t.CreationDate, t.LastModified)
-	}
-	return since > 0 && olderThan(since, now, time.Duration(r.OlderThan))
-}
-
-// matchesMember applies the rule's OlderThan to a member with its finding.
-func (r Rule) matchesMember(m api.Member, now time.Time) bool {
-	if r.OlderThan == 0 {
-		return true
-	}
-	since := m.CreationDate
-	if r.Finding == MemberInactive {
-		since = m.LastSeen
-	}
-	return since > 0 && olderThan(since, now, time.Duration(r.OlderThan))
-}
-
 // Counts returns how many actions of each kind the plan holds.
 func (p Plan) Counts() map[ActionKind]int {
 	c := map[ActionKind]int{}
@@ -264,50 +160,134 @@ func WritePlan(w io.Writer, p Plan) error {
 	return enc.Encode(p)
 }
 
-// ReadPlan reads a plan NewPlan made (and people may have edited: dropping actions is how a
-// reviewer declines them) and checks that every action can be carried out.
-func ReadPlan(r io.Reader) (Plan, error) {
+// WritePlanFile writes the plan to path as WritePlan does, whole or not at all, by ldaccess's
+// file rules (package internal/safefile): no symbolic link at path is followed, a file already
+// there is replaced only if it is a plan, and the new file is readable by its owner only from
+// its first byte. redact, if not nil, is applied to the text first: wrapper.Client.Redact keeps
+// the client's token out of what a server sent (names, emails).
+func WritePlanFile(path string, p Plan, redact func(string) string) error {
+	var b bytes.Buffer
+	if err := WritePlan(&b, p); err != nil {
+		return err
+	}
+	data := b.Bytes()
+	if redact != nil {
+		data = []byte(redact(b.String()))
+	}
+	return safefile.WriteFile(path, data, isPlanFile)
+}
+
+// isPlanFile accepts what reads as a plan of this format, valid or not: a plan people have
+// edited is still theirs to replace.
+func isPlanFile(data []byte) error {
 	var p Plan
-	if err := decodeStrict(r, 256<<20, "plan", &p); err != nil {
+	if err := decodeStrict(data, "plan", "", &p); err != nil {
+		return fmt.Errorf("not a plan: %w", err)
+	}
+	if p.Format != PlanFormat {
+		return fmt.Errorf("not a plan of format %d", PlanFormat)
+	}
+	return nil
+}
+
+// ReadPlan reads a plan as ParsePlan does.
+func ReadPlan(r io.Reader) (Plan, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxPlan))
+	if err != nil {
+		return Plan{}, err
+	}
+	return ParsePlan(data, "")
+}
+
+// maxPlan is the largest plan read.
+const maxPlan = 256 << 20
+
+// ParsePlan reads a plan NewPlan made (and people may have edited: dropping actions is how a
+// reviewer declines them) and checks it as Validate does. Every error is a [*ParseError] at
+// the line and column of the value at fault (for an action that cannot be carried out, the
+// action), naming file if it is not "".
+func ParsePlan(data []byte, file string) (Plan, error) {
+	var p Plan
+	if err := decodeStrict(data, "plan", file, &p); err != nil {
 		return Plan{}, err
 	}
 	if p.Format != PlanFormat {
-		return Plan{}, fmt.Errorf("plan: format %d; this version of ldaccess reads format %d", p.Format, PlanFormat)
+		return Plan{}, positioned(data, "plan", file, offsetOf(data, "/format"),
+			fmt.Errorf("format %d; this version of ldaccess reads format %d", p.Format, PlanFormat))
 	}
-	if err := p.Validate(); err != nil {
-		return Plan{}, err
+	if i, err := p.validate(); err != nil {
+		ptr := "/account"
+		if i >= 0 {
+			ptr = fmt.Sprintf("/actions/%d", i)
+		}
+		return Plan{}, positioned(data, "plan", file, offsetOf(data, ptr), err)
 	}
 	return p, nil
 }
 
-// Validate checks that every action is complete and that no two share an ID or an object.
+// Validate checks every action as Apply would before sending it: its kind, subject and ID (one
+// plain path segment: letters, digits, - and _), that it leaves its object with strictly less
+// access than the state it records (reset-token: no more; see RoleOrder), that it does not act
+// on the account owner, the member the plan was made as or its token, and that no two actions
+// share an object.
 func (p Plan) Validate() error {
-	if p.Account.OwnerID == "" {
-		return errors.New("plan: no account")
+	if _, err := p.validate(); err != nil {
+		return fmt.Errorf("plan: %w", err)
 	}
-	ids := map[string]bool{}
+	return nil
+}
+
+// validate returns the index of the first action that cannot be carried out (-1 for the plan
+// itself), and why.
+func (p Plan) validate() (int, error) {
+	if p.Account.OwnerID == "" {
+		return -1, errors.New("no account")
+	}
+	if err := checkID(p.Account.OwnerID); err != nil {
+		return -1, fmt.Errorf("account: %w", err)
+	}
+	g := ground{ownerID: p.Account.OwnerID, caller: p.Caller}
 	objects := map[string]bool{}
 	for i, a := range p.Actions {
-		where := fmt.Sprintf("plan: action %d (%s)", i+1, a.ID)
-		switch {
-		case a.ID == "" || a.ObjectID == "":
-			return fmt.Errorf("%s: no id or objectId", where)
-		case a.Kind.subject() == "" || a.Kind.subject() != a.Subject:
-			return fmt.Errorf("%s: kind %q does not act on a %q", where, a.Kind, a.Subject)
-		case a.Kind == SetRole && !slices.Contains(assignableRoles, a.Role):
-			return fmt.Errorf("%s: role must be one of %s", where, strings.Join(assignableRoles, ", "))
-		case a.Kind == RemoveCustomRoles && a.CustomRoles == nil:
-			return fmt.Errorf("%s: remove-custom-roles needs customRoles []", where)
-		case a.CustomRoles != nil && (len(*a.CustomRoles) > 0 || a.Subject != subjectMember):
-			// A plan may be edited by hand; it still only takes access away.
-			return fmt.Errorf("%s: customRoles can only be [], on a member: a plan takes access away", where)
-		case ids[a.ID]:
-			return fmt.Errorf("%s: a second action with this id", where)
-		case objects[a.Subject+":"+a.ObjectID]:
-			return fmt.Errorf("%s: a second action on %s %s", where, a.Subject, a.ObjectID)
+		if err := checkAction(a, g, objects); err != nil {
+			return i, fmt.Errorf("action %d (%s): %w", i+1, a.ID, err)
 		}
-		ids[a.ID] = true
-		objects[a.Subject+":"+a.ObjectID] = true
+	}
+	return 0, nil
+}
+
+// checkAction is Validate's check of one action; objects are those acted on so far.
+func checkAction(a Action, g ground, objects map[string]bool) error {
+	if err := checkShape(a); err != nil {
+		return err
+	}
+	if err := lessAccess(a, a.State); err != nil {
+		return err
+	}
+	if why := g.refuses(a.Subject, a.ObjectID); why != "" {
+		return errors.New("refused: " + why)
+	}
+	if a.Subject == subjectMember && a.State.Role == RoleOwner {
+		return errors.New("refused: it is the account owner, whom ldaccess never acts on")
+	}
+	key := a.Subject + ":" + a.ObjectID
+	if objects[key] {
+		return fmt.Errorf("a second action on %s %s", a.Subject, a.ObjectID)
+	}
+	objects[key] = true
+	return nil
+}
+
+// checkShape checks an action's kind, subject and IDs.
+func checkShape(a Action) error {
+	if a.Kind.subject() == "" || a.Kind.subject() != a.Subject {
+		return fmt.Errorf("kind %q does not act on a %q", a.Kind, a.Subject)
+	}
+	if err := checkID(a.ObjectID); err != nil {
+		return fmt.Errorf("objectId: %w", err)
+	}
+	if want := string(a.Kind) + ":" + a.ObjectID; a.ID != want {
+		return fmt.Errorf("id must be %q (kind:objectId)", want)
 	}
 	return nil
 }

@@ -1,12 +1,9 @@
 package review
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 )
 
 // An ActionKind is what an action does.
@@ -32,10 +29,6 @@ func (k ActionKind) subject() string {
 	}
 	return ""
 }
-
-// assignableRoles are the built-in roles set-role may give: a remediation takes access away,
-// so it never makes anyone an admin.
-var assignableRoles = []string{"no_access", "reader", "writer"}
 
 // A Policy says which findings become which actions. The zero Policy, like DefaultPolicy,
 // makes no action at all: nothing is changed unless a rule says so.
@@ -71,67 +64,99 @@ type Rule struct {
 	// never-logged-in, stale-invite, over-privileged, owner-gone, no-team, admin-without-mfa)
 	// or the secret's issue (rotation-due).
 	OlderThan Age `json:"olderThan,omitempty"`
-	// Role is the role set-role gives: no_access, reader or writer.
+	// Role is the role set-role gives: a built-in role lower than any the finding's members
+	// can have (see RoleOrder).
 	Role string `json:"role,omitempty"`
-	// ExpireOldIn is how long reset-token keeps the old secret working; 0 stops it at once.
-	ExpireOldIn Age `json:"expireOldIn,omitempty"`
+	// ExpireOldIn is how long reset-token keeps the old secret working: DefaultGrace (an hour)
+	// when absent, "0s" to stop it at once.
+	ExpireOldIn *Age `json:"expireOldIn,omitempty"`
 }
 
 // DefaultPolicy is the policy when none is given: no rules, so a plan holds no action.
 var DefaultPolicy = Policy{}
 
-// ReadPolicy reads a policy in JSON and checks it. Unknown fields are errors, so that a
-// misspelt rule is not silently ignored.
+// ReadPolicy reads a policy in JSON and checks it, as ParsePolicy does.
 func ReadPolicy(r io.Reader) (Policy, error) {
-	var p Policy
-	if err := decodeStrict(r, 1<<20, "policy", &p); err != nil {
+	data, err := io.ReadAll(io.LimitReader(r, maxPolicy))
+	if err != nil {
 		return Policy{}, err
 	}
-	if err := p.Validate(); err != nil {
+	return ParsePolicy(data, "")
+}
+
+// maxPolicy is the largest policy read.
+const maxPolicy = 1 << 20
+
+// ParsePolicy reads a policy in JSON and checks it. Unknown fields are errors, so that a
+// misspelt rule is not silently ignored. Every error is a [*ParseError] at the line and column
+// of the value at fault (for a rule that cannot work, the rule), naming file if it is not "".
+func ParsePolicy(data []byte, file string) (Policy, error) {
+	var p Policy
+	if err := decodeStrict(data, "policy", file, &p); err != nil {
 		return Policy{}, err
+	}
+	if i, err := p.validate(); err != nil {
+		return Policy{}, positioned(data, "policy", file, offsetOf(data, fmt.Sprintf("/rules/%d", i)), err)
 	}
 	return p, nil
 }
 
 // Validate reports the first rule that cannot work: an unknown finding or action, an action
-// for the wrong subject (delete-token for a member finding), set-role without a valid role.
+// for the wrong subject (delete-token for a member finding), a set-role whose role could raise
+// the access of a member the finding flags (no-team → set-role writer could raise a reader;
+// admin-without-mfa → set-role reader cannot, since that finding flags admins and owners only).
 func (p Policy) Validate() error {
-	for i, r := range p.Rules {
-		where := fmt.Sprintf("policy: rule %d (%s → %s)", i+1, r.Finding, r.Action)
-		subj := r.Finding.Subject()
-		switch {
-		case subj == "":
-			return fmt.Errorf("%s: unknown finding %q", where, r.Finding)
-		case r.Action.subject() == "":
-			return fmt.Errorf("%s: unknown action %q; want delete-token, reset-token, remove-member, set-role or remove-custom-roles", where, r.Action)
-		case r.Action.subject() != subj:
-			return fmt.Errorf("%s: %s is a %s finding; %s acts on a %s", where, r.Finding, subj, r.Action, r.Action.subject())
-		case r.Action == SetRole && !slices.Contains(assignableRoles, r.Role):
-			return fmt.Errorf("%s: role must be one of %s", where, strings.Join(assignableRoles, ", "))
-		case r.Action != SetRole && r.Role != "":
-			return fmt.Errorf("%s: role is only for set-role", where)
-		case r.Action != ResetToken && r.ExpireOldIn != 0:
-			return fmt.Errorf("%s: expireOldIn is only for reset-token", where)
-		}
+	if _, err := p.validate(); err != nil {
+		return fmt.Errorf("policy: %w", err)
 	}
 	return nil
 }
 
-// decodeStrict decodes the one JSON value r holds, read up to limit bytes, into v. An unknown
-// field or a second value is an error naming what was read, so that a misspelt or stray part
-// of a file people edit is never silently ignored.
-func decodeStrict(r io.Reader, limit int64, what string, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, limit))
-	if err != nil {
-		return err
+// validate returns the index of the first rule that cannot work, and why.
+func (p Policy) validate() (int, error) {
+	for i, r := range p.Rules {
+		if err := r.check(); err != nil {
+			return i, fmt.Errorf("rule %d (%s): %w", i+1, r, err)
+		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+	return 0, nil
+}
+
+// String names a rule as messages do: "no-team → set-role writer".
+func (r Rule) String() string {
+	s := fmt.Sprintf("%s → %s", r.Finding, r.Action)
+	if r.Role != "" {
+		s += " " + r.Role
 	}
-	if dec.More() {
-		return fmt.Errorf("%s: more than one JSON value", what)
+	return s
+}
+
+func (r Rule) check() error {
+	subj := r.Finding.Subject()
+	switch {
+	case subj == "":
+		return fmt.Errorf("unknown finding %q", r.Finding)
+	case r.Action.subject() == "":
+		return fmt.Errorf("unknown action %q; want delete-token, reset-token, remove-member, set-role or remove-custom-roles", r.Action)
+	case r.Action.subject() != subj:
+		return fmt.Errorf("%s is a %s finding; %s acts on a %s", r.Finding, subj, r.Action, r.Action.subject())
+	case r.Action != SetRole && r.Role != "":
+		return errors.New("role is only for set-role")
+	case r.Action != ResetToken && r.ExpireOldIn != nil:
+		return errors.New("expireOldIn is only for reset-token")
+	case r.Action == SetRole:
+		return ruleRaises(r)
 	}
 	return nil
+}
+
+// grace is how long a reset-token rule keeps the old secret working: DefaultGrace unless the
+// rule says (0: it stops at once).
+func (r Rule) grace() *Age {
+	if r.ExpireOldIn != nil {
+		g := *r.ExpireOldIn
+		return &g
+	}
+	g := Age(DefaultGrace)
+	return &g
 }

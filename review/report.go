@@ -15,6 +15,9 @@ type Report struct {
 	GeneratedAt time.Time
 	// Account identifies the account reviewed by its owner.
 	Account Account
+	// Caller is who ran the review: the member its token acts as, and the token. Run fills it
+	// in; BuildReport leaves it for its caller to.
+	Caller Caller
 	// AllTokens is false when the caller could not list every token (that needs an admin) and
 	// only its own member's tokens were reviewed.
 	AllTokens bool

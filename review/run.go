@@ -41,9 +41,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Run reviews every member and token of the account the client is for. Listing every token
-// needs an admin token; with another, Run reviews the tokens of the caller's own member and
-// says so with Report.AllTokens false.
+// Run reviews every member and token of the account the client is for, and records who ran it
+// (Report.Caller). Listing every token needs an admin token; with another, Run reviews the
+// tokens of the caller's own member and says so with Report.AllTokens false.
 func Run(ctx context.Context, c *wrapper.Client, o Options) (Report, error) {
 	now := time.Now
 	if o.Now != nil {
@@ -52,6 +52,10 @@ func Run(ctx context.Context, c *wrapper.Client, o Options) (Report, error) {
 	progress := o.Progress
 	if progress == nil {
 		progress = func(string, int, bool) {}
+	}
+	me, err := readMe(ctx, c)
+	if err != nil {
+		return Report{}, err
 	}
 	var members []api.Member
 	for m, err := range c.Members(ctx, wrapper.MembersQuery{}) {
@@ -75,6 +79,8 @@ func Run(ctx context.Context, c *wrapper.Client, o Options) (Report, error) {
 	progress("tokens", len(tokens), true)
 	r := BuildReport(members, tokens, now(), o)
 	r.AllTokens = all
+	// Every token of the caller's member is in the list, all of them or its own.
+	r.Caller = callerFrom(me, tokens, c.SecretSuffix())
 	return r, nil
 }
 

@@ -98,6 +98,16 @@ func (d doer) Do(req *http.Request) (*http.Response, error) { return d(req) }
 // records follow, for a program that prints what a server sent, such as members' names.
 func (c *Client) Redact(s string) string { return c.cred.redact(s) }
 
+// SecretSuffix returns the last four characters of the client's access token: what
+// LaunchDarkly shows of a token's secret in every answer but those to create and reset
+// (api.Token.Secret). It tells which of a member's tokens the client authenticates with, as
+// review does to keep a plan from deleting the token it runs with; four characters are of no
+// use to anyone who would authenticate.
+func (c *Client) SecretSuffix() string {
+	s := c.cred.auth[0]
+	return s[max(0, len(s)-4):]
+}
+
 // String describes the client without its token. These methods have value receivers so that a
 // Client value, or a struct holding one, prints safely too.
 func (c Client) String() string {

@@ -131,3 +131,9 @@ func TestSanitizeKeepsTheChainUseful(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretSuffixIsWhatLaunchDarklyShows(t *testing.T) {
+	c, err := New(testToken)
+	require.NoError(t, err)
+	assert.Equal(t, "test", c.SecretSuffix(), "the last four characters, as a token's obfuscated secret")
+}

@@ -1,24 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/internal/yamljson"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -51,27 +49,7 @@ func (a *app) writePlanFile(path string, p review.Plan) error {
 	if _, err := os.Stat(journalPath(path)); err == nil {
 		return usagef("%s has a journal (%s): it is being applied; write the new plan elsewhere", path, journalPath(path))
 	}
-	var b bytes.Buffer
-	if err := review.WritePlan(&b, p); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // fails harmlessly once renamed
-	if _, err := io.WriteString(f, a.redacted(b.String())); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return review.WritePlanFile(path, p, a.redacted)
 }
 
 // readPolicyFile reads --policy, or gives the default policy (no action) for "".
@@ -87,17 +65,15 @@ func readPolicyFile(path string) (review.Policy, error) {
 		return review.Policy{}, usagef("--policy: %v", err)
 	}
 	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
-		var v any
-		if err := yaml.Unmarshal(data, &v); err != nil {
-			return review.Policy{}, usagef("--policy %s: %v", path, err)
-		}
-		if data, err = json.Marshal(v); err != nil {
-			return review.Policy{}, usagef("--policy %s: %v", path, err)
+		// Converted line for line, so that the errors below point into the YAML.
+		var se *yamljson.SyntaxError
+		if data, err = yamljson.Convert(data); errors.As(err, &se) {
+			return review.Policy{}, usagef("--policy %s:%d:%d: %s", path, se.Line, se.Column, se.Msg)
 		}
 	}
-	p, err := review.ReadPolicy(bytes.NewReader(data))
+	p, err := review.ParsePolicy(data, path)
 	if err != nil {
-		return review.Policy{}, usagef("--policy %s: %v", path, err)
+		return review.Policy{}, usagef("--policy %v", err)
 	}
 	return p, nil
 }
@@ -133,8 +109,8 @@ func what(a review.Action) string {
 	case review.RemoveCustomRoles:
 		return "custom roles " + strings.Join(a.State.CustomRoles, " ") + " → none"
 	case review.ResetToken:
-		if a.ExpireOldIn > 0 {
-			return "old secret expires in " + review.FormatAge(time.Duration(a.ExpireOldIn))
+		if g := a.Grace(); g > 0 {
+			return "old secret expires in " + review.FormatAge(g)
 		}
 		return "old secret stops at once"
 	}
@@ -251,7 +227,11 @@ func (a *app) applyPlan(ctx context.Context, c *wrapper.Client, p review.Plan, p
 	// it records nothing, and creates none.
 	if !f.dryRun || fileExists(journalPath(planPath)) {
 		var err error
-		j, err = review.OpenJournal(journalPath(planPath), p)
+		if f.dryRun {
+			j, err = review.ReadJournal(journalPath(planPath), p) // writes nothing, locks nothing
+		} else {
+			j, err = review.OpenJournal(journalPath(planPath), p)
+		}
 		switch {
 		case err != nil && f.dryRun && errors.Is(err, review.ErrAnotherPlan):
 			a.status.notef("%s belongs to another plan; the dry run does not use it", journalPath(planPath))
@@ -284,8 +264,10 @@ func (a *app) applyPlan(ctx context.Context, c *wrapper.Client, p review.Plan, p
 	switch {
 	case problems > 0:
 		msg := fmt.Sprintf("%d of %d actions not applied", problems, len(p.Actions))
-		if counts[review.Refused] > 0 {
-			msg += "; " + review.ErrIdentityProvider.Error()
+		if slices.ContainsFunc(res.Outcomes, func(o review.Outcome) bool {
+			return o.Status == review.Refused && o.Detail == review.ErrIdentityProvider.Error()
+		}) {
+			msg += "; " + review.ErrIdentityProvider.Error() // not for the owner, the caller or its token
 		}
 		if counts[review.Failed] > 0 {
 			msg += "; run the same command again to retry the failed ones"
@@ -323,14 +305,13 @@ again to retry failures), 3 some skipped because their object changed since the 
   ldaccess apply plan.json --yes`,
 		Args: exactArgs(1, "one plan file"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
-			file, err := os.Open(a.path(args[0]))
+			data, err := os.ReadFile(a.path(args[0]))
 			if err != nil {
 				return usagef("%v", err)
 			}
-			p, err := review.ReadPlan(file)
-			file.Close()
+			p, err := review.ParsePlan(data, args[0])
 			if err != nil {
-				return usagef("%s: %v", args[0], err)
+				return usagef("%v", err)
 			}
 			inst, err := a.instanceName()
 			if err != nil {

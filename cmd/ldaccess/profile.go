@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zalando/go-keyring"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ldaccess/ldaccess/review"
@@ -384,11 +383,8 @@ func (a *app) profileToken(ctx context.Context, name string, p profile) (string,
 		return tok, nil
 	case p.TokenKeyring:
 		tok, err := a.keyring.Get(keyringService, name)
-		if errors.Is(err, keyring.ErrNotFound) {
-			return "", usagef("profile %s: the OS keyring has no token for it: store one with ldaccess profile add %s --keyring", name, name)
-		}
 		if err != nil {
-			return "", fmt.Errorf("profile %s: %w", name, keyringUnavailable(err))
+			return "", keyringError(name, err)
 		}
 		return tok, nil
 	case p.TokenCommand != "":
@@ -462,30 +458,4 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
-}
-
-// secretStore keeps tokens of profiles.
-type secretStore interface {
-	Get(service, user string) (string, error)
-	Set(service, user, secret string) error
-	Delete(service, user string) error
-}
-
-// osKeyring is the OS keyring (macOS Keychain, Windows Credential Manager, the Secret Service
-// on Linux) through go-keyring.
-type osKeyring struct{}
-
-// Get returns the secret, or an error wrapping keyring.ErrNotFound.
-func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
-
-// Set stores the secret, replacing any.
-func (osKeyring) Set(service, user, s string) error { return keyring.Set(service, user, s) }
-
-// Delete removes the secret.
-func (osKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
-
-// keyringUnavailable explains a keyring that cannot be used: on Linux it takes a Secret
-// Service (GNOME Keyring, KWallet) on a D-Bus session, which servers and containers lack.
-func keyringUnavailable(err error) error {
-	return fmt.Errorf("the OS keyring is not available here (%s)", oneLine(err.Error(), 200))
 }

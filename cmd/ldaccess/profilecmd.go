@@ -48,7 +48,11 @@ func (a *app) profileAddCmd() *cobra.Command {
 		Long: `Add a profile from the global flags (--instance, --base-url, --api-version, --fake,
 --fake-seed, --fake-members, --fake-tokens) and one source of its token. With --keyring the
 token is stored in the OS keyring: from --token, from stdin when it is not a terminal, or asked
-for without echo. A token is never written to the config file.`,
+for without echo. A token is never written to the config file.
+
+The OS keyring is the Keychain on macOS, the Credential Manager on Windows, and on Linux a
+Secret Service (GNOME Keyring, KeePassXC) on the desktop session's D-Bus bus. A server or a
+container usually has none: use --token-env or --token-command there.`,
 		Example: `  ldaccess profile add prod --token-env LD_PROD_TOKEN
   ldaccess profile add eu --instance eu --token-command 'op read op://ops/launchdarkly-eu/token'
   printf '%s' "$TOKEN" | ldaccess profile add staging --keyring
@@ -95,7 +99,7 @@ for without echo. A token is never written to the config file.`,
 					return err
 				}
 				if err := a.keyring.Set(keyringService, name, tok); err != nil {
-					return fmt.Errorf("%w; nothing was saved: use --token-env or --token-command instead", keyringUnavailable(err))
+					return fmt.Errorf("%w; nothing was saved", keyringError(name, err))
 				}
 			}
 			cfg.Profiles[name] = p
@@ -231,7 +235,7 @@ func (a *app) profileShowCmd() *cobra.Command {
 				case errors.Is(err, keyring.ErrNotFound):
 					status = "missing: store one with ldaccess profile add " + name + " --keyring --force"
 				default:
-					status = keyringUnavailable(err).Error()
+					status = keyringTrouble(err)
 				}
 			case p.TokenCommand != "":
 				status = "from the command when needed"
@@ -268,7 +272,7 @@ func (a *app) profileRemoveCmd() *cobra.Command {
 			msg := "removed profile " + name
 			if p.TokenKeyring {
 				if err := a.keyring.Delete(keyringService, name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-					a.status.notef("the profile is removed, but its token could not be deleted from the OS keyring: %s", oneLine(err.Error(), 200))
+					a.status.notef("the profile is removed, but its token could not be deleted from the OS keyring: %s", keyringTrouble(err))
 				} else {
 					msg += " and its token in the OS keyring"
 				}

@@ -60,7 +60,10 @@ var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 // TestMain makes the test binary the command when the scripts run it as "ldaccess".
 func TestMain(m *testing.M) {
 	// No test touches the OS keyring: in-process commands (ldexit) share this in-memory one.
+	// It needs no D-Bus session bus, but osKeyring checks for one first (checkSessionBus):
+	// this address names one, where nothing answers.
 	keyring.MockInit()
+	os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/ldaccess-tests-use-a-mock-keyring")
 	testscript.Main(m, map[string]func(){
 		"ldaccess": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)) },
 	})

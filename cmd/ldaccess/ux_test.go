@@ -349,28 +349,6 @@ func TestErrorsNameRequestsNotOperations(t *testing.T) {
 	assert.Equal(t, "deleteToken is fine: here", describeError(errors.New("deleteToken is fine: here")))
 }
 
-type brokenKeyring struct{}
-
-func (brokenKeyring) Get(string, string) (string, error) {
-	return "", errors.New(`exec: "dbus-launch": executable file not found in $PATH`)
-}
-func (k brokenKeyring) Set(string, string, string) error { _, err := k.Get("", ""); return err }
-func (k brokenKeyring) Delete(string, string) error      { _, err := k.Get("", ""); return err }
-
-// TestNoKeyring: where there is no keyring (a server, a container), profile add --keyring
-// says so, saves nothing, and points to the other sources.
-func TestNoKeyring(t *testing.T) {
-	dir := t.TempDir()
-	var out, errb strings.Builder
-	a := newApp(strings.NewReader("api-x\n"), &out, &errb, func(k string) string { return map[string]string{"XDG_CONFIG_HOME": dir}[k] })
-	a.isTerminal = func(any) bool { return false }
-	a.keyring = brokenKeyring{}
-	assert.Equal(t, exitError, a.run([]string{"profile", "add", "k", "--keyring"}))
-	assert.Equal(t, "ldaccess: the OS keyring is not available here (exec: \"dbus-launch\": executable file not found in $PATH); "+
-		"nothing was saved: use --token-env or --token-command instead\n", errb.String())
-	assert.NoFileExists(t, filepath.Join(dir, "ldaccess", "config.yaml"))
-}
-
 // Every finding the review can report has a place, and one only, in the grouped view's
 // ranking: a finding missing from it would be filed under another's heading.
 func TestByRiskListsEveryFinding(t *testing.T) {

@@ -1,0 +1,24 @@
+//go:build unix
+
+package safefile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// noFollow makes open fail on a symbolic link rather than follow it; nonBlock keeps opening a
+// FIFO planted at the path from waiting for a writer (the file is then refused as not regular).
+const (
+	noFollow = syscall.O_NOFOLLOW
+	nonBlock = syscall.O_NONBLOCK
+)
+
+func isLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
+
+func ownedByMe(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return !ok || int(st.Uid) == os.Geteuid()
+}

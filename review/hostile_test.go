@@ -1,0 +1,189 @@
+package review_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/review"
+	"github.com/ldaccess/ldaccess/wrapper"
+)
+
+// rewrite is a hostile server in front of the fake: edit changes the JSON answers to the
+// requests match picks.
+type rewrite struct {
+	match func(*http.Request) bool
+	edit  func(map[string]any)
+}
+
+func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || !rw.match(r) || resp.StatusCode != 200 {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) == nil {
+		if items, ok := doc["items"].([]any); ok {
+			for _, it := range items {
+				rw.edit(it.(map[string]any))
+			}
+		} else {
+			rw.edit(doc)
+		}
+		body, _ = json.Marshal(doc)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+func hostileClient(t *testing.T, secret, url string, rw rewrite) *wrapper.Client {
+	c, err := wrapper.New(secret, wrapper.WithBaseURL(url), wrapper.WithHTTPClient(&http.Client{Transport: rw}),
+		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	return c
+}
+
+// TestATamperedPlanGrantsNothing: a plan whose recorded state was edited to make a raise look
+// like a demotion (an "admin" given writer, who is really a reader) is judged again on the
+// member as it is: not sent.
+func TestATamperedPlanGrantsNothing(t *testing.T) {
+	srv := newServer(t, newAccount(51), nil)
+	c := newClient(t, srv)
+	var m api.Member
+	for _, x := range srv.Members() {
+		if x.Role == "reader" && !x.PendingInvite {
+			m = x
+			break
+		}
+	}
+	require.NotEmpty(t, m.ID)
+	state := review.MemberState(m)
+	state.Role = "admin" // the lie
+	plan := review.Plan{Format: review.PlanFormat, Account: review.Account{OwnerID: srv.OwnerID()}, Actions: []review.Action{{
+		ID: "set-role:" + m.ID, Kind: review.SetRole, Subject: "member", ObjectID: m.ID, Role: "writer", State: state,
+	}}}
+	require.NoError(t, plan.Validate(), "on its face, admin → writer takes access away")
+	for _, perMember := range []bool{false, true} {
+		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{PerMember: perMember})
+		require.NoError(t, err)
+		require.Len(t, res.Outcomes, 1)
+		assert.Equal(t, review.Changed, res.Outcomes[0].Status)
+		assert.Contains(t, res.Outcomes[0].Detail, "would raise the member's access: reader → writer")
+	}
+	assert.Zero(t, srv.Writes(m.ID))
+	got, _ := srv.Member(m.ID)
+	assert.Equal(t, "reader", got.Role)
+}
+
+func TestAHostileServerDuringApply(t *testing.T) {
+	t.Run("a re-read answering with another token", func(t *testing.T) {
+		srv := newServer(t, newAccount(52), nil)
+		plan := makePlan(t, newClient(t, srv))
+		c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
+			match: func(r *http.Request) bool {
+				return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/tokens/")
+			},
+			edit: func(d map[string]any) { d["_id"] = "0123456789abcdef01234567" },
+		})
+		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
+		require.NoError(t, err)
+		tokens := 0
+		for _, o := range res.Outcomes {
+			if o.Action.Subject == "token" {
+				tokens++
+				assert.Equal(t, review.Changed, o.Status)
+				assert.Zero(t, srv.Writes(o.Action.ObjectID))
+			}
+		}
+		require.NotZero(t, tokens)
+	})
+	t.Run("a reset answered without a secret", func(t *testing.T) {
+		srv, _, clk, tok := rotationSetup(t)
+		creator, ok := srv.IssueToken(tok.MemberID, "admin") // its creator's
+		require.True(t, ok)
+		c := hostileClient(t, creator.Secret, srv.URL, rewrite{
+			match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/reset") },
+			edit:  func(d map[string]any) { d["token"] = "abcd" },
+		})
+		called := false
+		_, err := review.Rotate(context.Background(), c, tok.ID, review.RotateOptions{Now: clk.now,
+			Handover: func(context.Context, api.Token) error { called = true; return nil }})
+		var he *review.HandoverError
+		require.ErrorAs(t, err, &he)
+		assert.Contains(t, he.Reason, "held no secret")
+		assert.False(t, called, "the handler is not given a masked secret as if it were one")
+		assert.True(t, works(t, srv, tok.Secret), "the old secret works through the grace")
+	})
+	t.Run("a re-read in which a member's role fell", func(t *testing.T) {
+		srv := newServer(t, newAccount(53), nil)
+		plan := makePlan(t, newClient(t, srv))
+		c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
+			match: func(r *http.Request) bool {
+				return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/members") && r.URL.Path != "/api/v2/members/me" &&
+					!strings.HasSuffix(r.URL.Path, srv.OwnerID())
+			},
+			edit: func(d map[string]any) { d["role"] = "no_access" },
+		})
+		res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
+		require.NoError(t, err)
+		demotions := 0
+		for _, o := range res.Outcomes {
+			if o.Action.Kind == review.SetRole {
+				demotions++
+				assert.Equal(t, review.Changed, o.Status, o.Detail)
+				assert.Contains(t, o.Detail, "not sent")
+				assert.Zero(t, srv.Writes(o.Action.ObjectID))
+			}
+		}
+		require.NotZero(t, demotions)
+	})
+}
+
+// noMe answers GET /members/me with 404, as for a token the API ties to no member.
+type noMe struct{}
+
+func (noMe) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == "/api/v2/members/me" {
+		body := `{"code":"not_found","message":"Unknown member"}`
+		return &http.Response{StatusCode: 404, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestAClientWithoutAMemberStillKeepsItsTokenOutOfThePlan(t *testing.T) {
+	srv := newServer(t, newAccount(54), nil)
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: noMe{}}))
+	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }})
+	require.NoError(t, err)
+	assert.Empty(t, r.Caller.MemberID)
+	require.Len(t, r.Caller.TokenIDs, 1, "told by the last four characters among every token")
+	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{{Finding: review.TokenOverPrivileged, Action: review.DeleteToken}}})
+	require.NoError(t, err)
+	for _, a := range plan.Actions {
+		assert.NotEqual(t, r.Caller.TokenIDs[0], a.ObjectID)
+	}
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
+	require.NoError(t, err)
+	for _, o := range res.Outcomes {
+		assert.Equal(t, review.Applied, o.Status, "%s: %s", o.Action.ID, o.Detail)
+	}
+	_, ok := srv.Handler.Token(r.Caller.TokenIDs[0])
+	assert.True(t, ok)
+}

@@ -2,6 +2,12 @@
 SHELL := bash
 GO ?= go
 
+# Two modules: the library (the root) and the command (cmd/ldaccess, its own module so that
+# cobra, the keyring and the terminal stay out of library users' module graphs), developed
+# together through go.work. In workspace mode "./..." at the root stops at the nested module,
+# so every target names both.
+PKGS := ./... ./cmd/ldaccess/...
+
 .PHONY: generate check-generated lint test bench demo
 
 ## demo: an access review of a seeded fake account, no LaunchDarkly account needed
@@ -9,8 +15,10 @@ demo:
 	$(GO) run ./cmd/ldaccess --fake audit
 
 ## generate: regenerate api/ from openapi.yaml
+# The generator is pinned in tools.mod, which -modfile reads; the go command refuses -modfile
+# in workspace mode, hence GOWORK=off (generation needs only the library module).
 generate:
-	$(GO) generate .
+	GOWORK=off $(GO) generate .
 
 ## check-generated: fail if any committed *.gen.go differs from a fresh generation
 # Generates in a scratch copy so that a hand edit is reported, never overwritten.
@@ -18,7 +26,7 @@ check-generated:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	tar --exclude=./.git -cf - . | tar -xf - -C "$$tmp"; \
 	find "$$tmp" -name '*.gen.go' -delete; \
-	(cd "$$tmp" && $(GO) generate .) || exit 1; \
+	(cd "$$tmp" && GOWORK=off $(GO) generate .) || exit 1; \
 	diff <(cd "$$tmp" && find . -name '*.gen.go' | sort) <(find . -name '*.gen.go' | sort) || \
 		{ echo "check-generated: the set of generated files differs; run make generate"; exit 1; }; \
 	for f in $$(cd "$$tmp" && find . -name '*.gen.go'); do \
@@ -31,8 +39,11 @@ check-generated:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		[ -z "$$out" ] || { echo "gofmt would change:"; echo "$$out"; exit 1; }
-	$(GO) vet ./...
-	$(GO) tool -modfile=tools.mod exhaustive $(EXHAUSTIVE_FLAGS) ./...
+	$(GO) vet $(PKGS)
+	@# The tool is pinned in tools.mod, which the go command reads only outside the workspace;
+	@# the binary it builds then checks both modules.
+	@exhaustive=$$(GOWORK=off $(GO) tool -modfile=tools.mod -n exhaustive) && \
+		$$exhaustive $(EXHAUSTIVE_FLAGS) $(PKGS)
 
 # exhaustive checks only the generated enums: every enum-like type of our own packages but
 # api is ignored, and a default case does not count as handling a value.
@@ -40,7 +51,8 @@ EXHAUSTIVE_FLAGS := -ignore-enum-types '^github\.com/ldaccess/ldaccess/(cmd|fake
 
 ## test: lint, check-generated, every test with the race detector, then each fuzz target briefly
 test: lint check-generated
-	$(GO) test -race ./...
+	$(GO) test -race $(PKGS)
+	$(MAKE) --no-print-directory contract-checks
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_CI)
 
 ## deps-browser: install what the command's real-terminal and browser tests use, tmux and
@@ -86,14 +98,14 @@ test-keyring: deps-keyring
 ## PATCH per member (requests, elapsed); rate-limit efficiency. Figures are medians of BENCH_COUNT runs.
 BENCH_COUNT ?= 3
 bench:
-	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./... | $(GO) run ./tests/bench/benchreport
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) $(PKGS) | $(GO) run ./tests/bench/benchreport
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 1m). `make test` runs each for
 ## FUZZTIME_CI, a short fixed time, after their seed corpora have run as ordinary tests.
 .PHONY: fuzz
 FUZZTIME ?= 1m
 FUZZTIME_CI ?= 3s
-FUZZ_PKGS := ./wrapper ./fake ./tests/reliability
+FUZZ_PKGS := ./wrapper ./fake ./tests ./tests/reliability ./cmd/ldaccess/internal/config
 fuzz:
 	@set -e; for p in $(FUZZ_PKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
@@ -101,3 +113,53 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p; \
 		done; \
 	done
+
+## tidy: go mod tidy for both modules. The command's module requires the library at a
+## placeholder version that only go.work resolves, and go mod tidy ignores go.work: it is
+## tidied against this checkout through a replace directive that is dropped again at once (a
+## replace would break go install …/cmd/ldaccess@latest).
+.PHONY: tidy
+tidy:
+	$(GO) mod tidy
+	cd cmd/ldaccess && $(GO) mod edit -replace github.com/ldaccess/ldaccess=../.. && \
+		{ GOWORK=off $(GO) mod tidy; status=$$?; $(GO) mod edit -dropreplace github.com/ldaccess/ldaccess; exit $$status; }
+
+## The contract against the world around it. tools/ is a module of its own, so that oasdiff and
+## apidiff never reach the library's go.mod; `go run` caches the built tool. See CONTRIBUTING.md,
+## "When LaunchDarkly changes its spec".
+CONTRACT := GOWORK=off $(GO) -C tools run ./contract -root ..
+UPSTREAM ?=
+UPSTREAM_REF ?= HEAD
+.PHONY: drift compat compat-baseline pin contract-checks
+
+## drift: openapi.yaml against the pinned upstream document (upstream/), structurally; fails on a
+## difference upstream/deviations.yaml does not explain. UPSTREAM=file compares with a newer
+## LaunchDarkly document instead and first prints what LaunchDarkly changed since the pin.
+drift:
+	@$(CONTRACT) drift $(if $(UPSTREAM),-upstream $(abspath $(UPSTREAM)))
+
+## compat: the contract and the Go API of api, wrapper, review and fake against the last release
+## (compat/baseline); fails on a breaking change that CHANGELOG.md's Unreleased section does not name.
+compat:
+	@$(CONTRACT) compat
+
+## compat-baseline: record the current tree as release VERSION (run when tagging it).
+compat-baseline:
+	@test -n "$(VERSION)" || { echo "usage: make compat-baseline VERSION=vX.Y.Z"; exit 2; }
+	@$(CONTRACT) baseline -version $(VERSION) -commit $$(git rev-parse HEAD)
+
+## pin: copy the parts of LaunchDarkly's OpenAPI document that our operations reach into
+## upstream/, from a clone of launchdarkly/api-client-go: make pin UPSTREAM_GIT=dir [UPSTREAM_REF=tag]
+pin:
+	@test -n "$(UPSTREAM_GIT)" || { echo "usage: make pin UPSTREAM_GIT=<clone of launchdarkly/api-client-go> [UPSTREAM_REF=<tag or commit>]"; exit 2; }
+	@set -e; tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; g="git -C $(abspath $(UPSTREAM_GIT))"; \
+	$$g show "$(UPSTREAM_REF):api/openapi.yaml" > "$$tmp"; \
+	$$g show "$(UPSTREAM_REF):LICENSE.txt" > upstream/LICENSE.txt; \
+	$(CONTRACT) pin -from "$$tmp" -commit "$$($$g rev-parse "$(UPSTREAM_REF)^{commit}")" \
+		-version "$$($$g log -1 --format=%s "$(UPSTREAM_REF)" | sed -n 's/^Version \([^ ]*\) .*/\1/p')" \
+		-date "$$($$g log -1 --format=%cs "$(UPSTREAM_REF)")"
+
+## contract-checks: drift, compat and the tests of the tool behind them (make test runs this)
+contract-checks: drift compat
+	GOWORK=off $(GO) -C tools vet ./...
+	GOWORK=off $(GO) -C tools test ./...

@@ -5,7 +5,8 @@ package ldaccess
 import _ "embed"
 
 // The generator is pinned in tools.mod, not go.mod, so that library users never see its
-// dependencies in their module graph.
+// dependencies in their module graph. The go command refuses -modfile in a workspace (go.work):
+// run "make generate", or GOWORK=off go generate .
 //go:generate go tool -modfile=tools.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
 //go:generate go tool -modfile=tools.mod oapi-codegen -config fake/oapi-codegen.yaml openapi.yaml
 

@@ -51,7 +51,42 @@ func TestWhatAProgramImportingWrapperGets(t *testing.T) {
 		for _, generatorOnly := range []string{"github.com/oapi-codegen/oapi-codegen", "github.com/speakeasy-api/", "github.com/dprotaso/go-yit", "github.com/vmware-labs/yaml-jsonpath"} {
 			assert.NotContains(t, graph, generatorOnly, "go mod graph mentions %s", generatorOnly)
 		}
+		for _, commandOnly := range commandOnlyModules {
+			assert.NotContains(t, graph, commandOnly, "go mod graph mentions %s, which only the command needs", commandOnly)
+		}
 	})
+}
+
+// commandOnlyModules are what the ldaccess command needs and the library does not: the CLI
+// framework, the OS keyring (with D-Bus and the Windows credential manager behind it), display
+// widths, terminals, and the command's script tests. They belong in cmd/ldaccess/go.mod.
+var commandOnlyModules = []string{
+	"github.com/spf13/cobra", "github.com/spf13/pflag", "github.com/inconshreveable/mousetrap",
+	"github.com/zalando/go-keyring", "github.com/godbus/dbus", "github.com/danieljoos/wincred",
+	"github.com/mattn/go-runewidth", "github.com/clipperhouse/uax29", "golang.org/x/term",
+	"github.com/rogpeppe/go-internal",
+}
+
+// TestTheCommandIsItsOwnModule: the command's module requires the library like any other
+// user, without a replace directive, which would break go install …/cmd/ldaccess@latest (the
+// go command refuses to install a module with one); development finds this checkout through
+// go.work instead.
+func TestTheCommandIsItsOwnModule(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "cmd", "ldaccess", "go.mod"))
+	require.NoError(t, err)
+	gomod := string(data)
+	assert.Contains(t, gomod, "module github.com/ldaccess/ldaccess/cmd/ldaccess\n")
+	assert.Regexp(t, `(?m)^\s*github\.com/ldaccess/ldaccess v`, gomod, "the command requires the library")
+	assert.NotRegexp(t, `(?m)^\s*replace\b`, gomod, "a replace directive in the command's go.mod")
+
+	data, err = os.ReadFile(filepath.Join("..", "go.mod"))
+	require.NoError(t, err)
+	for _, m := range commandOnlyModules {
+		assert.NotContains(t, string(data), m, "the library's go.mod requires %s, which only the command needs", m)
+	}
+	work, err := os.ReadFile(filepath.Join("..", "go.work"))
+	require.NoError(t, err)
+	assert.Regexp(t, `(?s)use \(.*\./cmd/ldaccess`, string(work), "go.work uses the command's module")
 }
 
 // userModule writes a module whose program imports only wrapper, requiring this checkout

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -25,7 +26,7 @@ func TestApplyExitCodes(t *testing.T) {
 	srv := newFake(t, 60, 5)
 	plan := filepath.Join(dir, "plan.json")
 	r := runWith(t, srv, "", false, "audit", "--plan", plan, "--policy", policy, "--format", "json")
-	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Equal(t, clierr.ExitOK, r.code, r.stderr)
 	f, err := os.Open(plan)
 	require.NoError(t, err)
 	p, err := review.ReadPlan(f)
@@ -37,7 +38,7 @@ func TestApplyExitCodes(t *testing.T) {
 	active := p.Actions[0].ObjectID
 	require.True(t, srv.SeeMember(active, scriptNow))
 	r = runWith(t, srv, "", false, "apply", plan, "--yes")
-	assert.Equal(t, exitFindings, r.code, r.stderr)
+	assert.Equal(t, clierr.ExitFindings, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "1 of "+strconv.Itoa(len(p.Actions))+" actions skipped: their object changed since the plan")
 	assert.Regexp(t, `changed +1\n`, r.stdout)
 	assert.Contains(t, r.stdout, "changed since the review: last seen")
@@ -50,10 +51,10 @@ func TestApplyExitCodes(t *testing.T) {
 
 	// Declined: nothing happens.
 	r = runWith(t, srv, "no\n", true, "apply", plan)
-	assert.Equal(t, exitError, r.code)
+	assert.Equal(t, clierr.ExitError, r.code)
 	assert.Contains(t, r.stderr, "Apply "+strconv.Itoa(len(p.Actions))+" actions")
 
 	// Everything done already: the second apply still reports the one skipped action.
 	r = runWith(t, srv, "", false, "apply", plan, "--yes")
-	assert.Equal(t, exitFindings, r.code)
+	assert.Equal(t, clierr.ExitFindings, r.code)
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -13,39 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ldaccess/ldaccess/api"
-	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/review"
 )
 
 // In-process tests of what scripts cannot reach: a terminal on stdin or stderr, and JSON
 // output compared with the fake's state in Go.
-
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// runWith runs the command in-process against srv, with stdin and stderr pretending to be
-// terminals when tty is true.
-func runWith(t *testing.T, srv *fake.Server, stdin string, tty bool, args ...string) result {
-	t.Helper()
-	var out, errb strings.Builder
-	env := map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
-	a := newApp(strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
-	a.isTerminal = func(any) bool { return tty }
-	code := a.run(append([]string{"--base-url", srv.URL}, args...))
-	return result{code, out.String(), errb.String()}
-}
-
-func newFake(t *testing.T, members, tokens int) *fake.Server {
-	t.Helper()
-	srv := fake.NewServer(fake.Options{
-		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: 3, Now: scriptNow}),
-		Now:     func() time.Time { return scriptNow },
-	})
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 func TestConfirmationOnATerminal(t *testing.T) {
 	t.Parallel()
@@ -55,7 +27,7 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	// Declined: nothing changes, exit 1.
 	for _, answer := range []string{"n\n", "\n", "", "nope\n"} {
 		r := runWith(t, srv, answer, true, "tokens", "delete", id)
-		assert.Equal(t, exitError, r.code, "answer %q: %+v", answer, r)
+		assert.Equal(t, clierr.ExitError, r.code, "answer %q: %+v", answer, r)
 		assert.Contains(t, r.stderr, "[y/N]", "answer %q", answer)
 		assert.Contains(t, r.stderr, "not confirmed; nothing was changed", "answer %q", answer)
 		_, ok := srv.Token(id)
@@ -68,7 +40,7 @@ func TestConfirmationOnATerminal(t *testing.T) {
 
 	// Accepted.
 	r = runWith(t, srv, "yes\n", true, "tokens", "delete", id)
-	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
 	require.Contains(t, r.stdout, "deleted token "+id, "%+v", r)
 	_, ok := srv.Token(id)
 	require.False(t, ok, "token still there")
@@ -76,13 +48,13 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	// --yes on a terminal does not ask.
 	id2 := srv.Tokens()[1].ID
 	r = runWith(t, srv, "", true, "tokens", "delete", "--yes", id2)
-	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
 	require.NotContains(t, r.stderr, "[y/N]", "%+v", r)
 
 	// Not a terminal, no --yes: usage error, no question.
 	id3 := srv.Tokens()[1].ID
 	r = runWith(t, srv, "y\n", false, "tokens", "delete", id3)
-	require.Equal(t, exitUsage, r.code, "%+v", r)
+	require.Equal(t, clierr.ExitUsage, r.code, "%+v", r)
 	require.NotContains(t, r.stderr, "[y/N]", "%+v", r)
 	_, ok = srv.Token(id3)
 	require.True(t, ok, "deleted without confirmation")
@@ -106,17 +78,17 @@ func TestConfirmationOfEveryDestructiveCommand(t *testing.T) {
 		{"members", "set-role", victim.Email, "no_access"},
 	} {
 		r := runWith(t, srv, "n\n", true, args...)
-		assert.Equal(t, exitError, r.code, "%v: %+v", args, r)
+		assert.Equal(t, clierr.ExitError, r.code, "%v: %+v", args, r)
 		assert.Contains(t, r.stderr, "[y/N]", "%v", args)
 		r = runWith(t, srv, "", false, args...)
-		assert.Equal(t, exitUsage, r.code, "%v without a terminal: %+v", args, r)
+		assert.Equal(t, clierr.ExitUsage, r.code, "%v without a terminal: %+v", args, r)
 		assert.Contains(t, r.stderr, "pass --yes", "%v without a terminal", args)
 	}
 	m, ok := srv.Member(victim.ID)
 	require.True(t, ok, "member gone")
 	require.Equal(t, victim.Role, m.Role, "member changed: %+v", m)
 	r := runWith(t, srv, "y\n", true, "members", "set-role", victim.Email, "no_access")
-	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
 	require.Contains(t, r.stderr, "from "+victim.Role+" to no_access?", "%+v", r)
 	m, _ = srv.Member(victim.ID)
 	require.Equal(t, "no_access", m.Role, "role")
@@ -126,12 +98,12 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, 450, 5)
 	r := runWith(t, srv, "", true, "audit", "--format", "csv")
-	require.Equal(t, exitOK, r.code, "%+v", r)
+	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
 	assert.Contains(t, r.stderr, "members 450/450", "no progress with a total on a terminal")
 	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "progress line not cleared: %q", r.stderr)
 	assert.NotContains(t, r.stdout, "\r", "progress on stdout")
 	r = runWith(t, srv, "", false, "audit", "--format", "csv")
-	assert.Equal(t, exitOK, r.code, "not a terminal: %+v", r.stderr)
+	assert.Equal(t, clierr.ExitOK, r.code, "not a terminal: %+v", r.stderr)
 	assert.Empty(t, r.stderr, "not a terminal")
 }
 
@@ -142,8 +114,8 @@ func TestAuditJSONMatchesTheFake(t *testing.T) {
 	srv := newFake(t, 300, 25)
 	// 30 days, so that the fake's pending invites (up to 60 days old) include stale ones.
 	r := runWith(t, srv, "", false, "audit", "--format", "json", "--stale-after", "30d")
-	require.Equal(t, exitOK, r.code, "%+v", r)
-	var got auditJSON
+	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
+	var got present.ReviewJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 	members, tokens := srv.Members(), srv.Tokens()
 	// Listing the tokens used the admin token: take the fake's state after the run.
@@ -158,10 +130,10 @@ func TestAuditJSONMatchesTheFake(t *testing.T) {
 	}
 	wantFindings := map[string][]string{}
 	for _, row := range want.Members {
-		wantFindings[row.Member.ID] = findingStrings(row.Findings)
+		wantFindings[row.Member.ID] = present.FindingStrings(row.Findings)
 	}
 	for _, row := range want.Tokens {
-		wantFindings[row.Token.ID] = findingStrings(row.Findings)
+		wantFindings[row.Token.ID] = present.FindingStrings(row.Findings)
 	}
 	for _, m := range got.Members {
 		assert.True(t, slices.Equal(m.Findings, wantFindings[m.ID]), "member %s: %v, want %v", m.ID, m.Findings, wantFindings[m.ID])
@@ -194,7 +166,7 @@ func TestListJSONMatchesTheFake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := runWith(t, srv, "", false, append([]string{"members", "list", "--format", "json"}, tt.args...)...)
-		require.Equal(t, exitOK, r.code, "%v: %+v", tt.args, r)
+		require.Equal(t, clierr.ExitOK, r.code, "%v: %+v", tt.args, r)
 		var got []api.Member
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 		var gotKeys, wantKeys []string
@@ -226,9 +198,7 @@ func TestDeterministicDemo(t *testing.T) {
 	for i := range outs {
 		var out strings.Builder
 		env := map[string]string{"LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
-		a := newApp(strings.NewReader(""), &out, io.Discard, func(k string) string { return env[k] })
-		a.isTerminal = func(any) bool { return false }
-		require.Zero(t, a.run([]string{"--fake", "--fake-members", "200", "audit"}), "exit code")
+		require.Zero(t, invocation{args: []string{"--fake", "--fake-members", "200", "audit"}, getenv: envOf(env), stdout: &out}.exec(), "exit code")
 		// The admin token the fake adds gets a random ID: leave its row out.
 		var lines []string
 		for _, l := range strings.Split(out.String(), "\n") {
@@ -255,39 +225,15 @@ func TestAuditWithoutAdmin(t *testing.T) {
 	}
 	tok, ok := srv.IssueToken(reader.ID, "reader")
 	require.True(t, ok, "IssueToken")
-	var out, errb strings.Builder
 	env := map[string]string{"LD_ACCESS_TOKEN": tok.Secret, "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
-	a := newApp(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
-	a.isTerminal = func(any) bool { return false }
-	code := a.run([]string{"--base-url", srv.URL, "audit", "--format", "json"})
-	require.Zero(t, code, "exit code: %s", errb.String())
-	assert.Contains(t, errb.String(), "reviewing only its own", "no note")
-	var got auditJSON
-	require.NoError(t, json.Unmarshal([]byte(out.String()), &got))
+	r := invocation{args: []string{"--base-url", srv.URL, "audit", "--format", "json"}, getenv: envOf(env)}.run()
+	require.Zero(t, r.code, "exit code: %s", r.stderr)
+	assert.Contains(t, r.stderr, "reviewing only its own", "no note")
+	var got present.ReviewJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 	assert.Equal(t, 30, got.MemberCount, "members")
 	assert.GreaterOrEqual(t, got.TokenCount, 1, "tokens")
 	for _, tk := range got.Tokens {
 		assert.Equal(t, reader.ID, tk.OwnerID, "token %s of another member listed", tk.ID)
-	}
-}
-
-// TestInterruptDuringConfirmation: the question ends when the command's context does.
-func TestInterruptDuringConfirmation(t *testing.T) {
-	t.Parallel()
-	pr, pw := io.Pipe() // stdin that never answers
-	defer pw.Close()
-	var errb strings.Builder
-	a := newApp(pr, io.Discard, &errb, func(string) string { return "" })
-	a.status = &statusWriter{w: &errb}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.confirm(ctx, "Delete?") }()
-	time.Sleep(20 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		assert.ErrorIs(t, err, context.Canceled)
-	case <-time.After(5 * time.Second):
-		require.Fail(t, "confirm did not return")
 	}
 }

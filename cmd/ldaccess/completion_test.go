@@ -10,6 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -18,12 +21,10 @@ import (
 // returns the candidates it offers (without descriptions) and the directive line.
 func complete(t *testing.T, srv *fake.Server, token string, args ...string) (candidates []string, directive string) {
 	t.Helper()
-	var out, errb strings.Builder
 	env := map[string]string{"LD_ACCESS_TOKEN": token, "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
-	a := newApp(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
-	code := a.run(append([]string{"__complete", "--base-url", srv.URL}, args...))
-	require.Equal(t, exitOK, code, "stderr: %s", errb.String())
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	r := invocation{args: append([]string{"__complete", "--base-url", srv.URL}, args...), getenv: envOf(env)}.run()
+	require.Equal(t, clierr.ExitOK, r.code, "stderr: %s", r.stderr)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	require.NotEmpty(t, lines)
 	for _, l := range lines[:len(lines)-1] {
 		candidates = append(candidates, strings.SplitN(l, "\t", 2)[0])
@@ -72,8 +73,8 @@ func TestCompletionFromTheAccount(t *testing.T) {
 		{"no member matches", []string{"members", "get", "nobody-here@"}, nil, false},
 		{"filter syntax is not a prefix", []string{"members", "get", "a,role:admin"}, nil, false},
 		{"set-role: a member, then a role", []string{"members", "set-role", owner.Email}, []string{owner.Email}, false},
-		{"set-role's role", []string{"members", "set-role", owner.Email, ""}, baseRoles, false},
-		{"--format", []string{"tokens", "list", "--format", ""}, []string{"table", "json", "csv"}, false},
+		{"set-role's role", []string{"members", "set-role", owner.Email, ""}, cmdutil.MemberRoles(), false},
+		{"--format", []string{"tokens", "list", "--format", ""}, render.Formats(), false},
 		{"--instance", []string{"--instance", ""}, []string{"commercial", "eu", "federal"}, false},
 	}
 	for _, tt := range tests {
@@ -94,7 +95,7 @@ func TestCompletionFromTheAccount(t *testing.T) {
 func emailsFrom(all []api.Member, prefix string) []string {
 	ms := slices.Clone(all)
 	slices.SortStableFunc(ms, func(a, b api.Member) int {
-		return strings.Compare(memberName(review.MemberOf(a)), memberName(review.MemberOf(b)))
+		return strings.Compare(review.MemberOf(a).Name(), review.MemberOf(b).Name())
 	})
 	var out []string
 	for _, m := range ms {

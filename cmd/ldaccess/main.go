@@ -3,8 +3,12 @@
 // "ldaccess help" for everything else.
 package main
 
-import "os"
+import (
+	"os"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/ldcmd"
+)
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	os.Exit(ldcmd.Main())
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/ldcmd"
 	"github.com/ldaccess/ldaccess/fake"
 )
 
@@ -80,13 +83,12 @@ func TestREADMECommands(t *testing.T) {
 
 // readmeFake serves the account that --fake and serve-fake seed when given no --fake-* flags.
 func readmeFake(getenv func(string) string) (*fake.Server, error) {
-	a := newApp(strings.NewReader(""), io.Discard, io.Discard, getenv)
-	a.rootCmd() // sets the flags to their defaults
-	acct, err := a.fakeAccount()
+	accounts := ldcmd.NewFactory(iostreams.New(strings.NewReader(""), io.Discard, io.Discard), getenv, nil).Accounts
+	acct, err := accounts.FakeAccount(accounts.FlagsTarget()) // the flags' defaults
 	if err != nil {
 		return nil, err
 	}
-	return fake.NewServer(a.fakeOptions(acct, false)), nil
+	return fake.NewServer(accounts.FakeOptions(acct, false)), nil
 }
 
 // readmeCommand is one ldaccess command of the README.
@@ -174,38 +176,52 @@ func shellWords(s string) (words []string, comment string, err error) {
 			end()
 		case ch == '#' && !inWord:
 			return words, s[i+1:], nil
-		case ch == '|' || ch == '>' || ch == '<' || ch == ';' || ch == '&':
+		case strings.IndexByte("|><;&", ch) >= 0:
 			end()
 			if j := strings.Index(s[i:], " #"); j >= 0 {
 				comment = s[i+j+2:]
 			}
 			return words, comment, nil
-		case ch == '$' || ch == '`' || ch == '\\':
+		case strings.IndexByte("$`\\", ch) >= 0:
 			return nil, "", fmt.Errorf("%q: not a literal command line", ch)
 		case ch == '\'' || ch == '"':
-			j := strings.IndexByte(s[i+1:], ch)
-			if j < 0 {
-				return nil, "", fmt.Errorf("unclosed %c", ch)
-			}
-			quoted := s[i+1 : i+1+j]
-			if ch == '"' && strings.ContainsAny(quoted, "$`\\") {
-				return nil, "", fmt.Errorf("%q: not a literal command line", quoted)
+			quoted, err := quotedAt(s[i:])
+			if err != nil {
+				return nil, "", err
 			}
 			word.WriteString(quoted)
 			inWord = true
-			i += j + 1
+			i += len(quoted) + 1
 		default:
 			word.WriteByte(ch)
 			inWord = true
 		}
 	}
 	end()
+	return words, "", checkLiteral(words)
+}
+
+// quotedAt is the text of the quoted string s starts with, without its quotes.
+func quotedAt(s string) (string, error) {
+	j := strings.IndexByte(s[1:], s[0])
+	if j < 0 {
+		return "", fmt.Errorf("unclosed %c", s[0])
+	}
+	quoted := s[1 : 1+j]
+	if s[0] == '"' && strings.ContainsAny(quoted, "$`\\") {
+		return "", fmt.Errorf("%q: not a literal command line", quoted)
+	}
+	return quoted, nil
+}
+
+// checkLiteral refuses a word that stands for a value instead of being one.
+func checkLiteral(words []string) error {
 	for _, w := range words {
 		if strings.Contains(w, "…") {
-			return nil, "", fmt.Errorf("%q stands for a value; write one the fake account has", w)
+			return fmt.Errorf("%q stands for a value; write one the fake account has", w)
 		}
 	}
-	return words, "", nil
+	return nil
 }
 
 // readmeScript turns the commands into a testscript script; see TestREADMECommands. addr
@@ -295,10 +311,9 @@ func cmdReadme(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	var out, errs countingWriter
 	out.w, errs.w = ts.Stdout(), ts.Stderr()
-	a := newApp(strings.NewReader("y\n"), &out, &errs, ts.Getenv)
-	a.isTerminal = func(stream any) bool { return stream == a.stdin }
-	a.dir = ts.MkAbs(".")
-	if got := a.run(args[1:]); got != want {
+	inv := invocation{args: args[1:], getenv: ts.Getenv, stdin: strings.NewReader("y\n"), stdinTTY: true,
+		stdout: &out, stderr: &errs, dir: ts.MkAbs(".")}
+	if got := inv.exec(); got != want {
 		ts.Fatalf("ldaccess %s: exit code %d, want %d", strings.Join(args[1:], " "), got, want)
 	}
 	if out.n+errs.n == 0 {
@@ -408,4 +423,41 @@ func readmeFiles(readme string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestREADMEInstallsFromAClone runs the README's install line for a clone ("go install
+// ./cmd/ldaccess", at the clone's root) as written, into a directory of its own, and runs what
+// it installed: the way to install the command before the module is published works.
+func TestREADMEInstallsFromAClone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command: not with -short")
+	}
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	var installs []string
+	inSh := false
+	for _, line := range strings.Split(string(readme), "\n") {
+		if fence, ok := strings.CutPrefix(strings.TrimSpace(line), "```"); ok {
+			inSh = !inSh && strings.TrimSpace(fence) == "sh"
+			continue
+		}
+		if inSh && strings.HasPrefix(line, "go install ./") {
+			installs = append(installs, line)
+		}
+	}
+	require.Len(t, installs, 1, "the README shows how to install from a clone, once")
+	words, _, err := shellWords(strings.TrimPrefix(installs[0], "go "))
+	require.NoError(t, err)
+
+	bin := t.TempDir()
+	install := exec.Command("go", words...)
+	install.Dir = filepath.Join("..", "..") // the clone's root
+	install.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=-buildvcs=false")
+	out, err := install.CombinedOutput()
+	require.NoError(t, err, "%s:\n%s", installs[0], out)
+
+	version, err := exec.Command(filepath.Join(bin, "ldaccess"), "version").Output()
+	require.NoError(t, err)
+	assert.Regexp(t, `^ldaccess version \S+\nbuilt with go`, string(version))
 }

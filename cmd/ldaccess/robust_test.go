@@ -60,15 +60,12 @@ func TestNothingAServerSendsPanics(t *testing.T) {
 		}))
 		for _, args := range commands {
 			for _, format := range []string{"table", "json"} {
-				var out, errb strings.Builder
-				a := newApp(strings.NewReader(""), &out, &errb, func(string) string { return "" })
-				a.isTerminal = func(any) bool { return false }
 				full := append([]string{"--base-url", srv.URL, "--token", "api-test", "--timeout", "5s", "--format", format}, args...)
-				code := a.run(full)
-				assert.NotContains(t, errb.String(), "internal error", "body %d %v: exit %d", i, args, code)
-				assert.Contains(t, []int{0, 1}, code, "body %d %v: exit code\n%s", i, args, errb.String())
-				if code == 1 {
-					assert.NotContains(t, strings.TrimSpace(errb.String()), "\n", "body %d %v: more than one line of error", i, args)
+				r := invocation{args: full}.run()
+				assert.NotContains(t, r.stderr, "internal error", "body %d %v: exit %d", i, args, r.code)
+				assert.Contains(t, []int{0, 1}, r.code, "body %d %v: exit code\n%s", i, args, r.stderr)
+				if r.code == 1 {
+					assert.NotContains(t, strings.TrimSpace(r.stderr), "\n", "body %d %v: more than one line of error", i, args)
 				}
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/ldcmd"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -66,7 +67,7 @@ func TestMain(m *testing.M) {
 	keyring.MockInit()
 	os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/ldaccess-tests-use-a-mock-keyring")
 	testscript.Main(m, map[string]func(){
-		"ldaccess": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)) },
+		"ldaccess": func() { os.Exit(ldcmd.Main()) },
 	})
 }
 
@@ -133,7 +134,7 @@ func cmdLdexit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	got := run(args[1:], strings.NewReader(""), ts.Stdout(), ts.Stderr(), ts.Getenv)
+	got := invocation{args: args[1:], getenv: ts.Getenv, stdout: ts.Stdout(), stderr: ts.Stderr()}.exec()
 	if got != want {
 		ts.Fatalf("ldaccess %s: exit code %d, want %d", strings.Join(args[1:], " "), got, want)
 	}
@@ -170,7 +171,7 @@ func cmdFakeID(ts *testscript.TestScript, neg bool, args []string) {
 // memberKey and tokenKey are the fields fakeholds compares.
 func memberKey(m api.Member) string {
 	return fmt.Sprintf("%s|%s|%s|%v|%d|%s|%v|%v|%s", m.ID, m.Email, m.Role, m.CustomRoles, m.LastSeen,
-		m.MFA, m.PendingInvite, teamKeys(review.MemberOf(m)), memberName(review.MemberOf(m)))
+		m.MFA, m.PendingInvite, review.MemberOf(m).Teams, review.MemberOf(m).Name())
 }
 
 func tokenKey(t api.Token) string {

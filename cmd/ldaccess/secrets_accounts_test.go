@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 )
 
 // Two accounts, each answering with its own token echoed into every field (split by control
@@ -55,26 +57,7 @@ func TestTokensOfEveryAccountNeverPrinted(t *testing.T) {
 	policy := filepath.Join(dir, "policy.json")
 	require.NoError(t, os.WriteFile(policy, []byte(`{"rules":[{"finding":"owner-gone","action":"delete-token"},{"finding":"no-team","action":"remove-member"}]}`), 0o600))
 
-	// What a person sees: characters that show as nothing do not separate anything.
-	shown := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	leaks := func(s string) string {
-		s = shown(s)
-		for name, tok := range tokens {
-			for i := 0; i+8 <= len(tok); i++ {
-				if strings.Contains(s, tok[i:i+8]) {
-					return name + ": " + tok[i:i+8]
-				}
-			}
-		}
-		return ""
-	}
+	leaks := func(s string) string { return leakedRun(s, tokens) }
 	runs := [][]string{
 		{"audit", "--profile", "a", "--profile", "b"},
 		{"audit", "--all-profiles", "--all"},
@@ -87,13 +70,9 @@ func TestTokensOfEveryAccountNeverPrinted(t *testing.T) {
 				continue
 			}
 			os.Remove(filepath.Join(dir, "plan.json"))
-			var out, errb strings.Builder
-			a := newApp(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
-			a.isTerminal = func(any) bool { return false }
-			a.dir = dir
-			code := a.run(append([]string{"--format", format}, args...))
-			assert.Equal(t, exitOK, code, "%v --format %s: %s", args, format, errb.String())
-			for stream, s := range map[string]string{"stdout": out.String(), "stderr": errb.String()} {
+			r := invocation{args: append([]string{"--format", format}, args...), getenv: envOf(env), dir: dir}.run()
+			assert.Equal(t, clierr.ExitOK, r.code, "%v --format %s: %s", args, format, r.stderr)
+			for stream, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
 				assert.Empty(t, leaks(s), "%v --format %s: token on %s", args, format, stream)
 				assert.NotContains(t, s, "\x1b[2J", "%v --format %s: a server's escape sequence on %s", args, format, stream)
 			}
@@ -105,6 +84,25 @@ func TestTokensOfEveryAccountNeverPrinted(t *testing.T) {
 			}
 		}
 	}
+}
+
+// leakedRun names a run of 8 characters of one of tokens that s shows a person, or is "":
+// characters that show as nothing do not separate anything.
+func leakedRun(s string, tokens map[string]string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	for name, tok := range tokens {
+		for i := 0; i+8 <= len(tok); i++ {
+			if strings.Contains(s, tok[i:i+8]) {
+				return name + ": " + tok[i:i+8]
+			}
+		}
+	}
+	return ""
 }
 
 // A flag that names one account's place or token cannot apply to several: it would send
@@ -120,11 +118,8 @@ func TestAccountFlagsRefusedWithSeveralProfiles(t *testing.T) {
 		{"--token", "api-x", "audit", "--all-profiles"},
 		{"--instance", "eu", "audit", "--all-profiles"},
 	} {
-		var out, errb strings.Builder
-		a := newApp(strings.NewReader(""), &out, &errb, func(k string) string {
-			return map[string]string{"XDG_CONFIG_HOME": config}[k]
-		})
-		assert.Equal(t, exitUsage, a.run(args), "%v", args)
-		assert.Contains(t, errb.String(), "applies to one account", "%v", args)
+		r := invocation{args: args, getenv: envOf(map[string]string{"XDG_CONFIG_HOME": config})}.run()
+		assert.Equal(t, clierr.ExitUsage, r.code, "%v", args)
+		assert.Contains(t, r.stderr, "applies to one account", "%v", args)
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 )
 
 // echoToken is shaped like a real token, so that a run of 8 of its characters in the
@@ -90,12 +92,9 @@ func TestTokenNeverPrinted(t *testing.T) {
 		}
 		for _, args := range cmds {
 			for _, format := range []string{"table", "json", "csv"} {
-				var out, errb strings.Builder
-				a := newApp(strings.NewReader(""), &out, &errb, func(string) string { return "" })
-				a.isTerminal = func(any) bool { return false }
-				code := a.run(append([]string{"--base-url", url, "--token", echoToken, "--timeout", "2s", "--format", format}, args...))
-				for stream, s := range map[string]string{"stdout": out.String(), "stderr": errb.String()} {
-					assert.Empty(t, tokenRun(s), "%s server, %v --format %s (exit %d): a run of the token on %s:\n%s", name, args, format, code, stream, s)
+				r := invocation{args: append([]string{"--base-url", url, "--token", echoToken, "--timeout", "2s", "--format", format}, args...)}.run()
+				for stream, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+					assert.Empty(t, tokenRun(s), "%s server, %v --format %s (exit %d): a run of the token on %s:\n%s", name, args, format, r.code, stream, s)
 				}
 			}
 		}
@@ -135,14 +134,11 @@ func TestClosedPortAnswersFast(t *testing.T) {
 	require.NoError(t, err)
 	url := "http://" + ln.Addr().String()
 	ln.Close()
-	var out, errb strings.Builder
-	a := newApp(strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	a.isTerminal = func(any) bool { return false }
-	code := a.run([]string{"--base-url", url, "--token", echoToken, "members", "get", "x"})
-	require.Equal(t, exitError, code, "exit code; stderr %q", errb.String())
-	require.Contains(t, errb.String(), "connection refused")
-	waits := regexp.MustCompile(`retrying in (\S+) `).FindAllStringSubmatch(errb.String(), -1)
-	require.Len(t, waits, 1, "retries:\n%s", errb.String())
+	r := invocation{args: []string{"--base-url", url, "--token", echoToken, "members", "get", "x"}}.run()
+	require.Equal(t, clierr.ExitError, r.code, "exit code; stderr %q", r.stderr)
+	require.Contains(t, r.stderr, "connection refused")
+	waits := regexp.MustCompile(`retrying in (\S+) `).FindAllStringSubmatch(r.stderr, -1)
+	require.Len(t, waits, 1, "retries:\n%s", r.stderr)
 	d, err := time.ParseDuration(waits[0][1])
 	assert.NoError(t, err, "the wait before the retry")
 	assert.LessOrEqual(t, d, 500*time.Millisecond, "the wait before the retry")

@@ -1,0 +1,127 @@
+// Package clierr holds the kinds of error the ldaccess command ends with, each with its exit
+// code, and Describe, the one place that words an error for the person who ran the command.
+package clierr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Exit codes, as documented in the root command's help.
+const (
+	ExitOK       = 0 // success
+	ExitError    = 1 // an API or network error, or the user declined a confirmation
+	ExitUsage    = 2 // a usage error: bad flags or arguments, no access token …
+	ExitFindings = 3 // audit --fail-on-findings found something; apply skipped changed objects
+)
+
+// UsageError is a mistake in how the command was called: exit code 2.
+type UsageError struct{ msg string }
+
+// Error is the message, in the command's words.
+func (e *UsageError) Error() string { return e.msg }
+
+// Usagef makes a UsageError.
+func Usagef(format string, args ...any) error {
+	return &UsageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// FindingsError ends audit --fail-on-findings when the review found something: exit code 3.
+type FindingsError struct{ N int }
+
+// Error counts the findings.
+func (e *FindingsError) Error() string {
+	if e.N == 1 {
+		return "1 finding"
+	}
+	return fmt.Sprintf("%d findings", e.N)
+}
+
+// OutcomeError ends apply and offboard when not every action was applied: Code is 1 when some
+// failed (or were refused), 3 when the only trouble is actions skipped because their object
+// changed since the plan.
+type OutcomeError struct {
+	Code int
+	Msg  string
+}
+
+// Error is Msg.
+func (e *OutcomeError) Error() string { return e.Msg }
+
+// ErrDeclined is returned when the user answers no to a confirmation.
+var ErrDeclined = errors.New("not confirmed; nothing was changed")
+
+// RunError marks an error as returned by a command's own code, as opposed to one cobra made
+// while parsing flags and arguments, which is a usage error.
+type RunError struct{ Err error }
+
+// Error is the wrapped error's.
+func (e *RunError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *RunError) Unwrap() error { return e.Err }
+
+// Timeout is how a command ends when its --timeout ran out, or when a wait it would have had to
+// make (a rate limit's) would outlast it.
+type Timeout struct {
+	Limit time.Duration // the --timeout
+	Err   error         // what the command was doing
+}
+
+// Error says so in the command's words; see Describe.
+func (e *Timeout) Error() string { return describeTimeout(e) }
+
+// Unwrap returns what the command was doing.
+func (e *Timeout) Unwrap() error { return e.Err }
+
+type timeoutKey struct{}
+
+// WithTimeout bounds ctx by --timeout: when it runs out, the context's cause says so, and
+// FromRun turns the error the command ends with into a *Timeout.
+func WithTimeout(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
+	ctx = context.WithValue(ctx, timeoutKey{}, limit)
+	return context.WithTimeoutCause(ctx, limit, &Timeout{Limit: limit, Err: context.DeadlineExceeded})
+}
+
+// FromRun marks err, returned by a command's own code under ctx, as such (a *RunError), or as
+// a *Timeout when the command's --timeout is why it failed: the deadline passed, or the
+// library refused a wait that would have outlasted it.
+func FromRun(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if limit, ok := ctx.Value(timeoutKey{}).(time.Duration); ok && errors.Is(err, context.DeadlineExceeded) {
+		return &Timeout{Limit: limit, Err: err}
+	}
+	var to *Timeout
+	if errors.As(context.Cause(ctx), &to) && ctx.Err() != nil {
+		return &Timeout{Limit: to.Limit, Err: err}
+	}
+	return &RunError{Err: err}
+}
+
+// Code maps the error a command ends with to the process's exit code.
+func Code(err error) int {
+	var ue *UsageError
+	var fe *FindingsError
+	var oe *OutcomeError
+	var re *RunError
+	var to *Timeout
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.As(err, &fe):
+		return ExitFindings
+	case errors.As(err, &oe):
+		return oe.Code
+	case errors.As(err, &re), errors.As(err, &to):
+		return ExitError
+	default:
+		// Not from a command's own code: cobra's flag, argument or unknown-command errors.
+		return ExitUsage
+	}
+}

@@ -1,0 +1,96 @@
+package apply
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/plans"
+	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
+)
+
+func TestNewCmdApply(t *testing.T) {
+	got, err := cmdtest.Parse(t, NewCmdApply, false, "plan.json", "--yes", "--per-member", "--exec", "cat > /dev/null")
+	require.NoError(t, err)
+	assert.Equal(t, "plan.json", got.PlanPath)
+	assert.Equal(t, plans.ApplyOptions{Yes: true, PerMember: true, Exec: "cat > /dev/null"}, got.Apply)
+
+	got, err = cmdtest.Parse(t, NewCmdApply, false, "plan.json", "--dry-run")
+	require.NoError(t, err, "a dry run needs no confirmation")
+	assert.True(t, got.Apply.DryRun)
+
+	_, err = cmdtest.Parse(t, NewCmdApply, false, "plan.json")
+	assert.EqualError(t, err, "apply needs confirmation, and stdin is not a terminal: pass --yes to go ahead")
+	_, err = cmdtest.Parse(t, NewCmdApply, true, "plan.json")
+	assert.NoError(t, err, "asked on a terminal")
+	_, err = cmdtest.Parse(t, NewCmdApply, false)
+	assert.EqualError(t, err, "apply takes one plan file (got 0 arguments)")
+}
+
+// A plan that resets tokens needs --exec, which receives the new secrets: without it, apply
+// refuses before anything is sent, rather than failing every action.
+func TestApplyRunRefusesResetsWithoutExec(t *testing.T) {
+	ctx := context.Background()
+	srv := cmdtest.NewFake(t, 30, 15)
+	f, st := cmdtest.NewFactory(t, "")
+	cmdtest.ConnectTo(f, srv)
+	var tok api.Token
+	for _, t := range srv.Tokens() {
+		if t.ServiceToken { // an admin may receive a service token's new secret
+			tok = t
+		}
+	}
+	require.NotEmpty(t, tok.ID, "the fake account has a service token")
+	p := review.Plan{Format: review.PlanFormat, Instance: srv.URL, Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{{
+		ID: "reset-token:" + tok.ID, Kind: review.ResetToken, Subject: "token", ObjectID: tok.ID, Name: tok.Name,
+		State: review.TokenState(tok), Reasons: []review.Finding{review.TokenRotationDue},
+	}}}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, plans.Write(f.IOStreams, path, p))
+
+	err := applyRun(ctx, &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{Yes: true}, Target: f.Target})
+	require.Error(t, err)
+	assert.Equal(t, clierr.ExitUsage, clierr.Code(err))
+	assert.Contains(t, err.Error(), "the plan resets 1 token: give --exec COMMAND")
+	assert.Empty(t, st.Out.String(), "something was applied")
+	_, statErr := os.Stat(plans.JournalPath(path))
+	assert.True(t, os.IsNotExist(statErr), "a journal was started")
+	got, _ := srv.Token(tok.ID)
+	assert.Equal(t, tok.Secret, got.Secret, "the token was reset")
+
+	// A dry run shows what it would do with the new secrets: it needs --exec too.
+	err = applyRun(ctx, &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{DryRun: true}, Target: f.Target})
+	assert.ErrorContains(t, err, "give --exec COMMAND")
+	require.NoError(t, applyRun(ctx, &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{DryRun: true, Exec: "cat >/dev/null"}, Target: f.Target}), st.Out.String())
+	assert.Contains(t, st.Out.String(), "would-apply")
+}
+
+func TestApplyRunRefusesAnotherAccountsPlan(t *testing.T) {
+	srv := cmdtest.NewFake(t, 10, 2)
+	f, _ := cmdtest.NewFactory(t, "")
+	cmdtest.ConnectTo(f, srv)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, plans.Write(f.IOStreams, path, review.Plan{Format: review.PlanFormat, Instance: "https://app.launchdarkly.com", Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{}}))
+	err := applyRun(context.Background(), &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{Yes: true}, Target: f.Target})
+	assert.ErrorContains(t, err, "the plan is for https://app.launchdarkly.com, not "+srv.URL)
+}
+
+// owner is the fake account's owner, who names the account in a plan.
+func owner(t *testing.T, srv *fake.Server) review.Account {
+	t.Helper()
+	for _, m := range srv.Members() {
+		if m.Role == "owner" {
+			return review.Account{OwnerID: m.ID, OwnerEmail: m.Email}
+		}
+	}
+	require.Fail(t, "the fake account has no owner")
+	return review.Account{}
+}

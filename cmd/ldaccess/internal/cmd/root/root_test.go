@@ -1,0 +1,93 @@
+package root
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+)
+
+// The global flags, from argv to the settings the commands read (version is the command: it
+// needs nothing else).
+func TestGlobalFlags(t *testing.T) {
+	f, _ := cmdtest.NewFactory(t, "")
+	err := cmdtest.Execute(NewCmdRoot(f), "--format", "json", "--fields", "a,b", "--wide", "--instance", "eu", "--token", "api-x",
+		"--base-url", "https://ld.example.com", "--api-version", "20240415", "--fake-members", "12", "--fake-tokens", "3",
+		"--fake-seed", "9", "--fake-scim", "--timeout", "2m", "version")
+	require.NoError(t, err)
+	assert.Equal(t, render.Settings{Format: render.JSON, Fields: []string{"a", "b"}, Wide: true}, *f.Output)
+	assert.Equal(t, connect.Flags{Token: "api-x", BaseURL: "https://ld.example.com", Instance: "eu", APIVersion: "20240415",
+		FakeMembers: 12, FakeTokens: 3, FakeSeed: 9, FakeSCIM: true}, f.Accounts.Flags)
+	assert.True(t, f.Accounts.Given("token"))
+	assert.False(t, f.Accounts.Given("profile"))
+
+	f, _ = cmdtest.NewFactory(t, "")
+	require.NoError(t, cmdtest.Execute(NewCmdRoot(f), "version"))
+	assert.Equal(t, render.Settings{Format: render.Table}, *f.Output, "the defaults")
+	assert.Equal(t, connect.DefaultFlags(), f.Accounts.Flags, "the defaults")
+
+	for _, tt := range []struct{ argv, want string }{
+		{"--format xml version", `invalid argument "xml" for "-o, --format" flag: must be table, json, csv or html, not "xml"`},
+		{"-o wide version", `there is no "wide" format: --wide shows every column in full`},
+		{"--instance us version", `invalid argument "us" for "--instance" flag: must be commercial, eu or federal, not "us"`},
+		{"--timeout -1s version", `invalid argument "-1s" for "--timeout" flag: must not be negative`},
+		{"--fields email version", "--fields selects JSON fields: use it with --format json"},
+		{"--format html tokens list", "--format html is only for audit; tokens list prints table, json or csv"},
+		{"--profile a --profile b members list", "--profile can be given once, except to audit"},
+	} {
+		f, _ := cmdtest.NewFactory(t, "")
+		err := cmdtest.Execute(NewCmdRoot(f), strings.Fields(tt.argv)...)
+		assert.ErrorContains(t, err, tt.want, tt.argv)
+		assert.Equal(t, clierr.ExitUsage, clierr.Code(err), tt.argv)
+	}
+}
+
+// --timeout bounds the command's context; 0 is no limit; serve-fake is never bounded.
+func TestTimeoutBoundsTheCommand(t *testing.T) {
+	deadline := func(argv ...string) bool {
+		f, _ := cmdtest.NewFactory(t, "")
+		root := NewCmdRoot(f)
+		var has bool
+		ver, _, err := root.Find([]string{"version"})
+		require.NoError(t, err)
+		ver.RunE = func(cmd *cobra.Command, _ []string) error {
+			_, has = cmd.Context().Deadline()
+			return nil
+		}
+		require.NoError(t, cmdtest.Execute(root, append(argv, "version")...))
+		return has
+	}
+	assert.True(t, deadline(), "the default, 5m")
+	assert.True(t, deadline("--timeout", "90s"))
+	assert.False(t, deadline("--timeout", "0"), "0 is no limit")
+}
+
+// Every flag of every command reads --flag in help, never --flag[=true|false], and every
+// command's RunE errors are marked as its own.
+func TestHelpShowsBooleansAsFlags(t *testing.T) {
+	f, _ := cmdtest.NewFactory(t, "")
+	root := NewCmdRoot(f)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.InitDefaultHelpFlag()
+		help := c.UsageString()
+		assert.NotContains(t, help, "[=true|false]", c.CommandPath())
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
+			if fl.Value.Type() == "bool" && !fl.Hidden {
+				assert.Regexp(t, `--`+fl.Name+` {3,}`, help, "%s --%s", c.CommandPath(), fl.Name)
+			}
+		})
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+}

@@ -1,0 +1,146 @@
+// Package iostreams is what the ldaccess command reads and writes: its standard streams, what
+// is known about the terminal they are open on, the redaction every byte written passes
+// through, the notes and the progress line on stderr, the questions it asks, and Clean, the
+// one cleaning step for text a server sent before it is shown.
+package iostreams
+
+import (
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are a run's standard streams and the facts about them. Out and ErrOut redact the
+// tokens of every client the run made (AddRedaction) from each write, as a whole: whatever
+// prints what a server sent writes it in one piece (the renderer does), so that no write
+// boundary splits a token.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY, stdoutTTY, stderrTTY bool
+	outWidth, errWidth             func() int
+
+	redactMu sync.Mutex
+	redact   func(string) string
+
+	status status
+}
+
+// New returns streams on in, out and errOut, none of them a terminal: what a pipe gets, and
+// what tests start from (SetStdinTTY and its siblings say otherwise).
+func New(in io.Reader, out, errOut io.Writer) *IOStreams {
+	s := &IOStreams{In: in, outWidth: zero, errWidth: zero}
+	s.Out = &redactingWriter{w: out, s: s}
+	s.ErrOut = &redactingWriter{w: errOut, s: s}
+	s.status.s = s
+	return s
+}
+
+// System returns the process's streams, with what the terminal says about them.
+func System() *IOStreams {
+	s := New(os.Stdin, os.Stdout, os.Stderr)
+	s.stdinTTY, s.stdoutTTY, s.stderrTTY = isTerminal(os.Stdin), isTerminal(os.Stdout), isTerminal(os.Stderr)
+	s.outWidth = func() int { return width(os.Stdout) }
+	s.errWidth = func() int { return width(os.Stderr) }
+	return s
+}
+
+func zero() int { return 0 }
+
+// SetStdinTTY says whether stdin is a terminal (the user can be asked).
+func (s *IOStreams) SetStdinTTY(tty bool) { s.stdinTTY = tty }
+
+// SetStdoutTTY says whether stdout is a terminal (tables are fitted to it).
+func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }
+
+// SetStderrTTY says whether stderr is a terminal (the progress line is drawn).
+func (s *IOStreams) SetStderrTTY(tty bool) { s.stderrTTY = tty }
+
+// SetTerminalWidth fixes the width of the terminal stdout and stderr are open on.
+func (s *IOStreams) SetTerminalWidth(columns int) {
+	s.outWidth = func() int { return columns }
+	s.errWidth = s.outWidth
+}
+
+// IsStdinTTY reports whether stdin is a terminal.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// IsStdoutTTY reports whether stdout is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether stderr is a terminal.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// CanPrompt reports whether the user can be asked a question: stdin is a terminal.
+func (s *IOStreams) CanPrompt() bool { return s.stdinTTY }
+
+// TerminalWidth is the width in columns of the terminal stdout is open on, 0 when it is not
+// one or the width is unknown.
+func (s *IOStreams) TerminalWidth() int {
+	if !s.stdoutTTY {
+		return 0
+	}
+	return s.outWidth()
+}
+
+// ErrTerminalWidth is TerminalWidth for stderr.
+func (s *IOStreams) ErrTerminalWidth() int {
+	if !s.stderrTTY {
+		return 0
+	}
+	return s.errWidth()
+}
+
+// AddRedaction adds a client's redaction to what the streams redact, keeping those added
+// before: with several accounts, every account's token is kept out.
+func (s *IOStreams) AddRedaction(redact func(string) string) {
+	s.redactMu.Lock()
+	defer s.redactMu.Unlock()
+	if prev := s.redact; prev != nil {
+		s.redact = func(x string) string { return redact(prev(x)) }
+		return
+	}
+	s.redact = redact
+}
+
+// Redact is text with the tokens of the run's clients redacted: for what the command writes
+// elsewhere than its streams (a plan file).
+func (s *IOStreams) Redact(text string) string {
+	s.redactMu.Lock()
+	redact := s.redact
+	s.redactMu.Unlock()
+	if redact == nil {
+		return text
+	}
+	return redact(text)
+}
+
+// redactingWriter is Out or ErrOut: each write redacted as a whole.
+type redactingWriter struct {
+	w io.Writer
+	s *IOStreams
+}
+
+func (r *redactingWriter) Write(p []byte) (int, error) {
+	if red := r.s.Redact(string(p)); red != string(p) {
+		_, err := io.WriteString(r.w, red)
+		return len(p), err
+	}
+	return r.w.Write(p)
+}
+
+// isTerminal reports whether f is open on a terminal.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// width is the width of the terminal f is open on, or 0.
+func width(f *os.File) int {
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}

@@ -1,0 +1,117 @@
+package iostreams
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestClean(t *testing.T) {
+	assert.Equal(t, "a[31mbc d", Clean("a\x1b[31mb\x00c\td", false))
+	assert.Equal(t, "evil.exe", Clean("evil\u202e.exe", false), "a bidirectional override")
+	assert.Equal(t, "api-1234", Clean("api-\u200b12\u00ad34", false), "characters that show as nothing")
+	assert.Equal(t, "a\nb c", Clean("a\nb\rc", true))
+	assert.Equal(t, "a b", Clean("a\nb", false))
+}
+
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	s.SetStderrTTY(true)
+	s.Progress("", "members", 100, 500, true)
+	s.Notef("hello")
+	s.Progress("", "members", 500, 500, true)
+	s.ClearProgress()
+	assert.Equal(t, "members 100/500\r\x1b[Kldaccess: hello\nmembers 100/500\r\x1b[Kmembers 500/500\r\x1b[K", b.String(), "terminal")
+
+	b.Reset()
+	s = New(strings.NewReader(""), io.Discard, &b)
+	s.Progress("", "members", 1, 2, true)
+	s.Notef("x")
+	s.ClearProgress()
+	assert.Equal(t, "ldaccess: x\n", b.String(), "not a terminal")
+}
+
+// Concurrent reviews share one progress line, each account's progress beside the others', in
+// the order they started.
+func TestProgressOfSeveralAccounts(t *testing.T) {
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	s.SetStderrTTY(true)
+	s.Progress("prod", "members", 10, 50, true)
+	s.Progress("eu", "members", 3, 0, true)
+	s.Progress("prod", "tokens", 2, 0, true)
+	assert.Equal(t, []string{"prod: members 10/50", "prod: members 10/50 · eu: members 3", "prod: tokens 2 · eu: members 3"},
+		strings.Split(b.String(), "\r\x1b[K"))
+}
+
+// A note is one clean line, wrapped at spaces to a terminal's width.
+func TestNotes(t *testing.T) {
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	s.Notef("token %s renamed", "a\x1b[2Jb")
+	assert.Equal(t, "ldaccess: token a[2Jb renamed\n", b.String())
+	b.Reset()
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(30)
+	s.Notef("using an embedded fake LaunchDarkly account with 3000 members")
+	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		assert.LessOrEqual(t, DisplayWidth(l), 30, l)
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	var out strings.Builder
+	s := New(strings.NewReader(""), &out, io.Discard)
+	s.AddRedaction(func(x string) string { return strings.ReplaceAll(x, "secret-a", "[A]") })
+	s.AddRedaction(func(x string) string { return strings.ReplaceAll(x, "secret-b", "[B]") })
+	_, err := io.WriteString(s.Out, "secret-a and secret-b")
+	require.NoError(t, err)
+	assert.Equal(t, "[A] and [B]", out.String(), "every client's token")
+	assert.Equal(t, "[B]", s.Redact("secret-b"))
+}
+
+func TestConfirm(t *testing.T) {
+	for answer, want := range map[string]bool{"y\n": true, "YES\n": true, "n\n": false, "\n": false, "": false, "nope\n": false} {
+		var errb strings.Builder
+		s := New(strings.NewReader(answer), io.Discard, &errb)
+		got, err := Prompter{IO: s}.Confirm(context.Background(), "Delete \x1b[31mx\x1b[0m?")
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "answer %q", answer)
+		assert.True(t, strings.HasPrefix(errb.String(), "Delete [31mx[0m? [y/N] "), "the question, cleaned: %q", errb.String())
+	}
+}
+
+// The question ends when the command's context does: an interrupt while waiting.
+func TestConfirmEndsWithTheContext(t *testing.T) {
+	pr, pw := io.Pipe() // stdin that never answers
+	defer pw.Close()
+	s := New(pr, io.Discard, io.Discard)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Prompter{IO: s}.Confirm(ctx, "Delete?")
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		require.Fail(t, "Confirm did not return")
+	}
+}
+
+func TestPasswordFromAPipe(t *testing.T) {
+	s := New(strings.NewReader("  api-x\nrest"), io.Discard, io.Discard)
+	got, err := Prompter{IO: s}.Password("token: ")
+	require.NoError(t, err)
+	assert.Equal(t, "  api-x\n", got)
+	_, err = Prompter{IO: New(strings.NewReader(""), io.Discard, io.Discard)}.Password("token: ")
+	assert.EqualError(t, err, "stdin is empty")
+}

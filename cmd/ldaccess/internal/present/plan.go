@@ -1,0 +1,124 @@
+package present
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/review"
+)
+
+// planIdentity are the columns that say which token or member a plan's action is about.
+var planIdentity = []string{"id", "name"}
+
+// CountsLine says what a plan holds: "3 actions: 2 delete-token, 1 set-role".
+func CountsLine(p review.Plan) string {
+	c := p.Counts()
+	kinds := make([]string, 0, len(c))
+	for k := range c {
+		kinds = append(kinds, string(k))
+	}
+	sort.Strings(kinds)
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", c[review.ActionKind(k)], k)
+	}
+	s := fmt.Sprintf("%d action", len(p.Actions))
+	if len(p.Actions) != 1 {
+		s += "s"
+	}
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	return s
+}
+
+// change says what an action changes, for people.
+func change(a review.Action) string {
+	switch a.Kind {
+	case review.SetRole:
+		s := "role " + orDash(a.State.Role) + " → " + a.Role
+		if a.CustomRoles != nil {
+			s += ", no custom roles"
+		}
+		return s
+	case review.RemoveCustomRoles:
+		return "custom roles " + strings.Join(a.State.CustomRoles, " ") + " → none"
+	case review.ResetToken:
+		if g := a.Grace(); g > 0 {
+			return "old secret expires in " + review.FormatAge(g)
+		}
+		return "old secret stops at once"
+	}
+	return ""
+}
+
+// Plan shows a plan: what it is for, its counts, one row per action.
+func Plan(p review.Plan) render.View {
+	s := render.Section{
+		Title: fmt.Sprintf("Plan for account %s (%s) on %s, reviewed %s: %s", p.Account.OwnerEmail, p.Account.OwnerID,
+			p.Instance, p.ReviewedAt.UTC().Format(time.RFC3339), CountsLine(p)),
+		Header:   []string{"action", "subject", "id", "name", "change", "reasons"},
+		Empty:    "nothing to do",
+		Identify: planIdentity,
+	}
+	for _, a := range p.Actions {
+		s.Rows = append(s.Rows, []string{string(a.Kind), a.Subject, a.ObjectID, a.Name, change(a), joinFindings(a.Reasons)})
+	}
+	return render.View{JSON: p, Sections: []render.Section{s}}
+}
+
+// OutcomesJSON is the JSON form of an apply's result.
+type OutcomesJSON struct {
+	Counts   map[review.Status]int `json:"counts"`
+	Outcomes []OutcomeJSON         `json:"outcomes"`
+}
+
+// OutcomeJSON is one action's outcome.
+type OutcomeJSON struct {
+	Action  string        `json:"action"`
+	Status  review.Status `json:"status"`
+	Detail  string        `json:"detail,omitempty"`
+	Earlier bool          `json:"earlier,omitempty"`
+}
+
+// statusOrder is the order of the summary's statuses: done, then not done.
+var statusOrder = []review.Status{review.Applied, review.Reconciled, review.Already, review.WouldApply,
+	review.Changed, review.Refused, review.SecretLost, review.Failed}
+
+// Results shows an apply's outcomes, one row per action, then the summary of them.
+func Results(res review.Result, title string) render.View {
+	// The summary tells this run's outcomes from those an earlier run recorded.
+	byLabel := map[string]int{}
+	for _, o := range res.Outcomes {
+		byLabel[outcomeLabel(o)]++
+	}
+	sum := render.Section{Title: title, Header: []string{"status", "count"}}
+	for _, earlier := range []bool{false, true} {
+		for _, st := range statusOrder {
+			l := outcomeLabel(review.Outcome{Status: st, Earlier: earlier})
+			if byLabel[l] > 0 {
+				sum.Rows = append(sum.Rows, []string{l, strconv.Itoa(byLabel[l])})
+			}
+		}
+	}
+	rows := render.Section{Title: "Actions", Header: []string{"action", "id", "name", "status", "detail"},
+		Empty: "no actions", Identify: planIdentity}
+	j := OutcomesJSON{Counts: res.Counts(), Outcomes: []OutcomeJSON{}}
+	for _, o := range res.Outcomes {
+		rows.Rows = append(rows.Rows, []string{string(o.Action.Kind), o.Action.ObjectID, o.Action.Name, outcomeLabel(o), o.Detail})
+		j.Outcomes = append(j.Outcomes, OutcomeJSON{Action: o.Action.ID, Status: o.Status, Detail: o.Detail, Earlier: o.Earlier})
+	}
+	return render.View{JSON: j, Sections: []render.Section{rows, sum}}
+}
+
+// outcomeLabel is an outcome's status, marked when an earlier run decided it.
+func outcomeLabel(o review.Outcome) string {
+	if o.Earlier {
+		return string(o.Status) + " (earlier run)"
+	}
+	return string(o.Status)
+}

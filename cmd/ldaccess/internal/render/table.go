@@ -1,0 +1,131 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
+)
+
+// columnGap is the space between two columns.
+const columnGap = 2
+
+// writeTables prints sections as aligned columns, measured in display width so that CJK and
+// emoji line up. With width > 0 (a terminal) every table is fitted to it (Fit) and every
+// title wrapped to it.
+func writeTables(b *bytes.Buffer, sections []Section, width int) {
+	for i, s := range sections {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if s.Title != "" {
+			b.WriteString(iostreams.Wrap(Cell(s.Title), width) + "\n")
+		}
+		switch {
+		case len(s.Rows) == 0 && s.Empty != "":
+			b.WriteString(s.Empty + "\n")
+		case s.Record && len(s.Rows) == 1:
+			writeRecord(b, s)
+		default:
+			writeTable(b, s, width)
+		}
+	}
+}
+
+// writeRecord prints one row as "key: value" lines, never cut: its values (a secret, a
+// policy) are what was asked for.
+func writeRecord(b *bytes.Buffer, s Section) {
+	lines := make([][]string, len(s.Header))
+	for j, h := range s.Header {
+		val := ""
+		if j < len(s.Rows[0]) {
+			val = s.Rows[0][j]
+		}
+		lines[j] = []string{h + ":", Cell(val)}
+	}
+	writeColumns(b, lines, []int{maxWidth(lines, 0)}, nil)
+}
+
+// writeTable prints a header and rows, fitted to width when it is not 0.
+func writeTable(b *bytes.Buffer, s Section, width int) {
+	header := make([]string, len(s.Header))
+	for j, h := range s.Header {
+		header[j] = strings.ToUpper(h)
+	}
+	rows := make([][]string, 0, len(s.Rows)+1)
+	rows = append(rows, header)
+	for _, r := range s.Rows {
+		cells := make([]string, len(header))
+		for j := range cells {
+			cells[j] = "-"
+			if j < len(r) {
+				cells[j] = Cell(r[j])
+			}
+		}
+		rows = append(rows, cells)
+	}
+	widths := make([]int, len(header))
+	for j := range widths {
+		widths[j] = maxWidth(rows, j)
+	}
+	keep := make([]bool, len(header))
+	for j := range keep {
+		keep[j] = true
+	}
+	if width > 0 {
+		Fit(s.Header, s.Identify, widths, keep, width)
+	}
+	writeColumns(b, rows, widths, keep)
+}
+
+// writeColumns prints rows with each column padded to its width (by display width), cells cut
+// with … where they are wider, the last column unpadded. keep, when not nil, leaves out the
+// columns it marks false.
+func writeColumns(b *bytes.Buffer, rows [][]string, widths []int, keep []bool) {
+	for _, r := range rows {
+		last := -1
+		for j := range r {
+			if keep == nil || keep[j] {
+				last = j
+			}
+		}
+		for j, c := range r {
+			if keep != nil && !keep[j] {
+				continue
+			}
+			if j < len(widths) {
+				c = iostreams.Truncate(c, widths[j])
+			}
+			b.WriteString(c)
+			if j == last {
+				break
+			}
+			pad := columnGap
+			if j < len(widths) {
+				pad += widths[j] - iostreams.DisplayWidth(c)
+			}
+			b.WriteString(strings.Repeat(" ", pad))
+		}
+		b.WriteString("\n")
+	}
+}
+
+// maxWidth is the display width of the widest cell of column j.
+func maxWidth(rows [][]string, j int) int {
+	n := 0
+	for _, r := range rows {
+		if j < len(r) {
+			n = max(n, iostreams.DisplayWidth(r[j]))
+		}
+	}
+	return n
+}
+
+// Cell makes a value safe for one table cell (iostreams.Clean, on one line), and "-" for
+// nothing.
+func Cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return iostreams.Clean(s, false)
+}

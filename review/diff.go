@@ -134,19 +134,7 @@ func Diff(old, new Report) (Changes, error) {
 	for key, o := range was {
 		n, seen := is[key]
 		for _, f := range o.findings {
-			ch := Change{Subject: o.subject, ObjectID: o.id, Name: o.name, Finding: f, Risk: f.Risk()}
-			switch {
-			case seen && slices.Contains(n.findings, f):
-				ch.Kind = ChangeOpen
-			case seen || o.covered(new):
-				ch.Kind, ch.Gone = ChangeResolved, !seen && o.allListed(new)
-			default:
-				ch.Kind = ChangeUnreviewed
-			}
-			if seen {
-				ch.Name, ch.OldName = n.name, renamed(o.name, n.name)
-			}
-			c.Changes = append(c.Changes, ch)
+			c.Changes = append(c.Changes, before(o, n, seen, new, f))
 		}
 	}
 	for key, n := range is {
@@ -165,6 +153,24 @@ func Diff(old, new Report) (Changes, error) {
 			cmp.Compare(a.Name, b.Name), cmp.Compare(a.ObjectID, b.ObjectID))
 	})
 	return c, nil
+}
+
+// before is what became of finding f of a row of the old review: o, and n in the new review
+// if seen there.
+func before(o, n diffRow, seen bool, new Report, f Finding) Change {
+	ch := Change{Subject: o.subject, ObjectID: o.id, Name: o.name, Finding: f, Risk: f.Risk()}
+	switch {
+	case seen && slices.Contains(n.findings, f):
+		ch.Kind = ChangeOpen
+	case seen || o.covered(new):
+		ch.Kind, ch.Gone = ChangeResolved, !seen && o.allListed(new)
+	default:
+		ch.Kind = ChangeUnreviewed
+	}
+	if seen {
+		ch.Name, ch.OldName = n.name, renamed(o.name, n.name)
+	}
+	return ch
 }
 
 func describeAccount(a Account) string {

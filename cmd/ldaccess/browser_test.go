@@ -58,6 +58,15 @@ func demoReport(t *testing.T) string {
 	return r.stdout
 }
 
+// demoReportFile is demoReport, and the file it is written to.
+func demoReportFile(t *testing.T) (page, path string) {
+	t.Helper()
+	page = demoReport(t)
+	path = filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, os.WriteFile(path, []byte(page), 0o600))
+	return page, path
+}
+
 // breakProbe, run in a copy of the report, lists every word (a run of non-space text) that
 // the browser laid out on more than one line.
 const breakProbe = `<script>
@@ -107,11 +116,8 @@ func TestNoWordOrIDBreaksAcrossLines(t *testing.T) {
 // owner-gone tokens, a high risk, are a bar one can see beside the 887 members on no team.
 func TestTheChartShowsSmallCounts(t *testing.T) {
 	t.Parallel()
-	page := demoReport(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.html")
-	require.NoError(t, os.WriteFile(path, []byte(page), 0o600))
-	shot := filepath.Join(dir, "report.png")
+	page, path := demoReportFile(t)
+	shot := filepath.Join(filepath.Dir(path), "report.png")
 	chromium(t, 2000, "--screenshot="+shot, "file://"+path)
 	f, err := os.Open(shot)
 	require.NoError(t, err)
@@ -188,11 +194,8 @@ func bars(img image.Image, c color.RGBA) []int {
 // of several pages.
 func TestTheReportPrints(t *testing.T) {
 	t.Parallel()
-	page := demoReport(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.html")
-	require.NoError(t, os.WriteFile(path, []byte(page), 0o600))
-	pdf := filepath.Join(dir, "report.pdf")
+	page, path := demoReportFile(t)
+	pdf := filepath.Join(filepath.Dir(path), "report.pdf")
 	chromium(t, 1000, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+path)
 	data, err := os.ReadFile(pdf)
 	require.NoError(t, err)

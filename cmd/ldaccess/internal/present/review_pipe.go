@@ -73,11 +73,17 @@ func summarySection(rs []review.Report) render.Section {
 	return s
 }
 
-func tokenRowsSection(rs []review.Report, format render.Format, multi bool) render.Section {
-	shown, total := 0, 0
+// rowCounts adds up the rows listed and the objects reviewed of each report.
+func rowCounts(rs []review.Report, counts func(review.Report) (shown, total int)) (shown, total int) {
 	for _, r := range rs {
-		shown, total = shown+len(r.Tokens), total+r.TokenCount
+		s, t := counts(r)
+		shown, total = shown+s, total+t
 	}
+	return shown, total
+}
+
+func tokenRowsSection(rs []review.Report, format render.Format, multi bool) render.Section {
+	shown, total := rowCounts(rs, func(r review.Report) (int, int) { return len(r.Tokens), r.TokenCount })
 	return render.Section{
 		Title:    rowsTitle("Tokens", shown, total),
 		Header:   withAccount(multi, "account", append(append([]string{}, TokenHeader...), "risk", "findings")...),
@@ -98,10 +104,7 @@ func tokenRowsSection(rs []review.Report, format render.Format, multi bool) rend
 }
 
 func memberRowsSection(rs []review.Report, format render.Format, multi bool) render.Section {
-	shown, total := 0, 0
-	for _, r := range rs {
-		shown, total = shown+len(r.Members), total+r.MemberCount
-	}
+	shown, total := rowCounts(rs, func(r review.Report) (int, int) { return len(r.Members), r.MemberCount })
 	return render.Section{
 		Title:    rowsTitle("Members", shown, total),
 		Header:   withAccount(multi, "account", append(append([]string{}, MemberHeader...), "risk", "findings")...),

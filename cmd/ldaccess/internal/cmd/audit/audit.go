@@ -45,7 +45,12 @@ type Options struct {
 }
 
 const long = `Review every access token and member of the account. Listing every token needs an admin
-token; with another, the audit says so and reviews the tokens of the caller's own member.
+token; with another, the review covers the tokens of the caller's own member, says so in every
+format ("incomplete review: …"), and audit ends with exit status 4 unless --allow-partial.
+
+Every review records what it is: the account (its owner's email and ID), the instance and base
+URL, who ran it (the member and the token), when, with which ldaccess, thresholds and policy,
+and what it could see.
 
 Tokens are listed with their owner, access (built-in role, custom roles or inline policy),
 kind (service or personal), creation and last use. Their findings:
@@ -64,23 +69,32 @@ Members are listed with email, name, role, teams, last seen, MFA and pending inv
   stale-invite      invited more than --stale-after ago and not yet accepted
   no-team           on no team
 
-On a terminal the review reads at a glance: the summary, highest risk first (high:
-over-privileged, admin-without-mfa, owner-gone; medium: stale, never-used, stale-invite,
-inactive; low: never-logged-in, no-team), then a table per finding with its count, listing
-only the tokens and members that have it (ALSO names their other findings). --all adds the
-ones without findings.
+Risks: high (over-privileged, admin-without-mfa, owner-gone), medium (stale, never-used,
+rotation-due, stale-invite, inactive), low (never-logged-in, no-team).
 
-In a pipe, and with --format csv or json, the summary (counts by finding) comes first, then
-every row: in table and CSV output as sections (summary, tokens, members; in CSV each with its
-own header row, separated by a blank line), in JSON as the fields "summary", "tokens" and
-"members".
+On a terminal the review fits about two screens: the record and the summary, highest risk
+first, then for each finding its five most important rows (ALSO names their other findings)
+and how many more there are. --all shows every row, and those without findings, through the
+pager (LDACCESS_PAGER, else PAGER, else less) when that is longer than the screen.
+
+In a pipe, and with --format csv or json, the record and the summary (counts by finding, with
+their risk) come first, then every row: in table and CSV output as sections (in CSV: review,
+summary, tokens, members, each with its own header row, separated by a blank line); in JSON as
+review's evidence format ("reviewFormat": 1: the record, "summary", "tokens", "members"), which
+"audit diff" and --since read back.
 
 --format html writes one self-contained HTML file for an auditor or an evidence folder: the
-review's date, account, instance and threshold, the counts with a bar chart, and a table per
-finding. It loads nothing and runs no script.
+record, the counts with a chart grouped by risk, and a table per finding; it prints to PDF.
+It loads nothing and runs no script.
 
 --profile a --profile b, or --all-profiles, reviews several accounts at once into one report
 with an account column (in JSON, one review per account under "accounts").
+
+--fail-on high|medium|low ends audit with exit status 3, after the review, when a finding of
+that risk or higher is present (--fail-on-findings: any finding): a gate for scheduled jobs.
+
+--since OLD.json shows what changed since an earlier review instead of the review (see "audit
+diff"), and --fail-on then counts only new findings; --journal adds what a plan remediated.
 
 With --plan FILE it also writes a remediation plan for "ldaccess apply": the actions the
 --policy file asks for (without one, none), each with the state it was judged on. A policy:
@@ -93,8 +107,7 @@ With --plan FILE it also writes a remediation plan for "ldaccess apply": the act
    "never": ["cto@example.com", "61095542756dba551110ae21"]}
 "never" lists member IDs, token IDs and emails no action touches; the owner is never touched.
 
-While it pages through the account it shows its progress on stderr, when stderr is a terminal.
-With --fail-on-findings it exits with status 3 when anything is found, for scheduled jobs.`
+While it pages through the account it shows its progress on stderr, when stderr is a terminal.`
 
 // NewCmdAudit is "ldaccess audit", with "audit diff" under it. runF, when not nil, runs
 // instead of auditRun (tests).

@@ -59,7 +59,8 @@
 // Writing. Every write asks LaunchDarkly's action on its target, and the caller's policies must
 // allow it:
 //   - member/<id>, also named member/<email>: createMember (invite, naming the new member by
-//     email), deleteMember, updateRole, updateCustomRole, updateMemberRoleAttributes;
+//     email), deleteMember, updateRole, updateCustomRole, updateMemberRoleAttributes (also
+//     inviting with roleAttributes);
 //   - team/<key>: updateTeamMembers (adding a member to teams, inviting with teamKeys);
 //   - member/<member id>:token/<id> (also by the member's email) for a personal token,
 //     service-token/<id> for a service token: createAccessToken, deleteAccessToken,
@@ -76,17 +77,20 @@
 // run of characters; notActions and notResources reach all but what they list. A resource
 // specifier has as many ":"-separated scopes as the resource it names (member/* reaches no
 // token; member/*:token/* every personal token), and "*" alone reaches everything. Resources
-// are matched without regard to case.
+// are matched without regard to case. The scopes of a name are the resource's own, never read
+// back out of its spelling: a member whose email holds ":" is one scope, a member still.
 //
 // Secrets. Create and reset answer with a token's secret, which is all the token's access.
 // LaunchDarkly: "Only you have access to the secret values of tokens you create. Other account
 // members cannot access them. Administrators can delete your tokens, but cannot view their
 // values." A personal token's secret goes only to a personal token of the member who created
 // it, or to the token itself. A service token belongs to the account, not to a person: an
-// admin may reset it and receive its secret through a personal token (rotating the account's service tokens is an
-// admin's job, whoever created them). Resetting anyone else's personal token is refused (403),
-// deleting it is not, and a service token creates no token. A reset is judged as a creation
-// (see Giving), unless the token resets itself.
+// admin may reset it and receive its secret through a personal token (rotating the account's
+// service tokens is an admin's job, whoever created them). Resetting anyone else's personal
+// token is refused (403), deleting it is not, and a service token creates no token. A reset is
+// judged as a creation (see Giving), unless the token resets itself. An old secret in its
+// grace period after a reset is its token until it expires, but receives no secret, its own
+// token's included: a new secret would outlive it (403).
 //
 // Giving. No write gives more access than the caller has. An unrestricted caller (admin
 // level, with a token that denies nothing) may give anything. Any other caller is refused
@@ -132,6 +136,13 @@
 //     ({"noData":true}). {"before":t} includes both.
 //   - Unknown team keys when adding a member to teams or inviting answer 400; unknown custom
 //     role keys too.
+//   - An invited member's email is a bare address: one with a display name, a comment or a
+//     quoted local part answers 400 (invalid_emails).
+//   - A JSON body that names a field twice, in any case, or a property of the contract in
+//     another case than the contract's, answers 400: the contract check and the operation
+//     would read it apart ({"role":"reader","Role":"owner"}).
+//   - Reads show a secret's last four characters, and nothing of a secret shorter than 16
+//     (Options.AdminSecret and an Account's secrets may be short); so does the request log.
 //   - A failed JSON Patch `test` answers 422 patch_failed on a token and 409
 //     optimistic_locking_error on a member (the contract lists no 422 for members).
 //   - An invited member holding only custom roles gets the base role `no_access`.

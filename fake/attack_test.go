@@ -161,6 +161,7 @@ func TestAttackAmbiguousBodies(t *testing.T) {
 		{"a patch path twice", "PATCH", "/api/v2/members/m04", `[{"op":"replace","path":"/role","PATH":"/_id","value":"writer"}]`, ""},
 		{"instructions twice", "PATCH", "/api/v2/members", `{"instructions":[{"kind":"replaceMembersRoles","value":"reader","memberIDs":["m04"]}],"Instructions":[]}`, semanticPatchType},
 		{"an instruction kind twice", "PATCH", "/api/v2/members", `{"instructions":[{"kind":"replaceMembersRoles","Kind":"replaceMembersCustomRoles","value":"reader","values":[],"memberIDs":["m04"]}]}`, semanticPatchType},
+		{"a kind spelt with the Kelvin sign", "PATCH", "/api/v2/members", `{"instructions":[{"kind":"replaceMembersRoles","\u212aind":"replaceMembersCustomRoles","value":"reader","values":[],"memberIDs":["m04"]}]}`, semanticPatchType},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +179,17 @@ func TestAttackAmbiguousBodies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAttackDeepBodies: a body nested a million deep is answered at once, on an operation
+// that takes a body (the contract check refuses it) and on one that does not (nothing reads
+// it), without the one-reading check following it down.
+func TestAttackDeepBodies(t *testing.T) {
+	_, c := newServer(t, Options{})
+	deep := strings.Repeat("[", maxBody-1)
+	assert.Equal(t, 200, c.do("GET", "/api/v2/members", deep).status)
+	wantError(t, c.do("POST", "/api/v2/tokens", deep), 400, "invalid_request")
+	wantError(t, c.do("POST", "/api/v2/tokens", strings.Repeat(`{"name":`, maxDepth+10)), 400, "invalid_request")
 }
 
 // TestAttackResourceNames: a member is named member/<id> and member/<email>, one scope each,

@@ -16,20 +16,27 @@ import (
 // passes the contract as a reader and invites an owner. oneReading refuses such a body, so
 // that both read the same.
 
+// maxDepth bounds the nesting oneReading follows, as encoding/json bounds its own.
+const maxDepth = 10000
+
 // oneReading refuses a JSON body in which an object names a key twice, in any case, or names
-// one of its schema's properties in another case than the schema's. schema may be nil (keys
-// are then checked against each other only).
+// one of its schema's properties in another case than the schema's. A body the operation
+// does not take (schema nil) is not read: nothing reads it.
 func oneReading(body []byte, schema *openapi3.Schema) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	if schema == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	return readOnce(dec, schema, "")
+	return readOnce(dec, schema, "", 0)
 }
 
-// readOnce reads one JSON value from dec, checking every object in it against s.
-func readOnce(dec *json.Decoder, s *openapi3.Schema, at string) error {
+// readOnce reads one JSON value from dec, checking every object in it against s (nil: keys
+// against each other only).
+func readOnce(dec *json.Decoder, s *openapi3.Schema, at string, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("the body nests deeper than %d", maxDepth)
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return fmt.Errorf("the body is not JSON: %v", err)
@@ -52,7 +59,7 @@ func readOnce(dec *json.Decoder, s *openapi3.Schema, at string) error {
 			if err != nil {
 				return fmt.Errorf("%s: %v", where(at), err)
 			}
-			if err := readOnce(dec, child, at+"/"+k); err != nil {
+			if err := readOnce(dec, child, at+"/"+k, depth+1); err != nil {
 				return err
 			}
 		}
@@ -62,7 +69,7 @@ func readOnce(dec *json.Decoder, s *openapi3.Schema, at string) error {
 			items = s.Items.Value
 		}
 		for i := 0; dec.More(); i++ {
-			if err := readOnce(dec, items, fmt.Sprintf("%s/%d", at, i)); err != nil {
+			if err := readOnce(dec, items, fmt.Sprintf("%s/%d", at, i), depth+1); err != nil {
 				return err
 			}
 		}

@@ -192,6 +192,28 @@ func TestAttackDeepBodies(t *testing.T) {
 	wantError(t, c.do("POST", "/api/v2/tokens", strings.Repeat(`{"name":`, maxDepth+10)), 400, "invalid_request")
 }
 
+// TestAttackOddNames: a member or token is reached by its ID or `me`, spelt exactly; no other
+// spelling (case, padding, an email, an escaped separator) reaches it or another one.
+func TestAttackOddNames(t *testing.T) {
+	srv, c := newServer(t, Options{Account: authzAccount()})
+	tok, _ := srv.IssueToken("m04", "reader")
+	people := c.as(peopleSec) // m05
+	for _, path := range []string{"M04", "m04%20", "%20m04", "rita@example.org", "m04%00", "m04%2F..", "..%2Fm04", "ME", "me%20", "*"} {
+		r := c.do("DELETE", "/api/v2/members/"+path, nil)
+		assert.Contains(t, []int{400, 404}, r.status, "%s: %s", path, r.body)
+	}
+	for _, path := range []string{strings.ToUpper(tok.ID), tok.ID + "%2Freset", tok.ID + "%20"} {
+		r := c.do("DELETE", "/api/v2/tokens/"+path, nil)
+		assert.Contains(t, []int{400, 404}, r.status, "%s: %s", path, r.body)
+	}
+	assert.Zero(t, srv.Applied("deleteMember")+srv.Applied("deleteToken"))
+	// Its own ID is `me`: the same rules, not another way round them.
+	wantError(t, people.do("PATCH", "/api/v2/members/m05", `[{"op":"replace","path":"/role","value":"writer"}]`), 403, "forbidden")
+	wantError(t, people.do("PATCH", "/api/v2/members/%6De", `[{"op":"replace","path":"/role","value":"writer"}]`), 403, "forbidden")
+	m, _ := srv.Member("m05")
+	assert.Equal(t, "reader", m.Role)
+}
+
 // TestAttackResourceNames: a member is named member/<id> and member/<email>, one scope each,
 // however its email is spelt: an email holding ":" does not make a member look like a token to
 // a policy, and an invited member is named by the address it has, never a comment around it.
@@ -411,6 +433,8 @@ func TestAttackSemanticPatch(t *testing.T) {
 		{"the listed given a custom role not held", `[{"kind":"replaceMembersCustomRoles","values":["token-manager"],"memberIDs":["m04"]}]`, people, 403},
 		{"a harmless instruction then a bad one", `[{"kind":"replaceMembersRoles","value":"no_access","memberIDs":["m04"]},{"kind":"replaceMembersRoles","value":"admin","memberIDs":["m06"]}]`, people, 403},
 		{"role attributes without the action", `[{"kind":"replaceMembersRoleAttributes","value":{"projects":["*"]},"memberIDs":["m04"]}]`, people, 403},
+		{"an instruction kind the fake does not know", `[{"kind":"addCustomRoles","values":["auditor"],"memberIDs":["m05"]}]`, people, 400},
+		{"a team instruction", `[{"kind":"addMembersToTeam","teamKey":"platform","memberIDs":["m05"]}]`, people, 400},
 		{"a filter that selects no one asks member/*", `[{"kind":"replaceAllMembersRoles","value":"reader","filterQuery":"nobody-at-all"}]`,
 			func(c *client) *client { return c.as(tokenAdminSec) }, 403},
 	}
@@ -418,7 +442,8 @@ func TestAttackSemanticPatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, c := newServer(t, Options{Account: attackAccount()})
 			before := grants(srv.Snapshot())
-			wantError(t, semanticPatch(tt.caller(c), tt.instructions), tt.want, "forbidden")
+			code := map[int]string{400: "invalid_request", 403: "forbidden"}[tt.want]
+			wantError(t, semanticPatch(tt.caller(c), tt.instructions), tt.want, code)
 			assert.Equal(t, before, grants(srv.Snapshot()))
 		})
 	}
@@ -434,6 +459,24 @@ func TestAttackSemanticPatch(t *testing.T) {
 			assert.Equal(t, role, m.Role, id)
 		}
 	})
+}
+
+// TestAttackRolesThatDoNotExist: a member is granted only the custom roles the account has; a
+// key naming none (on the member or on one of its teams) grants nothing, not even reading.
+func TestAttackRolesThatDoNotExist(t *testing.T) {
+	a := authzAccount()
+	a.Teams = append(a.Teams, Team{Key: "ghosts", CustomRoleKeys: []string{"no-such-role"}})
+	for i := range a.Members {
+		if a.Members[i].ID == "m06" { // no_access
+			a.Members[i].Teams = []api.MemberTeamSummaryRep{{Key: "ghosts", CustomRoleKeys: []string{"no-such-role"}}}
+			a.Members[i].CustomRoles = []string{"Token-Manager"} // token-manager's key, in another case
+		}
+	}
+	srv, c := newServer(t, Options{Account: a})
+	tok, ok := srv.IssueToken("m06", "admin")
+	require.True(t, ok)
+	wantError(t, c.as(tok.Secret).do("GET", "/api/v2/members", nil), 403, "forbidden")
+	wantError(t, c.as(tok.Secret).do("POST", "/api/v2/tokens", `{"role":"reader"}`), 403, "forbidden")
 }
 
 // TestAttackOwnersAndAdmins: the owners stay however the admins go, and a member that removes

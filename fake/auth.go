@@ -148,13 +148,17 @@ func (s *state) memberPolicies(m api.Member) [][]api.Statement {
 	return pols
 }
 
-// memberRoleKeys are the custom roles a member holds: its own and its teams'.
+// memberRoleKeys are the custom roles a member holds: its own and its teams', those the account
+// has (keys match exactly, as they do everywhere else); a key naming no role grants nothing.
 func (s *state) memberRoleKeys(m api.Member) []string {
 	keys := slices.Clone(m.CustomRoles)
 	for _, t := range m.Teams {
 		keys = append(keys, s.teams[strings.ToLower(t.Key)].CustomRoleKeys...)
 	}
-	return keys
+	return slices.DeleteFunc(keys, func(k string) bool {
+		_, ok := s.roleKeys[k]
+		return !ok
+	})
 }
 
 // memberLevel is a member's level: its built-in role's; any custom role grants at least reading

@@ -45,9 +45,10 @@
 // and reader none of this API's), its custom roles (CustomRole.Policy) and its inline policy,
 // taken together as one policy. A member's access is the union of its roles, each its own
 // policy (LaunchDarkly: "Permissions are cumulative across roles"): its built-in role (owner
-// and admin allow everything), its own custom roles and those of its teams. A personal token
-// may do what both it and its member allow, as the member is now: a role, custom role or team
-// lost is lost for every token of the member at once. A service token is not capped by its
+// and admin allow everything), its own custom roles and those of its teams (a key naming no
+// custom role of the account grants nothing, not even reading). A personal token may do what
+// both it and its member allow, as the member is now: a role, custom role or team lost is
+// lost for every token of the member at once. A service token is not capped by its
 // member, yet stops authenticating when its member is removed, as every token here does. A
 // token whose member has the role no_access and no custom role is refused everything.
 //

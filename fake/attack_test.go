@@ -192,6 +192,25 @@ func TestAttackDeepBodies(t *testing.T) {
 	wantError(t, c.do("POST", "/api/v2/tokens", strings.Repeat(`{"name":`, maxDepth+10)), 400, "invalid_request")
 }
 
+// TestAttackWritesThatChangeNothing: a JSON Patch asks the action of every field it writes,
+// whether or not the value changes, as a write LaunchDarkly refuses is refused here too: a
+// reader writing a member's role to the role it has, or its token's name to the name it has,
+// is refused, not answered 200.
+func TestAttackWritesThatChangeNothing(t *testing.T) {
+	srv, c := newServer(t, Options{Account: authzAccount()})
+	reader, _ := srv.IssueToken("m04", "reader")
+	rc := c.as(reader.Secret)
+	wantError(t, rc.do("PATCH", "/api/v2/members/m05", `[{"op":"replace","path":"/role","value":"reader"}]`), 403, "forbidden")
+	wantError(t, rc.do("PATCH", "/api/v2/members/m05", `[{"op":"replace","path":"/customRoles","value":[]}]`), 403, "forbidden")
+	wantError(t, rc.do("PATCH", "/api/v2/tokens/"+reader.ID, `[{"op":"replace","path":"/name","value":"`+reader.Name+`"}]`), 403, "forbidden")
+	wantError(t, rc.do("PATCH", "/api/v2/tokens/"+reader.ID, `[{"op":"replace","path":"/role","value":"reader"}]`), 403, "forbidden")
+	// A patch that only tests writes nothing and asks nothing beyond seeing its target.
+	assert.Equal(t, 200, rc.do("PATCH", "/api/v2/tokens/"+reader.ID, `[{"op":"test","path":"/role","value":"reader"}]`).status)
+	// Whoever may write the field may write it unchanged.
+	assert.Equal(t, 200, c.as(peopleSec).do("PATCH", "/api/v2/members/m04", `[{"op":"replace","path":"/role","value":"reader"}]`).status)
+	assert.Zero(t, srv.Applied("patchMember")+srv.Applied("patchToken"))
+}
+
 // TestAttackOddNames: a member or token is reached by its ID or `me`, spelt exactly; no other
 // spelling (case, padding, an email, an escaped separator) reaches it or another one.
 func TestAttackOddNames(t *testing.T) {

@@ -70,8 +70,10 @@
 //
 // So reader and writer tokens manage no tokens, not even themselves, as LaunchDarkly
 // documents: "Tokens can only manage other tokens, including themselves, if they have Admin
-// role or explicit permission via a custom role". A semantic-patch instruction asks its action
-// on each member it selects, or on member/* if it selects none.
+// role or explicit permission via a custom role". A JSON Patch asks the action of each field
+// it writes, whether or not the value changes (a patch of `test` operations only asks none). A
+// semantic-patch instruction asks its action on each member it selects, or on member/* if it
+// selects none.
 //
 // Statements. A policy allows an action on a resource when one of its statements allows it
 // and none denies it; order does not matter. actions and resources are globs, "*" matching any

@@ -122,7 +122,9 @@
 //     selectors after ";", both actions and notActions, an action spelt in another case), an
 //     allow reaches nothing and a deny everything it might; an unknown effect denies;
 //   - defaultApiVersion is changed under updateAccessTokenPolicy;
-//   - tokens are named in resources by ID only, never by name, which their holder may change.
+//   - tokens are named in resources by ID only, never by name, which their holder may change;
+//   - the rules above on old secrets in their grace period, on writes that change nothing, on
+//     inviting with roleAttributes and on custom role keys the account lacks.
 //
 // # Choices where LaunchDarkly publishes nothing
 //
@@ -161,9 +163,9 @@
 //
 // 400: an invalid body or parameter. 401: an unknown, expired, reset or deleted token, or one
 // whose member is gone. 403: a token of a member with the role no_access (Handler.IssueToken),
-// a writer's token on an admin's operation, a token giving more access than it has, or a reset
-// of a token another member created. 404: an
-// unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
+// a writer's token on an admin's operation, a token giving more access than it has, a reset
+// of a token another member created, or a reset asked with an old secret in its grace period.
+// 404: an unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
 // whose `test` fails. 429: RateLimit or a Fault429 kind. getMembers' 404, which LaunchDarkly
 // documents without saying when, and the other 409s come only from scripted faults.
 //

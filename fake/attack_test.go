@@ -204,6 +204,7 @@ func TestAttackWritesThatChangeNothing(t *testing.T) {
 	wantError(t, rc.do("PATCH", "/api/v2/members/m05", `[{"op":"replace","path":"/customRoles","value":[]}]`), 403, "forbidden")
 	wantError(t, rc.do("PATCH", "/api/v2/tokens/"+reader.ID, `[{"op":"replace","path":"/name","value":"`+reader.Name+`"}]`), 403, "forbidden")
 	wantError(t, rc.do("PATCH", "/api/v2/tokens/"+reader.ID, `[{"op":"replace","path":"/role","value":"reader"}]`), 403, "forbidden")
+	wantError(t, rc.do("POST", "/api/v2/members/m05/teams", `{"teamKeys":[]}`), 403, "forbidden")
 	// A patch that only tests writes nothing and asks nothing beyond seeing its target.
 	assert.Equal(t, 200, rc.do("PATCH", "/api/v2/tokens/"+reader.ID, `[{"op":"test","path":"/role","value":"reader"}]`).status)
 	// Whoever may write the field may write it unchanged.

@@ -62,7 +62,8 @@
 //   - member/<id>, also named member/<email>: createMember (invite, naming the new member by
 //     email), deleteMember, updateRole, updateCustomRole, updateMemberRoleAttributes (also
 //     inviting with roleAttributes);
-//   - team/<key>: updateTeamMembers (adding a member to teams, inviting with teamKeys);
+//   - team/<key>: updateTeamMembers (adding a member to teams, on team/* if it names none;
+//     inviting with teamKeys);
 //   - member/<member id>:token/<id> (also by the member's email) for a personal token,
 //     service-token/<id> for a service token: createAccessToken, deleteAccessToken,
 //     resetAccessToken, updateAccessTokenName, updateAccessTokenDescription,

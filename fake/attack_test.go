@@ -526,6 +526,7 @@ func TestAttackWritesRacingDemotion(t *testing.T) {
 	var demoted atomic.Bool
 	var wg sync.WaitGroup
 	var late atomic.Int64
+	var applied [3]atomic.Int64 // by kind of write: invites, tokens created, tokens deleted
 	for w := range 4 {
 		wg.Add(1)
 		go func() {
@@ -542,8 +543,11 @@ func TestAttackWritesRacingDemotion(t *testing.T) {
 					tok, _ := srv.IssueToken("m06", "reader")
 					r = ac.do("DELETE", "/api/v2/tokens/"+tok.ID, nil)
 				}
-				if after && r.status < 300 {
-					late.Add(1)
+				if r.status < 300 {
+					applied[i%3].Add(1)
+					if after {
+						late.Add(1)
+					}
 				}
 				assert.Contains(t, []int{201, 204, 403}, r.status, "body: %s", r.body)
 			}
@@ -554,6 +558,9 @@ func TestAttackWritesRacingDemotion(t *testing.T) {
 	demoted.Store(true)
 	wg.Wait()
 	assert.Zero(t, late.Load(), "writes sent after the demotion was answered")
+	assert.Equal(t, applied[0].Load(), int64(srv.Applied("postMembers")), "every invite answered 201 was applied, once")
+	assert.Equal(t, applied[1].Load(), int64(srv.Applied("postToken")))
+	assert.Equal(t, applied[2].Load(), int64(srv.Applied("deleteToken")))
 	for _, m := range srv.Members() {
 		if strings.HasSuffix(m.Email, "@race.test") {
 			assert.Equal(t, "admin", m.Role)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -167,9 +168,13 @@ type htmlChanges struct {
 // WriteChangesHTML writes a comparison as one HTML page, in the review report's style.
 func WriteChangesHTML(w io.Writer, c review.Changes) error {
 	counts := Changes(c, render.Table).Sections[0]
-	d := htmlChanges{Headline: ChangesHeadline(c), Date: c.New.GeneratedAt.Format(time.DateOnly),
-		Old: recordLine("Old", c.Old), New: recordLine("New", c.New), Notes: c.Notes, Counts: counts.Rows,
-		Account: orUnknown(c.Account.OwnerEmail) + " " + c.Account.OwnerID, Generator: c.New.Version}
+	clean := func(s string) string { return iostreams.Clean(s, false) }
+	d := htmlChanges{Headline: clean(ChangesHeadline(c)), Date: c.New.GeneratedAt.Format(time.DateOnly),
+		Old: clean(recordLine("Old", c.Old)), New: clean(recordLine("New", c.New)), Counts: counts.Rows,
+		Account: clean(orUnknown(c.Account.OwnerEmail) + " " + c.Account.OwnerID), Generator: clean(c.New.Version)}
+	for _, n := range c.Notes {
+		d.Notes = append(d.Notes, clean(n))
+	}
 	for _, k := range review.ChangeKinds {
 		if c.Count(k) == 0 {
 			continue

@@ -189,3 +189,35 @@ func TestEveryTableSaysWhatIdentifiesItsRows(t *testing.T) {
 		}
 	}
 }
+
+// TestTheRecordIsCleanedInEveryFormat: names a server sends for the record (the caller's token,
+// the owner's email) reach no output with escape, control or bidirectional characters.
+func TestTheRecordIsCleanedInEveryFormat(t *testing.T) {
+	const hostile = "ci\x1b[2J\u202egnp.exe\u200b"
+	r := review.BuildReport([]api.Member{{ID: "o", Email: "boss" + hostile + "@x.io", Role: "owner"}}, nil, testNow, review.Options{})
+	r.Caller = review.Caller{MemberID: "o", Email: "boss" + hostile + "@x.io", TokenIDs: []string{"t"}, TokenName: hostile}
+	r.Name = "prod" + hostile
+	var outs []string
+	for _, format := range []render.Format{render.Table, render.CSV} {
+		var b strings.Builder
+		require.NoError(t, render.Write(&b, format, Review(r, format), render.Options{}))
+		outs = append(outs, b.String())
+	}
+	var b strings.Builder
+	require.NoError(t, render.Write(&b, render.Table, Grouped([]review.Report{r}, false), render.Options{Width: 120}))
+	outs = append(outs, b.String())
+	b.Reset()
+	require.NoError(t, WriteHTML(&b, []review.Report{r}, false))
+	outs = append(outs, b.String())
+	c, err := review.Diff(r, r)
+	require.NoError(t, err)
+	b.Reset()
+	require.NoError(t, WriteChangesHTML(&b, c))
+	outs = append(outs, b.String())
+	for i, out := range outs {
+		assert.NotContains(t, out, "\x1b", "output %d", i)
+		assert.NotContains(t, out, "\u202e", "output %d", i)
+		assert.NotContains(t, out, "\u200b", "output %d", i)
+		assert.Contains(t, out, "ci[2Jgnp.exe", "output %d: the name is there, cleaned", i)
+	}
+}

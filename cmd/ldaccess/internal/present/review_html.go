@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -120,11 +121,12 @@ func htmlData(rs []review.Report, all bool) htmlReport {
 	multi := len(rs) > 1
 	d := htmlReport{Headline: Headline(rs), Date: r0.GeneratedAt.UTC().Format(time.DateOnly), Multi: multi}
 	for _, r := range rs {
-		a := htmlAccount{Identity: IdentityOf(r), Tokens: r.TokenCount, Members: r.MemberCount, Findings: r.FindingCount(), Incomplete: r.Incomplete()}
+		a := htmlAccount{Identity: IdentityOf(r).cleaned(), Tokens: r.TokenCount, Members: r.MemberCount, Findings: r.FindingCount(),
+			Incomplete: iostreams.Clean(r.Incomplete(), false)}
 		if a.Incomplete != "" {
 			prefix := ""
 			if multi {
-				prefix = r.Name + ": "
+				prefix = a.Account + ": "
 			}
 			d.Incomplete = append(d.Incomplete, prefix+a.Incomplete)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -68,6 +69,16 @@ func PolicySummary(p *review.Policy) string {
 		s += fmt.Sprintf("; never %d listed", len(p.Never))
 	}
 	return s
+}
+
+// cleaned is the record with every value through the one cleaning step (iostreams.Clean), for
+// the HTML page, whose template shows them as they are.
+func (id Identity) cleaned() Identity {
+	for _, f := range []*string{&id.Account, &id.Owner, &id.OwnerID, &id.Instance, &id.BaseURL, &id.Caller, &id.CallerID,
+		&id.Token, &id.TokenID, &id.ReviewedAt, &id.Version, &id.StaleAfter, &id.RotateAfter, &id.Policy, &id.Coverage} {
+		*f = iostreams.Clean(*f, false)
+	}
+	return id
 }
 
 // identityHeader heads the CSV section of the record, one row per account.

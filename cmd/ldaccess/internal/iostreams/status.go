@@ -52,7 +52,7 @@ func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
 		part = fmt.Sprintf("%s %d/%d", label, n, total)
 	}
 	if account != "" {
-		part = account + ": " + part
+		part = Clean(account, false) + ": " + part
 	}
 	if st.parts == nil {
 		st.parts = map[string]string{}

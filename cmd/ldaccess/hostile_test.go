@@ -210,4 +210,3 @@ func TestHostileServerErrors(t *testing.T) {
 		requireHarmless(t, fmt.Sprint(args), r.stderr)
 	}
 }
-

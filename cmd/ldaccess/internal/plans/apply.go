@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,8 +26,9 @@ type ApplyOptions struct {
 	PerMember bool
 	// Exec receives each new secret of reset-token actions on its standard input.
 	Exec string
-	// Dir is the directory Exec runs in.
-	Dir string
+	// AccountFlags are the global flags that name the account (connect.Target.Flags), for the
+	// commands apply prints for the user to run.
+	AccountFlags []string
 }
 
 // AddFlags adds the flags of o to cmd.
@@ -92,6 +94,7 @@ func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Pla
 	if perr := env.Print(present.Results(res, title)); perr != nil && err == nil {
 		err = perr
 	}
+	o.noteRecoveries(env, res)
 	if err != nil {
 		if errors.Is(err, review.ErrWrongAccount) {
 			return clierr.Usagef("%v", err)
@@ -123,7 +126,7 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 	opts := review.ApplyOptions{DryRun: o.DryRun, PerMember: o.PerMember, Now: env.Now}
 	if o.Exec != "" {
 		opts.Secret = func(ctx context.Context, act review.Action, t api.Token) error {
-			return shell.HandOver(ctx, o.Dir, o.Exec, t, env.IO.ErrOut)
+			return env.Shell.HandOver(ctx, o.Exec, t, env.IO)
 		}
 	}
 	n := 0
@@ -132,6 +135,29 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 		env.IO.Progress("", "actions", n, total, false)
 	}
 	return opts
+}
+
+// noteRecoveries prints, for each token whose new secret was lost (its hand-over failed, or an
+// earlier run's answer never came), the exact command that recovers it: a rotation that ends
+// at once only the lost secret, while the old one keeps working until its grace ends.
+func (o ApplyOptions) noteRecoveries(env cmdutil.Env, res review.Result) {
+	for _, out := range res.Outcomes {
+		if out.Status != review.SecretLost {
+			continue
+		}
+		argv := append(append([]string{"ldaccess"}, o.AccountFlags...), "tokens", "rotate", out.Action.ObjectID, "--expire-old-in", "now")
+		if o.Exec != "" {
+			argv = append(argv, "--exec", o.Exec)
+		}
+		if o.Yes {
+			argv = append(argv, "--yes")
+		}
+		for i, a := range argv {
+			argv[i] = shell.Quote(a)
+		}
+		env.IO.NoteCommand(fmt.Sprintf("token %s lost its new secret (see its detail); to recover it before its old secret stops, run:", out.Action.ObjectID),
+			strings.Join(argv, " "))
+	}
 }
 
 // openJournal opens the plan's journal. A dry run reads the journal of a plan already begun,

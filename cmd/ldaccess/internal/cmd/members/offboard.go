@@ -40,7 +40,7 @@ type OffboardOptions struct {
 // NewCmdOffboard is "members offboard". runF, when not nil, runs instead of offboardRun
 // (tests).
 func NewCmdOffboard(f *cmdutil.Factory, runF func(context.Context, *OffboardOptions) error) *cobra.Command {
-	opts := &OffboardOptions{Env: f.Env(), Apply: plans.ApplyOptions{Dir: f.Dir}, Target: f.Target}
+	opts := &OffboardOptions{Env: f.Env(), Target: f.Target}
 	var from string
 	cmd := &cobra.Command{
 		Use:   "offboard EMAIL... [--from FILE]",

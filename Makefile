@@ -52,6 +52,7 @@ EXHAUSTIVE_FLAGS := -ignore-enum-types '^github\.com/ldaccess/ldaccess/(cmd|fake
 ## test: lint, check-generated, every test with the race detector, then each fuzz target briefly
 test: lint check-generated
 	$(GO) test -race $(PKGS)
+	$(MAKE) --no-print-directory contract-checks
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_CI)
 
 ## deps-browser: install what the command's real-terminal and browser tests use, tmux and
@@ -104,7 +105,7 @@ bench:
 .PHONY: fuzz
 FUZZTIME ?= 1m
 FUZZTIME_CI ?= 3s
-FUZZ_PKGS := ./wrapper ./fake ./tests/reliability ./cmd/ldaccess/internal/config
+FUZZ_PKGS := ./wrapper ./fake ./tests ./tests/reliability ./cmd/ldaccess/internal/config
 fuzz:
 	@set -e; for p in $(FUZZ_PKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
@@ -122,3 +123,43 @@ tidy:
 	$(GO) mod tidy
 	cd cmd/ldaccess && $(GO) mod edit -replace github.com/ldaccess/ldaccess=../.. && \
 		{ GOWORK=off $(GO) mod tidy; status=$$?; $(GO) mod edit -dropreplace github.com/ldaccess/ldaccess; exit $$status; }
+
+## The contract against the world around it. tools/ is a module of its own, so that oasdiff and
+## apidiff never reach the library's go.mod; `go run` caches the built tool. See CONTRIBUTING.md,
+## "When LaunchDarkly changes its spec".
+CONTRACT := GOWORK=off $(GO) -C tools run ./contract -root ..
+UPSTREAM ?=
+UPSTREAM_REF ?= HEAD
+.PHONY: drift compat compat-baseline pin contract-checks
+
+## drift: openapi.yaml against the pinned upstream document (upstream/), structurally; fails on a
+## difference upstream/deviations.yaml does not explain. UPSTREAM=file compares with a newer
+## LaunchDarkly document instead and first prints what LaunchDarkly changed since the pin.
+drift:
+	@$(CONTRACT) drift $(if $(UPSTREAM),-upstream $(abspath $(UPSTREAM)))
+
+## compat: the contract and the Go API of api, wrapper, review and fake against the last release
+## (compat/baseline); fails on a breaking change that CHANGELOG.md's Unreleased section does not name.
+compat:
+	@$(CONTRACT) compat
+
+## compat-baseline: record the current tree as release VERSION (run when tagging it).
+compat-baseline:
+	@test -n "$(VERSION)" || { echo "usage: make compat-baseline VERSION=vX.Y.Z"; exit 2; }
+	@$(CONTRACT) baseline -version $(VERSION) -commit $$(git rev-parse HEAD)
+
+## pin: copy the parts of LaunchDarkly's OpenAPI document that our operations reach into
+## upstream/, from a clone of launchdarkly/api-client-go: make pin UPSTREAM_GIT=dir [UPSTREAM_REF=tag]
+pin:
+	@test -n "$(UPSTREAM_GIT)" || { echo "usage: make pin UPSTREAM_GIT=<clone of launchdarkly/api-client-go> [UPSTREAM_REF=<tag or commit>]"; exit 2; }
+	@set -e; tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; g="git -C $(abspath $(UPSTREAM_GIT))"; \
+	$$g show "$(UPSTREAM_REF):api/openapi.yaml" > "$$tmp"; \
+	$$g show "$(UPSTREAM_REF):LICENSE.txt" > upstream/LICENSE.txt; \
+	$(CONTRACT) pin -from "$$tmp" -commit "$$($$g rev-parse "$(UPSTREAM_REF)^{commit}")" \
+		-version "$$($$g log -1 --format=%s "$(UPSTREAM_REF)" | sed -n 's/^Version \([^ ]*\) .*/\1/p')" \
+		-date "$$($$g log -1 --format=%cs "$(UPSTREAM_REF)")"
+
+## contract-checks: drift, compat and the tests of the tool behind them (make test runs this)
+contract-checks: drift compat
+	GOWORK=off $(GO) -C tools vet ./...
+	GOWORK=off $(GO) -C tools test ./...

@@ -419,7 +419,7 @@ type MemberImportErrorRep struct {
 	Code          string   `json:"code"`
 	ID            string   `json:"id,omitempty,omitzero"`
 	InvalidEmails []string `json:"invalid_emails,omitempty,omitzero"`
-	Message       string   `json:"message,omitempty,omitzero"`
+	Message       string   `json:"message"`
 }
 
 // MemberPermissionGrantSummaryRep A permission granted to the member directly.
@@ -2592,6 +2592,13 @@ type ClientWithResponsesInterface interface {
 	ResetTokenWithResponse(ctx context.Context, id string, params *ResetTokenParams, reqEditors ...RequestEditorFn) (*ResetTokenResponse, error)
 }
 
+// GetMembersResponse400Headers the declared response headers of an HTTP 400 response for GetMembers
+type GetMembersResponse400Headers struct {
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
+}
+
 // GetMembersResponse401Headers the declared response headers of an HTTP 401 response for GetMembers
 type GetMembersResponse401Headers struct {
 	XRatelimitGlobalRemaining int
@@ -2626,6 +2633,8 @@ type GetMembersResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Members
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *InvalidRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2634,6 +2643,8 @@ type GetMembersResponse struct {
 	JSON404 *NotFound
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *RateLimited
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetMembersResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMembersResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -2647,6 +2658,11 @@ type GetMembersResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetMembersResponse) GetJSON200() *Members {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMembersResponse) GetJSON400() *InvalidRequest {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3057,6 +3073,13 @@ func (r DeleteMemberResponse) ContentType() string {
 	return ""
 }
 
+// GetMemberResponse400Headers the declared response headers of an HTTP 400 response for GetMember
+type GetMemberResponse400Headers struct {
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
+}
+
 // GetMemberResponse401Headers the declared response headers of an HTTP 401 response for GetMember
 type GetMemberResponse401Headers struct {
 	XRatelimitGlobalRemaining int
@@ -3091,6 +3114,8 @@ type GetMemberResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Member
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *InvalidRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3099,6 +3124,8 @@ type GetMemberResponse struct {
 	JSON404 *NotFound
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *RateLimited
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetMemberResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMemberResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -3112,6 +3139,11 @@ type GetMemberResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetMemberResponse) GetJSON200() *Member {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMemberResponse) GetJSON400() *InvalidRequest {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3439,6 +3471,13 @@ func (r PostMemberTeamsResponse) ContentType() string {
 	return ""
 }
 
+// GetTokensResponse400Headers the declared response headers of an HTTP 400 response for GetTokens
+type GetTokensResponse400Headers struct {
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
+}
+
 // GetTokensResponse401Headers the declared response headers of an HTTP 401 response for GetTokens
 type GetTokensResponse401Headers struct {
 	XRatelimitGlobalRemaining int
@@ -3466,12 +3505,16 @@ type GetTokensResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Tokens
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *InvalidRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *RateLimited
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetTokensResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetTokensResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -3483,6 +3526,11 @@ type GetTokensResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTokensResponse) GetJSON200() *Tokens {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTokensResponse) GetJSON400() *InvalidRequest {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3994,6 +4042,13 @@ func (r PatchTokenResponse) ContentType() string {
 	return ""
 }
 
+// ResetTokenResponse400Headers the declared response headers of an HTTP 400 response for ResetToken
+type ResetTokenResponse400Headers struct {
+	XRatelimitGlobalRemaining int
+	XRatelimitReset           int64
+	XRatelimitRouteRemaining  int
+}
+
 // ResetTokenResponse401Headers the declared response headers of an HTTP 401 response for ResetToken
 type ResetTokenResponse401Headers struct {
 	XRatelimitGlobalRemaining int
@@ -4028,6 +4083,8 @@ type ResetTokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Token
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *InvalidRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -4036,6 +4093,8 @@ type ResetTokenResponse struct {
 	JSON404 *NotFound
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *RateLimited
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ResetTokenResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ResetTokenResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -4049,6 +4108,11 @@ type ResetTokenResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ResetTokenResponse) GetJSON200() *Token {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResetTokenResponse) GetJSON400() *InvalidRequest {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -4429,6 +4493,13 @@ func ParseGetMembersResponse(rsp *http.Response) (*GetMembersResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4460,6 +4531,30 @@ func ParseGetMembersResponse(rsp *http.Response) (*GetMembersResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers GetMembersResponse400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitGlobalRemaining = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitReset = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitRouteRemaining = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetMembersResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
@@ -5158,6 +5253,13 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5189,6 +5291,30 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers GetMemberResponse400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitGlobalRemaining = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitReset = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitRouteRemaining = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetMemberResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
@@ -5762,6 +5888,13 @@ func ParseGetTokensResponse(rsp *http.Response) (*GetTokensResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5786,6 +5919,30 @@ func ParseGetTokensResponse(rsp *http.Response) (*GetTokensResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers GetTokensResponse400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitGlobalRemaining = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitReset = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitRouteRemaining = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetTokensResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
@@ -6620,6 +6777,13 @@ func ParseResetTokenResponse(rsp *http.Response) (*ResetTokenResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6651,6 +6815,30 @@ func ParseResetTokenResponse(rsp *http.Response) (*ResetTokenResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers ResetTokenResponse400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Global-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitGlobalRemaining = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitReset = value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Route-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Route-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitRouteRemaining = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers ResetTokenResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Global-Remaining"); len(values) > 0 {

@@ -1,6 +1,11 @@
 package fake
 
-import "github.com/ldaccess/ldaccess/api"
+import (
+	"reflect"
+	"time"
+
+	"github.com/ldaccess/ldaccess/api"
+)
 
 // Account is the state of a LaunchDarkly account: the initial state given in Options, and what
 // Seed builds.
@@ -20,6 +25,12 @@ type Account struct {
 	// TakenEmails are addresses that belong to members of another account: inviting one is
 	// refused with email_taken_in_different_account.
 	TakenEmails []string
+	// SeenAt is the moment the account's times are relative to; Seed sets it to its Now. A
+	// fake whose clock reads another moment when it starts moves every time of the members and
+	// tokens (creation, last seen, last used…) by the difference, so that a token unused for
+	// 100 days at SeenAt is unused for 100 days by the fake's clock. Zero takes the times as
+	// they are.
+	SeenAt time.Time
 }
 
 // Team is a team of members; a team grants its custom roles to its members.
@@ -44,4 +55,45 @@ type CustomRole struct {
 	// resources (see Authorization in the package documentation). Nil allows nothing beyond
 	// reading.
 	Policy []api.Statement
+}
+
+// seenAt returns the account as seen at now: a copy whose member and token times are moved by
+// now − SeenAt, or a itself when there is nothing to move. Every int64 of a member or a token
+// is a time in Unix epoch milliseconds (the contract's `format: int64` integers are all times);
+// zero, "never", stays zero.
+func (a *Account) seenAt(now time.Time) *Account {
+	if a == nil || a.SeenAt.IsZero() {
+		return a
+	}
+	d := now.Sub(a.SeenAt).Milliseconds()
+	if d == 0 {
+		return a
+	}
+	c := deepCopy(*a)
+	shiftTimes(reflect.ValueOf(c.Members), d)
+	shiftTimes(reflect.ValueOf(c.Tokens), d)
+	c.SeenAt = now
+	return &c
+}
+
+func shiftTimes(v reflect.Value, d int64) {
+	//exhaustive:ignore // a walk over reflect.Kind: the kinds not named need nothing
+	switch v.Kind() {
+	case reflect.Int64:
+		if v.CanSet() && v.Int() != 0 {
+			v.SetInt(v.Int() + d)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			shiftTimes(v.Elem(), d)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			shiftTimes(v.Index(i), d)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			shiftTimes(v.Field(i), d)
+		}
+	}
 }

@@ -1,8 +1,7 @@
 package fake
 
 import (
-	"maps"
-	"slices"
+	"reflect"
 
 	"github.com/ldaccess/ldaccess/api"
 )
@@ -10,75 +9,76 @@ import (
 // The state shares nothing with callers: values go in and out through these deep copies.
 // Inside, updates replace slices and maps rather than change them in place (copy on write), so a
 // shallow copy taken under the lock stays valid while a response is encoded after it.
+//
+// The copies are made by deepCopy, which follows the types themselves: a property the contract
+// adds to a model is copied as deeply as the rest without a line written here
+// (TestCopiesShareNoMemory fills every field to prove it).
 
 func cloneRoleAttributes(p map[string]api.RoleAttributeValues) map[string]api.RoleAttributeValues {
-	if p == nil {
-		return nil
-	}
-	m := make(map[string]api.RoleAttributeValues, len(p))
-	for k, v := range p {
-		m[k] = slices.Clone(v)
-	}
-	return m
+	return deepCopy(p)
 }
 
-func cloneMember(m api.Member) api.Member {
-	m.Links = maps.Clone(m.Links)
-	m.CustomRoles = slices.Clone(m.CustomRoles)
-	m.ExcludedDashboards = slices.Clone(m.ExcludedDashboards)
-	m.OAuthProviders = slices.Clone(m.OAuthProviders)
-	m.RoleAttributes = cloneRoleAttributes(m.RoleAttributes)
-	if m.Teams != nil {
-		ts := make([]api.MemberTeamSummaryRep, len(m.Teams))
-		for i, t := range m.Teams {
-			t.CustomRoleKeys = slices.Clone(t.CustomRoleKeys)
-			t.Links = maps.Clone(t.Links)
-			ts[i] = t
+func cloneMember(m api.Member) api.Member { return deepCopy(m) }
+
+func cloneStatements(p []api.Statement) []api.Statement { return deepCopy(p) }
+
+func cloneToken(t api.Token) api.Token { return deepCopy(t) }
+
+func cloneTeam(t Team) Team { return deepCopy(t) }
+
+func cloneCustomRole(r CustomRole) CustomRole { return deepCopy(r) }
+
+// deepCopy returns a copy of v that shares no memory with it: every pointer, slice and map is
+// copied, at every depth; nil stays nil and empty stays empty (the JSON differs).
+func deepCopy[T any](v T) T {
+	var out T
+	copyValue(reflect.ValueOf(&out).Elem(), reflect.ValueOf(&v).Elem())
+	return out
+}
+
+func copyValue(dst, src reflect.Value) {
+	//exhaustive:ignore // a walk over reflect.Kind: the kinds not named need nothing
+	switch src.Kind() {
+	case reflect.Pointer:
+		if !src.IsNil() {
+			p := reflect.New(src.Type().Elem())
+			copyValue(p.Elem(), src.Elem())
+			dst.Set(p)
 		}
-		m.Teams = ts
-	}
-	if m.PermissionGrants != nil {
-		gs := make([]api.MemberPermissionGrantSummaryRep, len(m.PermissionGrants))
-		for i, g := range m.PermissionGrants {
-			g.Actions = slices.Clone(g.Actions)
-			gs[i] = g
+	case reflect.Slice:
+		if !src.IsNil() {
+			s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+			for i := range src.Len() {
+				copyValue(s.Index(i), src.Index(i))
+			}
+			dst.Set(s)
 		}
-		m.PermissionGrants = gs
+	case reflect.Map:
+		if !src.IsNil() {
+			m := reflect.MakeMapWithSize(src.Type(), src.Len())
+			for it := src.MapRange(); it.Next(); {
+				e := reflect.New(src.Type().Elem()).Elem()
+				copyValue(e, it.Value())
+				m.SetMapIndex(it.Key(), e)
+			}
+			dst.Set(m)
+		}
+	case reflect.Struct:
+		dst.Set(src) // unexported fields as they are; the models have none that refer to memory
+		for i := range src.NumField() {
+			if dst.Field(i).CanSet() {
+				copyValue(dst.Field(i), src.Field(i))
+			}
+		}
+	case reflect.Interface:
+		if !src.IsNil() {
+			e := reflect.New(src.Elem().Type()).Elem()
+			copyValue(e, src.Elem())
+			dst.Set(e)
+		}
+	default:
+		dst.Set(src)
 	}
-	return m
-}
-
-func cloneStatements(p []api.Statement) []api.Statement {
-	if p == nil {
-		return nil
-	}
-	ss := make([]api.Statement, len(p))
-	for i, s := range p {
-		s.Actions = slices.Clone(s.Actions)
-		s.NotActions = slices.Clone(s.NotActions)
-		s.Resources = slices.Clone(s.Resources)
-		s.NotResources = slices.Clone(s.NotResources)
-		ss[i] = s
-	}
-	return ss
-}
-
-func cloneToken(t api.Token) api.Token {
-	t.Links = maps.Clone(t.Links)
-	t.CustomRoleIDs = slices.Clone(t.CustomRoleIDs)
-	t.InlineRole = cloneStatements(t.InlineRole)
-	t.Member.Links = maps.Clone(t.Member.Links)
-	return t
-}
-
-func cloneCustomRole(r CustomRole) CustomRole {
-	r.Policy = cloneStatements(r.Policy)
-	return r
-}
-
-func cloneTeam(t Team) Team {
-	t.CustomRoleKeys = slices.Clone(t.CustomRoleKeys)
-	return t
 }
 
 // ptr returns a pointer to a copy of v.

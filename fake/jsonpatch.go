@@ -43,6 +43,14 @@ func applyPatch(doc []byte, body []byte, editable map[string]bool) ([]byte, patc
 		return nil, patchInvalid, "the patch is empty"
 	}
 	for _, op := range ops {
+		// RFC 6902 §4: add, replace and test carry a value (null is one; absent is not), move
+		// and copy a from. A test without a value is malformed, not a test of absence.
+		switch {
+		case op.Value == nil && (op.Op == "add" || op.Op == "replace" || op.Op == "test"):
+			return nil, patchInvalid, fmt.Sprintf("a %s operation needs a value", op.Op)
+		case op.From == "" && (op.Op == "move" || op.Op == "copy"):
+			return nil, patchInvalid, fmt.Sprintf("a %s operation needs a from", op.Op)
+		}
 		switch op.Op {
 		case "add", "remove", "replace", "move", "copy":
 			changed := []string{op.Path}

@@ -165,6 +165,11 @@ func TestPatchMember(t *testing.T) {
 		{"unknown op", `[{"op":"frobnicate","path":"/role","value":"reader"}]`, 400, "invalid_request", "", nil},
 		{"remove missing index", `[{"op":"remove","path":"/customRoles/3"}]`, 400, "invalid_request", "", nil},
 		{"not an array", `{"op":"replace"}`, 400, "invalid_request", "", nil},
+		// RFC 6902 §4.6: a test names the value it compares with; without one it is malformed,
+		// not a test of absence.
+		{"test without a value", `[{"op":"test","path":"/role"},{"op":"replace","path":"/role","value":"admin"}]`, 400, "invalid_request", "", nil},
+		{"replace without a value", `[{"op":"replace","path":"/role"}]`, 400, "invalid_request", "", nil},
+		{"move without from", `[{"op":"move","path":"/role"}]`, 400, "invalid_request", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,7 +20,8 @@ type SeedOptions struct {
 	Seed int64
 	// Now is the moment the account is seen at (creation dates, last-seen and last-used times
 	// are before it); zero means 2026-01-01T00:00:00Z, so that the account does not depend on
-	// the clock.
+	// the clock. Seed records it in Account.SeenAt, and a fake serving the account moves its
+	// times to the fake's own clock, so the two always agree.
 	Now time.Time
 }
 
@@ -43,7 +44,7 @@ func Seed(opts SeedOptions) *Account {
 		now:    now,
 		emails: map[string]int{},
 	}
-	a := &Account{}
+	a := &Account{SeenAt: now}
 	for _, r := range seedRoles {
 		a.CustomRoles = append(a.CustomRoles, CustomRole{ID: g.id(), Key: r[0], Name: r[1]})
 	}
@@ -147,6 +148,20 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	}
 	if g.rng.Float64() < 0.3 {
 		m.OAuthProviders = []api.OAuthProviderKind{g.pick([]string{"google", "github", "okta"})}
+	}
+	// Properties that only some members have, chosen by position rather than by a new draw,
+	// so that every member above stays as it was seeded before.
+	if i%13 == 4 && !m.PendingInvite {
+		local, domain, _ := strings.Cut(m.Email, "@")
+		m.PendingEmail = local + ".new@" + domain
+	}
+	if i%7 == 2 {
+		m.ExcludedDashboards = []string{"experiments"}
+	}
+	if i%9 == 5 && len(m.Teams) > 0 {
+		m.PermissionGrants = []api.MemberPermissionGrantSummaryRep{{
+			ActionSet: "maintainTeam", Actions: []string{"updateTeamMembers"}, Resource: "team/" + m.Teams[0].Key,
+		}}
 	}
 	return m
 }

@@ -149,3 +149,26 @@ func TestHandlerDeterministic(t *testing.T) {
 	assert.Equal(t, req1, req2)
 	assert.NotEmpty(t, req1)
 }
+
+// A seeded account and the fake's clock agree, whatever moment each was given: a token last
+// used 100 days before the seed's moment is last used 100 days before the fake's now. Before,
+// a zero SeedOptions.Now (2026-01-01) under a clock months later made tokens look stale that
+// the same seed, seen at the clock's moment, shows in use.
+func TestSeededAccountAgreesWithTheClock(t *testing.T) {
+	later := time.Date(2026, 12, 6, 9, 30, 0, 0, time.UTC)
+	clock := func() time.Time { return later }
+	seenNow := NewHandler(Options{Account: Seed(SeedOptions{Members: 30, Tokens: 41, Seed: 2, Now: later}), Now: clock})
+	seenEarlier := NewHandler(Options{Account: Seed(SeedOptions{Members: 30, Tokens: 41, Seed: 2}), Now: clock})
+
+	stale := func(h *Handler) (n int) {
+		for _, tok := range h.Tokens() {
+			if tok.LastUsed != 0 && later.Sub(time.UnixMilli(tok.LastUsed)) > 90*day {
+				n++
+			}
+		}
+		return n
+	}
+	assert.Equal(t, stale(seenNow), stale(seenEarlier), "tokens unused for 90 days")
+	assert.Equal(t, seenNow.Tokens(), seenEarlier.Tokens())
+	assert.Equal(t, seenNow.Members(), seenEarlier.Members())
+}

@@ -84,6 +84,15 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 		}
 		t.do(next[id])
 	}
+	// LaunchDarkly changes the others and names the caller's own member in errors.
+	errs := []map[string]string{}
+	if who.member != nil {
+		self := who.member.m.ID
+		if i := slices.Index(ids, self); i >= 0 {
+			ids = slices.Delete(ids, i, i+1)
+			errs = append(errs, map[string]string{self: "you cannot modify your own role"})
+		}
+	}
 	changed := false
 	for _, id := range ids {
 		r := recs[id]
@@ -95,7 +104,7 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	if changed {
 		s.markApplied("patchMembers")
 	}
-	return ss.PatchMembers200JSONResponse{Members: ids, Errors: []map[string]string{}}, nil
+	return ss.PatchMembers200JSONResponse{Members: ids, Errors: errs}, nil
 }
 
 // plan checks every instruction and returns the changes they make and what they ask of the

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -283,6 +284,16 @@ func memberAnswer(r *memberRec, roleAttributes bool) api.Member {
 	m := r.m
 	if !roleAttributes {
 		m.RoleAttributes = nil
+	}
+	// Each team links to itself. Made here rather than kept in the state, where 10,000 members'
+	// links would only weigh.
+	if m.Teams != nil {
+		ts := make([]api.MemberTeamSummaryRep, len(m.Teams))
+		for i, t := range m.Teams {
+			t.Links = selfLink("/api/v2/teams/" + url.PathEscape(t.Key))
+			ts[i] = t
+		}
+		m.Teams = ts
 	}
 	return m
 }

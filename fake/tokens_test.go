@@ -159,6 +159,10 @@ func TestPatchToken(t *testing.T) {
 		{"unknown role", `[{"op":"replace","path":"/role","value":"god"}]`, 400, "invalid_request", nil},
 		{"name not a string", `[{"op":"replace","path":"/name","value":5}]`, 400, "invalid_request", nil},
 		{"missing path", `[{"op":"replace","value":"x"}]`, 400, "invalid_request", nil},
+		{"test without a value", `[{"op":"test","path":"/description"},{"op":"replace","path":"/name","value":"x"}]`, 400, "invalid_request", nil},
+		{"add without a value", `[{"op":"add","path":"/description"}]`, 400, "invalid_request", nil},
+		{"test of null against an absent field", `[{"op":"test","path":"/description","value":null},{"op":"replace","path":"/name","value":"tested"}]`, 200, "",
+			func(t *testing.T, tok api.Token) { assert.Equal(t, "tested", tok.Name) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,7 +53,7 @@ var emailSeq atomic.Int64
 func uniqueEmail() string { return fmt.Sprintf("contract-%d@example.com", emailSeq.Add(1)) }
 
 // newContractEnv starts a seeded fake; ct may be shared by several environments.
-func newContractEnv(t *testing.T, ct *contractTransport, opts fake.Options) *contractEnv {
+func newContractEnv(t testing.TB, ct *contractTransport, opts fake.Options) *contractEnv {
 	t.Helper()
 	c := newClock()
 	if opts.Account == nil {
@@ -69,7 +69,7 @@ func newContractEnv(t *testing.T, ct *contractTransport, opts fake.Options) *con
 
 // client talks to the fake as token, sending each request once so that every answer reaches
 // the test unretried.
-func (e *contractEnv) client(t *testing.T, token string) *wrapper.Client {
+func (e *contractEnv) client(t testing.TB, token string) *wrapper.Client {
 	t.Helper()
 	c, err := wrapper.New(token,
 		wrapper.WithBaseURL(e.srv.URL),
@@ -91,7 +91,7 @@ func (e *contractEnv) invite(t *testing.T, role ...api.NewMemberFormRole) api.Me
 }
 
 // createToken adds a fresh writer token and returns it, secret included.
-func (e *contractEnv) createToken(t *testing.T) api.Token {
+func (e *contractEnv) createToken(t testing.TB) api.Token {
 	t.Helper()
 	role := api.AccessTokenPostRoleWriter
 	name := "contract-" + strconv.FormatInt(emailSeq.Add(1), 10)
@@ -304,6 +304,25 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		_, err := env.admin.PatchMember(ctx, env.invite(t).ID, wrapper.Replace("/email", "someone@example.com"))
 		return err
 	})
+	// The reads answer 400 to a query they cannot serve, valid for the contract or not.
+	add("getTokens", 400, func(t *testing.T, ctx context.Context) error {
+		_, err := env.admin.ListTokens(ctx, wrapper.TokensQuery{PageSize: 5000})
+		return err
+	})
+	add("getMembers", 400, func(t *testing.T, ctx context.Context) error {
+		_, err := env.admin.ListMembers(ctx, wrapper.MembersQuery{PageSize: 5000})
+		return err
+	})
+	add("getMember", 400, func(t *testing.T, ctx context.Context) error {
+		return ct.allowingInvalid(func() error {
+			return env.raw(t, http.MethodGet, "/api/v2/members/me", "expand=teams", "", "")
+		})
+	})
+	add("resetToken", 400, func(t *testing.T, ctx context.Context) error {
+		return ct.allowingInvalid(func() error {
+			return env.raw(t, http.MethodPost, "/api/v2/tokens/"+env.createToken(t).ID+"/reset", "expiry=soon", "", "")
+		})
+	})
 	add("postMemberTeams", 400, func(t *testing.T, ctx context.Context) error {
 		_, err := env.admin.AddMemberToTeams(ctx, env.invite(t).ID, "no-such-team")
 		return err
@@ -385,6 +404,40 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 		}
 	}
 	assert.Empty(t, ct.uncovered(t), "operation × status pairs never answered")
+
+	produceRarerProperties(t, ct)
+	assert.Empty(t, ct.unproduced(t), "response properties of the contract the fake never produced: "+
+		"a property the contract gained that the fake does not know, or a case below that is missing")
+}
+
+// produceRarerProperties asks for what the status cases above do not: members with every
+// optional property (expanded, with grants, pending emails and excluded dashboards), a member
+// an identity provider manages, a token with custom roles and a negated inline policy, and a
+// semantic patch that names the caller (reported in errors).
+func produceRarerProperties(t *testing.T, ct *contractTransport) {
+	ctx := context.Background()
+	acct := fake.Seed(fake.SeedOptions{Members: 60, Tokens: 8, Seed: 42})
+	env := newContractEnv(t, ct, fake.Options{Account: acct})
+	_, err := env.admin.ListMembers(ctx, wrapper.MembersQuery{PageSize: 100, Expand: api.MemberExpandValues()})
+	require.NoError(t, err)
+
+	_, err = env.admin.CreateToken(ctx, api.AccessTokenPost{
+		Name: "negated", CustomRoleIDs: []string{acct.CustomRoles[0].ID},
+		InlineRole: []api.StatementPost{{Effect: "deny", NotActions: []string{"viewProject"}, NotResources: []string{"proj/public"}}},
+	})
+	require.NoError(t, err)
+
+	other, admin := env.invite(t), env.invite(t, api.NewMemberFormRoleAdmin)
+	adminToken, ok := env.srv.IssueToken(admin.ID, "admin")
+	require.True(t, ok)
+	rep, err := env.client(t, adminToken.Secret).UpdateMembers(ctx, "coverage", wrapper.ReplaceMembersRoles("writer", other.ID, admin.ID))
+	require.NoError(t, err)
+	assert.Equal(t, []string{other.ID}, rep.Members)
+	assert.Equal(t, []map[string]string{{admin.ID: "you cannot modify your own role"}}, rep.Errors)
+
+	scim := newContractEnv(t, ct, fake.Options{SCIM: true})
+	_, err = scim.admin.GetMember(ctx, "me")
+	require.NoError(t, err)
 }
 
 // scriptedEnvAdmin is the admin client of the scripted-fault environment; the cases that use

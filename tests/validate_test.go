@@ -23,14 +23,19 @@ type contractTransport struct {
 
 	mu       sync.Mutex
 	seen     map[string]map[int]bool // operationID → statuses answered
+	produced map[string]bool         // response properties answered (coverage_helpers_test.go)
 	problems []string
+
+	// invalidOK lets requests the contract refuses through, for negative cases: their answers
+	// are still held to the operation's documented responses.
+	invalidOK bool
 }
 
 func newContractTransport(t testing.TB, next http.RoundTripper) *contractTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	ct := &contractTransport{t: t, next: next, seen: map[string]map[int]bool{}}
+	ct := &contractTransport{t: t, next: next, seen: map[string]map[int]bool{}, produced: map[string]bool{}}
 	t.Cleanup(func() {
 		ct.mu.Lock()
 		defer ct.mu.Unlock()
@@ -41,7 +46,10 @@ func newContractTransport(t testing.TB, next http.RoundTripper) *contractTranspo
 
 func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	in, err := ct.checkRequest(req)
-	if err != nil {
+	ct.mu.Lock()
+	invalidOK := ct.invalidOK
+	ct.mu.Unlock()
+	if err != nil && (in == nil || !invalidOK) {
 		ct.report("request %s %s: %v", req.Method, req.URL.Path, err)
 		return ct.next.RoundTrip(req)
 	}
@@ -67,6 +75,10 @@ func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 	out.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(req.Context(), out); err != nil {
 		ct.report("response %s %s → %d: %v\nbody: %.300s", req.Method, req.URL.Path, resp.StatusCode, err, body)
+	} else if s := jsonResponseSchema(in.Route.Operation, resp.StatusCode); s != nil {
+		ct.mu.Lock()
+		producedProperties(ct.t, s, in.Route.Operation.OperationID+" "+strconv.Itoa(resp.StatusCode), body, ct.produced)
+		ct.mu.Unlock()
 	}
 	return resp, nil
 }
@@ -96,6 +108,19 @@ func cloneForRouting(req *http.Request) *http.Request {
 	r := req.Clone(req.Context())
 	r.URL.Scheme, r.URL.Host, r.Host = "https", "app.launchdarkly.com", "app.launchdarkly.com"
 	return r
+}
+
+// allowingInvalid runs f with requests the contract refuses let through (negative cases).
+func (ct *contractTransport) allowingInvalid(f func() error) error {
+	ct.mu.Lock()
+	ct.invalidOK = true
+	ct.mu.Unlock()
+	defer func() {
+		ct.mu.Lock()
+		ct.invalidOK = false
+		ct.mu.Unlock()
+	}()
+	return f()
 }
 
 func (ct *contractTransport) record(operationID string, status int) {

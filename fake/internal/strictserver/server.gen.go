@@ -1041,6 +1041,23 @@ func (response GetMembers200JSONResponse) VisitGetMembersResponse(w http.Respons
 	return err
 }
 
+type GetMembers400JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response GetMembers400JSONResponse) VisitGetMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMembers401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response GetMembers401JSONResponse) VisitGetMembersResponse(w http.ResponseWriter) error {
@@ -1463,6 +1480,23 @@ func (response GetMember200JSONResponse) VisitGetMemberResponse(w http.ResponseW
 	return err
 }
 
+type GetMember400JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response GetMember400JSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMember401JSONResponse struct{ UnauthorizedJSONResponse }
 
 func (response GetMember401JSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
@@ -1804,6 +1838,23 @@ func (response GetTokens200JSONResponse) VisitGetTokensResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTokens400JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response GetTokens400JSONResponse) VisitGetTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2293,6 +2344,23 @@ func (response ResetToken200JSONResponse) VisitResetTokenResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetToken400JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response ResetToken400JSONResponse) VisitResetTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Ratelimit-Global-Remaining", fmt.Sprint(response.Headers.XRatelimitGlobalRemaining))
+	w.Header().Set("X-Ratelimit-Reset", fmt.Sprint(response.Headers.XRatelimitReset))
+	w.Header().Set("X-Ratelimit-Route-Remaining", fmt.Sprint(response.Headers.XRatelimitRouteRemaining))
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }

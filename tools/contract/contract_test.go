@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bytes"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/exp/apidiff"
+)
+
+// repoRoot is the repository this module sits in.
+const repoRoot = "../.."
+
+func readRepoFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, name))
+	require.NoError(t, err)
+	return data
+}
+
+// edited returns doc with each edit applied to its parsed form; an edit fails the test when
+// the document lacks what it changes.
+func edited(t *testing.T, doc []byte, edits ...func(t *testing.T, root *yaml.Node)) []byte {
+	t.Helper()
+	var n yaml.Node
+	require.NoError(t, yaml.Unmarshal(doc, &n))
+	for _, e := range edits {
+		e(t, docRoot(&n))
+	}
+	out, err := yaml.Marshal(&n)
+	require.NoError(t, err)
+	return out
+}
+
+func schema(t *testing.T, root *yaml.Node, name string) *yaml.Node {
+	t.Helper()
+	s := mapGet(mapGet(mapGet(root, "components"), "schemas"), name)
+	require.NotNil(t, s, "no schema %s", name)
+	return s
+}
+
+func addProperty(schemaName, prop string) func(*testing.T, *yaml.Node) {
+	return func(t *testing.T, root *yaml.Node) {
+		props := mapGet(schema(t, root, schemaName), "properties")
+		require.NotNil(t, props)
+		var v yaml.Node
+		require.NoError(t, yaml.Unmarshal([]byte("type: string"), &v))
+		props.Content = append(props.Content, scalar(prop), v.Content[0])
+	}
+}
+
+func require_(schemaName, prop string) func(*testing.T, *yaml.Node) {
+	return func(t *testing.T, root *yaml.Node) {
+		s := schema(t, root, schemaName)
+		req := mapGet(s, "required")
+		if req == nil {
+			req = &yaml.Node{Kind: yaml.SequenceNode}
+			s.Content = append(s.Content, scalar("required"), req)
+		}
+		req.Content = append(req.Content, scalar(prop))
+	}
+}
+
+func removeEnumValue(schemaName, prop, value string) func(*testing.T, *yaml.Node) {
+	return func(t *testing.T, root *yaml.Node) {
+		enum := mapGet(mapGet(mapGet(schema(t, root, schemaName), "properties"), prop), "enum")
+		require.NotNil(t, enum, "%s.%s has no enum", schemaName, prop)
+		before := len(enum.Content)
+		enum.Content = deleteFunc(enum.Content, func(n *yaml.Node) bool { return n.Value == value })
+		require.Less(t, len(enum.Content), before, "%s.%s's enum has no %s", schemaName, prop, value)
+	}
+}
+
+// renameSchema renames a component schema and every reference to it.
+func renameSchema(from, to string) func(*testing.T, *yaml.Node) {
+	return func(t *testing.T, root *yaml.Node) {
+		schemas := mapGet(mapGet(root, "components"), "schemas")
+		found := false
+		for i := 0; i+1 < len(schemas.Content); i += 2 {
+			if schemas.Content[i].Value == from {
+				schemas.Content[i].Value, found = to, true
+			}
+		}
+		require.True(t, found, "no schema %s", from)
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.ScalarNode && n.Value == "#/components/schemas/"+from {
+				n.Value = "#/components/schemas/" + to
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(root)
+	}
+}
+
+func deleteFunc(s []*yaml.Node, del func(*yaml.Node) bool) []*yaml.Node {
+	var out []*yaml.Node
+	for _, n := range s {
+		if !del(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// driftAgainst runs drift's comparison of the contract with a changed upstream document.
+func driftAgainst(t *testing.T, upstream []byte) driftResult {
+	t.Helper()
+	base, err := loadSpec("upstream", upstream)
+	require.NoError(t, err)
+	ours, err := loadSpec(contractFile, readRepoFile(t, contractFile))
+	require.NoError(t, err)
+	lines, err := structuralDiff(base, ours)
+	require.NoError(t, err)
+	devs, err := readDeviations(filepath.Join(repoRoot, deviationsFile))
+	require.NoError(t, err)
+	return classify(lines, devs)
+}
+
+func TestDriftPassesOnTheTree(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-root", repoRoot, "drift"}, &out), out.String())
+	assert.Contains(t, out.String(), "deliberate")
+}
+
+// Each upstream change of a kind LaunchDarkly has really made is named, where it lands, by a
+// difference that no deviation explains.
+func TestDriftNamesEachUpstreamChange(t *testing.T) {
+	pin := readRepoFile(t, pinFile)
+	cases := []struct {
+		name string
+		edit func(*testing.T, *yaml.Node)
+		want []string
+	}{
+		{"an added property", addProperty("Member", "lastLoginMethod"), []string{
+			"components › schemas › Member › properties › only upstream: lastLoginMethod",
+			"paths › /api/v2/members/{id} › GET › responses › 200 › application/json › schema › properties › only upstream: lastLoginMethod",
+		}},
+		// upstream's v6.0.1 → v6.0.2 change
+		{"a request property that became required", require_("StatementPost", "actions"), []string{
+			"components › schemas › StatementPost › required › only upstream: actions",
+			"paths › /api/v2/tokens › POST › requestBody › application/json › schema › properties › inlineRole › items › required › only upstream: actions",
+		}},
+		{"a removed enum value", removeEnumValue("NewMemberForm", "role", "no_access"), []string{
+			"paths › /api/v2/members › POST › requestBody › application/json › schema › items › properties › role › enum › only ours: no_access",
+		}},
+		{"a renamed type", renameSchema("MemberSummary", "MemberSummaryRep"), []string{
+			"components › schemas › only upstream: MemberSummaryRep",
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := driftAgainst(t, edited(t, pin, c.edit))
+			for _, w := range c.want {
+				assert.Contains(t, r.Unexplained, w)
+			}
+			assert.Empty(t, r.Stale)
+		})
+	}
+}
+
+// A difference that no longer exists leaves its deviation behind: drift names it, so the
+// allow-list cannot rot into a blanket.
+func TestDriftNamesAStaleDeviation(t *testing.T) {
+	pin := readRepoFile(t, pinFile)
+	// Upstream starts documenting the EU instance.
+	withEU := edited(t, pin, func(t *testing.T, root *yaml.Node) {
+		servers := mapGet(root, "servers")
+		var s yaml.Node
+		require.NoError(t, yaml.Unmarshal([]byte("url: https://app.eu.launchdarkly.com"), &s))
+		servers.Content = append(servers.Content, s.Content[0])
+	})
+	r := driftAgainst(t, withEU)
+	require.Len(t, r.Stale, 1)
+	assert.Equal(t, "servers › only ours: https://app.eu.launchdarkly.com", r.Stale[0])
+	assert.Empty(t, r.Unexplained)
+}
+
+// With UPSTREAM=file, drift first says what LaunchDarkly changed since the pin, in oasdiff's
+// words, then fails on what ours lacks.
+func TestDriftWithANewerUpstream(t *testing.T) {
+	newer := edited(t, readRepoFile(t, pinFile), require_("StatementPost", "actions"), addProperty("Token", "scopes"))
+	file := filepath.Join(t.TempDir(), "openapi.yaml")
+	require.NoError(t, os.WriteFile(file, newer, 0o644))
+	var out bytes.Buffer
+	err := run([]string{"-root", repoRoot, "drift", "-upstream", file}, &out)
+	require.ErrorIs(t, err, errFailed)
+	assert.Contains(t, out.String(), "POST /api/v2/tokens: the request property `inlineRole/items/actions` became required [request-property-became-required]")
+	assert.Contains(t, out.String(), "components › schemas › Token › properties › only upstream: scopes")
+}
+
+// The pin is exactly what extraction makes of it: nobody edited it by hand, and extracting
+// twice changes nothing.
+func TestPinIsItsOwnExtraction(t *testing.T) {
+	pin := readRepoFile(t, pinFile)
+	file := filepath.Join(t.TempDir(), "full.yaml")
+	require.NoError(t, os.WriteFile(file, pin, 0o644))
+	again, missing, err := pinFrom(repoRoot, file, provenance{})
+	require.NoError(t, err)
+	assert.Empty(t, missing)
+	_, body, _ := bytes.Cut(pin, []byte("\nopenapi:"))
+	_, againBody, _ := bytes.Cut(again, []byte("\nopenapi:"))
+	assert.Equal(t, string(body), string(againBody))
+}
+
+func TestCompatPassesOnTheTree(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-root", repoRoot, "compat"}, &out), out.String())
+}
+
+// Breaking changes of the contract, named by operation in oasdiff's words.
+func TestCompatNamesContractBreaks(t *testing.T) {
+	ours := readRepoFile(t, contractFile)
+	cases := []struct {
+		name string
+		edit func(*testing.T, *yaml.Node)
+		want string
+	}{
+		{"a request property that became required", require_("StatementPost", "actions"),
+			"POST /api/v2/tokens: the request property `inlineRole/items/actions` became required"},
+		{"a removed enum value", removeEnumValue("AccessTokenPost", "role", "admin"),
+			"POST /api/v2/tokens: removed the enum value `admin` of the request property `role`"},
+		{"a removed property", func(t *testing.T, root *yaml.Node) {
+			props := mapGet(schema(t, root, "Token"), "properties")
+			for i := 0; i+1 < len(props.Content); i += 2 {
+				if props.Content[i].Value == "lastUsed" {
+					props.Content = append(props.Content[:i], props.Content[i+2:]...)
+					return
+				}
+			}
+			t.Fatal("Token has no lastUsed")
+		}, "GET /api/v2/tokens/{id}: removed the optional property `lastUsed` from the response with the `200` status"},
+		{"a renamed schema", renameSchema("MemberSummary", "MemberSummaryRep"),
+			"components: removed the schema `MemberSummary`"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			breaks, err := contractBreaks(ours, edited(t, ours, c.edit))
+			require.NoError(t, err)
+			assert.Contains(t, keys(breaks), c.want)
+		})
+	}
+	t.Run("an added optional property is no break", func(t *testing.T) {
+		breaks, err := contractBreaks(ours, edited(t, ours, addProperty("Member", "lastLoginMethod")))
+		require.NoError(t, err)
+		assert.Empty(t, breaks)
+	})
+}
+
+func keys(bs []breaking) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.Key)
+	}
+	return out
+}
+
+// typeCheck builds a package from source, as the Go API of a release would be.
+func typeCheck(t *testing.T, src string) *apidiff.Module {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "api.go", src, 0)
+	require.NoError(t, err)
+	conf := types.Config{Importer: importer.Default()}
+	p, err := conf.Check(modulePath+"/api", fset, []*ast.File{f}, nil)
+	require.NoError(t, err)
+	// A trip through export data, as the baseline takes.
+	var buf bytes.Buffer
+	m := &apidiff.Module{Path: modulePath, Packages: []*types.Package{p}}
+	require.NoError(t, writeGoAPI(&buf, fset, m))
+	back, err := readGoAPI(token.NewFileSet(), buf.Bytes())
+	require.NoError(t, err)
+	return back
+}
+
+const releasedAPI = `package api
+type StatementPost struct {
+	Actions []string ` + "`json:\"actions,omitempty\"`" + `
+	Effect  string   ` + "`json:\"effect\"`" + `
+}
+type MemberSummary struct {
+	ID string ` + "`json:\"_id\"`" + `
+}
+`
+
+// Breaking changes of the Go API: apidiff's, and the JSON tags it does not see.
+func TestCompatNamesGoAPIBreaks(t *testing.T) {
+	old := typeCheck(t, releasedAPI)
+	cases := []struct {
+		name, src string
+		want      []string
+	}{
+		{"a JSON tag that lost omitempty (upstream's v6.0.2 regenerated)",
+			strings.Replace(releasedAPI, `actions,omitempty`, `actions`, 1),
+			[]string{"api.StatementPost.Actions: JSON tag `actions,omitempty` became `actions`"}},
+		{"a renamed type", strings.ReplaceAll(releasedAPI, "MemberSummary", "MemberSummaryRep"),
+			[]string{"api.MemberSummary: removed"}},
+		{"a removed field", strings.Replace(releasedAPI, "\tEffect  string   `json:\"effect\"`\n", "", 1),
+			[]string{"api.StatementPost.Effect: removed"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cur := typeCheck(t, c.src)
+			got := keys(append(goAPIBreaks(old, cur), jsonTagBreaks(old, cur)...))
+			for _, w := range c.want {
+				assert.Contains(t, got, w)
+			}
+		})
+	}
+	t.Run("an added field is no break", func(t *testing.T) {
+		cur := typeCheck(t, strings.Replace(releasedAPI, "type MemberSummary struct {", "type MemberSummary struct {\n\tName string `json:\"name,omitempty\"`", 1))
+		assert.Empty(t, append(goAPIBreaks(old, cur), jsonTagBreaks(old, cur)...))
+	})
+}
+
+func TestUnreleasedAcknowledges(t *testing.T) {
+	b := breaking{"contract", "POST /api/v2/tokens: the request property `inlineRole/items/actions` became required"}
+	cases := []struct {
+		name, changelog string
+		acknowledged    bool
+	}{
+		{"named", "# Changelog\n\n## Unreleased\n\n### Breaking\n\n- " + b.Key + " — why.\n\n## v0.1.0\n", true},
+		{"named over two lines", "# Changelog\n\n## Unreleased\n\n- POST /api/v2/tokens: the request property\n  `inlineRole/items/actions` became required\n", true},
+		{"named only under a release", "# Changelog\n\n## Unreleased\n\n## v0.1.0\n\n- " + b.Key + "\n", false},
+		{"no Unreleased section", "# Changelog\n\n- " + b.Key + "\n", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, !c.acknowledged, len(unacknowledged([]breaking{b}, c.changelog)) == 1)
+		})
+	}
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// copyRepo copies the repository's files (tracked and new, not ignored) into a fresh directory.
+func copyRepo(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "-C", repoRoot, "ls-files", "-co", "--exclude-standard").Output()
+	require.NoError(t, err)
+	dst := t.TempDir()
+	for _, name := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		data, err := os.ReadFile(filepath.Join(repoRoot, name))
+		if os.IsNotExist(err) {
+			continue // deleted in the work tree
+		}
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Join(dst, filepath.Dir(name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dst, name), data, 0o644))
+	}
+	return dst
+}
+
+// fakeUpstream makes a git repository shaped like launchdarkly/api-client-go whose one commit
+// holds doc as api/openapi.yaml.
+func fakeUpstream(t *testing.T, doc []byte, subject string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "api"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "api", "openapi.yaml"), doc, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "LICENSE.txt"), readRepoFile(t, "upstream/LICENSE.txt"), 0o644))
+	for _, args := range [][]string{
+		{"init", "-q"}, {"add", "."},
+		{"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", subject},
+	} {
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	return dir
+}
+
+// step runs a command in dir and returns its output and whether it succeeded.
+func step(t *testing.T, dir string, name string, args ...string) (string, bool) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	t.Logf("$ %s %s\n%s", name, strings.Join(args, " "), out)
+	return string(out), err == nil
+}
+
+// The maintainer's procedure (CONTRIBUTING.md, "When LaunchDarkly changes its spec"), each step
+// a make target, on a copy of the repository, with upstream's real v6.0.1 → v6.0.2 change (a
+// statement's `actions` became required) and a new optional property on Member:
+// pin → drift names both → edit openapi.yaml → generate → drift passes → compat names the
+// breaking change and the JSON tag it changes → CHANGELOG acknowledges them → compat passes;
+// and the contract suite fails on what the regenerated client now sends.
+func TestMaintainerProcedure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs make and go in a copy of the repository")
+	}
+	repo := copyRepo(t)
+	newer := edited(t, readRepoFile(t, pinFile), require_("StatementPost", "actions"), addProperty("Member", "lastLoginMethod"))
+	_, body, _ := bytes.Cut(newer, []byte("\nopenapi:")) // the header is the pin's, not upstream's
+	upstream := fakeUpstream(t, append([]byte("openapi:"), body...), "Version 99.0.0 automatically generated from ld-openapi.")
+
+	out, ok := step(t, repo, "make", "pin", "UPSTREAM_GIT="+upstream)
+	require.True(t, ok, out)
+	pin, err := os.ReadFile(filepath.Join(repo, pinFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(pin), "# version: 99.0.0\n")
+
+	out, ok = step(t, repo, "make", "drift")
+	require.False(t, ok, "drift passes while ours lags")
+	assert.Contains(t, out, "components › schemas › Member › properties › only upstream: lastLoginMethod")
+	assert.Contains(t, out, "components › schemas › StatementPost › required › only upstream: actions")
+
+	// Follow upstream one change at a time. The new property first: generation is exact, and
+	// the contract suite names the property the fake does not produce yet.
+	contract := filepath.Join(repo, contractFile)
+	ours, err := os.ReadFile(contract)
+	require.NoError(t, err)
+	ours = edited(t, ours, addProperty("Member", "lastLoginMethod"))
+	require.NoError(t, os.WriteFile(contract, ours, 0o644))
+	out, ok = step(t, repo, "make", "generate")
+	require.True(t, ok, out)
+	generated, err := os.ReadFile(filepath.Join(repo, "api", "api.gen.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(generated), "LastLoginMethod")
+	out, ok = step(t, repo, "go", "test", "./tests", "-run", "^TestContractEveryOperationAndDocumentedStatus$")
+	require.False(t, ok, "the contract suite passes while the fake never produces Member.lastLoginMethod")
+	assert.Contains(t, out, "Member.lastLoginMethod")
+
+	// Then the required property.
+	require.NoError(t, os.WriteFile(contract, edited(t, ours, require_("StatementPost", "actions")), 0o644))
+	out, ok = step(t, repo, "make", "generate")
+	require.True(t, ok, out)
+
+	out, ok = step(t, repo, "make", "drift")
+	require.True(t, ok, out)
+
+	out, ok = step(t, repo, "make", "compat")
+	require.False(t, ok, "compat passes on an unacknowledged breaking change")
+	wantBreaks := []string{
+		"contract: POST /api/v2/tokens: the request property `inlineRole/items/actions` became required",
+		"JSON tag: api.StatementPost.Actions: JSON tag `actions,omitempty,omitzero` became `actions`",
+	}
+	for _, w := range wantBreaks {
+		assert.Contains(t, out, w)
+	}
+	log := filepath.Join(repo, changelogFile)
+	changelog, err := os.ReadFile(log)
+	require.NoError(t, err)
+	ack := "### Breaking\n\n- " + strings.Join(wantBreaks, "\n- ") + "\n  — LaunchDarkly requires actions in every statement.\n"
+	changelog = bytes.Replace(changelog, []byte("### Breaking\n"), []byte(ack), 1)
+	require.NoError(t, os.WriteFile(log, changelog, 0o644))
+	out, ok = step(t, repo, "make", "compat")
+	require.True(t, ok, out)
+
+	// make test's contract suite is loud about what lags: the regenerated client now sends a
+	// notActions-only statement with "actions": null, which the contract refuses (the bug the
+	// v6.0.2 regeneration would have shipped silently).
+	out, ok = step(t, repo, "go", "test", "./tests", "-run", "^TestContractEveryOperationAndDocumentedStatus$")
+	require.False(t, ok, "the contract suite passes while the client sends what the contract refuses")
+	assert.Contains(t, out, `Error at "/inlineRole/0/actions": Value is not nullable`)
+}

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,14 +36,12 @@ func TestEnvKeepsTokensOut(t *testing.T) {
 
 // A command printed for the user to run reads back, through the shell, as it was.
 func TestQuote(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("reading a quoted line back needs bash")
+	}
 	for _, s := range []string{"plain-id_0.9", "vault kv put secret/ld token=-", "it's", `a"b\c$d`, "", "two\nlines", "tab\there", "evil\u202egpj", "esc\x1b[2J"} {
 		q := Quote(s)
 		assert.NotContains(t, q, "\n", "%q", s)
-		if strings.HasPrefix(q, "$'") {
-			if _, err := exec.LookPath("bash"); err != nil {
-				continue
-			}
-		}
 		out, err := exec.Command("bash", "-c", "printf %s "+q).Output()
 		require.NoError(t, err, "%q quoted %s", s, q)
 		assert.Equal(t, s, string(out), "quoted %s", q)

@@ -31,7 +31,12 @@ func JournalPath(planPath string) string { return planPath + ".journal" }
 // command's output.
 func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 	if Exists(JournalPath(path)) {
-		if finished, err := Finished(path); err != nil || !finished {
+		finished, err := Finished(path)
+		switch {
+		case err != nil:
+			return clierr.Usagef("%s has a journal (%s), and whether it is finished cannot be told (%v): write the new plan elsewhere",
+				path, JournalPath(path), err)
+		case !finished:
 			return clierr.Usagef("%s has a journal (%s) and is not finished: resume it with 'ldaccess apply %s', or write the new plan elsewhere",
 				path, JournalPath(path), path)
 		}

@@ -161,7 +161,7 @@ func TestNewCmdOffboard(t *testing.T) {
 		"a@x.dev":             "members offboard needs confirmation",
 		"--from /no/such/csv": "--from: open /no/such/csv",
 		"a@x.dev --yes --policy /no/such/policy.json": "--policy: open /no/such/policy.json",
-		"a@x.dev --yes --plan " + notAPlan:            "exists and is not finished: resume it with 'ldaccess apply " + notAPlan + "'",
+		"a@x.dev --yes --plan " + notAPlan:            notAPlan + " exists and is not a finished plan (" + notAPlan + ":1:1: ",
 	} {
 		_, err := cmdtest.Parse(t, NewCmdOffboard, false, strings.Fields(argv)...)
 		assert.ErrorContains(t, err, want, argv)

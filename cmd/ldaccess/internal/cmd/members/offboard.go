@@ -101,7 +101,11 @@ func checkPreviousPlan(path string, dryRun bool) error {
 	if dryRun || !plans.Exists(path) {
 		return nil
 	}
-	if finished, err := plans.Finished(path); err != nil || !finished {
+	finished, err := plans.Finished(path)
+	switch {
+	case err != nil:
+		return clierr.Usagef("%s exists and is not a finished plan (%v): choose another --plan", path, err)
+	case !finished:
 		return clierr.Usagef("%s exists and is not finished: resume it with 'ldaccess apply %s', or choose another --plan", path, path)
 	}
 	return nil

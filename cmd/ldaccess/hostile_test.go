@@ -135,7 +135,11 @@ func TestHostileNamesInEveryFormat(t *testing.T) {
 			}
 		}
 	}
-	// The plan's actions name hostile tokens and members; apply's results in every format.
+	// The plan's actions name hostile tokens and members, escaped in the file; apply's results
+	// in every format.
+	plan, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	require.NoError(t, err)
+	requireHarmless(t, "plan.json", string(plan))
 	for _, format := range []string{"csv", "json", "table"} {
 		r := runHostile(t, srv, dir, "", false, "apply", "plan.json", "--dry-run", "--format", format)
 		require.Contains(t, []int{clierr.ExitOK, clierr.ExitFindings}, r.code, "apply --dry-run --format %s: %+v", format, r)

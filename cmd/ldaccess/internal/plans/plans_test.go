@@ -50,12 +50,17 @@ func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	ios := iostreams.New(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
 	ios.AddRedaction(func(s string) string { return strings.ReplaceAll(s, "api-secret", "[REDACTED]") })
-	p := review.Plan{Format: review.PlanFormat, Account: review.Account{OwnerID: "o", OwnerEmail: "api-secret@x.io"}, Actions: []review.Action{}}
+	p := review.Plan{Format: review.PlanFormat, Account: review.Account{OwnerID: "o", OwnerEmail: "api-secret@x.io"}, Actions: []review.Action{},
+		Instance: "evil\u202egpj \u009b31m"}
 	path := filepath.Join(dir, "plan.json")
 	require.NoError(t, Write(ios, path, p))
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "api-secret")
+	assert.Contains(t, string(data), `"instance": "evil\u202egpj \u009b31m"`, "what would act on a terminal, escaped")
+	back, err := Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, p.Instance, back.Instance, "the plan means the same")
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())

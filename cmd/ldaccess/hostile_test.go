@@ -41,8 +41,11 @@ var hostileNames = []string{
 	"zero\u200bwidth\u2066",
 }
 
+// hostileEmail is the address of a member whose every question quotes it.
+const hostileEmail = "evil\u202egpj\u009b31m\x1b[2J\u200b@x.example"
+
 // newHostileFake serves a small account whose tokens and members (but the owner) have hostile
-// names.
+// names, and one member a hostile address.
 func newHostileFake(t *testing.T) *fake.Server {
 	t.Helper()
 	acct := fake.Seed(fake.SeedOptions{Members: 20, Tokens: 10, Seed: 3, Now: scriptNow})
@@ -53,6 +56,12 @@ func newHostileFake(t *testing.T) *fake.Server {
 		if acct.Members[i].Role != "owner" {
 			acct.Members[i].FirstName = hostileNames[i%len(hostileNames)]
 			acct.Members[i].LastName = hostileNames[(i+1)%len(hostileNames)]
+		}
+	}
+	for i := range acct.Members {
+		if acct.Members[i].Role == "reader" && !acct.Members[i].PendingInvite {
+			acct.Members[i].Email = hostileEmail
+			break
 		}
 	}
 	srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
@@ -179,11 +188,19 @@ func TestHostileNamesInEveryQuestion(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{"rules": [{"finding": "no-team", "action": "remove-member"}]}`), 0o600))
 	r = runHostile(t, srv, dir, "", false, "audit", "--plan", "plan.json", "--policy", "policy.json")
 	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
+	var quoted api.Member // a member whose address every question about them quotes
+	for _, m := range srv.Members() {
+		if m.Email == hostileEmail {
+			quoted = m
+		}
+	}
+	require.NotEmpty(t, quoted.ID)
 	for _, args := range [][]string{
 		{"tokens", "reset", tok.ID},
 		{"tokens", "rotate", tok.ID, "--exec", "cat >/dev/null"},
 		{"tokens", "delete", tok.ID},
-		{"members", "remove", member.ID},
+		{"members", "remove", quoted.ID},
+		{"members", "set-role", quoted.ID, "no_access"},
 		{"members", "set-role", member.Email, "no_access"},
 		{"members", "offboard", member.Email},
 		{"apply", "plan.json"},

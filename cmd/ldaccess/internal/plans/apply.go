@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -145,18 +143,12 @@ func (o ApplyOptions) noteRecoveries(env cmdutil.Env, res review.Result) {
 		if out.Status != review.SecretLost {
 			continue
 		}
-		argv := append(append([]string{"ldaccess"}, o.AccountFlags...), "tokens", "rotate", out.Action.ObjectID, "--expire-old-in", "now")
+		var handover []string
 		if o.Exec != "" {
-			argv = append(argv, "--exec", o.Exec)
-		}
-		if o.Yes {
-			argv = append(argv, "--yes")
-		}
-		for i, a := range argv {
-			argv[i] = shell.Quote(a)
+			handover = []string{"--exec", o.Exec}
 		}
 		env.IO.NoteCommand(fmt.Sprintf("token %s lost its new secret (see its detail); to recover it before its old secret stops, run:", out.Action.ObjectID),
-			strings.Join(argv, " "))
+			cmdutil.RecoverTokenCommand(o.AccountFlags, "rotate", out.Action.ObjectID, o.Yes, handover...))
 	}
 }
 

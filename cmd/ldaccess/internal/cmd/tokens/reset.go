@@ -116,7 +116,7 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 		Now:         opts.Now,
 	})
 	if err != nil {
-		return recoverable(err, opts.Target, opts.ID, opts.Yes)
+		return recoverable(err, opts.Target, opts.Yes, "reset", opts.ID)
 	}
 	opts.IO.Notef("%s", oldSecret(rot.OldSecretUntil))
 	return nil

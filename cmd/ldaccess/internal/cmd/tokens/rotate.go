@@ -90,7 +90,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 		Now:         opts.Now,
 	})
 	if err != nil {
-		return recoverable(err, opts.Target, opts.ID, opts.Yes, "--exec", opts.Exec)
+		return recoverable(err, opts.Target, opts.Yes, "rotate", opts.ID, "--exec", opts.Exec)
 	}
 	if err := opts.Print(present.Token(rot.Token, opts.Format(), "")); err != nil {
 		return err
@@ -116,29 +116,17 @@ func oldSecret(until time.Time) string {
 }
 
 // recoverable is the error of a rotation: a hand-over that failed (review.HandoverError) says
-// what state the token is in and comes with the exact command that recovers it — the same
-// rotation again, ending at once only the secret that was lost (the old secret's end stays
-// where the first reset put it). handover are the flags that hand the new secret over again.
-func recoverable(err error, target func() (connect.Target, error), id string, yes bool, handover ...string) error {
+// what state the token is in and comes with the exact command that recovers it — "tokens verb
+// id" again, with the flags that hand the new secret over (handover), ending at once only the
+// secret that was lost (the old secret's end stays where the first reset put it).
+func recoverable(err error, target func() (connect.Target, error), yes bool, verb, id string, handover ...string) error {
 	var he *review.HandoverError
 	if !errors.As(err, &he) {
 		return err
 	}
-	verb := "rotate"
-	if len(handover) == 0 {
-		verb = "reset"
-	}
-	argv := []string{"ldaccess"}
+	var account []string
 	if t, terr := target(); terr == nil {
-		argv = append(argv, t.Flags()...)
+		account = t.Flags()
 	}
-	argv = append(argv, "tokens", verb, id, "--expire-old-in", "now")
-	argv = append(argv, handover...)
-	if yes {
-		argv = append(argv, "--yes")
-	}
-	for i, a := range argv {
-		argv[i] = shell.Quote(a)
-	}
-	return &clierr.Recovery{Err: err, Command: strings.Join(argv, " ")}
+	return &clierr.Recovery{Err: err, Command: cmdutil.RecoverTokenCommand(account, verb, id, yes, handover...)}
 }

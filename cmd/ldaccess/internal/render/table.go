@@ -23,7 +23,7 @@ func writeTables(b *bytes.Buffer, sections []Section, width int) {
 		}
 		switch {
 		case len(s.Rows) == 0 && s.Empty != "":
-			b.WriteString(s.Empty + "\n")
+			b.WriteString(Cell(s.Empty) + "\n")
 		case s.Record && len(s.Rows) == 1:
 			writeRecord(b, s)
 		default:
@@ -41,7 +41,7 @@ func writeRecord(b *bytes.Buffer, s Section) {
 		if j < len(s.Rows[0]) {
 			val = s.Rows[0][j]
 		}
-		lines[j] = []string{h + ":", Cell(val)}
+		lines[j] = []string{Cell(h) + ":", Cell(val)}
 	}
 	writeColumns(b, lines, []int{maxWidth(lines, 0)}, nil)
 }
@@ -50,7 +50,7 @@ func writeRecord(b *bytes.Buffer, s Section) {
 func writeTable(b *bytes.Buffer, s Section, width int) {
 	header := make([]string, len(s.Header))
 	for j, h := range s.Header {
-		header[j] = strings.ToUpper(h)
+		header[j] = strings.ToUpper(Cell(h))
 	}
 	rows := make([][]string, 0, len(s.Rows)+1)
 	rows = append(rows, header)

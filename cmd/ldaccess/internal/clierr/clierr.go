@@ -77,6 +77,20 @@ type OutcomeError struct {
 // Error is Msg.
 func (e *OutcomeError) Error() string { return e.Msg }
 
+// Recovery is an error that left something to put right, with the command that does it: the
+// command is printed whole, on a line of its own after the error's (never cut, as an error
+// line may be).
+type Recovery struct {
+	Err     error
+	Command string
+}
+
+// Error is the wrapped error's.
+func (e *Recovery) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *Recovery) Unwrap() error { return e.Err }
+
 // ErrDeclined is returned when the user answers no to a confirmation.
 var ErrDeclined = errors.New("not confirmed; nothing was changed")
 

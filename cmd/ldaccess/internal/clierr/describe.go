@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -125,14 +126,9 @@ func describeConnection(err error) string {
 }
 
 // OneLine folds whatever a server or the network said into a single line of at most max
-// characters.
+// characters, cleaned as everything the command shows is (iostreams.Clean).
 func OneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)), " ")
+	s = strings.Join(strings.Fields(iostreams.Clean(s, false)), " ")
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}

@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
@@ -114,4 +115,45 @@ func TestPasswordFromAPipe(t *testing.T) {
 	assert.Equal(t, "  api-x\n", got)
 	_, err = Prompter{IO: New(strings.NewReader(""), io.Discard, io.Discard)}.Password("token: ")
 	assert.EqualError(t, err, "stdin is empty")
+}
+
+// A CSV field never reads as a formula in a spreadsheet (OWASP's CSV injection starts), and
+// is cleaned as every cell is.
+func TestCleanCSV(t *testing.T) {
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://evil")`: `'=HYPERLINK("http://evil")`,
+		"+1+cmd|' /C calc'!A0":      "'+1+cmd|' /C calc'!A0",
+		"-2+3":                      "'-2+3",
+		"@SUM(A1)":                  "'@SUM(A1)",
+		"\t=1+1":                    "' =1+1",
+		"\r=1+1":                    "' =1+1",
+		"  =1":                      "'  =1",
+		"\x1b=1":                    "'=1",
+		"\u202e=1":                  "'=1",
+		"a=b":                       "a=b",
+		"alice@example.com":         "alice@example.com",
+		"2026-06-01T12:00:00Z":      "2026-06-01T12:00:00Z",
+		"two\nlines":                "two\nlines",
+		"":                          "",
+	} {
+		assert.Equal(t, want, CleanCSV(in), "%q", in)
+	}
+}
+
+// JSON keeps every value as the server sent it, with the characters that would act on a
+// terminal written as escapes.
+func TestEscapeJSON(t *testing.T) {
+	in := map[string]string{"name": "evil\u202egpj.exe \u009b31m zero\u200bwidth \U000e0041 \x1b[2J é 😀 \ufffd"}
+	raw, err := json.Marshal(in)
+	require.NoError(t, err)
+	out := EscapeJSON(raw)
+	for _, r := range string(out) {
+		require.False(t, Harmful(r), "%U left in %s", r, out)
+	}
+	assert.Contains(t, string(out), `evil\u202egpj.exe \u009b31m zero\u200bwidth \udb40\udc41 \u001b[2J é 😀 \ufffd`)
+	var back map[string]string
+	require.NoError(t, json.Unmarshal(out, &back))
+	assert.Equal(t, in, back, "the value changed")
+	plain := []byte(`{"a":"b"}`)
+	assert.Equal(t, plain, EscapeJSON(plain))
 }

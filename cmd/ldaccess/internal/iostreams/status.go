@@ -33,6 +33,18 @@ func (s *IOStreams) Notef(format string, args ...any) {
 	st.drawLocked()
 }
 
+// NoteCommand prints a note that ends with a command for the user to run: the note as Notef
+// prints it, then the command on a line of its own, indented and never wrapped (broken where
+// a terminal is narrow, a pasted command would run as two).
+func (s *IOStreams) NoteCommand(note, command string) {
+	st := &s.status
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.clearLocked()
+	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+Clean(note, false), s.ErrTerminalWidth())+"\n    "+Clean(command, false)+"\n")
+	st.drawLocked()
+}
+
 // Progress shows "label n/total" (or "label n" without a total) for account ("" when there is
 // one), at most every 50ms unless final. It does nothing when stderr is not a terminal.
 func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
@@ -52,7 +64,7 @@ func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
 		part = fmt.Sprintf("%s %d/%d", label, n, total)
 	}
 	if account != "" {
-		part = account + ": " + part
+		part = Clean(account, false) + ": " + part
 	}
 	if st.parts == nil {
 		st.parts = map[string]string{}

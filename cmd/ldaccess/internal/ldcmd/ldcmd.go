@@ -20,6 +20,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 )
 
 // Main runs the process's command line on its streams, and returns the exit code.
@@ -40,16 +41,18 @@ func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, kr keyring
 		}
 	}
 	v := version.Build()
+	sh := &shell.Runner{}
 	return &cmdutil.Factory{
 		IOStreams: ios,
 		Prompter:  iostreams.Prompter{IO: ios},
 		Now:       now,
 		Getenv:    getenv,
 		Keyring:   kr,
+		Shell:     sh,
 		Output:    &render.Settings{Format: render.Table},
 		Version:   v,
 		Accounts: &connect.Accounts{
-			Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Keyring: kr,
+			Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Keyring: kr, Shell: sh,
 			Now: now, FixedClock: fixed, UserAgent: "ldaccess-cli/" + v,
 		},
 	}
@@ -59,7 +62,7 @@ func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, kr keyring
 // signal's number when a signal (notifyInterrupt) ended ctx.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	ios := f.IOStreams
-	f.Accounts.Dir = f.Dir
+	f.Shell.Dir = f.Dir
 	defer f.Accounts.Close()
 	defer f.RunDeferred()
 	defer func() {
@@ -93,6 +96,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 		}
 	default:
 		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+	}
+	if rec := (*clierr.Recovery)(nil); errors.As(err, &rec) {
+		fmt.Fprintf(ios.ErrOut, "ldaccess: to recover, run: %s\n", rec.Command)
 	}
 	return code
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -25,8 +24,9 @@ type ApplyOptions struct {
 	PerMember bool
 	// Exec receives each new secret of reset-token actions on its standard input.
 	Exec string
-	// Dir is the directory Exec runs in.
-	Dir string
+	// AccountFlags are the global flags that name the account (connect.Target.Flags), for the
+	// commands apply prints for the user to run.
+	AccountFlags []string
 }
 
 // AddFlags adds the flags of o to cmd.
@@ -92,6 +92,7 @@ func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Pla
 	if perr := env.Print(present.Results(res, title)); perr != nil && err == nil {
 		err = perr
 	}
+	o.noteRecoveries(env, res)
 	if err != nil {
 		if errors.Is(err, review.ErrWrongAccount) {
 			return clierr.Usagef("%v", err)
@@ -123,7 +124,7 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 	opts := review.ApplyOptions{DryRun: o.DryRun, PerMember: o.PerMember, Now: env.Now}
 	if o.Exec != "" {
 		opts.Secret = func(ctx context.Context, act review.Action, t api.Token) error {
-			return shell.HandOver(ctx, o.Dir, o.Exec, t, env.IO.ErrOut)
+			return env.Shell.HandOver(ctx, o.Exec, t, env.IO)
 		}
 	}
 	n := 0
@@ -132,6 +133,23 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 		env.IO.Progress("", "actions", n, total, false)
 	}
 	return opts
+}
+
+// noteRecoveries prints, for each token whose new secret was lost (its hand-over failed, or an
+// earlier run's answer never came), the exact command that recovers it: a rotation that ends
+// at once only the lost secret, while the old one keeps working until its grace ends.
+func (o ApplyOptions) noteRecoveries(env cmdutil.Env, res review.Result) {
+	for _, out := range res.Outcomes {
+		if out.Status != review.SecretLost {
+			continue
+		}
+		var handover []string
+		if o.Exec != "" {
+			handover = []string{"--exec", o.Exec}
+		}
+		env.IO.NoteCommand(fmt.Sprintf("token %s lost its new secret (see its detail); to recover it before its old secret stops, run:", out.Action.ObjectID),
+			cmdutil.RecoverTokenCommand(o.AccountFlags, "rotate", out.Action.ObjectID, o.Yes, handover...))
+	}
 }
 
 // openJournal opens the plan's journal. A dry run reads the journal of a plan already begun,

@@ -170,11 +170,3 @@ func withAccount(multi bool, account string, cells ...string) []string {
 	}
 	return cells
 }
-
-// plural is "1 token", "2 tokens".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

@@ -64,8 +64,8 @@ func riskSummary(rs []review.Report, groups []Group) render.Section {
 // each row's other findings are in the last column, "also". With limit > 0, only the first
 // limit rows, and a footer saying how many more there are and how to see them.
 func GroupSection(g Group, multi bool, o review.Options, limit int) render.Section {
-	s := render.Section{Title: fmt.Sprintf("%s risk · %s: %s, %s", strings.ToUpper(g.Risk().String()),
-		g.Finding, plural(g.Count(), g.Subject()), o.Describe(g.Finding))}
+	s := render.Section{Title: fmt.Sprintf("%s risk · %s: %d %s%s, %s", strings.ToUpper(g.Risk().String()),
+		g.Finding, g.Count(), g.Subject(), plural(g.Count()), o.Describe(g.Finding))}
 	n := g.Count()
 	if limit > 0 && n > limit {
 		n = limit

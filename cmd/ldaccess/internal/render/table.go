@@ -27,7 +27,7 @@ func writeTables(out *chunked, sections []Section, width int) {
 		}
 		switch {
 		case s.Empty != "" && !hasRows(s):
-			b.WriteString(s.Empty + "\n")
+			b.WriteString(Cell(s.Empty) + "\n")
 		case s.Record && len(s.Rows) == 1:
 			writeRecord(b, s)
 		default:
@@ -48,7 +48,7 @@ func writeRecord(b *bytes.Buffer, s Section) {
 		if j < len(s.Rows[0]) {
 			val = s.Rows[0][j]
 		}
-		lines[j] = []string{h + ":", Cell(val)}
+		lines[j] = []string{Cell(h) + ":", Cell(val)}
 	}
 	writeColumns(b, lines, []int{maxWidth(lines, 0)}, nil)
 }
@@ -58,7 +58,7 @@ func writeRecord(b *bytes.Buffer, s Section) {
 func writeTable(out *chunked, s Section, width int) {
 	header := make([]string, len(s.Header))
 	for j, h := range s.Header {
-		header[j] = strings.ToUpper(h)
+		header[j] = strings.ToUpper(Cell(h))
 	}
 	widths := make([]int, len(header))
 	measure := func(cells []string) {

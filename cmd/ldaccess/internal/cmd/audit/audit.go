@@ -15,7 +15,6 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/plans"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -279,5 +278,5 @@ func page(ctx context.Context, opts *Options, v render.View) error {
 	if err := render.Write(&b, render.Table, v, render.Options{Width: width}); err != nil {
 		return err
 	}
-	return shell.Page(ctx, opts.IO, b.Bytes())
+	return opts.Shell.Page(ctx, opts.IO, b.Bytes())
 }

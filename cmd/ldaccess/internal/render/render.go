@@ -103,7 +103,7 @@ func Write(w io.Writer, format Format, v View, o Options) error {
 	switch format {
 	case JSON:
 		if v.WriteJSON != nil && len(o.Fields) == 0 {
-			return v.WriteJSON(w)
+			return v.WriteJSON(jsonEscaping{w})
 		}
 		err = writeJSON(&out.b, v, o.Fields)
 	case CSV:
@@ -198,6 +198,17 @@ func writeJSON(b *bytes.Buffer, view View, fields []string) error {
 	}
 	b.Write(iostreams.EscapeJSON(raw.Bytes()))
 	return nil
+}
+
+// jsonEscaping writes JSON, each piece whole values, with iostreams.EscapeJSON applied: what
+// a WriteJSON writes is escaped as writeJSON's output is.
+type jsonEscaping struct{ w io.Writer }
+
+func (j jsonEscaping) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(iostreams.EscapeJSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // LineWriter hands what is written to it on to w in whole lines, 64 KiB or more at a time

@@ -493,26 +493,39 @@ func TestREADMEInstallsFromAClone(t *testing.T) {
 }
 
 // TestREADMETerminalOutputIsReal: what README.md's ```console blocks show a command printing
-// on a terminal is what it prints, on a terminal 120 columns wide: every line shown is a line
-// of the output, in the same order (a block may leave lines out, never change one). Lines of
-// stderr ("ldaccess: …") are left aside.
+// on a terminal is what it prints, on a terminal 120 columns wide, against the README's fake
+// account (as TestREADMECommands runs it), with the exit code its comment promises: every
+// line shown is a line of the output, in the same order (a block may leave lines out, never
+// change one). Lines of stderr ("ldaccess: …") are left aside.
 func TestREADMETerminalOutputIsReal(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	require.NoError(t, err)
 	blocks := consoleBlocks(string(readme))
 	require.NotEmpty(t, blocks)
-	env := envOf(map[string]string{"LDACCESS_NOW": scriptNow.Format(time.RFC3339)})
 	for _, b := range blocks {
-		words, _, err := shellWords(strings.TrimPrefix(b.command, "ldaccess "))
+		env := map[string]string{"LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+		srv, err := readmeFake(envOf(env))
+		require.NoError(t, err)
+		t.Cleanup(srv.Close)
+		env["LD_ACCESS_TOKEN"] = srv.AdminSecret()
+		words, comment, err := shellWords(strings.TrimPrefix(b.command, "ldaccess "))
 		require.NoError(t, err, b.command)
-		r := invocation{args: words, getenv: env, stdoutTTY: true, width: 120}.run()
-		require.Equal(t, 0, r.code, "%s: %s", b.command, r.stderr)
+		args := toFake(words, nil)
+		for i, a := range args {
+			args[i] = strings.ReplaceAll(a, "$FAKE_URL", srv.URL)
+		}
+		want := 0
+		if m := promisedExit.FindStringSubmatch(comment); m != nil {
+			want, _ = strconv.Atoi(m[1])
+		}
+		r := invocation{args: args, getenv: envOf(env), stdoutTTY: true, width: 120}.run()
+		require.Equal(t, want, r.code, "README.md:%d: %s: %s", b.line, b.command, r.stderr)
 		out := strings.Split(r.stdout, "\n")
 		at := 0
-		for _, want := range b.shown {
-			i := slices.Index(out[at:], want)
-			require.GreaterOrEqual(t, i, 0, "README.md:%d: %s does not print, here or later, the line\n%q\nit prints:\n%s", b.line, b.command, want, r.stdout)
+		for _, line := range b.shown {
+			i := slices.Index(out[at:], line)
+			require.GreaterOrEqual(t, i, 0, "README.md:%d: %s does not print, here or later, the line\n%q\nit prints:\n%s", b.line, b.command, line, r.stdout)
 			at += i + 1
 		}
 	}

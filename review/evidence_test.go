@@ -273,3 +273,32 @@ func TestCountAtLeast(t *testing.T) {
 	assert.Equal(t, 2, r.CountAtLeast(review.RiskMedium))
 	assert.Equal(t, 3, r.CountAtLeast(review.RiskLow))
 }
+
+// FuzzParseReports: whatever a file holds, reading it as a review never panics, and a review
+// it reads writes back as evidence that reads back the same.
+func FuzzParseReports(f *testing.F) {
+	r := review.BuildReport(nil, nil, seededAt, review.Options{Version: "v1"})
+	r.Members = []review.MemberRow{{Member: review.Member{ID: "m1", Email: "a@b.io", FirstName: "Ann Lee", Teams: []string{"x"}}, Findings: []review.Finding{review.MemberNoTeam}}}
+	r.MemberCount = 1
+	r.Coverage.AllTokens = false
+	var one, two bytes.Buffer
+	require.NoError(f, review.WriteReport(&one, r))
+	require.NoError(f, review.WriteReports(&two, []review.Report{r, r}))
+	f.Add(one.Bytes())
+	f.Add(two.Bytes())
+	f.Add([]byte(`{"reviewFormat": 1, "tokens": [{"id": "t", "created": "not a time"}]}`))
+	f.Add([]byte(`{"reviewFormat": 1, "tokenCount": -1, "tokens": [{"id": "t"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := review.ParseReports(data, "f.json")
+		if err != nil {
+			return
+		}
+		var first bytes.Buffer
+		require.NoError(t, review.WriteReports(&first, rs))
+		again, err := review.ParseReports(first.Bytes(), "again.json")
+		require.NoError(t, err, "%s", first.String())
+		var second bytes.Buffer
+		require.NoError(t, review.WriteReports(&second, again))
+		assert.Equal(t, first.String(), second.String())
+	})
+}

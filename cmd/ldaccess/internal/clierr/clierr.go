@@ -50,6 +50,29 @@ type OutcomeError struct {
 // Error is Msg.
 func (e *OutcomeError) Error() string { return e.Msg }
 
+// Resumable marks an error after which Command, an ldaccess command line, takes the work up
+// where it stopped: an apply interrupted, or with actions that failed.
+type Resumable struct {
+	Err     error
+	Command string
+}
+
+// Error is the wrapped error's.
+func (e *Resumable) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *Resumable) Unwrap() error { return e.Err }
+
+// ResumeCommand is the command line that takes up the work err interrupted, "" if there is
+// none.
+func ResumeCommand(err error) string {
+	var r *Resumable
+	if errors.As(err, &r) {
+		return r.Command
+	}
+	return ""
+}
+
 // ErrDeclined is returned when the user answers no to a confirmation.
 var ErrDeclined = errors.New("not confirmed; nothing was changed")
 

@@ -93,6 +93,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 		}
 	default:
 		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		reportResume(ios, err)
 	}
 	return code
 }
@@ -108,6 +109,15 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
 	}
 	fmt.Fprintln(ios.ErrOut, "ldaccess: interrupted")
+	reportResume(ios, err)
+}
+
+// reportResume ends the output of a command that stopped part way with the command line that
+// takes its work up again, if there is one: the last line, where it is seen and copied.
+func reportResume(ios *iostreams.IOStreams, err error) {
+	if line := clierr.ResumeCommand(err); line != "" {
+		fmt.Fprintf(ios.ErrOut, "ldaccess: to resume: %s\n", line)
+	}
 }
 
 // interrupted is the cause of a command's context when a signal ended it.

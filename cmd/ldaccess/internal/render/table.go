@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
@@ -25,7 +26,7 @@ func writeTables(b *bytes.Buffer, sections []Section, width int) {
 		case len(s.Rows) == 0 && s.Empty != "":
 			b.WriteString(s.Empty + "\n")
 		case s.Record && len(s.Rows) == 1:
-			writeRecord(b, s)
+			writeRecord(b, s, width)
 		default:
 			writeTable(b, s, width)
 		}
@@ -33,21 +34,92 @@ func writeTables(b *bytes.Buffer, sections []Section, width int) {
 }
 
 // writeRecord prints one row as "key: value" lines, never cut: its values (a secret, a
-// policy) are what was asked for.
-func writeRecord(b *bytes.Buffer, s Section) {
-	lines := make([][]string, len(s.Header))
+// policy) are what was asked for. On a terminal (width > 0) a long value wraps at spaces,
+// going on under itself.
+func writeRecord(b *bytes.Buffer, s Section, width int) {
+	keys := make([]string, len(s.Header))
 	for j, h := range s.Header {
-		val := ""
-		if j < len(s.Rows[0]) {
-			val = s.Rows[0][j]
-		}
-		lines[j] = []string{h + ":", Cell(val)}
+		keys[j] = h + ":"
 	}
-	writeColumns(b, lines, []int{maxWidth(lines, 0)}, nil)
+	indent := 0
+	for _, k := range keys {
+		indent = max(indent, iostreams.DisplayWidth(k)+columnGap)
+	}
+	for j, k := range keys {
+		val := "-"
+		if j < len(s.Rows[0]) {
+			val = Cell(s.Rows[0][j])
+		}
+		b.WriteString(k + strings.Repeat(" ", indent-iostreams.DisplayWidth(k)))
+		b.WriteString(hang(val, width, indent) + "\n")
+	}
+}
+
+// hang wraps text at spaces to fit width columns after an indent of indent columns, and
+// indents the lines after the first by as much; width 0 leaves it on one line.
+func hang(text string, width, indent int) string {
+	if width <= 0 {
+		return text
+	}
+	return strings.ReplaceAll(iostreams.Wrap(text, max(width-indent, softWidth)), "\n", "\n"+strings.Repeat(" ", indent))
 }
 
 // writeTable prints a header and rows, fitted to width when it is not 0.
 func writeTable(b *bytes.Buffer, s Section, width int) {
+	rows := tableRows(s)
+	widths := make([]int, len(s.Header))
+	for j := range widths {
+		widths[j] = maxWidth(rows, j)
+	}
+	keep := make([]bool, len(s.Header))
+	for j := range keep {
+		keep[j] = true
+	}
+	var below []int
+	if width > 0 {
+		below = fitBelow(s, widths, keep, width)
+	}
+	for i, r := range rows {
+		writeRow(b, r, widths, keep)
+		if i == 0 {
+			continue
+		}
+		for _, j := range below {
+			if r[j] != "-" {
+				b.WriteString(strings.Repeat(" ", belowIndent) + hang(r[j], width, belowIndent) + "\n")
+			}
+		}
+	}
+}
+
+// belowIndent is how far a cell put under its row (Section.Below) is indented.
+const belowIndent = 4
+
+// fitBelow fits the table to width, as Fit does, and returns the columns of s.Below that
+// fitting would cut or drop: those are left out of the table, to go under their rows.
+func fitBelow(s Section, widths []int, keep []bool, width int) []int {
+	natural := slices.Clone(widths)
+	trial, trialKeep := slices.Clone(widths), slices.Clone(keep)
+	Fit(s.Header, s.Identify, trial, trialKeep, width)
+	var below []int
+	for j, h := range s.Header {
+		if slices.Contains(s.Below, h) && (!trialKeep[j] || trial[j] < natural[j]) {
+			below = append(below, j)
+			keep[j] = false
+		}
+	}
+	if len(below) == 0 {
+		copy(widths, trial)
+		copy(keep, trialKeep)
+		return nil
+	}
+	Fit(s.Header, s.Identify, widths, keep, width)
+	return below
+}
+
+// tableRows are the header, upper-cased, and the rows of s, each cell cleaned and as wide as
+// the header.
+func tableRows(s Section) [][]string {
 	header := make([]string, len(s.Header))
 	for j, h := range s.Header {
 		header[j] = strings.ToUpper(h)
@@ -64,50 +136,37 @@ func writeTable(b *bytes.Buffer, s Section, width int) {
 		}
 		rows = append(rows, cells)
 	}
-	widths := make([]int, len(header))
-	for j := range widths {
-		widths[j] = maxWidth(rows, j)
-	}
-	keep := make([]bool, len(header))
-	for j := range keep {
-		keep[j] = true
-	}
-	if width > 0 {
-		Fit(s.Header, s.Identify, widths, keep, width)
-	}
-	writeColumns(b, rows, widths, keep)
+	return rows
 }
 
-// writeColumns prints rows with each column padded to its width (by display width), cells cut
+// writeRow prints a row with each column padded to its width (by display width), cells cut
 // with … where they are wider, the last column unpadded. keep, when not nil, leaves out the
 // columns it marks false.
-func writeColumns(b *bytes.Buffer, rows [][]string, widths []int, keep []bool) {
-	for _, r := range rows {
-		last := -1
-		for j := range r {
-			if keep == nil || keep[j] {
-				last = j
-			}
+func writeRow(b *bytes.Buffer, r []string, widths []int, keep []bool) {
+	last := -1
+	for j := range r {
+		if keep == nil || keep[j] {
+			last = j
 		}
-		for j, c := range r {
-			if keep != nil && !keep[j] {
-				continue
-			}
-			if j < len(widths) {
-				c = iostreams.Truncate(c, widths[j])
-			}
-			b.WriteString(c)
-			if j == last {
-				break
-			}
-			pad := columnGap
-			if j < len(widths) {
-				pad += widths[j] - iostreams.DisplayWidth(c)
-			}
-			b.WriteString(strings.Repeat(" ", pad))
-		}
-		b.WriteString("\n")
 	}
+	for j, c := range r {
+		if keep != nil && !keep[j] {
+			continue
+		}
+		if j < len(widths) {
+			c = iostreams.Truncate(c, widths[j])
+		}
+		b.WriteString(c)
+		if j == last {
+			break
+		}
+		pad := columnGap
+		if j < len(widths) {
+			pad += widths[j] - iostreams.DisplayWidth(c)
+		}
+		b.WriteString(strings.Repeat(" ", pad))
+	}
+	b.WriteString("\n")
 }
 
 // maxWidth is the display width of the widest cell of column j.

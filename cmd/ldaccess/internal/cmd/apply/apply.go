@@ -50,6 +50,7 @@ again to retry failures), 3 some skipped because their object changed since the 
 		Args: cmdutil.ExactArgs(1, "one plan file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.PlanPath = f.Path(args[0])
+			opts.Apply.SetResume(cmd, args[0])
 			if err := opts.Apply.CheckConfirmable(opts.Env, "apply"); err != nil {
 				return err
 			}

@@ -59,6 +59,7 @@ in the identity provider. Their tokens are still deleted.`,
   ldaccess members offboard --from leavers.csv --keep-tokens --dry-run`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Apply.SetResume(cmd, opts.PlanPath) // the plan as the user named it
 			opts.PlanPath = f.Path(opts.PlanPath)
 			emails, err := offboardEmails(args, f.Path(from))
 			if err != nil {
@@ -69,7 +70,7 @@ in the identity provider. Their tokens are still deleted.`,
 				return err
 			}
 			if !opts.Apply.DryRun && plans.Exists(opts.PlanPath) {
-				return clierr.Usagef("%s exists: resume it with 'ldaccess apply %s', or choose another --plan", opts.PlanPath, opts.PlanPath)
+				return clierr.Usagef("%s exists: choose another --plan, or resume it: %s", opts.PlanPath, opts.Apply.Resume)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

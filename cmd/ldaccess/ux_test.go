@@ -152,8 +152,8 @@ func TestTimeoutNamesTheFlag(t *testing.T) {
 	}))
 	defer limited.Close()
 	for url, want := range map[string]string{
-		hang.URL:    "ldaccess: gave up after --timeout 300ms: give a longer --timeout such as 30m, or 0 for no limit\n",
-		limited.URL: "later than --timeout 2s allows: give a longer --timeout such as 30m, or 0 for no limit\n",
+		hang.URL:    "ldaccess: gave up after --timeout 300ms: give a longer --timeout, such as 30m\n",
+		limited.URL: "later than --timeout 2s allows: give a longer --timeout, such as 30m\n",
 	} {
 		timeout := "300ms"
 		if url == limited.URL {

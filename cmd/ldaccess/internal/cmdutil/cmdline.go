@@ -13,7 +13,7 @@ import (
 // for the user to run again, each word quoted for a POSIX shell. --token is left out, since
 // its value is a secret: the line then uses LD_ACCESS_TOKEN, or the profile's token.
 func CommandLine(cmd *cobra.Command, path string, args []string, local ...string) string {
-	words := []string{cmd.Root().Name()}
+	words := []string{"ldaccess"}
 	cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) {
 		if f.Changed && f.Name != "token" {
 			words = append(words, flagWords(f)...)

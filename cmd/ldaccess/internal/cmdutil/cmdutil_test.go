@@ -67,12 +67,12 @@ func TestDurationFlags(t *testing.T) {
 		assert.ErrorContains(t, err, want, in)
 		assert.Equal(t, clierr.ExitUsage, clierr.Code(err), in)
 	}
-	// A flag whose 0 means none takes 0, and still refuses a negative duration.
+	// A hint says what to type instead of a negative or zero duration.
 	d := time.Minute
-	require.NoError(t, parse(func(c *cobra.Command) { DurationFlagOrNone(c.Flags(), &d, "timeout", time.Minute, "") }, "--timeout", "0"))
-	assert.Zero(t, d)
-	assert.ErrorContains(t, parse(func(c *cobra.Command) { DurationFlagOrNone(c.Flags(), &d, "timeout", time.Minute, "") }, "--timeout", "-1s"),
-		"must not be negative")
+	hinted := func(c *cobra.Command) { DurationFlagHint(c.Flags(), &d, "timeout", time.Minute, "such as 24h", "") }
+	assert.EqualError(t, parse(hinted, "--timeout", "0"), `invalid argument "0" for "--timeout" flag: must be more than 0: such as 24h`)
+	assert.EqualError(t, parse(hinted, "--timeout", "-1s"), `invalid argument "-1s" for "--timeout" flag: must not be negative: such as 24h`)
+	assert.Equal(t, time.Minute, d, "unchanged")
 }
 
 func TestEnumFlags(t *testing.T) {
@@ -170,4 +170,42 @@ func TestUsageShowsBooleansAsFlags(t *testing.T) {
 	cmd.SetOut(&out)
 	require.NoError(t, Usage(cmd))
 	assert.Equal(t, "Usage:\n  delete ID [flags]\n\nFlags:\n      --grace duration   how long (default 90d)\n  -y, --yes              do not ask for confirmation\n", out.String())
+}
+
+// CommandLine writes the command to run again as given: the global flags that were given
+// (each value quoted for the shell, a repeated flag repeated), never --token's secret, then
+// the command, its arguments and the local flags asked for, whatever order they came in.
+func TestCommandLine(t *testing.T) {
+	var got string
+	root := &cobra.Command{Use: "ldaccess"}
+	pf := root.PersistentFlags()
+	pf.String("token", "", "")
+	pf.String("base-url", "", "")
+	pf.StringArray("profile", nil, "")
+	pf.Bool("fake", false, "")
+	pf.Bool("wide", true, "")
+	var d time.Duration
+	DurationFlag(pf, &d, "timeout", 5*time.Minute, "")
+	apply := &cobra.Command{Use: "apply", RunE: func(cmd *cobra.Command, args []string) error {
+		got = CommandLine(cmd, "apply", args, "exec", "yes", "missing")
+		return nil
+	}}
+	apply.Flags().String("exec", "", "")
+	apply.Flags().Bool("yes", false, "")
+	apply.Flags().Bool("dry-run", false, "")
+	root.AddCommand(apply)
+	root.SetArgs([]string{"--token", "api-secret-0001", "apply", "--yes", "my plan.json", "--profile", "prod", "--profile", "it's",
+		"--exec", "vault kv put secret/ld token=-", "--timeout", "2h", "--wide=false", "--dry-run"})
+	require.NoError(t, root.Execute())
+	assert.Equal(t, `ldaccess --profile prod --profile 'it'\''s' --timeout 2h --wide=false apply 'my plan.json' --exec 'vault kv put secret/ld token=-' --yes`, got)
+	assert.NotContains(t, got, "api-secret")
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"plan.json": "plan.json", "/tmp/a-b_c/p.json": "/tmp/a-b_c/p.json", "http://127.0.0.1:8089": "http://127.0.0.1:8089",
+		"": "''", "a b": "'a b'", "it's": `'it'\''s'`, "$HOME": "'$HOME'", "a;rm -rf": "'a;rm -rf'", "~/p": "'~/p'", "*": "'*'",
+	} {
+		assert.Equal(t, want, ShellQuote(in), in)
+	}
 }

@@ -27,7 +27,8 @@ func addGlobalFlags(f *cmdutil.Factory, root *cobra.Command) *globals {
 	cmdutil.PersistentEnumFlag(root, &a.Instance, "instance", "", a.Instance, cmdutil.Enum{Values: config.Instances()}, "LaunchDarkly instance")
 	pf.StringArrayVar(&a.Profiles, "profile", nil, "use the account of this profile (default $LDACCESS_PROFILE; see ldaccess profile)")
 	pf.StringVar(&a.APIVersion, "api-version", "", "LD-API-Version to send (default the library's, 20240415)")
-	cmdutil.DurationFlagOrNone(pf, &g.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for no limit; serve-fake runs until interrupted)")
+	cmdutil.DurationFlagHint(pf, &g.timeout, "timeout", 5*time.Minute, "give how long the command may take, such as 30m, or for a long run 24h",
+		"give up on the whole command after this long, such as 30m or 24h (serve-fake runs until interrupted)")
 	cmdutil.PersistentEnumFlag(root, &out.Format, "format", "o", render.Table,
 		cmdutil.Enum{Values: render.Formats(), Hint: wideHint}, "output format (html for audit only)")
 	pf.BoolVar(&out.Wide, "wide", false, "on a terminal, show every column in full instead of fitting tables to its width")
@@ -60,7 +61,7 @@ func checkGlobalFlags(f *cmdutil.Factory, cmd *cobra.Command, timeout time.Durat
 	case f.Output.Format == render.HTML && cmd.Annotations["html"] == "":
 		return clierr.Usagef("--format html is only for audit; %s prints table, json or csv", cmdutil.CmdName(cmd))
 	}
-	if timeout > 0 && cmd.Annotations["timeout"] != "none" {
+	if cmd.Annotations["timeout"] != "none" {
 		ctx, cancel := clierr.WithTimeout(cmd.Context(), timeout)
 		f.Defer(cancel)
 		cmd.SetContext(ctx)

@@ -38,7 +38,9 @@ func TestGlobalFlags(t *testing.T) {
 		{"--format xml version", `invalid argument "xml" for "-o, --format" flag: must be table, json, csv or html, not "xml"`},
 		{"-o wide version", `there is no "wide" format: --wide shows every column in full`},
 		{"--instance us version", `invalid argument "us" for "--instance" flag: must be commercial, eu or federal, not "us"`},
-		{"--timeout -1s version", `invalid argument "-1s" for "--timeout" flag: must not be negative`},
+		{"--timeout -1s version", `invalid argument "-1s" for "--timeout" flag: must not be negative: give how long the command may take, such as 30m, or for a long run 24h`},
+		{"--timeout 0 version", `invalid argument "0" for "--timeout" flag: must be more than 0: give how long the command may take, such as 30m, or for a long run 24h`},
+		{"--timeout 0s version", `"--timeout" flag: must be more than 0`},
 		{"--fields email version", "--fields selects JSON fields: use it with --format json"},
 		{"--format html tokens list", "--format html is only for audit; tokens list prints table, json or csv"},
 		{"--profile a --profile b members list", "--profile can be given once, except to audit"},
@@ -50,7 +52,8 @@ func TestGlobalFlags(t *testing.T) {
 	}
 }
 
-// --timeout bounds the command's context; 0 is no limit; serve-fake is never bounded.
+// --timeout bounds the command's context (0, once no limit, is refused: see
+// TestGlobalFlags); serve-fake is never bounded.
 func TestTimeoutBoundsTheCommand(t *testing.T) {
 	deadline := func(argv ...string) bool {
 		f, _ := cmdtest.NewFactory(t, "")
@@ -67,7 +70,6 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	}
 	assert.True(t, deadline(), "the default, 5m")
 	assert.True(t, deadline("--timeout", "90s"))
-	assert.False(t, deadline("--timeout", "0"), "0 is no limit")
 }
 
 // Every flag of every command reads --flag in help, never --flag[=true|false], and every

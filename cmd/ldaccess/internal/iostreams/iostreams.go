@@ -34,7 +34,7 @@ type IOStreams struct {
 // what tests start from (SetStdinTTY and its siblings say otherwise).
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
 	s := &IOStreams{In: in, outWidth: zero, errWidth: zero}
-	s.Out = &redactingWriter{w: out, s: s}
+	s.Out = &redactingWriter{w: out, s: s, stdout: true}
 	s.ErrOut = &redactingWriter{w: errOut, s: s}
 	s.status.s = s
 	return s
@@ -119,13 +119,18 @@ func (s *IOStreams) Redact(text string) string {
 	return redact(text)
 }
 
-// redactingWriter is Out or ErrOut: each write redacted as a whole.
+// redactingWriter is Out or ErrOut: each write redacted as a whole. A write to stdout first
+// takes the status line off the terminal (stdout and stderr share it).
 type redactingWriter struct {
-	w io.Writer
-	s *IOStreams
+	w      io.Writer
+	s      *IOStreams
+	stdout bool
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
+	if r.stdout {
+		r.s.status.clearForOutput()
+	}
 	if red := r.s.Redact(string(p)); red != string(p) {
 		_, err := io.WriteString(r.w, red)
 		return len(p), err

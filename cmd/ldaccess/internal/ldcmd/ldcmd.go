@@ -92,10 +92,20 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", ran.CommandPath())
 		}
 	default:
+		reportWaits(ios)
 		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
 		reportResume(ios, err)
 	}
 	return code
+}
+
+// reportWaits says, when a command ends badly, how long LaunchDarkly's rate limit held it
+// back: the pauses showed only as progress on a terminal, and not at all in a pipe, but they
+// may be why it ran out of --timeout.
+func reportWaits(ios *iostreams.IOStreams) {
+	if n, d := ios.WaitedForRateLimit(); n > 0 {
+		ios.Notef("LaunchDarkly's rate limit held the command back %d time%s, %s in all", n, cmdutil.Plural(n), clierr.Duration(d.Round(100*time.Millisecond)))
+	}
 }
 
 // reportInterrupted says that a signal stopped the command, and what was done before, which
@@ -104,6 +114,7 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 	if err == nil {
 		return
 	}
+	reportWaits(ios)
 	var stopped interrupted
 	if !errors.Is(err, context.Canceled) && !errors.As(err, &stopped) {
 		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))

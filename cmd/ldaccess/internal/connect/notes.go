@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,12 @@ func (h retryNotes) retry(ev wrapper.RetryEvent) {
 
 // noResponse says briefly why no response came, from the network's own error.
 func noResponse(err error) string {
+	var sys *os.SyscallError
 	var op *net.OpError
-	if errors.As(err, &op) && op.Err != nil {
+	switch {
+	case errors.As(err, &sys):
+		return sys.Err.Error()
+	case errors.As(err, &op) && op.Err != nil:
 		return op.Err.Error()
 	}
 	return ""

@@ -55,7 +55,7 @@ interrupted, "ldaccess apply PLAN" resumes it and nothing is done twice.
 When an identity provider manages the account's members (SCIM, or SAML with role sync),
 LaunchDarkly refuses to remove them: offboard says so, and the person must be deprovisioned
 in the identity provider. Their tokens are still deleted.`,
-		Example: `  ldaccess members offboard ariel@example.com --yes
+		Example: `  ldaccess members offboard yusuf.sousa@contractor.dev --yes
   ldaccess members offboard --from leavers.csv --keep-tokens --dry-run`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
@@ -92,4 +93,43 @@ func TestHelpShowsBooleansAsFlags(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// Every command's help fits the terminal: on one 80 columns wide (and in a pipe, which gets
+// 80) no line is wider, but for its examples, which are command lines to copy whole; on one
+// 60 wide, none but a word too long for a line.
+func TestHelpFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{0, 80, 60} {
+		f, st := cmdtest.NewFactory(t, "")
+		if width > 0 {
+			f.IOStreams.SetStdoutTTY(true)
+			f.IOStreams.SetTerminalWidth(width)
+		}
+		root := NewCmdRoot(f)
+		root.SetOut(f.IOStreams.Out)
+		var walk func(c *cobra.Command)
+		walk = func(c *cobra.Command) {
+			st.Out.Reset()
+			c.InitDefaultHelpFlag()
+			require.NoError(t, c.Help())
+			help := st.Out.String()
+			require.NotEmpty(t, help, c.CommandPath())
+			in := max(width, 80)
+			examples := false
+			for _, l := range strings.Split(help, "\n") {
+				switch {
+				case strings.HasSuffix(l, ":") && !strings.HasPrefix(l, " "):
+					examples = l == "Examples:"
+				case examples || runewidth.StringWidth(l) <= in:
+				case !strings.Contains(strings.TrimSpace(l), " "): // one word, too long for any line
+				default:
+					assert.Fail(t, "a line wider than the terminal", "%s --help at %d: %q", c.CommandPath(), width, l)
+				}
+			}
+			for _, s := range c.Commands() {
+				walk(s)
+			}
+		}
+		walk(root)
+	}
 }

@@ -35,8 +35,8 @@ using it time to switch.
 
 This is destructive: it asks for confirmation when stdin is a terminal, and otherwise refuses
 to run without --yes.`,
-		Example: `  ldaccess tokens reset 61095542756dba551110ae21 --expire-old-in 1h
-  ldaccess tokens reset 61095542756dba551110ae21 --yes --format json | jq -r .token`,
+		Example: `  ldaccess tokens reset 9cec50a2bd2d26fee5f2f5cb --expire-old-in 1h
+  ldaccess tokens reset 9cec50a2bd2d26fee5f2f5cb --yes --format json | jq -r .token`,
 		Args:              cmdutil.ExactArgs(1, "one token ID"),
 		ValidArgsFunction: completion.TokenIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {

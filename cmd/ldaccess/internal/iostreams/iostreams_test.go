@@ -130,6 +130,17 @@ func TestConfirm(t *testing.T) {
 	}
 }
 
+// On a terminal a long question wraps at spaces, not in the middle of a word.
+func TestConfirmWraps(t *testing.T) {
+	var errb strings.Builder
+	s := New(strings.NewReader("y\n"), io.Discard, &errb)
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(40)
+	_, err := Prompter{IO: s}.Confirm(context.Background(), "Apply 392 actions: 16 delete-token, 348 remove-member to http://127.0.0.1:45267?")
+	require.NoError(t, err)
+	assert.Equal(t, "Apply 392 actions: 16 delete-token, 348\nremove-member to http://127.0.0.1:45267?\n[y/N] ", errb.String())
+}
+
 // The question ends when the command's context does: an interrupt while waiting.
 func TestConfirmEndsWithTheContext(t *testing.T) {
 	pr, pw := io.Pipe() // stdin that never answers

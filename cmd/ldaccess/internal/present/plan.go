@@ -108,15 +108,18 @@ func Results(res review.Result, total int, title string) render.View {
 		rows.Rows = append(rows.Rows, []string{string(o.Action.Kind), o.Action.ObjectID, o.Action.Name, change(o.Action), outcomeLabel(o), o.Detail})
 		j.Outcomes = append(j.Outcomes, OutcomeJSON{Action: o.Action.ID, Status: o.Status, Detail: o.Detail, Earlier: o.Earlier})
 	}
-	if !slices.ContainsFunc(res.Outcomes, func(o review.Outcome) bool { return change(o.Action) != "" }) {
-		rows = dropColumn(rows, "change") // removals and deletions only: the action says it all
-	}
+	// Removals and deletions change nothing else, and what was applied needs no detail: a
+	// column with nothing to say is left out.
+	rows = dropEmpty(dropEmpty(rows, "change"), "detail")
 	return render.View{JSON: j, Sections: []render.Section{rows, summary(res, total, title)}}
 }
 
-// dropColumn is s without the column headed name.
-func dropColumn(s render.Section, name string) render.Section {
+// dropEmpty is s without the column headed name if none of its cells says anything.
+func dropEmpty(s render.Section, name string) render.Section {
 	j := slices.Index(s.Header, name)
+	if slices.ContainsFunc(s.Rows, func(r []string) bool { return r[j] != "" }) {
+		return s
+	}
 	s.Header = slices.Delete(slices.Clone(s.Header), j, j+1)
 	for i, r := range s.Rows {
 		s.Rows[i] = slices.Delete(slices.Clone(r), j, j+1)

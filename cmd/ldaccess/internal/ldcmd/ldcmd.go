@@ -87,13 +87,13 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	switch code {
 	case clierr.ExitOK:
 	case clierr.ExitUsage:
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.OneLine(err.Error(), clierr.MaxLine))
+		ios.Notef("%s", clierr.OneLine(err.Error(), clierr.MaxLine))
 		if ran != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", ran.CommandPath())
 		}
 	default:
 		reportWaits(ios)
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		ios.Notef("%s", clierr.Describe(err))
 		reportResume(ios, err)
 	}
 	return code
@@ -117,14 +117,15 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 	reportWaits(ios)
 	var stopped interrupted
 	if !errors.Is(err, context.Canceled) && !errors.As(err, &stopped) {
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		ios.Notef("%s", clierr.Describe(err))
 	}
 	fmt.Fprintln(ios.ErrOut, "ldaccess: interrupted")
 	reportResume(ios, err)
 }
 
 // reportResume ends the output of a command that stopped part way with the command line that
-// takes its work up again, if there is one: the last line, where it is seen and copied.
+// takes its work up again, if there is one: the last line, where it is seen and copied (not
+// wrapped: a line break would cut the command in two).
 func reportResume(ios *iostreams.IOStreams, err error) {
 	if line := clierr.ResumeCommand(err); line != "" {
 		fmt.Fprintf(ios.ErrOut, "ldaccess: to resume: %s\n", line)

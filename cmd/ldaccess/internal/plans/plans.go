@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/internal/yamljson"
@@ -31,17 +32,30 @@ func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 	return review.WritePlanFile(path, p, ios.Redact)
 }
 
-// Read reads the plan in path; its mistakes are placed at their line and column.
-func Read(path string) (review.Plan, error) {
+// Read reads the plan in path (as the user named it: name); its mistakes are placed at their
+// line and column. A policy given instead of a plan is said to be one.
+func Read(path, name string) (review.Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return review.Plan{}, clierr.Usagef("%v", err)
+		return review.Plan{}, clierr.Usagef("cannot read the plan %s: %v (audit --plan writes one)", name, fileError(err))
 	}
 	p, err := review.ParsePlan(data, path)
 	if err != nil {
+		if _, perr := review.ParsePolicy(data, path); perr == nil {
+			return review.Plan{}, clierr.Usagef("%s is a policy, not a plan: make a plan from it with audit --plan plan.json --policy %s, then apply plan.json", name, name)
+		}
 		return review.Plan{}, clierr.Usagef("%v", err)
 	}
 	return p, nil
+}
+
+// fileError is what went wrong with a file, without the system call's name ("open …").
+func fileError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // ReadPolicy reads --policy, or gives the default policy (no action) for "".
@@ -72,9 +86,10 @@ func ReadPolicy(path string) (review.Policy, error) {
 	return p, nil
 }
 
-// Note tells on stderr where a plan went and how to apply it.
-func Note(ios *iostreams.IOStreams, path string, p review.Plan) {
-	ios.Notef("wrote a plan of %s to %s; review it, then: ldaccess apply %s", present.CountsLine(p), path, path)
+// Note tells on stderr where a plan went and how to apply it: to the same account, with the
+// same global flags.
+func Note(env cmdutil.Env, path string, p review.Plan) {
+	env.IO.Notef("wrote a plan of %s to %s; review it, then: %s", present.CountsLine(p), path, env.Again("apply", path))
 }
 
 // Exists reports whether path names an existing file.

@@ -69,3 +69,20 @@ func TestCheckExec(t *testing.T) {
 	assert.NoError(t, ApplyOptions{Exec: "x"}.CheckExec(p))
 	assert.NoError(t, ApplyOptions{}.CheckExec(review.Plan{Actions: []review.Action{{Kind: review.DeleteToken}}}))
 }
+
+// A plan that cannot be read says so in the command's words: a missing file names the plan
+// and what writes one (not "open …"); a policy given instead of a plan is said to be one,
+// with the command that makes a plan of it.
+func TestReadSaysWhatIsWrong(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Read(filepath.Join(dir, "missing.json"), "missing.json")
+	assert.EqualError(t, err, "cannot read the plan missing.json: no such file or directory (audit --plan writes one)")
+	policy := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(`{"rules":[{"finding":"stale","action":"delete-token"}]}`), 0o600))
+	_, err = Read(policy, "policy.json")
+	assert.EqualError(t, err, "policy.json is a policy, not a plan: make a plan from it with audit --plan plan.json --policy policy.json, then apply plan.json")
+	garbage := filepath.Join(dir, "garbage.json")
+	require.NoError(t, os.WriteFile(garbage, []byte("{\n  \"format\": 1,\n  \"bogus\": 2\n}"), 0o600))
+	_, err = Read(garbage, "garbage.json")
+	assert.ErrorContains(t, err, "garbage.json:3:")
+}

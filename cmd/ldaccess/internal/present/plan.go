@@ -69,7 +69,7 @@ func Plan(p review.Plan) render.View {
 	for _, a := range p.Actions {
 		s.Rows = append(s.Rows, []string{string(a.Kind), a.Subject, a.ObjectID, a.Name, change(a), joinFindings(a.Reasons)})
 	}
-	return render.View{JSON: p, Sections: []render.Section{s}}
+	return render.View{JSON: p, Sections: []render.Section{dropEmpty(s, "change")}}
 }
 
 // OutcomesJSON is the JSON form of an apply's result.

@@ -170,7 +170,7 @@ func writePlan(opts *Options, accounts []reviewed) error {
 	if err := plans.Write(opts.IO, opts.PlanPath, p); err != nil {
 		return err
 	}
-	plans.Note(opts.IO, opts.PlanPath, p)
+	plans.Note(opts.Env, opts.PlanPath, p)
 	return nil
 }
 

@@ -53,6 +53,7 @@ func wideHint(v string) string {
 // bounds the command by --timeout.
 func checkGlobalFlags(f *cmdutil.Factory, cmd *cobra.Command, timeout time.Duration) error {
 	f.Accounts.Changed = cmd.Flags().Changed
+	f.Ran(cmd)
 	switch {
 	case len(f.Output.Fields) > 0 && f.Output.Format != render.JSON:
 		return clierr.Usagef("--fields selects JSON fields: use it with --format json")

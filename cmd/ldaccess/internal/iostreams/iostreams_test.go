@@ -169,3 +169,17 @@ func TestPasswordFromAPipe(t *testing.T) {
 	_, err = Prompter{IO: New(strings.NewReader(""), io.Discard, io.Discard)}.Password("token: ")
 	assert.EqualError(t, err, "stdin is empty")
 }
+
+// A command to run is never broken over lines: it goes on a line of its own when the note
+// does not fit.
+func TestNoteCommand(t *testing.T) {
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	s.NoteCommand("to resume:", "ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes")
+	assert.Equal(t, "ldaccess: to resume: ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes\n", b.String(), "in a pipe, one line")
+	b.Reset()
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(60)
+	s.NoteCommand("to resume:", "ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes")
+	assert.Equal(t, "ldaccess: to resume:\n  ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes\n", b.String())
+}

@@ -44,6 +44,23 @@ func (s *IOStreams) Notef(format string, args ...any) {
 	st.drawLocked()
 }
 
+// NoteCommand prints a note that ends with a command line to run ("to resume: ldaccess …"):
+// on one line when it fits the terminal (or stderr is not one), else the note wrapped and the
+// command whole on a line of its own, indented: a command broken over lines cannot be
+// copied.
+func (s *IOStreams) NoteCommand(text, command string) {
+	st := &s.status
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.clearLocked()
+	line := "ldaccess: " + Clean(text, false) + " " + Clean(command, false)
+	if w := s.ErrTerminalWidth(); w > 0 && DisplayWidth(line) > w {
+		line = Wrap("ldaccess: "+Clean(text, false), w) + "\n  " + Clean(command, false)
+	}
+	fmt.Fprint(s.ErrOut, line+"\n")
+	st.drawLocked()
+}
+
 // Progress shows "label n/total" (or "label n" without a total) for account ("" when there is
 // one), at most every 50ms unless final. It does nothing when stderr is not a terminal.
 func (s *IOStreams) Progress(account, label string, n, total int, final bool) {

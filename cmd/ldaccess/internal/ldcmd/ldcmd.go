@@ -124,11 +124,10 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 }
 
 // reportResume ends the output of a command that stopped part way with the command line that
-// takes its work up again, if there is one: the last line, where it is seen and copied (not
-// wrapped: a line break would cut the command in two).
+// takes its work up again, if there is one: last, where it is seen and copied.
 func reportResume(ios *iostreams.IOStreams, err error) {
 	if line := clierr.ResumeCommand(err); line != "" {
-		fmt.Fprintf(ios.ErrOut, "ldaccess: to resume: %s\n", line)
+		ios.NoteCommand("to resume:", line)
 	}
 }
 

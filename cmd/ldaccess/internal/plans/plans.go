@@ -5,6 +5,7 @@ package plans
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -89,7 +90,7 @@ func ReadPolicy(path string) (review.Policy, error) {
 // Note tells on stderr where a plan went and how to apply it: to the same account, with the
 // same global flags.
 func Note(env cmdutil.Env, path string, p review.Plan) {
-	env.IO.Notef("wrote a plan of %s to %s; review it, then: %s", present.CountsLine(p), path, env.Again("apply", path))
+	env.IO.NoteCommand(fmt.Sprintf("wrote a plan of %s to %s; review it, then:", present.CountsLine(p), path), env.Again("apply", path))
 }
 
 // Exists reports whether path names an existing file.

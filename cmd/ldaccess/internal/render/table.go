@@ -37,22 +37,19 @@ func writeTables(b *bytes.Buffer, sections []Section, width int) {
 // policy) are what was asked for. On a terminal (width > 0) a long value wraps at spaces,
 // going on under itself.
 func writeRecord(b *bytes.Buffer, s Section, width int) {
-	keys := make([]string, len(s.Header))
+	lines := make([][]string, len(s.Header))
 	for j, h := range s.Header {
-		keys[j] = h + ":"
-	}
-	indent := 0
-	for _, k := range keys {
-		indent = max(indent, iostreams.DisplayWidth(k)+columnGap)
-	}
-	for j, k := range keys {
-		val := "-"
+		val := ""
 		if j < len(s.Rows[0]) {
-			val = Cell(s.Rows[0][j])
+			val = s.Rows[0][j]
 		}
-		b.WriteString(k + strings.Repeat(" ", indent-iostreams.DisplayWidth(k)))
-		b.WriteString(hang(val, width, indent) + "\n")
+		lines[j] = []string{h + ":", Cell(val)}
 	}
+	indent := maxWidth(lines, 0) + columnGap
+	for _, l := range lines {
+		l[1] = hang(l[1], width, indent)
+	}
+	writeColumns(b, lines, []int{indent - columnGap}, nil)
 }
 
 // hang wraps text at spaces to fit width columns after an indent of indent columns, and
@@ -66,12 +63,27 @@ func hang(text string, width, indent int) string {
 
 // writeTable prints a header and rows, fitted to width when it is not 0.
 func writeTable(b *bytes.Buffer, s Section, width int) {
-	rows := tableRows(s)
-	widths := make([]int, len(s.Header))
+	header := make([]string, len(s.Header))
+	for j, h := range s.Header {
+		header[j] = strings.ToUpper(h)
+	}
+	rows := make([][]string, 0, len(s.Rows)+1)
+	rows = append(rows, header)
+	for _, r := range s.Rows {
+		cells := make([]string, len(header))
+		for j := range cells {
+			cells[j] = "-"
+			if j < len(r) {
+				cells[j] = Cell(r[j])
+			}
+		}
+		rows = append(rows, cells)
+	}
+	widths := make([]int, len(header))
 	for j := range widths {
 		widths[j] = maxWidth(rows, j)
 	}
-	keep := make([]bool, len(s.Header))
+	keep := make([]bool, len(header))
 	for j := range keep {
 		keep[j] = true
 	}
@@ -79,16 +91,10 @@ func writeTable(b *bytes.Buffer, s Section, width int) {
 	if width > 0 {
 		below = fitBelow(s, widths, keep, width)
 	}
-	for i, r := range rows {
-		writeRow(b, r, widths, keep)
-		if i == 0 {
-			continue
-		}
-		for _, j := range below {
-			if r[j] != "-" {
-				b.WriteString(strings.Repeat(" ", belowIndent) + hang(r[j], width, belowIndent) + "\n")
-			}
-		}
+	writeColumns(b, rows[:1], widths, keep)
+	for _, r := range rows[1:] {
+		writeColumns(b, [][]string{r}, widths, keep)
+		writeBelow(b, r, below, width)
 	}
 }
 
@@ -117,56 +123,46 @@ func fitBelow(s Section, widths []int, keep []bool, width int) []int {
 	return below
 }
 
-// tableRows are the header, upper-cased, and the rows of s, each cell cleaned and as wide as
-// the header.
-func tableRows(s Section) [][]string {
-	header := make([]string, len(s.Header))
-	for j, h := range s.Header {
-		header[j] = strings.ToUpper(h)
-	}
-	rows := make([][]string, 0, len(s.Rows)+1)
-	rows = append(rows, header)
-	for _, r := range s.Rows {
-		cells := make([]string, len(header))
-		for j := range cells {
-			cells[j] = "-"
-			if j < len(r) {
-				cells[j] = Cell(r[j])
-			}
+// writeBelow writes the cells of row r in the columns below, each whole on a line of its own,
+// indented and wrapped at spaces to width; nothing for an empty cell.
+func writeBelow(b *bytes.Buffer, r []string, below []int, width int) {
+	for _, j := range below {
+		if r[j] != "-" {
+			b.WriteString(strings.Repeat(" ", belowIndent) + hang(r[j], width, belowIndent) + "\n")
 		}
-		rows = append(rows, cells)
 	}
-	return rows
 }
 
-// writeRow prints a row with each column padded to its width (by display width), cells cut
+// writeColumns prints rows with each column padded to its width (by display width), cells cut
 // with … where they are wider, the last column unpadded. keep, when not nil, leaves out the
 // columns it marks false.
-func writeRow(b *bytes.Buffer, r []string, widths []int, keep []bool) {
-	last := -1
-	for j := range r {
-		if keep == nil || keep[j] {
-			last = j
+func writeColumns(b *bytes.Buffer, rows [][]string, widths []int, keep []bool) {
+	for _, r := range rows {
+		last := -1
+		for j := range r {
+			if keep == nil || keep[j] {
+				last = j
+			}
 		}
+		for j, c := range r {
+			if keep != nil && !keep[j] {
+				continue
+			}
+			if j < len(widths) {
+				c = iostreams.Truncate(c, widths[j])
+			}
+			b.WriteString(c)
+			if j == last {
+				break
+			}
+			pad := columnGap
+			if j < len(widths) {
+				pad += widths[j] - iostreams.DisplayWidth(c)
+			}
+			b.WriteString(strings.Repeat(" ", pad))
+		}
+		b.WriteString("\n")
 	}
-	for j, c := range r {
-		if keep != nil && !keep[j] {
-			continue
-		}
-		if j < len(widths) {
-			c = iostreams.Truncate(c, widths[j])
-		}
-		b.WriteString(c)
-		if j == last {
-			break
-		}
-		pad := columnGap
-		if j < len(widths) {
-			pad += widths[j] - iostreams.DisplayWidth(c)
-		}
-		b.WriteString(strings.Repeat(" ", pad))
-	}
-	b.WriteString("\n")
 }
 
 // maxWidth is the display width of the widest cell of column j.

@@ -104,6 +104,8 @@ func newRetryTransport(next http.RoundTripper, cred *credential, o *options, log
 // could hold anything, the token included.
 func (t *retryTransport) path(req *http.Request) string { return t.cred.clean(req.URL.Path, maxPath) }
 
+// RoundTrip sends a request to the client's host as the retry policy says: each attempt
+// (send), then the decision to try again (decide), told (retrying) and waited for.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = t.cred.authorize(req)
 	ctx := req.Context()
@@ -114,68 +116,113 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, t.cred.sanitize(err)
 	}
-	p := &t.policy
 	for attempt := 1; ; attempt++ {
-		tk, err := t.pace(ctx, req, attempt)
+		o, err := t.send(req, attempt)
 		if err != nil {
-			if req.Body != nil {
-				req.Body.Close()
-			}
 			return nil, err
 		}
-		r := req
-		if attempt > 1 && req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				t.pacer.done(req, tk, nil, t.clock.Now())
-				return nil, t.cred.sanitize(err)
-			}
-			r = new(http.Request)
-			*r = *req // the header is shared but not modified below us
-			r.Body = body
+		wait, reason, retry, err := t.decide(req, o, attempt)
+		switch {
+		case err != nil:
+			discard(o.resp)
+			return nil, err
+		case !retry:
+			return o.resp, t.cred.sanitize(o.err)
 		}
-		resp, err := t.next.RoundTrip(r)
-		now := t.clock.Now()
-		var h http.Header
-		if resp != nil {
-			h = resp.Header
-		}
-		t.pacer.done(req, tk, h, now)
-		cut := false
-		if err == nil {
-			resp, err = readBody(ctx, resp)
-			cut = err != nil
-		}
-		rewindable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-		if !retryable(req, resp, err, attempt) || attempt >= p.MaxAttempts || !rewindable {
-			return resp, t.cred.sanitize(err)
-		}
-		wait, reason, reset := t.wait(resp, attempt, now)
-		if cut {
-			reason = "body cut short"
-		}
-		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-			if ferr := t.tooLong(ctx, req, wait, reset, attempt, now); ferr != nil {
-				discard(resp)
-				return nil, ferr
-			}
-		} else if asked(wait, reset, now) > p.MaxWait || pastDeadline(ctx, wait) {
-			return resp, t.cred.sanitize(err) // a retry could not come in time: report what we have
-		}
-		ev := RetryEvent{Method: req.Method, Path: t.path(req), Attempt: attempt, Err: t.cred.sanitize(err), Wait: wait, Reason: reason}
-		if resp != nil {
-			ev.StatusCode = resp.StatusCode
-			discard(resp)
-		}
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: retrying",
-			slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
-			slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
-		if p.OnRetry != nil {
-			p.OnRetry(ev)
-		}
+		t.retrying(req, o, attempt, wait, reason)
 		if err := sleep(ctx, t.clock, wait); err != nil {
 			return nil, err
 		}
+	}
+}
+
+// An attempt is one answer to a request, as the retry decision sees it.
+type attempt struct {
+	resp *http.Response
+	err  error
+	cut  bool      // a 2xx body was cut short
+	at   time.Time // when the answer came
+}
+
+// send makes one attempt: it waits for the request's turn under the rate limits, replays the
+// body, sends it, and reads a 2xx body whole. An error means there is no attempt to judge.
+func (t *retryTransport) send(req *http.Request, n int) (attempt, error) {
+	ctx := req.Context()
+	tk, err := t.pace(ctx, req, n)
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return attempt{}, err
+	}
+	r := req
+	if n > 1 && req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			t.pacer.done(req, tk, nil, t.clock.Now())
+			return attempt{}, t.cred.sanitize(err)
+		}
+		r = new(http.Request)
+		*r = *req // the header is shared but not modified below us
+		r.Body = body
+	}
+	resp, err := t.next.RoundTrip(r)
+	a := attempt{resp: resp, err: err, at: t.clock.Now()}
+	var h http.Header
+	if resp != nil {
+		h = resp.Header
+	}
+	t.pacer.done(req, tk, h, a.at)
+	if err == nil {
+		a.resp, a.err = readBody(ctx, resp)
+		a.cut = a.err != nil
+	}
+	return a, nil
+}
+
+// decide is the retry decision, as named checks: whether the attempt may be retried at all
+// (mayRetry), how long to wait (wait), and whether that wait fits the policy and the deadline.
+// A rate-limit wait that does not fit is an error (*RateLimitError); any other answer is
+// returned as it is.
+func (t *retryTransport) decide(req *http.Request, a attempt, n int) (wait time.Duration, reason string, retry bool, err error) {
+	if !t.mayRetry(req, a, n) {
+		return 0, "", false, nil
+	}
+	ctx := req.Context()
+	wait, reason, reset := t.wait(a.resp, n, a.at)
+	if a.cut {
+		reason = "body cut short"
+	}
+	if a.resp != nil && a.resp.StatusCode == http.StatusTooManyRequests {
+		if err := t.tooLong(ctx, req, wait, reset, n, a.at); err != nil {
+			return 0, "", false, err
+		}
+	} else if asked(wait, reset, a.at) > t.policy.MaxWait || pastDeadline(ctx, wait) {
+		return 0, "", false, nil // a retry could not come in time: report what we have
+	}
+	return wait, reason, true, nil
+}
+
+// mayRetry: the answer is one worth retrying for this method, attempts are left, and the body
+// can be sent again.
+func (t *retryTransport) mayRetry(req *http.Request, a attempt, n int) bool {
+	rewindable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	return rewindable && n < t.policy.MaxAttempts && retryable(req, a.resp, a.err, n)
+}
+
+// retrying tells the logger and the policy's OnRetry about a retry, and drains the answer it
+// replaces.
+func (t *retryTransport) retrying(req *http.Request, a attempt, n int, wait time.Duration, reason string) {
+	ev := RetryEvent{Method: req.Method, Path: t.path(req), Attempt: n, Err: t.cred.sanitize(a.err), Wait: wait, Reason: reason}
+	if a.resp != nil {
+		ev.StatusCode = a.resp.StatusCode
+		discard(a.resp)
+	}
+	t.logger.LogAttrs(req.Context(), slog.LevelDebug, "ldaccess: retrying",
+		slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Int("attempt", ev.Attempt),
+		slog.Int("status", ev.StatusCode), slog.Any("error", ev.Err), slog.Duration("wait", ev.Wait), slog.String("reason", ev.Reason))
+	if t.policy.OnRetry != nil {
+		t.policy.OnRetry(ev)
 	}
 }
 
@@ -327,6 +374,9 @@ func sleep(ctx context.Context, clock testclock.Clock, d time.Duration) error {
 // discard drains a bounded part of a body we will not read, so the connection can be reused,
 // and closes it.
 func discard(resp *http.Response) {
+	if resp == nil {
+		return
+	}
 	io.CopyN(io.Discard, resp.Body, drainLimit)
 	resp.Body.Close()
 }

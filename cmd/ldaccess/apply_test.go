@@ -180,6 +180,26 @@ func TestApplyEndsWithTheResumeCommand(t *testing.T) {
 		assert.Regexp(t, `(?m)^not reached +\d+ of `+strconv.Itoa(len(p.Actions))+`$`, r.stdout)
 		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume: ldaccess --base-url "+ts.URL+" --timeout 3s apply plan.json --yes\n"), r.stderr)
 	})
+	t.Run("the connection is lost", func(t *testing.T) {
+		t.Parallel()
+		srv := newFake(t, 60, 5)
+		dir := t.TempDir()
+		var ts *httptest.Server
+		ts = gated(t, srv, 3, func(w http.ResponseWriter, r *http.Request) {
+			ts.Listener.Close() // LaunchDarkly is gone: nothing answers any more
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		})
+		p := removalPlan(t, srv, ts.URL, dir)
+		r := invocation{args: []string{"--base-url", ts.URL, "apply", "plan.json", "--yes"}, getenv: env(srv), dir: dir}.run()
+		assert.Equal(t, clierr.ExitError, r.code, r.stderr)
+		n := strconv.Itoa(len(p.Actions))
+		assert.Regexp(t, `(?m)^applied +2 of `+n+`$`, r.stdout)
+		assert.Regexp(t, `(?m)^failed +`+strconv.Itoa(len(p.Actions)-2)+` of `+n+`$`, r.stdout)
+		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume: ldaccess --base-url "+ts.URL+" apply plan.json --yes\n"), r.stderr)
+	})
 	t.Run("nothing to resume", func(t *testing.T) {
 		t.Parallel()
 		srv := newFake(t, 60, 5)

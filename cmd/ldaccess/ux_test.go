@@ -242,6 +242,15 @@ func TestRateLimitPausesShowAsProgress(t *testing.T) {
 	}
 }
 
+// --fake has LaunchDarkly's rate limits on (unless the clock is fixed): an audit of its 3000
+// members outruns them, and in a pipe not a word of it is printed.
+func TestFakeRateLimitsAreSilentInAPipe(t *testing.T) {
+	t.Parallel()
+	r := invocation{args: []string{"--fake", "audit", "--format", "csv"}}.run()
+	require.Equal(t, clierr.ExitOK, r.code, r.stderr)
+	assert.Equal(t, "ldaccess: using an embedded fake LaunchDarkly account with 3000 members (not a real account)\n", r.stderr)
+}
+
 // When a command ends badly, it says how long the rate limit held it back, in a pipe too.
 func TestRateLimitPausesAreToldWhenACommandFails(t *testing.T) {
 	t.Parallel()

@@ -153,9 +153,9 @@ func showPlan(env cmdutil.Env, p review.Plan, dryRun bool) error {
 	if env.Output.Wide {
 		width = 0
 	}
-	v := present.Plan(p)
-	if dryRun {
-		v = render.View{Text: iostreams.Wrap(v.Sections[0].Title, width)}
+	v := render.View{Text: iostreams.Wrap(present.PlanTitle(p), width)}
+	if !dryRun {
+		v = present.Plan(p)
 	}
 	return render.Write(env.IO.ErrOut, render.Table, v, render.Options{Width: width})
 }

@@ -56,11 +56,16 @@ func change(a review.Action) string {
 	return ""
 }
 
+// PlanTitle says what a plan is for and what it holds.
+func PlanTitle(p review.Plan) string {
+	return fmt.Sprintf("Plan for account %s (%s) on %s, reviewed %s: %s", p.Account.OwnerEmail, p.Account.OwnerID,
+		p.Instance, p.ReviewedAt.UTC().Format(time.RFC3339), CountsLine(p))
+}
+
 // Plan shows a plan: what it is for, its counts, one row per action.
 func Plan(p review.Plan) render.View {
 	s := render.Section{
-		Title: fmt.Sprintf("Plan for account %s (%s) on %s, reviewed %s: %s", p.Account.OwnerEmail, p.Account.OwnerID,
-			p.Instance, p.ReviewedAt.UTC().Format(time.RFC3339), CountsLine(p)),
+		Title:    PlanTitle(p),
 		Header:   []string{"action", "subject", "id", "name", "change", "reasons"},
 		Empty:    "nothing to do",
 		Identify: planIdentity,

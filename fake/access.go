@@ -47,7 +47,7 @@ func (h *Handler) Tokens() []api.Token {
 }
 
 // Token returns the token with the given ID as reads show it: its secret's last four
-// characters.
+// characters (nothing of a secret shorter than 16).
 func (h *Handler) Token(id string) (api.Token, bool) {
 	s := h.st
 	s.mu.Lock()

@@ -15,7 +15,7 @@ type Account struct {
 	// A member's teams are given by Teams (keys and names); customRoles by key.
 	Members []api.Member
 	// Tokens are the account's access tokens, each with its full secret in Secret (reads show
-	// its last four characters). A token whose MemberID names no member is listed but does not
+	// its last four characters, or nothing of one shorter than 16). A token whose MemberID names no member is listed but does not
 	// authenticate.
 	Tokens []api.Token
 	// Teams are the teams members can belong to.

@@ -51,6 +51,9 @@ type principal struct {
 	// cumulative across roles"). Unused for a service token, which its member does not cap.
 	memberPolicies [][]api.Statement
 	level          int
+	// expires is when the secret stops authenticating (epoch ms): 0 for the token's current
+	// secret, the reset's expiry for an old one in its grace period.
+	expires int64
 }
 
 func (p principal) service() bool { return p.token.t.ServiceToken }
@@ -111,7 +114,7 @@ func (s *state) principal(secret string, now int64) (principal, *apiError) {
 	if !ok {
 		return principal{}, errUnauthorized()
 	}
-	p := principal{member: m, token: t, tokenPolicy: s.tokenPolicy(t.t)}
+	p := principal{member: m, token: t, tokenPolicy: s.tokenPolicy(t.t), expires: ref.expires}
 	p.level = max(levelReader, roleLevel(t.t.Role), policyLevel(p.tokenPolicy))
 	if !t.t.ServiceToken {
 		p.memberPolicies = s.memberPolicies(m.m)
@@ -145,13 +148,17 @@ func (s *state) memberPolicies(m api.Member) [][]api.Statement {
 	return pols
 }
 
-// memberRoleKeys are the custom roles a member holds: its own and its teams'.
+// memberRoleKeys are the custom roles a member holds: its own and its teams', those the account
+// has (keys match exactly, as they do everywhere else); a key naming no role grants nothing.
 func (s *state) memberRoleKeys(m api.Member) []string {
 	keys := slices.Clone(m.CustomRoles)
 	for _, t := range m.Teams {
 		keys = append(keys, s.teams[strings.ToLower(t.Key)].CustomRoleKeys...)
 	}
-	return keys
+	return slices.DeleteFunc(keys, func(k string) bool {
+		_, ok := s.roleKeys[k]
+		return !ok
+	})
 }
 
 // memberLevel is a member's level: its built-in role's; any custom role grants at least reading
@@ -239,10 +246,14 @@ func (s *state) decideOne(p principal, a ask) *apiError {
 // Other account members cannot access them. Administrators can delete your tokens, but cannot
 // view their values"), a personal token's goes to the member who created the token, through
 // one of its personal tokens, or to the token itself. A service token's goes to an admin,
-// through a personal token: it is the account's, not a person's. Unless to the token itself, the caller must also be
-// able to give the token all it holds: a reset is judged as a creation.
+// through a personal token: it is the account's, not a person's. Unless to the token itself,
+// the caller must also be able to give the token all it holds: a reset is judged as a
+// creation. An old secret in its grace period receives none, its own token's included: a new
+// secret would outlive it.
 func (s *state) maySee(p principal, t *tokenRec) *apiError {
 	switch {
+	case p.expires != 0:
+		return errForbidden("A secret in its grace period after a reset receives no secret: it would outlive its expiry")
 	case t == p.token:
 		return nil
 	case t.t.ServiceToken && !p.service() && p.level >= levelAdmin:

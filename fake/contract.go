@@ -53,6 +53,19 @@ type matched struct {
 	allow   string    // the methods the path accepts, with a 405
 }
 
+// bodySchema is the schema of the operation's request body sent as contentType: nil for an
+// operation that takes no body, an empty schema for a body whose media type has none.
+func (m matched) bodySchema(contentType string) *openapi3.Schema {
+	if m.route == nil || m.route.Operation == nil || m.route.Operation.RequestBody == nil || m.route.Operation.RequestBody.Value == nil {
+		return nil
+	}
+	mt := m.route.Operation.RequestBody.Value.Content.Get(contentType)
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return &openapi3.Schema{}
+	}
+	return mt.Schema.Value
+}
+
 var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // route finds the operation for r. When none matches, it tells an unknown path (404) from a

@@ -45,9 +45,10 @@
 // and reader none of this API's), its custom roles (CustomRole.Policy) and its inline policy,
 // taken together as one policy. A member's access is the union of its roles, each its own
 // policy (LaunchDarkly: "Permissions are cumulative across roles"): its built-in role (owner
-// and admin allow everything), its own custom roles and those of its teams. A personal token
-// may do what both it and its member allow, as the member is now: a role, custom role or team
-// lost is lost for every token of the member at once. A service token is not capped by its
+// and admin allow everything), its own custom roles and those of its teams (a key naming no
+// custom role of the account grants nothing, not even reading). A personal token may do what
+// both it and its member allow, as the member is now: a role, custom role or team lost is
+// lost for every token of the member at once. A service token is not capped by its
 // member, yet stops authenticating when its member is removed, as every token here does. A
 // token whose member has the role no_access and no custom role is refused everything.
 //
@@ -59,8 +60,10 @@
 // Writing. Every write asks LaunchDarkly's action on its target, and the caller's policies must
 // allow it:
 //   - member/<id>, also named member/<email>: createMember (invite, naming the new member by
-//     email), deleteMember, updateRole, updateCustomRole, updateMemberRoleAttributes;
-//   - team/<key>: updateTeamMembers (adding a member to teams, inviting with teamKeys);
+//     email), deleteMember, updateRole, updateCustomRole, updateMemberRoleAttributes (also
+//     inviting with roleAttributes);
+//   - team/<key>: updateTeamMembers (adding a member to teams, on team/* if it names none;
+//     inviting with teamKeys);
 //   - member/<member id>:token/<id> (also by the member's email) for a personal token,
 //     service-token/<id> for a service token: createAccessToken, deleteAccessToken,
 //     resetAccessToken, updateAccessTokenName, updateAccessTokenDescription,
@@ -68,25 +71,30 @@
 //
 // So reader and writer tokens manage no tokens, not even themselves, as LaunchDarkly
 // documents: "Tokens can only manage other tokens, including themselves, if they have Admin
-// role or explicit permission via a custom role". A semantic-patch instruction asks its action
-// on each member it selects, or on member/* if it selects none.
+// role or explicit permission via a custom role". A JSON Patch asks the action of each field
+// it writes, whether or not the value changes (a patch of `test` operations only asks none). A
+// semantic-patch instruction asks its action on each member it selects, or on member/* if it
+// selects none.
 //
 // Statements. A policy allows an action on a resource when one of its statements allows it
 // and none denies it; order does not matter. actions and resources are globs, "*" matching any
 // run of characters; notActions and notResources reach all but what they list. A resource
 // specifier has as many ":"-separated scopes as the resource it names (member/* reaches no
 // token; member/*:token/* every personal token), and "*" alone reaches everything. Resources
-// are matched without regard to case.
+// are matched without regard to case. The scopes of a name are the resource's own, never read
+// back out of its spelling: a member whose email holds ":" is one scope, a member still.
 //
 // Secrets. Create and reset answer with a token's secret, which is all the token's access.
 // LaunchDarkly: "Only you have access to the secret values of tokens you create. Other account
 // members cannot access them. Administrators can delete your tokens, but cannot view their
 // values." A personal token's secret goes only to a personal token of the member who created
 // it, or to the token itself. A service token belongs to the account, not to a person: an
-// admin may reset it and receive its secret through a personal token (rotating the account's service tokens is an
-// admin's job, whoever created them). Resetting anyone else's personal token is refused (403),
-// deleting it is not, and a service token creates no token. A reset is judged as a creation
-// (see Giving), unless the token resets itself.
+// admin may reset it and receive its secret through a personal token (rotating the account's
+// service tokens is an admin's job, whoever created them). Resetting anyone else's personal
+// token is refused (403), deleting it is not, and a service token creates no token. A reset is
+// judged as a creation (see Giving), unless the token resets itself. An old secret in its
+// grace period after a reset is its token until it expires, but receives no secret, its own
+// token's included: a new secret would outlive it (403).
 //
 // Giving. No write gives more access than the caller has. An unrestricted caller (admin
 // level, with a token that denies nothing) may give anything. Any other caller is refused
@@ -115,7 +123,9 @@
 //     selectors after ";", both actions and notActions, an action spelt in another case), an
 //     allow reaches nothing and a deny everything it might; an unknown effect denies;
 //   - defaultApiVersion is changed under updateAccessTokenPolicy;
-//   - tokens are named in resources by ID only, never by name, which their holder may change.
+//   - tokens are named in resources by ID only, never by name, which their holder may change;
+//   - the rules above on old secrets in their grace period, on writes that change nothing, on
+//     inviting with roleAttributes and on custom role keys the account lacks.
 //
 // # Choices where LaunchDarkly publishes nothing
 //
@@ -132,6 +142,13 @@
 //     ({"noData":true}). {"before":t} includes both.
 //   - Unknown team keys when adding a member to teams or inviting answer 400; unknown custom
 //     role keys too.
+//   - An invited member's email is a bare address: one with a display name, a comment or a
+//     quoted local part answers 400 (invalid_emails).
+//   - A JSON body that names a field twice, in any case, or a property of the contract in
+//     another case than the contract's, answers 400: the contract check and the operation
+//     would read it apart ({"role":"reader","Role":"owner"}).
+//   - Reads show a secret's last four characters, and nothing of a secret shorter than 16
+//     (Options.AdminSecret and an Account's secrets may be short); so does the request log.
 //   - A failed JSON Patch `test` answers 422 patch_failed on a token and 409
 //     optimistic_locking_error on a member (the contract lists no 422 for members).
 //   - An invited member holding only custom roles gets the base role `no_access`.
@@ -147,9 +164,9 @@
 //
 // 400: an invalid body or parameter. 401: an unknown, expired, reset or deleted token, or one
 // whose member is gone. 403: a token of a member with the role no_access (Handler.IssueToken),
-// a writer's token on an admin's operation, a token giving more access than it has, or a reset
-// of a token another member created. 404: an
-// unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
+// a writer's token on an admin's operation, a token giving more access than it has, a reset
+// of a token another member created, or a reset asked with an old secret in its grace period.
+// 404: an unknown ID. 409: a member JSON Patch whose `test` fails, or Fault409. 422: a token JSON Patch
 // whose `test` fails. 429: RateLimit or a Fault429 kind. getMembers' 404, which LaunchDarkly
 // documents without saying when, and the other 409s come only from scripted faults.
 //

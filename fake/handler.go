@@ -169,6 +169,9 @@ func (h *Handler) admit(r *http.Request, rt matched) (*call, *apiError) {
 	if err := h.contract.validate(r, rt); err != nil {
 		return nil, errInvalid(err.Error())
 	}
+	if err := oneReading(body, rt.bodySchema(r.Header.Get("Content-Type"))); err != nil {
+		return nil, errInvalid(err.Error())
+	}
 	// Validation read the body: give the operation a fresh reader.
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return &call{secret: secret, body: body}, nil

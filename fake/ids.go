@@ -37,10 +37,16 @@ func secretFromBytes(b [16]byte) string {
 	return fmt.Sprintf("api-%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// obfuscate is what reads show of a secret: its last four characters.
+// shownSecretMin is the shortest secret whose last four characters reads show: shorter, the
+// four would give away too much of it (Options.AdminSecret and an Account's secrets may be
+// short; LaunchDarkly's are 40 characters).
+const shownSecretMin = 16
+
+// obfuscate is what reads show of a secret: its last four characters, or nothing of a secret
+// shorter than shownSecretMin.
 func obfuscate(secret string) string {
-	if len(secret) <= 4 {
-		return secret
+	if len(secret) < shownSecretMin {
+		return ""
 	}
 	return secret[len(secret)-4:]
 }

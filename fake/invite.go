@@ -71,7 +71,8 @@ func (o *ops) PostMembers(ctx context.Context, req ss.PostMembersRequestObject) 
 }
 
 // inviteAsks are what inviting asks, per member: createMember, giving its role, its custom
-// roles and those of its teams; and updateTeamMembers on each of its teams. Unknown teams are
+// roles and those of its teams; updateTeamMembers on each of its teams; and
+// updateMemberRoleAttributes on it if it comes with role attributes. Unknown teams are
 // checkInvites' to refuse.
 func (s *state) inviteAsks(forms []api.NewMemberForm) []ask {
 	var asks []ask
@@ -80,6 +81,9 @@ func (s *state) inviteAsks(forms []api.NewMemberForm) []ask {
 		for _, k := range f.TeamKeys {
 			roles = append(roles, s.teams[strings.ToLower(k)].CustomRoleKeys...)
 			asks = append(asks, ask{act: actUpdateTeamMembers, on: teamResource(k)})
+		}
+		if len(f.RoleAttributes) > 0 {
+			asks = append(asks, ask{act: actUpdateRoleAttributes, on: newMemberResource(f.Email)})
 		}
 		g := gift{role: string(f.Role), customRoles: roles}
 		asks = append(asks, ask{act: actCreateMember, on: newMemberResource(f.Email), give: g})
@@ -92,7 +96,9 @@ func (s *state) inviteAsks(forms []api.NewMemberForm) []ask {
 func (s *state) checkInvites(forms []api.NewMemberForm) *apiError {
 	var bad []string
 	for _, f := range forms {
-		if _, err := mail.ParseAddress(f.Email); err != nil || strings.ContainsAny(f.Email, "<> ") {
+		// A bare address only: no display name, comment or quoted local part, which would name
+		// the member, in policies too, by something other than the address it has.
+		if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email {
 			bad = append(bad, f.Email)
 		}
 	}

@@ -29,27 +29,35 @@ const (
 	patchUnapplied               // a well-formed operation that cannot be applied to the document
 )
 
+// patched is a document after a JSON Patch, and the top-level fields the patch writes,
+// whether or not their values change: each asks its action (see Authorization).
+type patched struct {
+	doc     []byte
+	written map[string]bool
+}
+
 // applyPatch applies the JSON Patch in body to doc, a JSON object. Operations other than
 // `test` may only touch the top-level fields editable allows (by name); `_`-fields never.
 // Fields listed in editable but absent from doc are added as null first, so that `replace` works
 // on an optional field that is not set.
-func applyPatch(doc []byte, body []byte, editable map[string]bool) ([]byte, patchOutcome, string) {
+func applyPatch(doc []byte, body []byte, editable map[string]bool) (patched, patchOutcome, string) {
 	var ops []patchOp
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&ops); err != nil {
-		return nil, patchInvalid, "the body is not a JSON Patch array"
+		return patched{}, patchInvalid, "the body is not a JSON Patch array"
 	}
 	if len(ops) == 0 {
-		return nil, patchInvalid, "the patch is empty"
+		return patched{}, patchInvalid, "the patch is empty"
 	}
+	written := map[string]bool{}
 	for _, op := range ops {
 		// RFC 6902 §4: add, replace and test carry a value (null is one; absent is not), move
 		// and copy a from. A test without a value is malformed, not a test of absence.
 		switch {
 		case op.Value == nil && (op.Op == "add" || op.Op == "replace" || op.Op == "test"):
-			return nil, patchInvalid, fmt.Sprintf("a %s operation needs a value", op.Op)
+			return patched{}, patchInvalid, fmt.Sprintf("a %s operation needs a value", op.Op)
 		case op.From == "" && (op.Op == "move" || op.Op == "copy"):
-			return nil, patchInvalid, fmt.Sprintf("a %s operation needs a from", op.Op)
+			return patched{}, patchInvalid, fmt.Sprintf("a %s operation needs a from", op.Op)
 		}
 		switch op.Op {
 		case "add", "remove", "replace", "move", "copy":
@@ -58,18 +66,20 @@ func applyPatch(doc []byte, body []byte, editable map[string]bool) ([]byte, patc
 				changed = append(changed, op.From)
 			}
 			for _, p := range changed {
-				if f := topField(p); !editable[f] {
-					return nil, patchInvalid, fmt.Sprintf("%s is not editable", p)
+				f := topField(p)
+				if !editable[f] {
+					return patched{}, patchInvalid, fmt.Sprintf("%s is not editable", p)
 				}
+				written[f] = true
 			}
 		case "test":
 		default:
-			return nil, patchInvalid, fmt.Sprintf("unknown patch operation %q", op.Op)
+			return patched{}, patchInvalid, fmt.Sprintf("unknown patch operation %q", op.Op)
 		}
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &m); err != nil {
-		return nil, patchInvalid, "internal: document is not an object"
+		return patched{}, patchInvalid, "internal: document is not an object"
 	}
 	for f := range editable {
 		if _, ok := m[f]; !ok {
@@ -79,16 +89,16 @@ func applyPatch(doc []byte, body []byte, editable map[string]bool) ([]byte, patc
 	full, _ := json.Marshal(m)
 	p, err := jsonpatch.DecodePatch(body)
 	if err != nil {
-		return nil, patchInvalid, firstLine(err.Error())
+		return patched{}, patchInvalid, firstLine(err.Error())
 	}
 	out, err := p.Apply(full)
 	switch {
 	case errors.Is(err, jsonpatch.ErrTestFailed):
-		return nil, patchTestFailed, firstLine(err.Error())
+		return patched{}, patchTestFailed, firstLine(err.Error())
 	case err != nil:
-		return nil, patchUnapplied, firstLine(err.Error())
+		return patched{}, patchUnapplied, firstLine(err.Error())
 	}
-	return out, patchOK, ""
+	return patched{doc: out, written: written}, patchOK, ""
 }
 
 // topField is the first segment of a JSON Pointer, unescaped: "/customRoles/0" → "customRoles".

@@ -29,7 +29,8 @@ type Request struct {
 	Time time.Time
 }
 
-// redact copies h without the secret: Authorization keeps only its last four characters.
+// redact copies h without the secret: Authorization keeps only what reads show of a secret
+// (obfuscate).
 func redact(h http.Header) http.Header {
 	c := h.Clone()
 	if c == nil {

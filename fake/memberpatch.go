@@ -39,7 +39,7 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 		Role        *string  `json:"role"`
 		CustomRoles []string `json:"customRoles"`
 	}
-	if err := json.Unmarshal(out, &got); err != nil {
+	if err := json.Unmarshal(out.doc, &got); err != nil {
 		return nil, errInvalid("role must be a string and customRoles an array of strings")
 	}
 	m := r.m
@@ -47,7 +47,7 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 	if got.CustomRoles == nil {
 		got.CustomRoles = []string{}
 	}
-	if aerr := s.decide(who, memberAsks(m, role, got.CustomRoles)...); aerr != nil {
+	if aerr := s.decide(who, memberAsks(m, role, got.CustomRoles, out.written)...); aerr != nil {
 		return nil, aerr
 	}
 	if role != m.Role {
@@ -74,14 +74,15 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 	return ss.PatchMember200JSONResponse(memberAnswer(r, false)), nil
 }
 
-// memberAsks are what changing member m's role and custom roles asks: updateRole for a new role,
-// updateCustomRole for new custom roles, each with what it gives; nothing for no change.
-func memberAsks(m api.Member, role string, customRoles []string) []ask {
+// memberAsks are what writing member m's role and custom roles asks: updateRole for a role
+// written, updateCustomRole for custom roles written (written names the fields a patch writes;
+// a change counts as written), each with what it gives.
+func memberAsks(m api.Member, role string, customRoles []string, written map[string]bool) []ask {
 	var asks []ask
-	if role != m.Role {
+	if role != m.Role || written["role"] {
 		asks = append(asks, ask{act: actUpdateRole, on: memberResource(m), give: memberGift(m, role, nil)})
 	}
-	if !slices.Equal(customRoles, m.CustomRoles) {
+	if !slices.Equal(customRoles, m.CustomRoles) || written["customRoles"] {
 		asks = append(asks, ask{act: actUpdateCustomRole, on: memberResource(m), give: memberGift(m, m.Role, customRoles)})
 	}
 	return asks

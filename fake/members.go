@@ -171,8 +171,11 @@ func (o *ops) PostMemberTeams(ctx context.Context, req ss.PostMemberTeamsRequest
 }
 
 // teamAsks are what adding member m to teams asks: updateTeamMembers on each team, giving m the
-// custom roles of the teams it was not on.
+// custom roles of the teams it was not on, or on team/* if it names none.
 func (s *state) teamAsks(m api.Member, teams []api.MemberTeamSummaryRep) []ask {
+	if len(teams) == 0 {
+		return []ask{{act: actUpdateTeamMembers, on: resource{{"team/*"}}}}
+	}
 	asks := make([]ask, 0, len(teams))
 	for _, t := range teams {
 		a := ask{act: actUpdateTeamMembers, on: teamResource(t.Key)}

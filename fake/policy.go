@@ -40,17 +40,25 @@ var tokenActions = []action{actDeleteToken, actResetToken, actUpdateTokenName, a
 // allowEverything is the policy of the admin and owner roles.
 var allowEverything = []api.Statement{{Effect: api.StatementEffectAllow, Actions: []string{"*"}, Resources: []string{"*"}}}
 
-// resource is a target as policies name it: every name it answers to.
-type resource []string
+// resource is a target as policies name it: every name it answers to, each a list of scopes
+// (member/<id>, then token/<id> for a token of that member). The scopes are kept apart, never
+// joined with ":" and split again, so that a name holding ":" (an email may) is still one
+// scope: a member whose email is "a:token/b"@acme.com is no token to member/*:token/*.
+type resource []name
+
+// name is one name of a resource: its scopes, outermost first, each type/name.
+type name []string
+
+func (n name) String() string { return strings.Join(n, ":") }
 
 // memberResource names a member by ID and by email: member/<id>, member/<email>.
 func memberResource(m api.Member) resource {
-	return resource{"member/" + m.ID, "member/" + m.Email}
+	return resource{{"member/" + m.ID}, {"member/" + m.Email}}
 }
 
 // newMemberResource names a member still to be invited, by the email it will have.
 func newMemberResource(email string) resource {
-	return resource{"member/" + strings.TrimSpace(email)}
+	return resource{{"member/" + strings.TrimSpace(email)}}
 }
 
 // tokenResource names a personal token as a child of its member, member/<member>:token/<id>,
@@ -58,17 +66,17 @@ func newMemberResource(email string) resource {
 // to change.
 func (s *state) tokenResource(t api.Token) resource {
 	if t.ServiceToken {
-		return resource{"service-token/" + t.ID}
+		return resource{{"service-token/" + t.ID}}
 	}
-	out := resource{"member/" + t.MemberID + ":token/" + t.ID}
+	out := resource{{"member/" + t.MemberID, "token/" + t.ID}}
 	if m, ok := s.members[t.MemberID]; ok {
-		out = append(out, "member/"+m.m.Email+":token/"+t.ID)
+		out = append(out, name{"member/" + m.m.Email, "token/" + t.ID})
 	}
 	return out
 }
 
 // teamResource names a team by key.
-func teamResource(key string) resource { return resource{"team/" + key} }
+func teamResource(key string) resource { return resource{{"team/" + key}} }
 
 // policyAllows reports whether a policy allows act on res: a statement allows it and none
 // denies it. A statement whose effect is not "allow" denies.
@@ -103,7 +111,7 @@ func covers(st api.Statement, act action, res resource, sure bool) bool {
 		return glob(strings.ToLower(spec), strings.ToLower(string(act)))
 	}
 	resourceIs := func(spec string, unknown bool) bool {
-		return slices.ContainsFunc(res, func(name string) bool { return specMatches(spec, name, unknown) })
+		return slices.ContainsFunc(res, func(n name) bool { return specMatches(spec, n, unknown) })
 	}
 	return reaches(st.Actions, st.NotActions, actionIs, sure) && reaches(st.Resources, st.NotResources, resourceIs, sure)
 }
@@ -136,24 +144,25 @@ func reaches(in, notIn []string, match func(spec string, unknown bool) bool, sur
 // as a glob ("*" matches any run of characters), without regard to case. A scope with tags or
 // selectors (";") or a ${…} placeholder answers unknown once its type matches: nothing here
 // carries tags or role attributes the fake could compare.
-func specMatches(spec, name string, unknown bool) bool {
+func specMatches(spec string, n name, unknown bool) bool {
 	if spec == "*" {
 		return true
 	}
-	specs, names := strings.Split(strings.ToLower(spec), ":"), strings.Split(strings.ToLower(name), ":")
-	if len(specs) != len(names) {
+	specs := strings.Split(strings.ToLower(spec), ":")
+	if len(specs) != len(n) {
 		return false
 	}
 	for i, sp := range specs {
+		scope := strings.ToLower(n[i])
 		if strings.Contains(sp, ";") || strings.Contains(sp, "${") {
 			spType, _, _ := strings.Cut(sp, "/")
-			nameType, _, _ := strings.Cut(names[i], "/")
+			nameType, _, _ := strings.Cut(scope, "/")
 			if !unknown || !glob(spType, nameType) {
 				return false
 			}
 			continue
 		}
-		if !glob(sp, names[i]) {
+		if !glob(sp, scope) {
 			return false
 		}
 	}

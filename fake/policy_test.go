@@ -18,8 +18,9 @@ func TestPolicyStatements(t *testing.T) {
 		return api.Statement{Effect: "deny", Actions: actions, Resources: resources}
 	}
 	all := []string{"*"}
-	bob := resource{"member/m1", "member/bob@acme.com"}
-	bobsToken := resource{"member/m1:token/t1", "member/bob@acme.com:token/t1"}
+	bob := resource{{"member/m1"}, {"member/bob@acme.com"}}
+	bobsToken := resource{{"member/m1", "token/t1"}, {"member/bob@acme.com", "token/t1"}}
+	colon := resource{{"member/m2"}, {`member/"a:token/b"@acme.com`}}
 	tests := []struct {
 		name   string
 		policy []api.Statement
@@ -55,6 +56,8 @@ func TestPolicyStatements(t *testing.T) {
 		{"an allow with both lists needs both", []api.Statement{{Effect: "allow", Actions: all, NotActions: []string{"deleteMember"}, Resources: all}}, actDeleteMember, bob, false},
 		{"a deny with both lists takes either", []api.Statement{allow(all, all), {Effect: "deny", Actions: []string{"updateRole"}, NotActions: []string{"deleteMember"}, Resources: all}}, actCreateMember, bob, false},
 		{"an empty statement reaches nothing", []api.Statement{allow(all, all), {Effect: "deny"}}, actDeleteMember, bob, true},
+		{"an email holding : is one scope", []api.Statement{allow(all, []string{"member/*:token/*"})}, actDeleteMember, colon, false},
+		{"an email holding : is a member", []api.Statement{allow(all, []string{"member/*"})}, actDeleteMember, colon, true},
 		{"an unknown effect denies", []api.Statement{allow(all, all), {Effect: "maybe", Actions: all, Resources: all}}, actDeleteMember, bob, false},
 	}
 	for _, tt := range tests {

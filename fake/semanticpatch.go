@@ -125,7 +125,7 @@ func (s *state) plan(instructions []json.RawMessage) ([]target, []ask, *apiError
 			return nil, nil, errInvalid(fmt.Sprintf("instruction %d (%s): %v", i, ins.Kind, err))
 		}
 		if len(ts) == 0 {
-			asks = append(asks, ask{act: actionOf(ins.Kind), on: resource{"member/*"}})
+			asks = append(asks, ask{act: actionOf(ins.Kind), on: resource{{"member/*"}}})
 		}
 		for _, t := range ts {
 			asks = append(asks, t.ask)

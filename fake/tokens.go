@@ -229,7 +229,7 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 		return nil, errPatchFailed(msg)
 	}
 	var got api.Token
-	if err := json.Unmarshal(out, &got); err != nil {
+	if err := json.Unmarshal(out.doc, &got); err != nil {
 		return nil, errInvalid("the patched token is not valid: " + firstLine(err.Error()))
 	}
 	if got.Role != "" && !tokenRole(got.Role) {
@@ -248,7 +248,7 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	t := r.t
 	t.Name, t.Description, t.Role = got.Name, got.Description, got.Role
 	t.CustomRoleIDs, t.InlineRole, t.DefaultAPIVersion = got.CustomRoleIDs, got.InlineRole, got.DefaultAPIVersion
-	if aerr := s.decide(who, s.tokenPatchAsks(r.t, t)...); aerr != nil {
+	if aerr := s.decide(who, s.tokenPatchAsks(r.t, t, out.written)...); aerr != nil {
 		return nil, aerr
 	}
 	after, _ := json.Marshal(t)
@@ -262,21 +262,21 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	return ss.PatchToken200JSONResponse(s.tokenAnswer(r)), nil
 }
 
-// tokenPatchAsks are what a token patch asks, one action per kind of change: its name, its
-// description, or what it may do (role, custom roles, inline policy, default API version: all
-// updateAccessTokenPolicy), with what the change gives.
-func (s *state) tokenPatchAsks(before, after api.Token) []ask {
+// tokenPatchAsks are what a token patch asks, one action per kind of field it writes (written,
+// or changed): its name, its description, or what it may do (role, custom roles, inline
+// policy, default API version: all updateAccessTokenPolicy), with what the change gives.
+func (s *state) tokenPatchAsks(before, after api.Token, written map[string]bool) []ask {
 	on := s.tokenResource(before)
 	var asks []ask
-	if after.Name != before.Name {
+	if after.Name != before.Name || written["name"] {
 		asks = append(asks, ask{act: actUpdateTokenName, on: on})
 	}
-	if after.Description != before.Description {
+	if after.Description != before.Description || written["description"] {
 		asks = append(asks, ask{act: actUpdateTokenDesc, on: on})
 	}
 	b, _ := json.Marshal([]any{before.Role, before.CustomRoleIDs, before.InlineRole, before.DefaultAPIVersion})
 	a, _ := json.Marshal([]any{after.Role, after.CustomRoleIDs, after.InlineRole, after.DefaultAPIVersion})
-	if string(a) != string(b) {
+	if string(a) != string(b) || written["role"] || written["customRoleIds"] || written["inlineRole"] || written["defaultApiVersion"] {
 		asks = append(asks, ask{act: actUpdateTokenPolicy, on: on, give: s.tokenGift(before, after)})
 	}
 	return asks

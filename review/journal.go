@@ -197,6 +197,12 @@ func (j *Journal) Close() error {
 	return j.f.Close()
 }
 
+// Done returns the final outcome the journal records for the action with ID actionID, if it has
+// one: the action was done (applied, reconciled, already), or no apply will send it again
+// (changed, refused, secret-lost). A plan whose every action is Done is finished: the journal
+// and the plan are a record of what was done.
+func (j *Journal) Done(actionID string) (Record, bool) { return j.done(actionID) }
+
 // done returns an action's final outcome if it has one.
 func (j *Journal) done(action string) (Record, bool) {
 	r, ok := j.last[action]

@@ -160,7 +160,7 @@ func TestApplyEndsWithTheResumeCommand(t *testing.T) {
 		n := strconv.Itoa(len(p.Actions))
 		assert.Regexp(t, `(?m)^applied +`+strconv.Itoa(len(p.Actions)-1)+` of `+n+`$`, r.stdout)
 		assert.Regexp(t, `(?m)^failed +1 of `+n+`$`, r.stdout)
-		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume: ldaccess --base-url "+ts.URL+" apply plan.json --exec 'cat > /dev/null' --yes\n"), r.stderr)
+		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume, run: ldaccess --base-url "+ts.URL+" apply plan.json --exec 'cat > /dev/null' --yes\n"), r.stderr)
 
 		// The line runs as printed: the failed action is retried, nothing else sent again.
 		r = invocation{args: []string{"--base-url", ts.URL, "apply", "plan.json", "--exec", "cat > /dev/null", "--yes"}, getenv: env(srv), dir: dir}.run()
@@ -178,7 +178,7 @@ func TestApplyEndsWithTheResumeCommand(t *testing.T) {
 		assert.Equal(t, clierr.ExitError, r.code)
 		assert.Contains(t, r.stderr, "gave up after --timeout 3s")
 		assert.Regexp(t, `(?m)^not reached +\d+ of `+strconv.Itoa(len(p.Actions))+`$`, r.stdout)
-		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume: ldaccess --base-url "+ts.URL+" --timeout 3s apply plan.json --yes\n"), r.stderr)
+		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume, run: ldaccess --base-url "+ts.URL+" --timeout 3s apply plan.json --yes\n"), r.stderr)
 	})
 	t.Run("the connection is lost", func(t *testing.T) {
 		t.Parallel()
@@ -198,7 +198,7 @@ func TestApplyEndsWithTheResumeCommand(t *testing.T) {
 		n := strconv.Itoa(len(p.Actions))
 		assert.Regexp(t, `(?m)^applied +2 of `+n+`$`, r.stdout)
 		assert.Regexp(t, `(?m)^failed +`+strconv.Itoa(len(p.Actions)-2)+` of `+n+`$`, r.stdout)
-		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume: ldaccess --base-url "+ts.URL+" apply plan.json --yes\n"), r.stderr)
+		assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to resume, run: ldaccess --base-url "+ts.URL+" apply plan.json --yes\n"), r.stderr)
 	})
 	t.Run("nothing to resume", func(t *testing.T) {
 		t.Parallel()
@@ -247,7 +247,7 @@ func TestInterruptedApplyEndsWithTheResumeCommand(t *testing.T) {
 	assert.Regexp(t, `(?m)^applied +2 of `+n+`$`, stdout.String())
 	assert.Regexp(t, `(?m)^not reached +\d+ of `+n+`$`, stdout.String())
 	resume := "ldaccess --base-url " + ts.URL + " apply plan.json --yes"
-	assert.True(t, strings.HasSuffix(stderr.String(), "ldaccess: interrupted\nldaccess: to resume: "+resume+"\n"), stderr.String())
+	assert.True(t, strings.HasSuffix(stderr.String(), "ldaccess: interrupted\nldaccess: to resume, run: "+resume+"\n"), stderr.String())
 
 	r := invocation{args: strings.Fields(resume)[1:], dir: dir,
 		getenv: envOf(map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)})}.run()

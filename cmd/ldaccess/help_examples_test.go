@@ -41,7 +41,7 @@ func TestHelpExamplesRun(t *testing.T) {
 		if strings.HasPrefix(c.CommandPath(), "ldaccess profile") {
 			to = &profiles
 		}
-		fmt.Fprintf(to, "\nmkdir $WORK/%s\ncp $WORK/policy.json $WORK/leavers.csv $WORK/%[1]s\ncd $WORK/%[1]s\n%s", dir, block)
+		fmt.Fprintf(to, "\nmkdir $WORK/%s\ncp $WORK/policy.json $WORK/offboard-policy.json $WORK/leavers.csv $WORK/%[1]s\ncd $WORK/%[1]s\n%s", dir, block)
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
@@ -64,6 +64,8 @@ const helpExampleFiles = `
   {"finding": "stale", "action": "delete-token"},
   {"finding": "admin-without-mfa", "action": "set-role", "role": "reader"}
 ]}
+-- offboard-policy.json --
+{"rules": [{"finding": "owner-gone", "action": "delete-token"}]}
 -- leavers.csv --
 email,last day
 kira.hansen@contractor.dev,2026-05-29

@@ -50,27 +50,35 @@ type OutcomeError struct {
 // Error is Msg.
 func (e *OutcomeError) Error() string { return e.Msg }
 
-// Resumable marks an error after which Command, an ldaccess command line, takes the work up
-// where it stopped: an apply interrupted, or with actions that failed.
-type Resumable struct {
+// Recovery is an error that left something to put right, with the command that does it: a
+// token whose new secret was lost, an apply that stopped part way. The command is printed
+// whole, on a line of its own after the error's (never cut, as an error line may be): "to
+// recover, run: …", or "to resume, run: …" when To says so.
+type Recovery struct {
 	Err     error
 	Command string
+	// To is what the command does: "recover" when empty, "resume".
+	To string
 }
 
 // Error is the wrapped error's.
-func (e *Resumable) Error() string { return e.Err.Error() }
+func (e *Recovery) Error() string { return e.Err.Error() }
 
 // Unwrap returns the wrapped error.
-func (e *Resumable) Unwrap() error { return e.Err }
+func (e *Recovery) Unwrap() error { return e.Err }
 
-// ResumeCommand is the command line that takes up the work err interrupted, "" if there is
-// none.
-func ResumeCommand(err error) string {
-	var r *Resumable
-	if errors.As(err, &r) {
-		return r.Command
+// NextStep is the line that says what to run to put right what err left ("to resume, run:")
+// and the command, or "" and "" when there is none.
+func NextStep(err error) (what, command string) {
+	var r *Recovery
+	if !errors.As(err, &r) || r.Command == "" {
+		return "", ""
 	}
-	return ""
+	to := r.To
+	if to == "" {
+		to = "recover"
+	}
+	return "to " + to + ", run:", r.Command
 }
 
 // ErrDeclined is returned when the user answers no to a confirmation.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ldaccess/ldaccess/review"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -93,23 +93,11 @@ func describeTimeout(e *Timeout) string {
 		if rl.Method != "" {
 			s += " on " + rl.Method + " " + rl.Path
 		}
-		return s + " resets in " + rl.Wait.Round(time.Second).String() + ", later than --timeout " + Duration(e.Limit) + " allows" + advice
+		return s + " resets in " + rl.Wait.Round(time.Second).String() + ", later than --timeout " + iostreams.Duration(e.Limit) + " allows" + advice
 	case errors.As(e.Err, &api):
-		return "gave up after --timeout " + Duration(e.Limit) + " (last answer: " + describeAPIError(api) + ")" + advice
+		return "gave up after --timeout " + iostreams.Duration(e.Limit) + " (last answer: " + describeAPIError(api) + ")" + advice
 	}
-	return "gave up after --timeout " + Duration(e.Limit) + advice
-}
-
-// Duration writes d as the duration flags take it: "90d", "2h", "5m", "90m30s", "300ms".
-func Duration(d time.Duration) string {
-	s := review.FormatAge(d)
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
+	return "gave up after --timeout " + iostreams.Duration(e.Limit) + advice
 }
 
 // longer is a --timeout to suggest instead of limit: the first of a few round ones that is
@@ -123,7 +111,7 @@ func longer(limit time.Duration) string {
 			return d.text
 		}
 	}
-	return review.FormatAge(2 * limit)
+	return iostreams.Duration(2 * limit)
 }
 
 // describeConnection words the failures to reach a server from the network's own errors: a
@@ -153,14 +141,9 @@ func describeConnection(err error) string {
 }
 
 // OneLine folds whatever a server or the network said into a single line of at most max
-// characters.
+// characters, cleaned as everything the command shows is (iostreams.Clean).
 func OneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)), " ")
+	s = strings.Join(strings.Fields(iostreams.Clean(s, false)), " ")
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 )
 
 // CommandLine is the ldaccess command line that runs the command named path (such as
@@ -21,7 +23,7 @@ func CommandLine(cmd *cobra.Command, path string, args []string, local ...string
 	})
 	words = append(words, strings.Fields(path)...)
 	for _, a := range args {
-		words = append(words, ShellQuote(a))
+		words = append(words, shell.Quote(a))
 	}
 	for _, name := range local {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
@@ -47,16 +49,7 @@ func flagWords(f *pflag.Flag) []string {
 	}
 	var words []string
 	for _, v := range values {
-		words = append(words, name, ShellQuote(v))
+		words = append(words, name, shell.Quote(v))
 	}
 	return words
-}
-
-// ShellQuote quotes s as one word for a POSIX shell: as it is when it holds nothing a shell
-// would read otherwise, else in single quotes.
-func ShellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -201,15 +201,6 @@ func TestCommandLine(t *testing.T) {
 	assert.NotContains(t, got, "api-secret")
 }
 
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"plan.json": "plan.json", "/tmp/a-b_c/p.json": "/tmp/a-b_c/p.json", "http://127.0.0.1:8089": "http://127.0.0.1:8089",
-		"": "''", "a b": "'a b'", "it's": `'it'\''s'`, "$HOME": "'$HOME'", "a;rm -rf": "'a;rm -rf'", "~/p": "'~/p'", "*": "'*'",
-	} {
-		assert.Equal(t, want, ShellQuote(in), in)
-	}
-}
-
 // Help text fits its width: prose paragraphs are reflowed (a heading stays a line of its
 // own), a list's long row wraps under its own text column, a short line stays as it is.
 func TestReflow(t *testing.T) {

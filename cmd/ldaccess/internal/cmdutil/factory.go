@@ -15,6 +15,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -30,7 +31,10 @@ type Factory struct {
 	// Dir is the directory relative file names (--plan, --policy, --from …) are in, and the
 	// one the commands ldaccess runs (--exec, token-command) start in: the process's working
 	// directory when empty.
-	Dir     string
+	Dir string
+	// Shell runs the commands the user gives ldaccess (--exec, a token-command), without the
+	// run's tokens in their environment; Accounts tells it which tokens those are.
+	Shell   *shell.Runner
 	Keyring keyring.Store
 	// Output is what --format, --fields and --wide say, once the flags are parsed.
 	Output *render.Settings
@@ -74,6 +78,8 @@ type Env struct {
 	Now      func() time.Time
 	Prompter Prompter
 	Output   *render.Settings
+	// Shell runs the commands the user gives (--exec).
+	Shell *shell.Runner
 	// Again is the ldaccess command line that runs the command named path (such as "apply")
 	// with args and the global flags this run was given (CommandLine): what a hint tells the
 	// user to run next.
@@ -82,7 +88,7 @@ type Env struct {
 
 // Env is the environment of a command made from f.
 func (f *Factory) Env() Env {
-	return Env{IO: f.IOStreams, Client: f.client, Now: f.Now, Prompter: f.Prompter, Output: f.Output, Again: f.again}
+	return Env{IO: f.IOStreams, Client: f.client, Now: f.Now, Prompter: f.Prompter, Output: f.Output, Shell: f.Shell, Again: f.again}
 }
 
 func (f *Factory) again(path string, args ...string) string {

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -123,7 +123,7 @@ type durationValue struct {
 }
 
 // String is the duration as people write it: "90d", "2h", "5m", "90m30s".
-func (v *durationValue) String() string { return clierr.Duration(*v.p) }
+func (v *durationValue) String() string { return iostreams.Duration(*v.p) }
 func (v *durationValue) Type() string   { return "duration" }
 func (v *durationValue) Set(s string) error {
 	if strings.HasPrefix(strings.TrimSpace(s), "-") {

@@ -17,6 +17,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/config"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -99,7 +100,7 @@ func TestTokenCommandOutput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {
-			a := &Accounts{IO: iostreams.New(strings.NewReader(""), io.Discard, io.Discard)}
+			a := &Accounts{IO: iostreams.New(strings.NewReader(""), io.Discard, io.Discard), Shell: &shell.Runner{}}
 			got, err := a.RunTokenCommand(context.Background(), "p", config.Profile{TokenCommand: tt.command})
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
@@ -114,7 +115,7 @@ func TestTokenCommandOutput(t *testing.T) {
 
 // Flags given on the command line win over a profile's settings.
 func TestProfileTarget(t *testing.T) {
-	a := &Accounts{Flags: DefaultFlags(), Getenv: func(string) string { return "" }}
+	a := &Accounts{Flags: DefaultFlags(), Getenv: func(string) string { return "" }, Shell: &shell.Runner{}}
 	a.Flags.BaseURL, a.Flags.APIVersion = "https://override.example", "20240415"
 	a.Changed = func(f string) bool { return f == "base-url" }
 	tg := a.ProfileTarget("prod", config.Profile{BaseURL: "https://ld.example", APIVersion: "20230101"})

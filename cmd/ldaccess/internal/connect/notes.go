@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -40,7 +39,7 @@ func (h retryNotes) retry(ev wrapper.RetryEvent) {
 			what += " (" + cause + ")"
 		}
 	}
-	h.io.Notef("%s %s: %s; retrying in %s", ev.Method, ev.Path, what, clierr.Duration(ev.Wait.Round(time.Millisecond)))
+	h.io.Notef("%s %s: %s; retrying in %s", ev.Method, ev.Path, what, iostreams.Duration(ev.Wait.Round(time.Millisecond)))
 }
 
 // noResponse says briefly why no response came, from the network's own error.

@@ -10,12 +10,17 @@ import (
 	"sync"
 
 	"golang.org/x/term"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
 )
 
 // IOStreams are a run's standard streams and the facts about them. Out and ErrOut redact the
 // tokens of every client the run made (AddRedaction) from each write, as a whole: whatever
 // prints what a server sent writes it in one piece (the renderer does), so that no write
-// boundary splits a token.
+// boundary splits a token. ErrOut, where errors, notes and questions go, also redacts
+// anything shaped like an access token (package tokenshape): no error can quote a token the
+// command was not told of, such as one pasted as a flag's value. Out does not: a new secret
+// (tokens create, reset) is printed there on purpose.
 type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
@@ -35,7 +40,7 @@ type IOStreams struct {
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
 	s := &IOStreams{In: in, outWidth: zero, errWidth: zero}
 	s.Out = &redactingWriter{w: out, s: s, stdout: true}
-	s.ErrOut = &redactingWriter{w: errOut, s: s}
+	s.ErrOut = &redactingWriter{w: errOut, s: s, shapes: true}
 	s.status.s = s
 	return s
 }
@@ -119,11 +124,13 @@ func (s *IOStreams) Redact(text string) string {
 	return redact(text)
 }
 
-// redactingWriter is Out or ErrOut: each write redacted as a whole. A write to stdout first
-// takes the status line off the terminal (stdout and stderr share it).
+// redactingWriter is Out or ErrOut: each write redacted as a whole; with shapes, anything
+// shaped like a token too. A write to stdout first takes the status line off the terminal
+// (stdout and stderr share it).
 type redactingWriter struct {
 	w      io.Writer
 	s      *IOStreams
+	shapes bool
 	stdout bool
 }
 
@@ -131,7 +138,11 @@ func (r *redactingWriter) Write(p []byte) (int, error) {
 	if r.stdout {
 		r.s.status.clearForOutput()
 	}
-	if red := r.s.Redact(string(p)); red != string(p) {
+	red := r.s.Redact(string(p))
+	if r.shapes {
+		red = tokenshape.Redact(red)
+	}
+	if red != string(p) {
 		_, err := io.WriteString(r.w, red)
 		return len(p), err
 	}

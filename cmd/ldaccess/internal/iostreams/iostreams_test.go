@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -170,16 +171,43 @@ func TestPasswordFromAPipe(t *testing.T) {
 	assert.EqualError(t, err, "stdin is empty")
 }
 
-// A command to run is never broken over lines: it goes on a line of its own when the note
-// does not fit.
-func TestNoteCommand(t *testing.T) {
-	var b strings.Builder
-	s := New(strings.NewReader(""), io.Discard, &b)
-	s.NoteCommand("to resume:", "ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes")
-	assert.Equal(t, "ldaccess: to resume: ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes\n", b.String(), "in a pipe, one line")
-	b.Reset()
-	s.SetStderrTTY(true)
-	s.SetTerminalWidth(60)
-	s.NoteCommand("to resume:", "ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes")
-	assert.Equal(t, "ldaccess: to resume:\n  ldaccess --base-url http://127.0.0.1:8089 apply plan.json --yes\n", b.String())
+// A CSV field never reads as a formula in a spreadsheet (OWASP's CSV injection starts), and
+// is cleaned as every cell is.
+func TestCleanCSV(t *testing.T) {
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://evil")`: `'=HYPERLINK("http://evil")`,
+		"+1+cmd|' /C calc'!A0":      "'+1+cmd|' /C calc'!A0",
+		"-2+3":                      "'-2+3",
+		"@SUM(A1)":                  "'@SUM(A1)",
+		"\t=1+1":                    "' =1+1",
+		"\r=1+1":                    "' =1+1",
+		"  =1":                      "'  =1",
+		"\x1b=1":                    "'=1",
+		"\u202e=1":                  "'=1",
+		"a=b":                       "a=b",
+		"alice@example.com":         "alice@example.com",
+		"2026-06-01T12:00:00Z":      "2026-06-01T12:00:00Z",
+		"two\nlines":                "two\nlines",
+		"":                          "",
+	} {
+		assert.Equal(t, want, CleanCSV(in), "%q", in)
+	}
+}
+
+// JSON keeps every value as the server sent it, with the characters that would act on a
+// terminal written as escapes.
+func TestEscapeJSON(t *testing.T) {
+	in := map[string]string{"name": "evil\u202egpj.exe \u009b31m zero\u200bwidth \U000e0041 \x1b[2J é 😀 \ufffd"}
+	raw, err := json.Marshal(in)
+	require.NoError(t, err)
+	out := EscapeJSON(raw)
+	for _, r := range string(out) {
+		require.False(t, Harmful(r), "%U left in %s", r, out)
+	}
+	assert.Contains(t, string(out), `evil\u202egpj.exe \u009b31m zero\u200bwidth \udb40\udc41 \u001b[2J é 😀 \ufffd`)
+	var back map[string]string
+	require.NoError(t, json.Unmarshal(out, &back))
+	assert.Equal(t, in, back, "the value changed")
+	plain := []byte(`{"a":"b"}`)
+	assert.Equal(t, plain, EscapeJSON(plain))
 }

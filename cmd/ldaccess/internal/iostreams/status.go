@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // status is the notes and the status line on stderr. The status line shows progress
@@ -44,20 +44,15 @@ func (s *IOStreams) Notef(format string, args ...any) {
 	st.drawLocked()
 }
 
-// NoteCommand prints a note that ends with a command line to run ("to resume: ldaccess …"):
-// on one line when it fits the terminal (or stderr is not one), else the note wrapped and the
-// command whole on a line of its own, indented: a command broken over lines cannot be
-// copied.
-func (s *IOStreams) NoteCommand(text, command string) {
+// NoteCommand prints a note that ends with a command for the user to run: the note as Notef
+// prints it, then the command on a line of its own, indented and never wrapped (broken where
+// a terminal is narrow, a pasted command would run as two).
+func (s *IOStreams) NoteCommand(note, command string) {
 	st := &s.status
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.clearLocked()
-	line := "ldaccess: " + Clean(text, false) + " " + Clean(command, false)
-	if w := s.ErrTerminalWidth(); w > 0 && DisplayWidth(line) > w {
-		line = Wrap("ldaccess: "+Clean(text, false), w) + "\n  " + Clean(command, false)
-	}
-	fmt.Fprint(s.ErrOut, line+"\n")
+	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+Clean(note, false), s.ErrTerminalWidth())+"\n    "+Clean(command, false)+"\n")
 	st.drawLocked()
 }
 
@@ -79,7 +74,7 @@ func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
 		part = fmt.Sprintf("%s %d/%d", label, n, total)
 	}
 	if account != "" {
-		part = account + ": " + part
+		part = Clean(account, false) + ": " + part
 	}
 	if st.parts == nil {
 		st.parts = map[string]string{}
@@ -122,12 +117,24 @@ func (s *IOStreams) WaitedForRateLimit() (int, time.Duration) {
 	return st.waits, st.waited
 }
 
+// Duration writes d as the duration flags take it: "90d", "2h", "5m", "90m30s", "300ms".
+func Duration(d time.Duration) string {
+	s := review.FormatAge(d)
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // roundWait writes a wait as people read it: "12s", "1m", "400ms".
 func roundWait(d time.Duration) string {
 	if d < time.Second {
-		return clierr.Duration(d.Round(100 * time.Millisecond))
+		return Duration(d.Round(100 * time.Millisecond))
 	}
-	return clierr.Duration(d.Round(time.Second))
+	return Duration(d.Round(time.Second))
 }
 
 func later(a, b time.Time) time.Time {

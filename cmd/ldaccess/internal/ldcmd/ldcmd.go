@@ -20,6 +20,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 )
 
 // Main runs the process's command line on its streams, and returns the exit code.
@@ -40,16 +41,18 @@ func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, kr keyring
 		}
 	}
 	v := version.Build()
+	sh := &shell.Runner{}
 	return &cmdutil.Factory{
 		IOStreams: ios,
 		Prompter:  iostreams.Prompter{IO: ios},
 		Now:       now,
 		Getenv:    getenv,
 		Keyring:   kr,
+		Shell:     sh,
 		Output:    &render.Settings{Format: render.Table},
 		Version:   v,
 		Accounts: &connect.Accounts{
-			Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Keyring: kr,
+			Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Keyring: kr, Shell: sh,
 			Now: now, FixedClock: fixed, UserAgent: "ldaccess-cli/" + v,
 		},
 	}
@@ -59,7 +62,7 @@ func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, kr keyring
 // signal's number when a signal (notifyInterrupt) ended ctx.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	ios := f.IOStreams
-	f.Accounts.Dir = f.Dir
+	f.Shell.Dir = f.Dir
 	defer f.Accounts.Close()
 	defer f.RunDeferred()
 	defer func() {
@@ -94,8 +97,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	default:
 		reportWaits(ios)
 		ios.Notef("%s", clierr.Describe(err))
-		reportResume(ios, err)
 	}
+	reportNextStep(ios, err)
 	return code
 }
 
@@ -104,7 +107,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 // may be why it ran out of --timeout.
 func reportWaits(ios *iostreams.IOStreams) {
 	if n, d := ios.WaitedForRateLimit(); n > 0 {
-		ios.Notef("LaunchDarkly's rate limit held the command back %d time%s, %s in all", n, cmdutil.Plural(n), clierr.Duration(d.Round(100*time.Millisecond)))
+		ios.Notef("LaunchDarkly's rate limit held the command back %d time%s, %s in all", n, cmdutil.Plural(n), iostreams.Duration(d.Round(100*time.Millisecond)))
 	}
 }
 
@@ -120,14 +123,15 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 		ios.Notef("%s", clierr.Describe(err))
 	}
 	fmt.Fprintln(ios.ErrOut, "ldaccess: interrupted")
-	reportResume(ios, err)
+	reportNextStep(ios, err)
 }
 
-// reportResume ends the output of a command that stopped part way with the command line that
-// takes its work up again, if there is one: last, where it is seen and copied.
-func reportResume(ios *iostreams.IOStreams, err error) {
-	if line := clierr.ResumeCommand(err); line != "" {
-		ios.NoteCommand("to resume:", line)
+// reportNextStep ends the output of a command that left something to put right (a clierr.
+// Recovery: a lost secret, an apply stopped part way) with the command line that does it:
+// last, where it is seen, and whole on its line, never wrapped, so that it can be copied.
+func reportNextStep(ios *iostreams.IOStreams, err error) {
+	if what, command := clierr.NextStep(err); command != "" {
+		fmt.Fprintf(ios.ErrOut, "ldaccess: %s %s\n", what, command)
 	}
 }
 

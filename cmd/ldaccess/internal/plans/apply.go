@@ -14,7 +14,6 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -26,8 +25,9 @@ type ApplyOptions struct {
 	PerMember bool
 	// Exec receives each new secret of reset-token actions on its standard input.
 	Exec string
-	// Dir is the directory Exec runs in.
-	Dir string
+	// AccountFlags are the global flags that name the account (connect.Target.Flags), for the
+	// commands apply prints for the user to run.
+	AccountFlags []string
 	// Resume is the command line that takes the apply up again where it stops (SetResume),
 	// printed when it is interrupted or some actions fail.
 	Resume string
@@ -75,7 +75,7 @@ func (o ApplyOptions) CheckExec(p review.Plan) error {
 // Apply shows the plan, asks once, applies it with its journal beside planPath and prints the
 // outcomes. A dry run shows each action once, with what it would send. The error says how it
 // went: nil when every action is done; when the run stopped part way, or some actions
-// failed, it carries o.Resume (clierr.Resumable).
+// failed, it carries o.Resume (a clierr.Recovery).
 func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Plan, planPath string, o ApplyOptions) error {
 	if err := o.CheckConfirmable(env, "apply"); err != nil {
 		return err
@@ -101,6 +101,7 @@ func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Pla
 	if perr := env.Print(present.Results(res, len(p.Actions), resultsTitle(planPath, res, len(p.Actions), o.DryRun))); perr != nil && err == nil {
 		err = perr
 	}
+	o.noteRecoveries(env, res)
 	return o.ending(res, len(p.Actions), err, j)
 }
 
@@ -139,7 +140,7 @@ func (o ApplyOptions) resumable(err error) error {
 	if o.Resume == "" || o.DryRun {
 		return err
 	}
-	return &clierr.Resumable{Err: err, Command: o.Resume}
+	return &clierr.Recovery{Err: err, Command: o.Resume, To: "resume"}
 }
 
 // showPlan shows the plan on stderr, fitted to its terminal, before anything is done (in table
@@ -166,7 +167,7 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 	opts := review.ApplyOptions{DryRun: o.DryRun, PerMember: o.PerMember, Now: env.Now}
 	if o.Exec != "" {
 		opts.Secret = func(ctx context.Context, act review.Action, t api.Token) error {
-			return shell.HandOver(ctx, o.Dir, o.Exec, t, env.IO.ErrOut)
+			return env.Shell.HandOver(ctx, o.Exec, t, env.IO)
 		}
 	}
 	n := 0
@@ -175,6 +176,23 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 		env.IO.Progress("", "actions", n, total, false)
 	}
 	return opts
+}
+
+// noteRecoveries prints, for each token whose new secret was lost (its hand-over failed, or an
+// earlier run's answer never came), the exact command that recovers it: a rotation that ends
+// at once only the lost secret, while the old one keeps working until its grace ends.
+func (o ApplyOptions) noteRecoveries(env cmdutil.Env, res review.Result) {
+	for _, out := range res.Outcomes {
+		if out.Status != review.SecretLost {
+			continue
+		}
+		var handover []string
+		if o.Exec != "" {
+			handover = []string{"--exec", o.Exec}
+		}
+		env.IO.NoteCommand(fmt.Sprintf("token %s lost its new secret (see its detail); to recover it before its old secret stops, run:", out.Action.ObjectID),
+			cmdutil.RecoverTokenCommand(o.AccountFlags, "rotate", out.Action.ObjectID, o.Yes, handover...))
+	}
 }
 
 // openJournal opens the plan's journal. A dry run reads the journal of a plan already begun,

@@ -74,7 +74,27 @@ func Plan(p review.Plan) render.View {
 	for _, a := range p.Actions {
 		s.Rows = append(s.Rows, []string{string(a.Kind), a.Subject, a.ObjectID, a.Name, change(a), joinFindings(a.Reasons)})
 	}
-	return render.View{JSON: p, Sections: []render.Section{dropEmpty(s, "change")}}
+	sections := []render.Section{dropEmpty(s, "change")}
+	if len(p.Refused) > 0 {
+		r := render.Section{
+			Title:    fmt.Sprintf("Refused: %d action%s the policy asked for, which the plan does not hold", len(p.Refused), plural(len(p.Refused))),
+			Header:   []string{"action", "subject", "id", "name", "why", "reasons"},
+			Identify: planIdentity,
+			Below:    []string{"why"}, // a reason: never cut
+		}
+		for _, x := range p.Refused {
+			r.Rows = append(r.Rows, []string{string(x.Kind), x.Subject, x.ObjectID, x.Name, x.Why, joinFindings(x.Reasons)})
+		}
+		sections = append(sections, r)
+	}
+	return render.View{JSON: p, Sections: sections}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // OutcomesJSON is the JSON form of an apply's result.

@@ -30,7 +30,7 @@ func TestTokenAccess(t *testing.T) {
 		{api.Token{CustomRoleIDs: []string{"b", "a"}}, "custom roles: a b"},
 		{api.Token{InlineRole: []api.Statement{{Effect: "allow", Actions: []string{"*"}, Resources: []string{"proj/*"}}}}, "inline policy: allow * on proj/*"},
 		{api.Token{InlineRole: []api.Statement{{Effect: "deny", NotActions: []string{"x"}, NotResources: []string{"y"}}}}, "inline policy: deny all but x on all but y"},
-		{api.Token{}, "-"},
+		{api.Token{}, ""},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, TokenAccess(tt.tok))

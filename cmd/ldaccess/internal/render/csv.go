@@ -9,7 +9,8 @@ import (
 )
 
 // writeCSV writes each section as a CSV table with its own header row, a blank line between
-// them. Every field goes through iostreams.Clean, newlines kept (CSV quotes them).
+// them. Every field, the header's too (an account column is named by a profile), goes through
+// iostreams.CleanCSV: cleaned, newlines kept (CSV quotes them), never read as a formula.
 func writeCSV(b *bytes.Buffer, sections []Section) error {
 	cw := csv.NewWriter(b)
 	for i, s := range sections {
@@ -19,7 +20,7 @@ func writeCSV(b *bytes.Buffer, sections []Section) error {
 		}
 		header := make([]string, len(s.Header))
 		for j, h := range s.Header {
-			header[j] = strings.ReplaceAll(h, " ", "_")
+			header[j] = iostreams.CleanCSV(strings.ReplaceAll(h, " ", "_"))
 		}
 		if err := cw.Write(header); err != nil {
 			return err
@@ -27,7 +28,7 @@ func writeCSV(b *bytes.Buffer, sections []Section) error {
 		for _, r := range s.Rows {
 			fields := make([]string, len(r))
 			for j, f := range r {
-				fields[j] = iostreams.Clean(f, true)
+				fields[j] = iostreams.CleanCSV(f)
 			}
 			if err := cw.Write(fields); err != nil {
 				return err

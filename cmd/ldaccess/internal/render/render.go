@@ -1,5 +1,7 @@
 // Package render writes what a command shows — a View — as a table, CSV or JSON. Tables are
-// fitted to a terminal (see Fit); every cell of a table or CSV goes through iostreams.Clean.
+// fitted to a terminal (see Fit). Nothing a server sent reaches the reader as it was: every
+// cell, header and title of a table goes through iostreams.Clean, every CSV field through
+// iostreams.CleanCSV, and JSON through iostreams.EscapeJSON.
 package render
 
 import (
@@ -117,8 +119,13 @@ func writeJSON(b *bytes.Buffer, v any, fields []string) error {
 			return err
 		}
 	}
-	enc := json.NewEncoder(b)
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Write(iostreams.EscapeJSON(raw.Bytes()))
+	return nil
 }

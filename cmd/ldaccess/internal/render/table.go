@@ -24,7 +24,7 @@ func writeTables(b *bytes.Buffer, sections []Section, width int) {
 		}
 		switch {
 		case len(s.Rows) == 0 && s.Empty != "":
-			b.WriteString(s.Empty + "\n")
+			b.WriteString(Cell(s.Empty) + "\n")
 		case s.Record && len(s.Rows) == 1:
 			writeRecord(b, s, width)
 		default:
@@ -43,7 +43,7 @@ func writeRecord(b *bytes.Buffer, s Section, width int) {
 		if j < len(s.Rows[0]) {
 			val = s.Rows[0][j]
 		}
-		lines[j] = []string{h + ":", Cell(val)}
+		lines[j] = []string{Cell(h) + ":", Cell(val)}
 	}
 	indent := maxWidth(lines, 0) + columnGap
 	for _, l := range lines {
@@ -65,7 +65,7 @@ func hang(text string, width, indent int) string {
 func writeTable(b *bytes.Buffer, s Section, width int) {
 	header := make([]string, len(s.Header))
 	for j, h := range s.Header {
-		header[j] = strings.ToUpper(h)
+		header[j] = strings.ToUpper(Cell(h))
 	}
 	rows := make([][]string, 0, len(s.Rows)+1)
 	rows = append(rows, header)

@@ -24,7 +24,7 @@ type Options struct {
 
 // NewCmdApply is "ldaccess apply". runF, when not nil, runs instead of applyRun (tests).
 func NewCmdApply(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{Env: f.Env(), Apply: plans.ApplyOptions{Dir: f.Dir}, Target: f.Target}
+	opts := &Options{Env: f.Env(), Target: f.Target}
 	cmd := &cobra.Command{
 		Use:   "apply PLAN",
 		Short: "Carry out a remediation plan (from audit --plan or members offboard), exactly and once",
@@ -84,6 +84,7 @@ func applyRun(ctx context.Context, opts *Options) error {
 	if p.Instance != "" && p.Instance != inst {
 		return clierr.Usagef("the plan is for %s, not %s: connect with --base-url %s (or --fake)", p.Instance, inst, p.Instance)
 	}
+	opts.Apply.AccountFlags = t.Flags()
 	c, err := opts.Client(ctx)
 	if err != nil {
 		return err

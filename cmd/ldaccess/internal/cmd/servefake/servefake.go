@@ -68,9 +68,9 @@ func serveRun(ctx context.Context, opts *Options) error {
 	}
 	h := fake.NewHandler(opts.Accounts.FakeOptions(acct, !opts.NoRateLimit))
 	if host, _, err := net.SplitHostPort(opts.Addr); err == nil && !connect.IsLoopback(host) {
-		opts.IO.Notef("warning: --addr %s is reachable from other machines, and the fake's admin token %s "+
+		opts.IO.Notef("warning: --addr %s is reachable from other machines, and the fake's admin token (on stdout) "+
 			"is well known (it is in this command's help and source): anyone who can reach the address can use it. "+
-			"Use --addr 127.0.0.1:PORT unless that is what you want", opts.Addr, h.AdminSecret())
+			"Use --addr 127.0.0.1:PORT unless that is what you want", opts.Addr)
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {

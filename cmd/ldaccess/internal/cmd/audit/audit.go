@@ -97,7 +97,7 @@ func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error)
   ldaccess audit --all-profiles --format csv > review.csv
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --format csv > review.csv
-  ldaccess audit --format json --fail-on-findings | jq .summary
+  ldaccess audit --format json --fail-on-findings | jq .summary   # exit 3 if anything is found
   ldaccess audit --plan plan.json --policy policy.json`,
 		Args:        cmdutil.ExactArgs(0, "no arguments"),
 		Annotations: map[string]string{"html": "yes", "profiles": "yes"},
@@ -170,7 +170,7 @@ func writePlan(opts *Options, accounts []reviewed) error {
 	if err := plans.Write(opts.IO, opts.PlanPath, p); err != nil {
 		return err
 	}
-	plans.Note(opts.IO, opts.PlanPath, p)
+	plans.Note(opts.Env, opts.PlanPath, p)
 	return nil
 }
 

@@ -54,7 +54,13 @@ func TestREADMECommands(t *testing.T) {
 	script, err := readmeScript(cmds, closedAddr)
 	require.NoError(t, err)
 	script += readmeFiles(string(readme))
-	file := filepath.Join(t.TempDir(), "readme.txtar")
+	testscript.Run(t, readmeParams(t, "readme.txtar", script))
+}
+
+// readmeParams runs script, as file name, as TestREADMECommands runs the README's: against
+// the account --fake seeds, with the readme and waitlisten commands.
+func readmeParams(t *testing.T, name, script string) testscript.Params {
+	file := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(file, []byte(script), 0o644))
 
 	p := scriptParams()
@@ -80,7 +86,7 @@ func TestREADMECommands(t *testing.T) {
 	}
 	p.Cmds["readme"] = cmdReadme
 	p.Cmds["waitlisten"] = cmdWaitListen
-	testscript.Run(t, p)
+	return p
 }
 
 // readmeFake serves the account that --fake and serve-fake seed when given no --fake-* flags.

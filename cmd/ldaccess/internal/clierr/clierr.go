@@ -77,12 +77,15 @@ type OutcomeError struct {
 // Error is Msg.
 func (e *OutcomeError) Error() string { return e.Msg }
 
-// Recovery is an error that left something to put right, with the command that does it: the
-// command is printed whole, on a line of its own after the error's (never cut, as an error
-// line may be).
+// Recovery is an error that left something to put right, with the command that does it: a
+// token whose new secret was lost, an apply that stopped part way. The command is printed
+// whole, on a line of its own after the error's (never cut, as an error line may be): "to
+// recover, run: …", or "to resume, run: …" when To says so.
 type Recovery struct {
 	Err     error
 	Command string
+	// To is what the command does: "recover" when empty, "resume".
+	To string
 }
 
 // Error is the wrapped error's.
@@ -90,6 +93,20 @@ func (e *Recovery) Error() string { return e.Err.Error() }
 
 // Unwrap returns the wrapped error.
 func (e *Recovery) Unwrap() error { return e.Err }
+
+// NextStep is the line that says what to run to put right what err left ("to resume, run:")
+// and the command, or "" and "" when there is none.
+func NextStep(err error) (what, command string) {
+	var r *Recovery
+	if !errors.As(err, &r) || r.Command == "" {
+		return "", ""
+	}
+	to := r.To
+	if to == "" {
+		to = "recover"
+	}
+	return "to " + to + ", run:", r.Command
+}
 
 // ErrDeclined is returned when the user answers no to a confirmation.
 var ErrDeclined = errors.New("not confirmed; nothing was changed")

@@ -102,11 +102,12 @@ func (a *Accounts) Connect(ctx context.Context, t Target) (*wrapper.Client, stri
 	if err != nil {
 		return nil, "", err
 	}
+	notes := retryNotes{io: a.IO}
 	opts := []wrapper.Option{
 		wrapper.WithBaseURL(base),
 		wrapper.WithUserAgent(a.UserAgent),
-		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 6, MaxWait: time.Minute}),
-		wrapper.WithLogger(slog.New(retryNotes{io: a.IO})),
+		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 6, MaxWait: time.Minute, OnRetry: notes.retry}),
+		wrapper.WithLogger(slog.New(notes)),
 	}
 	if t.APIVersion != "" {
 		if strings.Trim(t.APIVersion, "0123456789") != "" {

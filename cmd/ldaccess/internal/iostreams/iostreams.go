@@ -44,7 +44,7 @@ type IOStreams struct {
 // what tests start from (SetStdinTTY and its siblings say otherwise).
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
 	s := &IOStreams{In: in, outWidth: zero, errWidth: zero, outHeight: zero, rawOut: out}
-	s.Out = &redactingWriter{w: out, s: s}
+	s.Out = &redactingWriter{w: out, s: s, stdout: true}
 	s.ErrOut = &redactingWriter{w: errOut, s: s, shapes: true}
 	s.status.s = s
 	return s
@@ -165,14 +165,19 @@ func (s *IOStreams) Redact(text string) string {
 }
 
 // redactingWriter is Out or ErrOut: each write redacted as a whole; with shapes, anything
-// shaped like a token too.
+// shaped like a token too. A write to stdout first takes the status line off the terminal
+// (stdout and stderr share it).
 type redactingWriter struct {
 	w      io.Writer
 	s      *IOStreams
 	shapes bool
+	stdout bool
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
+	if r.stdout {
+		r.s.status.clearForOutput()
+	}
 	red := r.s.Redact(string(p))
 	if r.shapes {
 		red = tokenshape.Redact(red)

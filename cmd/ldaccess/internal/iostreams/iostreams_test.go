@@ -3,6 +3,7 @@ package iostreams
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -51,6 +52,48 @@ func TestProgressOfSeveralAccounts(t *testing.T) {
 		strings.Split(b.String(), "\r\x1b[K"))
 }
 
+// A pause for the rate limit shows as progress on a terminal, while it lasts, and nothing in a
+// pipe; either way it is counted, pauses at the same time once.
+func TestRateLimitPausesAreProgress(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	s.status.now = func() time.Time { return now }
+	s.SetStderrTTY(true)
+	s.Progress("", "members", 1200, 5000, true)
+	s.WaitForRateLimit(12 * time.Second)
+	s.WaitForRateLimit(10 * time.Second) // another goroutine, the same window
+	now = now.Add(12 * time.Second)
+	s.Progress("", "members", 1300, 5000, true)
+	assert.Equal(t, []string{"members 1200/5000", "waiting 12s for LaunchDarkly's rate limit (members 1200/5000)",
+		"waiting 12s for LaunchDarkly's rate limit (members 1200/5000)", "members 1300/5000"},
+		strings.Split(b.String(), "\r\x1b[K"))
+	n, d := s.WaitedForRateLimit()
+	assert.Equal(t, 2, n)
+	assert.Equal(t, 12*time.Second, d, "the second pause was within the first")
+
+	b.Reset()
+	s = New(strings.NewReader(""), io.Discard, &b)
+	s.WaitForRateLimit(400 * time.Millisecond)
+	s.Progress("", "members", 1, 2, true)
+	assert.Empty(t, b.String(), "not a terminal")
+	n, d = s.WaitedForRateLimit()
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 400*time.Millisecond, d)
+}
+
+// What goes to stdout never runs into the status line: it is cleared first, and the status
+// line, cut to the terminal's width, never wraps.
+func TestOutputClearsTheStatusLine(t *testing.T) {
+	var term strings.Builder // stdout and stderr on one terminal
+	s := New(strings.NewReader(""), &term, &term)
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(20)
+	s.WaitForRateLimit(time.Minute)
+	fmt.Fprintln(s.Out, "ID  EMAIL")
+	assert.Equal(t, "waiting 1m for Lau…\r\x1b[KID  EMAIL\n", term.String())
+}
+
 // A note is one clean line, wrapped at spaces to a terminal's width.
 func TestNotes(t *testing.T) {
 	var b strings.Builder
@@ -86,6 +129,17 @@ func TestConfirm(t *testing.T) {
 		assert.Equal(t, want, got, "answer %q", answer)
 		assert.True(t, strings.HasPrefix(errb.String(), "Delete [31mx[0m? [y/N] "), "the question, cleaned: %q", errb.String())
 	}
+}
+
+// On a terminal a long question wraps at spaces, not in the middle of a word.
+func TestConfirmWraps(t *testing.T) {
+	var errb strings.Builder
+	s := New(strings.NewReader("y\n"), io.Discard, &errb)
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(40)
+	_, err := Prompter{IO: s}.Confirm(context.Background(), "Apply 392 actions: 16 delete-token, 348 remove-member to http://127.0.0.1:45267?")
+	require.NoError(t, err)
+	assert.Equal(t, "Apply 392 actions: 16 delete-token, 348\nremove-member to http://127.0.0.1:45267?\n[y/N] ", errb.String())
 }
 
 // The question ends when the command's context does: an interrupt while waiting.

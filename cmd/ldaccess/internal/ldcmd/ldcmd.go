@@ -90,17 +90,25 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	switch code {
 	case clierr.ExitOK:
 	case clierr.ExitUsage:
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.OneLine(err.Error(), clierr.MaxLine))
+		ios.Notef("%s", clierr.OneLine(err.Error(), clierr.MaxLine))
 		if ran != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", ran.CommandPath())
 		}
 	default:
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		reportWaits(ios)
+		ios.Notef("%s", clierr.Describe(err))
 	}
-	if rec := (*clierr.Recovery)(nil); errors.As(err, &rec) {
-		fmt.Fprintf(ios.ErrOut, "ldaccess: to recover, run: %s\n", rec.Command)
-	}
+	reportNextStep(ios, err)
 	return code
+}
+
+// reportWaits says, when a command ends badly, how long LaunchDarkly's rate limit held it
+// back: the pauses showed only as progress on a terminal, and not at all in a pipe, but they
+// may be why it ran out of --timeout.
+func reportWaits(ios *iostreams.IOStreams) {
+	if n, d := ios.WaitedForRateLimit(); n > 0 {
+		ios.Notef("LaunchDarkly's rate limit held the command back %d time%s, %s in all", n, cmdutil.Plural(n), iostreams.Duration(d.Round(100*time.Millisecond)))
+	}
 }
 
 // reportInterrupted says that a signal stopped the command, and what was done before, which
@@ -109,11 +117,22 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 	if err == nil {
 		return
 	}
+	reportWaits(ios)
 	var stopped interrupted
 	if !errors.Is(err, context.Canceled) && !errors.As(err, &stopped) {
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		ios.Notef("%s", clierr.Describe(err))
 	}
 	fmt.Fprintln(ios.ErrOut, "ldaccess: interrupted")
+	reportNextStep(ios, err)
+}
+
+// reportNextStep ends the output of a command that left something to put right (a clierr.
+// Recovery: a lost secret, an apply stopped part way) with the command line that does it:
+// last, where it is seen, and whole on its line, never wrapped, so that it can be copied.
+func reportNextStep(ios *iostreams.IOStreams, err error) {
+	if what, command := clierr.NextStep(err); command != "" {
+		fmt.Fprintf(ios.ErrOut, "ldaccess: %s %s\n", what, command)
+	}
 }
 
 // interrupted is the cause of a command's context when a signal ended it.

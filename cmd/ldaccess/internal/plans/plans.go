@@ -55,7 +55,7 @@ func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 // anything. A plan never applied (no journal) is finished only if it holds no action. What is
 // not a plan, or a journal that cannot be read, is an error.
 func Finished(path string) (bool, error) {
-	p, err := Read(path)
+	p, err := Read(path, path)
 	if err != nil {
 		return false, err
 	}
@@ -79,7 +79,7 @@ func Finished(path string) (bool, error) {
 // done: NAME.json becomes NAME.<reviewed at>.json (a number added if that is taken) and its
 // journal follows. Nothing is overwritten (safefile.Move). It returns the plan's new name.
 func Archive(path string) (string, error) {
-	p, err := Read(path)
+	p, err := Read(path, path)
 	if err != nil {
 		return "", err
 	}
@@ -107,17 +107,30 @@ func Archive(path string) (string, error) {
 	}
 }
 
-// Read reads the plan in path; its mistakes are placed at their line and column.
-func Read(path string) (review.Plan, error) {
+// Read reads the plan in path (as the user named it: name); its mistakes are placed at their
+// line and column. A policy given instead of a plan is said to be one.
+func Read(path, name string) (review.Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return review.Plan{}, clierr.Usagef("%v", err)
+		return review.Plan{}, clierr.Usagef("cannot read the plan %s: %v (audit --plan writes one)", name, fileError(err))
 	}
 	p, err := review.ParsePlan(data, path)
 	if err != nil {
+		if _, perr := review.ParsePolicy(data, path); perr == nil {
+			return review.Plan{}, clierr.Usagef("%s is a policy, not a plan: make a plan from it with audit --plan plan.json --policy %s, then apply plan.json", name, name)
+		}
 		return review.Plan{}, clierr.Usagef("%v", err)
 	}
 	return p, nil
+}
+
+// fileError is what went wrong with a file, without the system call's name ("open …").
+func fileError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // ReadPolicy reads --policy, or gives the default policy (no action) for "".
@@ -148,11 +161,12 @@ func ReadPolicy(path string) (review.Policy, error) {
 	return p, nil
 }
 
-// Note tells on stderr where a plan went and how to apply it, and what the policy asked for
-// that the plan refuses (Plan.Refused), by reason.
-func Note(ios *iostreams.IOStreams, path string, p review.Plan) {
-	ios.Notef("wrote a plan of %s to %s; review it, then: ldaccess apply %s", present.CountsLine(p), path, path)
-	NoteRefused(ios, p, "listed under \"refused\" in "+path)
+// Note tells on stderr where a plan went and how to apply it (to the same account, with the
+// same global flags), and what the policy asked for that the plan refuses (Plan.Refused), by
+// reason.
+func Note(env cmdutil.Env, path string, p review.Plan) {
+	env.IO.NoteCommand(fmt.Sprintf("wrote a plan of %s to %s; review it, then apply it:", present.CountsLine(p), path), env.Again("apply", path))
+	NoteRefused(env.IO, p, "listed under \"refused\" in "+path)
 }
 
 // NoteRefused says on stderr, one line per kind of action and reason, what the policy asked

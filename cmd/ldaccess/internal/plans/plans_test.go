@@ -58,7 +58,7 @@ func TestWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "api-secret")
 	assert.Contains(t, string(data), `"instance": "evil\u202egpj \u009b31m"`, "what would act on a terminal, escaped")
-	back, err := Read(path)
+	back, err := Read(path, "plan.json")
 	require.NoError(t, err)
 	assert.Equal(t, p.Instance, back.Instance, "the plan means the same")
 	fi, err := os.Stat(path)
@@ -117,4 +117,21 @@ func TestCheckExec(t *testing.T) {
 	assert.EqualError(t, ApplyOptions{}.CheckExec(p), "the plan resets 2 tokens: give --exec COMMAND, which receives each new secret on its standard input (such as --exec 'vault kv put secret/ld token=-')")
 	assert.NoError(t, ApplyOptions{Exec: "x"}.CheckExec(p))
 	assert.NoError(t, ApplyOptions{}.CheckExec(review.Plan{Actions: []review.Action{{Kind: review.DeleteToken}}}))
+}
+
+// A plan that cannot be read says so in the command's words: a missing file names the plan
+// and what writes one (not "open …"); a policy given instead of a plan is said to be one,
+// with the command that makes a plan of it.
+func TestReadSaysWhatIsWrong(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Read(filepath.Join(dir, "missing.json"), "missing.json")
+	assert.EqualError(t, err, "cannot read the plan missing.json: no such file or directory (audit --plan writes one)")
+	policy := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(`{"rules":[{"finding":"stale","action":"delete-token"}]}`), 0o600))
+	_, err = Read(policy, "policy.json")
+	assert.EqualError(t, err, "policy.json is a policy, not a plan: make a plan from it with audit --plan plan.json --policy policy.json, then apply plan.json")
+	garbage := filepath.Join(dir, "garbage.json")
+	require.NoError(t, os.WriteFile(garbage, []byte("{\n  \"format\": 1,\n  \"bogus\": 2\n}"), 0o600))
+	_, err = Read(garbage, "garbage.json")
+	assert.ErrorContains(t, err, "garbage.json:3:")
 }

@@ -172,7 +172,7 @@ func TestEveryTableSaysWhatIdentifiesItsRows(t *testing.T) {
 		"tokens": Tokens([]api.Token{{ID: "t"}}, render.Table), "members": Members([]api.Member{{ID: "m"}}, render.Table),
 		"review": Review(r, render.Table), "reviews": Reviews(append(accounts, accounts...), render.Table), "grouped": Grouped(accounts, true),
 		"plan":    Plan(review.Plan{Actions: []review.Action{{Kind: review.DeleteToken, ObjectID: "t"}}}),
-		"results": Results(review.Result{Outcomes: []review.Outcome{{Status: review.Applied}}}, "Applied"),
+		"results": Results(review.Result{Outcomes: []review.Outcome{{Status: review.Applied}}}, 1, "Applied"),
 	}
 	for name, v := range views {
 		for _, s := range v.Sections {

@@ -66,6 +66,10 @@ type Section struct {
 	// Identify names the columns (by header) that say which token or member a row is about: a
 	// member's email, a token's name and ID. Fitting never drops them (see Fit).
 	Identify []string
+	// Below names the columns (by header) that are never cut: a reason, what a change does.
+	// When fitting to a terminal would cut or drop one, its cells go on a line of their own
+	// under their row instead, indented and wrapped at spaces to the terminal's width.
+	Below []string
 }
 
 // Settings are the output flags: --format, --fields, --wide.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
@@ -29,7 +30,7 @@ func writeTables(out *chunked, sections []Section, width int) {
 		case s.Empty != "" && !hasRows(s):
 			b.WriteString(Cell(s.Empty) + "\n")
 		case s.Record && len(s.Rows) == 1:
-			writeRecord(b, s)
+			writeRecord(b, s, width)
 		default:
 			writeTable(out, s, width)
 		}
@@ -40,8 +41,9 @@ func writeTables(out *chunked, sections []Section, width int) {
 }
 
 // writeRecord prints one row as "key: value" lines, never cut: its values (a secret, a
-// policy) are what was asked for.
-func writeRecord(b *bytes.Buffer, s Section) {
+// policy) are what was asked for. On a terminal (width > 0) a long value wraps at spaces,
+// going on under itself.
+func writeRecord(b *bytes.Buffer, s Section, width int) {
 	lines := make([][]string, len(s.Header))
 	for j, h := range s.Header {
 		val := ""
@@ -50,7 +52,20 @@ func writeRecord(b *bytes.Buffer, s Section) {
 		}
 		lines[j] = []string{Cell(h) + ":", Cell(val)}
 	}
-	writeColumns(b, lines, []int{maxWidth(lines, 0)}, nil)
+	indent := maxWidth(lines, 0) + columnGap
+	for _, l := range lines {
+		l[1] = hang(l[1], width, indent)
+	}
+	writeColumns(b, lines, []int{indent - columnGap}, nil)
+}
+
+// hang wraps text at spaces to fit width columns after an indent of indent columns, and
+// indents the lines after the first by as much; width 0 leaves it on one line.
+func hang(text string, width, indent int) string {
+	if width <= 0 {
+		return text
+	}
+	return strings.ReplaceAll(iostreams.Wrap(text, max(width-indent, softWidth)), "\n", "\n"+strings.Repeat(" ", indent))
 }
 
 // writeTable prints a header and rows, fitted to width when it is not 0. Rows are measured in
@@ -74,12 +89,15 @@ func writeTable(out *chunked, s Section, width int) {
 	for j := range keep {
 		keep[j] = true
 	}
+	var below []int
 	if width > 0 {
-		Fit(s.Header, s.Identify, widths, keep, width)
+		below = fitBelow(s, widths, keep, width)
 	}
 	writeColumns(&out.b, [][]string{header}, widths, keep)
 	for r := range RowsOf(s) {
-		writeColumns(&out.b, [][]string{tableCells(r, len(header))}, widths, keep)
+		cells := tableCells(r, len(header))
+		writeColumns(&out.b, [][]string{cells}, widths, keep)
+		writeBelow(&out.b, cells, below, width)
 		out.rowDone()
 	}
 }
@@ -95,6 +113,41 @@ func tableCells(r []string, n int) []string {
 		}
 	}
 	return cells
+}
+
+// belowIndent is how far a cell put under its row (Section.Below) is indented.
+const belowIndent = 4
+
+// fitBelow fits the table to width, as Fit does, and returns the columns of s.Below that
+// fitting would cut or drop: those are left out of the table, to go under their rows.
+func fitBelow(s Section, widths []int, keep []bool, width int) []int {
+	natural := slices.Clone(widths)
+	trial, trialKeep := slices.Clone(widths), slices.Clone(keep)
+	Fit(s.Header, s.Identify, trial, trialKeep, width)
+	var below []int
+	for j, h := range s.Header {
+		if slices.Contains(s.Below, h) && (!trialKeep[j] || trial[j] < natural[j]) {
+			below = append(below, j)
+			keep[j] = false
+		}
+	}
+	if len(below) == 0 {
+		copy(widths, trial)
+		copy(keep, trialKeep)
+		return nil
+	}
+	Fit(s.Header, s.Identify, widths, keep, width)
+	return below
+}
+
+// writeBelow writes the cells of row r in the columns below, each whole on a line of its own,
+// indented and wrapped at spaces to width; nothing for an empty cell.
+func writeBelow(b *bytes.Buffer, r []string, below []int, width int) {
+	for _, j := range below {
+		if r[j] != "-" {
+			b.WriteString(strings.Repeat(" ", belowIndent) + hang(r[j], width, belowIndent) + "\n")
+		}
+	}
 }
 
 // writeColumns prints rows with each column padded to its width (by display width), cells cut

@@ -15,8 +15,9 @@ import (
 // Options are apply's.
 type Options struct {
 	cmdutil.Env
-	PlanPath string
-	Apply    plans.ApplyOptions
+	// PlanPath is the plan's file; PlanName is its name as given, for messages.
+	PlanPath, PlanName string
+	Apply              plans.ApplyOptions
 	// Target is the account the command line names, which the plan must be for.
 	Target func() (connect.Target, error)
 }
@@ -49,7 +50,8 @@ again to retry failures), 3 some skipped because their object changed since the 
   ldaccess apply plan.json --yes`,
 		Args: cmdutil.ExactArgs(1, "one plan file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.PlanPath = f.Path(args[0])
+			opts.PlanPath, opts.PlanName = f.Path(args[0]), args[0]
+			opts.Apply.SetResume(cmd, args[0])
 			if err := opts.Apply.CheckConfirmable(opts.Env, "apply"); err != nil {
 				return err
 			}
@@ -64,7 +66,7 @@ again to retry failures), 3 some skipped because their object changed since the 
 }
 
 func applyRun(ctx context.Context, opts *Options) error {
-	p, err := plans.Read(opts.PlanPath)
+	p, err := plans.Read(opts.PlanPath, opts.PlanName)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,13 @@ func TestNewCmdApply(t *testing.T) {
 	got, err := cmdtest.Parse(t, NewCmdApply, false, "plan.json", "--yes", "--per-member", "--exec", "cat > /dev/null")
 	require.NoError(t, err)
 	assert.Equal(t, "plan.json", got.PlanPath)
-	assert.Equal(t, plans.ApplyOptions{Yes: true, PerMember: true, Exec: "cat > /dev/null"}, got.Apply)
+	assert.Equal(t, plans.ApplyOptions{Yes: true, PerMember: true, Exec: "cat > /dev/null",
+		Resume: "ldaccess apply plan.json --per-member --exec 'cat > /dev/null' --yes"}, got.Apply, "the command that resumes it, as given")
 
 	got, err = cmdtest.Parse(t, NewCmdApply, false, "plan.json", "--dry-run")
 	require.NoError(t, err, "a dry run needs no confirmation")
 	assert.True(t, got.Apply.DryRun)
+	assert.Equal(t, "ldaccess apply plan.json", got.Apply.Resume, "a dry run's resume is the plain apply, but it prints none")
 
 	_, err = cmdtest.Parse(t, NewCmdApply, false, "plan.json")
 	assert.EqualError(t, err, "apply needs confirmation, and stdin is not a terminal: pass --yes to go ahead")

@@ -246,7 +246,7 @@ func writePlan(opts *Options, rs []review.Report, targets []connect.Target) erro
 	if err := plans.Write(opts.IO, opts.PlanPath, p); err != nil {
 		return err
 	}
-	plans.Note(opts.IO, opts.PlanPath, p)
+	plans.Note(opts.Env, opts.PlanPath, p)
 	rs[0].Policy = &opts.Policy
 	return nil
 }

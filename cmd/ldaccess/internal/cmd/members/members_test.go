@@ -148,6 +148,7 @@ func TestNewCmdOffboard(t *testing.T) {
 	assert.True(t, got.KeepTokens)
 	assert.True(t, got.Apply.Yes)
 	assert.Equal(t, "/tmp/p.json", got.PlanPath)
+	assert.Equal(t, "ldaccess apply /tmp/p.json --yes", got.Apply.Resume, "an offboarding resumes as an apply of its plan")
 
 	got, err = cmdtest.Parse(t, NewCmdOffboard, false, "a@x.dev", "--dry-run")
 	require.NoError(t, err, "a dry run needs no confirmation")

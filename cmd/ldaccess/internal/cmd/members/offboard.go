@@ -60,11 +60,12 @@ and token ldaccess runs as, are never acted on: they are listed as refused.
 When an identity provider manages the account's members (SCIM, or SAML with role sync),
 LaunchDarkly refuses to remove them: offboard says so, and the person must be deprovisioned
 in the identity provider. Their tokens are still deleted.`,
-		Example: `  ldaccess members offboard ariel@example.com --yes
+		Example: `  ldaccess members offboard yusuf.sousa@contractor.dev --yes
   ldaccess members offboard --from leavers.csv --keep-tokens --dry-run
-  ldaccess members offboard ariel@example.com --policy offboard-policy.json --yes`,
+  ldaccess members offboard ariel.ziegler@acme.com --policy offboard-policy.json --plan ariel.plan.json --yes`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Apply.SetResume(cmd, opts.PlanPath) // the plan as the user named it
 			opts.PlanPath = f.Path(opts.PlanPath)
 			emails, err := offboardEmails(args, f.Path(from))
 			if err != nil {
@@ -77,7 +78,7 @@ in the identity provider. Their tokens are still deleted.`,
 			if err := opts.Apply.CheckConfirmable(opts.Env, "members offboard"); err != nil {
 				return err
 			}
-			if err := checkPreviousPlan(opts.PlanPath, opts.Apply.DryRun); err != nil {
+			if err := checkPreviousPlan(opts.PlanPath, opts.Apply.DryRun, opts.Apply.Resume); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -97,7 +98,7 @@ in the identity provider. Their tokens are still deleted.`,
 
 // checkPreviousPlan refuses to offboard over a plan that is not finished: it would be lost
 // half done. A finished one is kept aside when the new plan is written (plans.Write).
-func checkPreviousPlan(path string, dryRun bool) error {
+func checkPreviousPlan(path string, dryRun bool, resume string) error {
 	if dryRun || !plans.Exists(path) {
 		return nil
 	}
@@ -106,7 +107,7 @@ func checkPreviousPlan(path string, dryRun bool) error {
 	case err != nil:
 		return clierr.Usagef("%s exists and is not a finished plan (%v): choose another --plan", path, err)
 	case !finished:
-		return clierr.Usagef("%s exists and is not finished: resume it with 'ldaccess apply %s', or choose another --plan", path, path)
+		return clierr.Usagef("%s exists and is not finished: choose another --plan, or resume it: %s", path, resume)
 	}
 	return nil
 }

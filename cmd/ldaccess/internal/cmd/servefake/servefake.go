@@ -38,12 +38,12 @@ func NewCmdServeFake(f *cmdutil.Factory, runF func(context.Context, *Options) er
 		Short: "Serve the embedded fake LaunchDarkly account over HTTP for other tools",
 		Long: `Serve the same fake account --fake uses, seeded with --fake-members members (and
 --fake-tokens, --fake-seed), on --addr until interrupted. It prints the base URL and the admin
-token to connect with; point any LaunchDarkly client at it, or this command:
-
-  ldaccess serve-fake --addr 127.0.0.1:8089 &
-  ldaccess --base-url http://127.0.0.1:8089 --token <printed token> members list
+token to connect with, ` + fake.DefaultAdminSecret + `: point any LaunchDarkly client
+at it, or this command, as in the examples.
 
 The fake keeps its state in memory while it runs: what one command creates, the next sees.`,
+		Example: `  ldaccess serve-fake --addr 127.0.0.1:8089 &
+  ldaccess --base-url http://127.0.0.1:8089 --token ` + fake.DefaultAdminSecret + ` members list`,
 		Args:        cmdutil.ExactArgs(0, "no arguments"),
 		Annotations: map[string]string{"timeout": "none"},
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -41,8 +41,8 @@ manager instead of printing it, use tokens rotate.
 
 This is destructive: it asks for confirmation when stdin is a terminal, and otherwise refuses
 to run without --yes.`,
-		Example: `  ldaccess tokens reset 61095542756dba551110ae21 --expire-old-in 24h
-  ldaccess tokens reset 61095542756dba551110ae21 --yes --expire-old-in now --format json | jq -r .token`,
+		Example: `  ldaccess tokens reset 9cec50a2bd2d26fee5f2f5cb --expire-old-in 24h
+  ldaccess tokens reset 9cec50a2bd2d26fee5f2f5cb --yes --expire-old-in now --format json | jq -r .token`,
 		Args:              cmdutil.ExactArgs(1, "one token ID"),
 		ValidArgsFunction: completion.TokenIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {

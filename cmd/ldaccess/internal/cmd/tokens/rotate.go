@@ -51,9 +51,10 @@ the lost secret. --expire-old-in now stops the old secret at once.
 
 This is destructive: it asks for confirmation when stdin is a terminal, and otherwise refuses
 to run without --yes.`,
-		Example: `  ldaccess tokens rotate 61095542756dba551110ae21 \
-      --exec 'aws secretsmanager put-secret-value --secret-id ld-token --secret-string file:///dev/stdin'
-  ldaccess tokens rotate 61095542756dba551110ae21 --yes --expire-old-in 24h --exec 'vault kv put secret/ld token=-'`,
+		Example: `  ldaccess tokens rotate 9cec50a2bd2d26fee5f2f5cb --exec 'cat > new-secret.txt'
+  ldaccess tokens rotate 9cec50a2bd2d26fee5f2f5cb --yes --expire-old-in 24h --exec 'cat > new-secret.txt'
+  # into a secret manager: --exec 'vault kv put secret/ld token=-', or
+  #   --exec 'aws secretsmanager put-secret-value --secret-id ld-token --secret-string file:///dev/stdin'`,
 		Args:              cmdutil.ExactArgs(1, "one token ID"),
 		ValidArgsFunction: completion.TokenIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -121,9 +121,8 @@ func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 		Example: `  ldaccess --fake audit
   ldaccess audit --format html > access-review.html
   ldaccess audit --format json > review-2026-q2.json
-  ldaccess audit --fail-on high --format html > access-review.html
-  ldaccess audit --since review-2026-q1.json --journal plan.json.journal
-  ldaccess audit diff review-2026-q1.json review-2026-q2.json --format csv
+  ldaccess audit --fail-on high --format html > access-review.html   # exit 3 on a high-risk finding
+  ldaccess audit --since review-2026-q2.json --fail-on high           # fails only on a new one
   ldaccess audit --all-profiles --format csv > review.csv
   ldaccess audit --stale-after 30d --only-findings
   ldaccess audit --plan plan.json --policy policy.json`,

@@ -50,10 +50,12 @@ func NewCmdDiff(f *cmdutil.Factory, runF func(context.Context, *DiffOptions) err
 		Use:   "diff OLD.json NEW.json",
 		Short: "What changed between two reviews: findings resolved, new and still open",
 		Long:  diffLong,
-		Example: `  ldaccess audit diff review-2026-q1.json review-2026-q2.json
-  ldaccess audit diff q1.json q2.json --journal plan.json.journal --format html > changes.html
-  ldaccess audit diff q1.json q2.json --format csv > changes.csv
-  ldaccess audit diff q1.json q2.json --fail-on high`,
+		Example: `  ldaccess audit --format json > review-q1.json
+  ldaccess audit --format json > review-q2.json
+  ldaccess audit diff review-q1.json review-q2.json
+  ldaccess audit diff review-q1.json review-q2.json --format html > changes.html
+  ldaccess audit diff review-q1.json review-q2.json --format csv > changes.csv
+  ldaccess audit diff review-q1.json review-q2.json --fail-on high`,
 		Args:        cmdutil.ExactArgs(2, "two reviews: OLD.json NEW.json"),
 		Annotations: map[string]string{"html": "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -524,7 +524,7 @@ func (ap *applier) judgeMember(a Action, m api.Member, found bool) (out Outcome,
 	case !found:
 		return Outcome{Action: a, Status: Changed, Detail: "the member no longer exists"}, false
 	}
-	if why := ap.g.refusesMember(m); why != "" {
+	if why := ap.g.refusesMember(m.ID, m.Role); why != "" {
 		return Outcome{Action: a, Status: Refused, Detail: "not sent: " + why}, false
 	}
 	if m.IntegrationMetadata != nil {
@@ -558,7 +558,7 @@ func (ap *applier) remove(ctx context.Context, a Action) error {
 		}
 		return ap.decide(fail(a, err, "re-reading the member"))
 	}
-	if why := ap.g.refusesMember(m); why != "" {
+	if why := ap.g.refusesMember(m.ID, m.Role); why != "" {
 		return ap.decide(Outcome{Action: a, Status: Refused, Detail: "not sent: " + why})
 	}
 	if out, decided := ap.judgeLive(a, MemberState(m)); decided {

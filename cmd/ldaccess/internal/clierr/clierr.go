@@ -14,7 +14,10 @@ const (
 	ExitOK       = 0 // success
 	ExitError    = 1 // an API or network error, or the user declined a confirmation
 	ExitUsage    = 2 // a usage error: bad flags or arguments, no access token …
-	ExitFindings = 3 // audit --fail-on-findings found something; apply skipped changed objects
+	ExitFindings = 3 // audit --fail-on found a finding of that risk or higher; apply skipped changed objects
+	// ExitIncomplete: audit could not see every token or member (a token that is not an
+	// admin's), and --allow-partial did not accept that.
+	ExitIncomplete = 4
 )
 
 // UsageError is a mistake in how the command was called: exit code 2.
@@ -28,15 +31,39 @@ func Usagef(format string, args ...any) error {
 	return &UsageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// FindingsError ends audit --fail-on-findings when the review found something: exit code 3.
-type FindingsError struct{ N int }
+// FindingsError ends audit --fail-on when the review found something of that risk or higher:
+// exit code 3.
+type FindingsError struct {
+	N int
+	// AtLeast is the risk --fail-on named ("high", "medium"; "" or "low": any finding).
+	AtLeast string
+	// New: only findings that are new since an earlier review count (audit --since, diff).
+	New bool
+}
 
-// Error counts the findings.
+// Error counts the findings: "12 findings", "3 new findings of high risk".
 func (e *FindingsError) Error() string {
-	if e.N == 1 {
-		return "1 finding"
+	what := "finding"
+	if e.New {
+		what = "new finding"
 	}
-	return fmt.Sprintf("%d findings", e.N)
+	s := fmt.Sprintf("%d %ss", e.N, what)
+	if e.N == 1 {
+		s = "1 " + what
+	}
+	if e.AtLeast != "" && e.AtLeast != "low" {
+		s += " of " + e.AtLeast + " risk or higher"
+	}
+	return s
+}
+
+// IncompleteError ends audit when the review could not see every token or member and
+// --allow-partial was not given: exit code 4. Statement is review.Report.Incomplete's.
+type IncompleteError struct{ Statement string }
+
+// Error is the statement, and how to accept it.
+func (e *IncompleteError) Error() string {
+	return e.Statement + " (exit 4; --allow-partial accepts an incomplete review)"
 }
 
 // OutcomeError ends apply and offboard when not every action was applied: Code is 1 when some
@@ -137,6 +164,7 @@ func FromRun(ctx context.Context, err error) error {
 func Code(err error) int {
 	var ue *UsageError
 	var fe *FindingsError
+	var ie *IncompleteError
 	var oe *OutcomeError
 	var re *RunError
 	var to *Timeout
@@ -147,6 +175,8 @@ func Code(err error) int {
 		return ExitUsage
 	case errors.As(err, &fe):
 		return ExitFindings
+	case errors.As(err, &ie):
+		return ExitIncomplete
 	case errors.As(err, &oe):
 		return oe.Code
 	case errors.As(err, &re), errors.As(err, &to):

@@ -81,7 +81,8 @@ func TestCode(t *testing.T) {
 		{nil, 0},
 		{Usagef("x"), 2},
 		{&RunError{Usagef("x")}, 2},
-		{&RunError{&FindingsError{3}}, 3},
+		{&RunError{&FindingsError{N: 3}}, 3},
+		{&RunError{&IncompleteError{Statement: "incomplete review: x"}}, 4},
 		{&RunError{errors.New("boom")}, 1},
 		{&RunError{ErrDeclined}, 1},
 		{&OutcomeError{Code: 3, Msg: "skipped"}, 3},
@@ -91,6 +92,15 @@ func TestCode(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Code(tt.err), "Code(%v)", tt.err)
 	}
+}
+
+func TestFindingsErrorSaysWhatCounted(t *testing.T) {
+	assert.Equal(t, "12 findings", (&FindingsError{N: 12}).Error())
+	assert.Equal(t, "1 finding", (&FindingsError{N: 1, AtLeast: "low"}).Error())
+	assert.Equal(t, "3 findings of high risk or higher", (&FindingsError{N: 3, AtLeast: "high"}).Error())
+	assert.Equal(t, "1 new finding of medium risk or higher", (&FindingsError{N: 1, AtLeast: "medium", New: true}).Error())
+	assert.Equal(t, "incomplete review: only 2 tokens (exit 4; --allow-partial accepts an incomplete review)",
+		(&IncompleteError{Statement: "incomplete review: only 2 tokens"}).Error())
 }
 
 // The --timeout a timeout suggests is longer than the one that ran out.

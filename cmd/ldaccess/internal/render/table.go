@@ -14,7 +14,8 @@ const columnGap = 2
 // writeTables prints sections as aligned columns, measured in display width so that CJK and
 // emoji line up. With width > 0 (a terminal) every table is fitted to it (Fit) and every
 // title wrapped to it.
-func writeTables(b *bytes.Buffer, sections []Section, width int) {
+func writeTables(out *chunked, sections []Section, width int) {
+	b := &out.b
 	for i, s := range sections {
 		if i > 0 {
 			b.WriteString("\n")
@@ -22,13 +23,19 @@ func writeTables(b *bytes.Buffer, sections []Section, width int) {
 		if s.Title != "" {
 			b.WriteString(iostreams.Wrap(Cell(s.Title), width) + "\n")
 		}
+		for _, l := range s.Lines {
+			b.WriteString(iostreams.Wrap(Cell(l), width) + "\n")
+		}
 		switch {
-		case len(s.Rows) == 0 && s.Empty != "":
+		case s.Empty != "" && !hasRows(s):
 			b.WriteString(Cell(s.Empty) + "\n")
 		case s.Record && len(s.Rows) == 1:
 			writeRecord(b, s, width)
 		default:
-			writeTable(b, s, width)
+			writeTable(out, s, width)
+		}
+		if s.Footer != "" {
+			b.WriteString(iostreams.Wrap(Cell(s.Footer), width) + "\n")
 		}
 	}
 }
@@ -61,27 +68,22 @@ func hang(text string, width, indent int) string {
 	return strings.ReplaceAll(iostreams.Wrap(text, max(width-indent, softWidth)), "\n", "\n"+strings.Repeat(" ", indent))
 }
 
-// writeTable prints a header and rows, fitted to width when it is not 0.
-func writeTable(b *bytes.Buffer, s Section, width int) {
+// writeTable prints a header and rows, fitted to width when it is not 0. Rows are measured in
+// one pass and printed in a second, cell by cell, so that none is held.
+func writeTable(out *chunked, s Section, width int) {
 	header := make([]string, len(s.Header))
 	for j, h := range s.Header {
 		header[j] = strings.ToUpper(Cell(h))
 	}
-	rows := make([][]string, 0, len(s.Rows)+1)
-	rows = append(rows, header)
-	for _, r := range s.Rows {
-		cells := make([]string, len(header))
-		for j := range cells {
-			cells[j] = "-"
-			if j < len(r) {
-				cells[j] = Cell(r[j])
-			}
-		}
-		rows = append(rows, cells)
-	}
 	widths := make([]int, len(header))
-	for j := range widths {
-		widths[j] = maxWidth(rows, j)
+	measure := func(cells []string) {
+		for j, c := range cells {
+			widths[j] = max(widths[j], iostreams.DisplayWidth(c))
+		}
+	}
+	measure(header)
+	for r := range RowsOf(s) {
+		measure(tableCells(r, len(header)))
 	}
 	keep := make([]bool, len(header))
 	for j := range keep {
@@ -91,11 +93,26 @@ func writeTable(b *bytes.Buffer, s Section, width int) {
 	if width > 0 {
 		below = fitBelow(s, widths, keep, width)
 	}
-	writeColumns(b, rows[:1], widths, keep)
-	for _, r := range rows[1:] {
-		writeColumns(b, [][]string{r}, widths, keep)
-		writeBelow(b, r, below, width)
+	writeColumns(&out.b, [][]string{header}, widths, keep)
+	for r := range RowsOf(s) {
+		cells := tableCells(r, len(header))
+		writeColumns(&out.b, [][]string{cells}, widths, keep)
+		writeBelow(&out.b, cells, below, width)
+		out.rowDone()
 	}
+}
+
+// tableCells are a row's cells for a table of n columns: each made safe (Cell), "-" where the
+// row has none.
+func tableCells(r []string, n int) []string {
+	cells := make([]string, n)
+	for j := range cells {
+		cells[j] = "-"
+		if j < len(r) {
+			cells[j] = Cell(r[j])
+		}
+	}
+	return cells
 }
 
 // belowIndent is how far a cell put under its row (Section.Below) is indented.

@@ -187,3 +187,28 @@ func (l *LimitedWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Page shows text on the terminal: through the pager (iostreams.Pager, run as a shell command
+// line, like every command the user gives, with LESS=FRX unless LESS is set, as git does)
+// when stdout is a terminal and text is longer than the screen, else written to stdout as it
+// is. The text is redacted first, as all output is. A pager that cannot be started is passed
+// over.
+func (r *Runner) Page(ctx context.Context, ios *iostreams.IOStreams, text []byte) error {
+	lines, height := bytes.Count(text, []byte("\n")), ios.TerminalHeight()
+	if ios.Pager() == "" || !ios.IsStdoutTTY() || height == 0 || lines < height {
+		_, err := ios.Out.Write(text)
+		return err
+	}
+	cmd, _ := r.Command(ctx, ios.Pager())
+	if !slices.ContainsFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "LESS=") }) {
+		cmd.Env = append(cmd.Env, "LESS=FRX")
+	}
+	cmd.Stdin = strings.NewReader(ios.Redact(string(text)))
+	cmd.Stdout = ios.Terminal()
+	cmd.Stderr = ios.ErrOut
+	if err := cmd.Start(); err != nil {
+		_, err := ios.Out.Write(text)
+		return err
+	}
+	return cmd.Wait()
+}

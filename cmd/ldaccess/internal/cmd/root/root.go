@@ -57,7 +57,10 @@ Exit codes:
   0    success
   1    an API or network error (one line: status, LaunchDarkly's code and message, request id), or a confirmation was declined
   2    a usage error: unknown command or flag, bad arguments, no access token
-  3    audit --fail-on-findings found something; apply skipped actions whose object changed
+  3    audit --fail-on found a finding of that risk or higher (--fail-on-findings: any);
+       apply skipped actions whose object changed
+  4    audit could not see every token or member (a token that is not an admin's), and
+       --allow-partial was not given
   130  interrupted (Ctrl-C)`
 
 // NewCmdRoot is the ldaccess command, every command registered under it.

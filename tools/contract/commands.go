@@ -126,7 +126,7 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 	r := classify(lines, devs)
 	fmt.Fprintf(out, "drift: %s against %s: %d structural differences, %d of them deliberate (%s)\n",
 		contractFile, againstName, len(lines), len(r.Allowed), deviationsFile)
-	if len(r.Unexplained) == 0 && len(r.Stale) == 0 {
+	if len(r.Unexplained) == 0 && len(r.Stale) == 0 && len(r.Overlaps) == 0 {
 		return nil
 	}
 	if len(r.Unexplained) > 0 {
@@ -140,6 +140,12 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 		fmt.Fprintf(out, "\ndrift: %d patterns in %s match no difference any more; remove them:\n", len(r.Stale), deviationsFile)
 		for _, m := range r.Stale {
 			fmt.Fprintf(out, "  - match: %q\n", m)
+		}
+	}
+	if len(r.Overlaps) > 0 {
+		fmt.Fprintf(out, "\ndrift: %d differences that several patterns of %s match; narrow them so that each has one reason:\n", len(r.Overlaps), deviationsFile)
+		for _, o := range r.Overlaps {
+			fmt.Fprintf(out, "  - %s\n", o)
 		}
 	}
 	return errFailed

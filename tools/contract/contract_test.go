@@ -337,6 +337,10 @@ func TestUnreleasedAcknowledges(t *testing.T) {
 		{"named over two lines", "# Changelog\n\n## Unreleased\n\n- POST /api/v2/tokens: the request property\n  `inlineRole/items/actions` became required\n", true},
 		{"named only under a release", "# Changelog\n\n## Unreleased\n\n## v0.1.0\n\n- " + b.Key + "\n", false},
 		{"no Unreleased section", "# Changelog\n\n- " + b.Key + "\n", false},
+		{"Unreleased at the top of the file", "## Unreleased\n\n- " + b.Key + "\n", true},
+		{"CRLF line ends", "# Changelog\r\n\r\n## Unreleased\r\n\r\n- " + b.Key + "\r\n\r\n## v0.1.0\r\n", true},
+		{"a heading that only starts like it", "# Changelog\n\n## Unreleased-ish\n\n- " + b.Key + "\n", false},
+		{"named in a later section's subsection", "## Unreleased\n\n### Added\n\n## v0.1.0\n\n### Breaking\n\n- " + b.Key + "\n", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -462,4 +466,19 @@ func TestDriftNamesOverlappingDeviations(t *testing.T) {
 	}, r.Overlaps)
 	assert.Equal(t, []string{"paths › * › only ours: id"}, r.Stale)
 	assert.Empty(t, r.Unexplained)
+}
+
+// A changelog without its Unreleased section is named as such, not only as changes it does not
+// name.
+func TestCompatSaysTheUnreleasedSectionIsMissing(t *testing.T) {
+	// The released contract had a property that the current one lacks.
+	released := edited(t, readRepoFile(t, contractFile), addProperty("Token", "scopes"))
+	log := strings.Replace(string(readRepoFile(t, changelogFile)), "## Unreleased\n", "## [Unreleased]\n", 1)
+	breaks, err := contractBreaks(released, readRepoFile(t, contractFile))
+	require.NoError(t, err)
+	require.NotEmpty(t, breaks)
+	var out bytes.Buffer
+	require.ErrorIs(t, printCompat(&out, "v0.1.0", breaks, nil, log), errFailed)
+	assert.Contains(t, out.String(), `CHANGELOG.md has no "## Unreleased" section`)
+	assert.Contains(t, out.String(), "removed the optional property `scopes`")
 }

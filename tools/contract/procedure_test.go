@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 // copyRepo copies the repository's files (tracked and new, not ignored) into a fresh directory.
@@ -132,4 +133,46 @@ func TestMaintainerProcedure(t *testing.T) {
 	out, ok = step(t, repo, "go", "test", "./tests", "-run", "^TestContractEveryOperationAndDocumentedStatus$")
 	require.False(t, ok, "the contract suite passes while the client sends what the contract refuses")
 	assert.Contains(t, out, `Error at "/inlineRole/0/actions": Value is not nullable`)
+}
+
+// removeProperty removes a property from a component schema.
+func removeProperty(schemaName, prop string) func(*testing.T, *yaml.Node) {
+	return func(t *testing.T, root *yaml.Node) {
+		props := mapGet(schema(t, root, schemaName), "properties")
+		for i := 0; i+1 < len(props.Content); i += 2 {
+			if props.Content[i].Value == prop {
+				props.Content = append(props.Content[:i], props.Content[i+2:]...)
+				return
+			}
+		}
+		t.Fatalf("%s has no %s", schemaName, prop)
+	}
+}
+
+// A regeneration that leaves a public package uncompilable still gets its report: make compat
+// names the breaking changes it can see (the contract's, the Go API of the packages that
+// compile) and then the package that lags, with the compiler's words.
+func TestCompatNamesWhatNoLongerCompiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs make in a copy of the repository")
+	}
+	repo := copyRepo(t)
+	contract := filepath.Join(repo, contractFile)
+	ours, err := os.ReadFile(contract)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(contract, edited(t, ours, removeProperty("Member", "excludedDashboards")), 0o644))
+	out, ok := step(t, repo, "make", "generate")
+	require.True(t, ok, out)
+
+	out, ok = step(t, repo, "make", "compat")
+	require.False(t, ok, "compat passes while fake does not compile")
+	for _, want := range []string{
+		"- contract: GET /api/v2/members/{id}: removed the optional property `excludedDashboards` from the response with the `200` status",
+		"- Go API: api.Member.ExcludedDashboards: removed",
+		"compat: the Go API of fake was not compared: it does not compile against the regenerated code",
+		"fake/seed.go",
+		"ExcludedDashboards",
+	} {
+		assert.Contains(t, out, want)
+	}
 }

@@ -17,6 +17,7 @@ import (
 // version.
 func generatorDir(t *testing.T) (dir, version string) {
 	t.Helper()
+	readRepoFile(t, "tools.mod") // read here, so that go test's cache keeps the result only while the pin stays
 	cmd := exec.Command("go", "list", "-modfile=tools.mod", "-m", "-f", "{{.Dir}} {{.Version}}", "github.com/oapi-codegen/oapi-codegen/v2")
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")

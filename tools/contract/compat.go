@@ -267,6 +267,40 @@ func unreleased(changelog string) string {
 	return strings.Join(strings.Fields(section), " ")
 }
 
+// staleAcknowledgements lists the entries of the changelog's Unreleased section written as
+// make compat writes a breaking change ("- Go API: …") that name none it finds: a change undone
+// since, or one worded differently, which the changelog would announce to users all the same.
+func staleAcknowledgements(all []breaking, changelog string) []string {
+	section, _ := unreleasedSection(changelog)
+	// An entry is a "- " line and the indented lines that continue it.
+	var entries []string
+	open := false
+	for line := range strings.Lines(section) {
+		switch {
+		case strings.HasPrefix(line, "- "):
+			entries, open = append(entries, line[2:]), true
+		case open && strings.HasPrefix(line, "  ") && strings.TrimSpace(line) != "":
+			entries[len(entries)-1] += " " + line
+		default:
+			open = false
+		}
+	}
+	var stale []string
+	for _, e := range entries {
+		text := strings.Join(strings.Fields(e), " ")
+		kind, rest, ok := strings.Cut(text, ": ")
+		if !ok || !slices.Contains([]string{"contract", "Go API", "JSON tag"}, kind) {
+			continue
+		}
+		if !slices.ContainsFunc(all, func(b breaking) bool {
+			return b.Kind == kind && strings.HasPrefix(rest, strings.Join(strings.Fields(b.Key), " "))
+		}) {
+			stale = append(stale, text)
+		}
+	}
+	return stale
+}
+
 func unacknowledged(all []breaking, changelog string) []breaking {
 	section := unreleased(changelog)
 	var out []breaking
@@ -335,10 +369,20 @@ func runCompat(root string, out io.Writer) error {
 // package broken.
 func printCompat(out io.Writer, release string, all []breaking, broken map[string]error, log string) error {
 	missing := unacknowledged(all, log)
+	var stale []string
+	if len(broken) == 0 { // with a package left out, its acknowledged changes are not seen
+		stale = staleAcknowledgements(all, log)
+	}
 	fmt.Fprintf(out, "compat: %d breaking changes since %s (contract, Go API of %s, JSON tags), %d acknowledged in %s\n",
 		len(all), release, strings.Join(publicPackages, ", "), len(all)-len(missing), changelogFile)
-	if len(missing) == 0 && len(broken) == 0 {
+	if len(missing) == 0 && len(broken) == 0 && len(stale) == 0 {
 		return nil
+	}
+	if len(stale) > 0 {
+		fmt.Fprintf(out, "\ncompat: %s's \"## Unreleased\" section acknowledges %d breaking changes that make compat does not find\n(undone since, or worded differently); remove or reword them:\n\n", changelogFile, len(stale))
+		for _, s := range stale {
+			fmt.Fprintf(out, "- %.200s\n", s)
+		}
 	}
 	if len(missing) > 0 {
 		if _, ok := unreleasedSection(log); !ok {

@@ -482,3 +482,18 @@ func TestCompatSaysTheUnreleasedSectionIsMissing(t *testing.T) {
 	assert.Contains(t, out.String(), `CHANGELOG.md has no "## Unreleased" section`)
 	assert.Contains(t, out.String(), "removed the optional property `scopes`")
 }
+
+// An acknowledgement that names no breaking change any more (the change was undone) is named:
+// the changelog would announce it all the same.
+func TestCompatNamesAStaleAcknowledgement(t *testing.T) {
+	b := breaking{"Go API", "review.Plan.Actions: removed"}
+	log := "## Unreleased\n\n### Breaking\n\n- Go API: review.Plan.Actions: removed\n  — plans hold steps now.\n\n" +
+		"- contract: GET /api/v2/tokens: removed the optional property `lastUsed`\n  from the response with the `200` status\n\n" +
+		"- Not a compat line: prose.\n\n## v0.1.0\n\n- Go API: wrapper.Old: removed\n"
+	assert.Equal(t, []string{"contract: GET /api/v2/tokens: removed the optional property `lastUsed` from the response with the `200` status"},
+		staleAcknowledgements([]breaking{b}, log))
+	var out bytes.Buffer
+	require.ErrorIs(t, printCompat(&out, "v0.1.0", []breaking{b}, nil, log), errFailed)
+	assert.Contains(t, out.String(), "acknowledges 1 breaking changes that make compat does not find")
+	assert.Empty(t, staleAcknowledgements([]breaking{b, {"contract", "GET /api/v2/tokens: removed the optional property `lastUsed` from the response with the `200` status"}}, log))
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/oasdiff/oasdiff/checker"
@@ -67,6 +68,16 @@ func runPin(root, from string, p provenance, out io.Writer) error {
 	fmt.Fprintf(out, "pin: wrote %s from %s (commit %s, version %s)\n", pinFile, from, p.Commit, p.Version)
 	for _, e := range missing {
 		fmt.Fprintf(out, "pin: upstream has no %s, which %s has: make drift will name it\n", e, contractFile)
+	}
+	if ours, err := readYAML(filepath.Join(root, contractFile)); err == nil {
+		var pin yaml.Node
+		if yaml.Unmarshal(data, &pin) == nil {
+			for _, e := range endpoints(&pin) {
+				if !slices.Contains(endpoints(ours), e) {
+					fmt.Fprintf(out, "pin: upstream files %s under the tags of ours, and %s lacks it: make drift will name it\n", e, contractFile)
+				}
+			}
+		}
 	}
 	return nil
 }

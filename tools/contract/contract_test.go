@@ -391,6 +391,18 @@ func TestDriftNamesAnOperationAddedToOurTags(t *testing.T) {
 	assert.Contains(t, out.String(), "paths › only upstream: /api/v2/members/{id}/roles")
 	assert.Contains(t, out.String(), "paths › /api/v2/tokens/{id} › only upstream: PUT")
 	assert.NotContains(t, out.String(), "/api/v2/flags")
+
+	// make pin keeps them, and says so.
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "upstream"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, contractFile), readRepoFile(t, contractFile), 0o644))
+	out.Reset()
+	require.NoError(t, run([]string{"-root", root, "pin", "-from", file}, &out))
+	assert.Contains(t, out.String(), "pin: upstream files GET /api/v2/members/{id}/roles under the tags of ours, and openapi.yaml lacks it")
+	pinned, err := os.ReadFile(filepath.Join(root, pinFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(pinned), "/api/v2/members/{id}/roles:")
+	assert.NotContains(t, string(pinned), "/api/v2/flags")
 }
 
 // YAML anchors and aliases are YAML: an alias in a part the pin keeps may name an anchor in a

@@ -509,3 +509,28 @@ func TestCompatNamesAStaleAcknowledgement(t *testing.T) {
 	assert.Contains(t, out.String(), "acknowledges 1 breaking changes that make compat does not find")
 	assert.Empty(t, staleAcknowledgements([]breaking{b, {"contract", "GET /api/v2/tokens: removed the optional property `lastUsed` from the response with the `200` status"}}, log))
 }
+
+// An allow-list is read strictly: an empty one allows nothing, an unknown key or an entry
+// without its reason is refused.
+func TestReadDeviations(t *testing.T) {
+	cases := []struct{ name, content, err string }{
+		{"empty", "# no deviations\n", ""},
+		{"unknown key", "- mach: x\n  reason: y\n", "field mach not found"},
+		{"no reason", "- match: x\n", "needs both match and reason"},
+		{"not a list", "match: x\n", "cannot unmarshal"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "deviations.yaml")
+			require.NoError(t, os.WriteFile(file, []byte(c.content), 0o644))
+			devs, err := readDeviations(file)
+			if c.err == "" {
+				require.NoError(t, err)
+				assert.Empty(t, devs)
+				return
+			}
+			require.ErrorContains(t, err, c.err)
+			assert.ErrorContains(t, err, file)
+		})
+	}
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -190,7 +192,7 @@ func readDeviations(file string) ([]deviation, error) {
 	var devs []deviation
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
-	if err := dec.Decode(&devs); err != nil {
+	if err := dec.Decode(&devs); err != nil && !errors.Is(err, io.EOF) { // empty: no deviations
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	for i := range devs {

@@ -110,7 +110,7 @@ bench:
 .PHONY: fuzz
 FUZZTIME ?= 1m
 FUZZTIME_CI ?= 3s
-FUZZ_PKGS := ./wrapper ./fake ./tests ./tests/reliability ./cmd/ldaccess/internal/config
+FUZZ_PKGS := ./wrapper ./review ./fake ./tests ./tests/reliability ./cmd/ldaccess/internal/config
 fuzz:
 	@set -e; for p in $(FUZZ_PKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \

@@ -210,6 +210,9 @@ type applier struct {
 	o        ApplyOptions
 	g        ground // read just before applying
 	outcomes map[string]Outcome
+	// secrets are the new secrets handed over so far: a server may quote one in a later
+	// answer, and nothing recorded may hold it.
+	secrets []string
 }
 
 // decide records an outcome: in the result, and in the journal unless it came from there or
@@ -218,8 +221,11 @@ func (ap *applier) decide(outs ...Outcome) error {
 	var recs []Record
 	for _, out := range outs {
 		// A detail may quote the server (a semantic patch's per-member errors): the client's
-		// token is redacted from it, as from the client's own errors, before it is kept.
+		// token, and every new secret handed over, are redacted from it before it is kept.
 		out.Detail = ap.c.Redact(out.Detail)
+		for _, s := range ap.secrets {
+			out.Detail = wrapper.Redact(out.Detail, s)
+		}
 		ap.outcomes[out.Action.ID] = out
 		if ap.o.OnOutcome != nil {
 			ap.o.OnOutcome(out)
@@ -371,8 +377,11 @@ func (ap *applier) deleteToken(ctx context.Context, a Action) error {
 func (ap *applier) rotate(ctx context.Context, a Action) error {
 	_, err := Rotate(ctx, ap.c, a.ObjectID, RotateOptions{
 		ExpireOldIn: graceOption(a.Grace()),
-		Handover:    func(ctx context.Context, t api.Token) error { return ap.o.Secret(ctx, a, t) },
-		Now:         ap.o.Now,
+		Handover: func(ctx context.Context, t api.Token) error {
+			ap.secrets = append(ap.secrets, t.Secret)
+			return ap.o.Secret(ctx, a, t)
+		},
+		Now: ap.o.Now,
 	})
 	var he *HandoverError
 	switch {
@@ -515,7 +524,7 @@ func (ap *applier) judgeMember(a Action, m api.Member, found bool) (out Outcome,
 	case !found:
 		return Outcome{Action: a, Status: Changed, Detail: "the member no longer exists"}, false
 	}
-	if why := ap.g.refusesMember(m); why != "" {
+	if why := ap.g.refusesMember(m.ID, m.Role); why != "" {
 		return Outcome{Action: a, Status: Refused, Detail: "not sent: " + why}, false
 	}
 	if m.IntegrationMetadata != nil {
@@ -549,7 +558,7 @@ func (ap *applier) remove(ctx context.Context, a Action) error {
 		}
 		return ap.decide(fail(a, err, "re-reading the member"))
 	}
-	if why := ap.g.refusesMember(m); why != "" {
+	if why := ap.g.refusesMember(m.ID, m.Role); why != "" {
 		return ap.decide(Outcome{Action: a, Status: Refused, Detail: "not sent: " + why})
 	}
 	if out, decided := ap.judgeLive(a, MemberState(m)); decided {

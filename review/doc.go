@@ -17,6 +17,13 @@
 // where it stopped and never applies an action twice. Rotate resets one token and hands its new
 // secret over; Offboard plans people's departure.
 //
+// A Report says what it covered (Coverage; Incomplete words what a token that is not an
+// admin's could not see) and who ran it where (Caller, Account, Instance, BaseURL), ranks its
+// findings by one rule (Finding.Risk), and is written as versioned JSON evidence a row at a
+// time (WriteReport, ReadReport); Diff compares two reviews of an account by object ID, and
+// ReadRemedies attaches what an applied plan's journal records. Run keeps a few hundred bytes
+// per member (Member), so that a review of 100,000 members fits in well under 100 MB.
+//
 // Whatever a policy or a hand-edited plan says, three rules hold, each decided in one place:
 //
 //   - A plan only takes access away: every action leaves its object with strictly less access

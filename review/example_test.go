@@ -101,3 +101,65 @@ func ExampleReadPolicy() {
 	// Output:
 	// policy.json:2:3: rule 1 (no-team → set-role writer): could raise access: a member it flags may be no_access, and writer is not lower
 }
+
+// Review an account every quarter, keep each review as evidence, and show what changed since
+// the last: here a plan that deleted the stale tokens, whose journal says so.
+func ExampleDiff() {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	srv := fake.NewServer(fake.Options{Account: fake.Seed(fake.SeedOptions{Members: 200, Tokens: 20, Seed: 4, Now: now}), Now: clock})
+	defer srv.Close()
+	c, _ := wrapper.New(srv.AdminSecret(), wrapper.WithBaseURL(srv.URL))
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "quarter")
+	defer os.RemoveAll(dir)
+
+	first, err := review.Run(ctx, c, review.Options{Now: clock, Version: "my-job 1.0"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	evidence, _ := os.Create(filepath.Join(dir, "review-q1.json"))
+	if err := review.WriteReport(evidence, first); err != nil {
+		log.Fatal(err)
+	}
+	evidence.Close()
+
+	plan, _ := review.NewPlan(first, review.Policy{Rules: []review.Rule{{Finding: review.TokenStale, Action: review.DeleteToken}}})
+	journal := filepath.Join(dir, "plan.json.journal")
+	j, _ := review.OpenJournal(journal, plan)
+	if _, err := review.Apply(ctx, c, plan, j, review.ApplyOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	j.Close()
+
+	second, _ := review.Run(ctx, c, review.Options{Now: clock})
+	f, _ := os.Open(filepath.Join(dir, "review-q1.json"))
+	old, err := review.ReadReport(f)
+	f.Close()
+	if err != nil {
+		log.Fatal(err)
+	}
+	changes, err := review.Diff(old, second)
+	if err != nil {
+		log.Fatal(err)
+	}
+	remedies, _ := review.ReadRemedies(journal)
+	changes.Attach(remedies)
+	fmt.Println("complete:", second.Incomplete() == "")
+	fmt.Println("deleted:", len(plan.Actions), "tokens")
+	for _, ch := range changes.Changes {
+		if ch.Kind == review.ChangeResolved && ch.Finding == review.TokenStale {
+			fmt.Println(ch.Kind, ch.Finding, ch.Remedy.Action, ch.Remedy.Status)
+		}
+	}
+	fmt.Println("still open:", changes.Count(review.ChangeOpen) > 0, "new:", changes.Count(review.ChangeNew))
+	// Output:
+	// complete: true
+	// deleted: 5 tokens
+	// resolved stale delete-token applied
+	// resolved stale delete-token applied
+	// resolved stale delete-token applied
+	// resolved stale delete-token applied
+	// resolved stale delete-token applied
+	// still open: true new: 0
+}

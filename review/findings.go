@@ -165,6 +165,10 @@ func TokenFindings(t api.Token, memberIDs map[string]bool, now time.Time, o Opti
 //   - stale-invite: invitation pending for more than o.StaleAfter since creationDate;
 //   - no-team: on no team.
 func MemberFindings(m api.Member, now time.Time, o Options) []Finding {
+	return memberFindings(MemberOf(m), now, o)
+}
+
+func memberFindings(m Member, now time.Time, o Options) []Finding {
 	o = o.withDefaults()
 	var fs []Finding
 	switch {
@@ -181,7 +185,7 @@ func MemberFindings(m api.Member, now time.Time, o Options) []Finding {
 	if m.PendingInvite && olderThan(m.CreationDate, now, o.StaleAfter) {
 		fs = append(fs, MemberStaleInvite)
 	}
-	if m.Teams == nil || len(m.Teams) == 0 {
+	if len(m.Teams) == 0 {
 		fs = append(fs, MemberNoTeam)
 	}
 	return fs

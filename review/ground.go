@@ -125,11 +125,11 @@ func (g ground) refusesToken(t api.Token, kind ActionKind) string {
 }
 
 // refusesMember adds what only the member itself shows: the owner's role.
-func (g ground) refusesMember(m api.Member) string {
-	if m.Role == RoleOwner {
+func (g ground) refusesMember(id, role string) string {
+	if role == RoleOwner {
 		return "it is the account owner, whom ldaccess never acts on"
 	}
-	return g.refuses(subjectMember, m.ID)
+	return g.refuses(subjectMember, id)
 }
 
 // liveGround reads, just before an apply, who owns the account (refusing a plan made for

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,4 +189,74 @@ func TestAClientWithoutAMemberStillKeepsItsTokenOutOfThePlan(t *testing.T) {
 	}
 	_, ok := srv.Handler.Token(r.Caller.TokenIDs[0])
 	assert.True(t, ok)
+}
+
+// echoSecrets is a hostile server in front of the fake that, once it has given a new secret
+// in a reset's answer, quotes it in the error of every later read of a token.
+type echoSecrets struct {
+	mu      sync.Mutex
+	secrets []string
+}
+
+func (e *echoSecrets) RoundTrip(r *http.Request) (*http.Response, error) {
+	e.mu.Lock()
+	quoted := strings.Join(e.secrets, " ")
+	e.mu.Unlock()
+	if quoted != "" && r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/tokens/") {
+		body := `{"code":"invalid_request","message":"bad token ` + quoted + `"}`
+		return &http.Response{StatusCode: 400, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+	}
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || !strings.HasSuffix(r.URL.Path, "/reset") || resp.StatusCode != 200 {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var t api.Token
+	if err == nil && json.Unmarshal(body, &t) == nil {
+		e.mu.Lock()
+		e.secrets = append(e.secrets, t.Secret)
+		e.mu.Unlock()
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, err
+}
+
+// A server that quotes a new secret back in a later error does not get it into an outcome or
+// the journal: a secret handed over is redacted from everything recorded after.
+func TestAServerEchoingANewSecretDuringApply(t *testing.T) {
+	srv := newServer(t, newAccount(54), nil)
+	m := adminWithoutMFA(t, srv)
+	admin, ok := srv.IssueToken(m.ID, "admin")
+	require.True(t, ok)
+	var actions []review.Action
+	for range 2 {
+		tok, ok := srv.IssueToken(m.ID, "writer") // the member's own: its new secret is the member's to receive
+		require.True(t, ok)
+		actions = append(actions, review.Action{ID: "reset-token:" + tok.ID, Kind: review.ResetToken, Subject: "token",
+			ObjectID: tok.ID, Name: tok.Name, Reasons: []review.Finding{review.TokenRotationDue}, State: review.TokenState(tok)})
+	}
+	plan := review.Plan{Format: review.PlanFormat, Account: review.Account{OwnerID: srv.OwnerID()}, Actions: actions}
+	echo := &echoSecrets{}
+	c, err := wrapper.New(admin.Secret, wrapper.WithBaseURL(srv.URL), wrapper.WithHTTPClient(&http.Client{Transport: echo}),
+		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, dir, plan), review.ApplyOptions{
+		Secret: func(context.Context, review.Action, api.Token) error { return nil },
+	})
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, 2)
+	assert.Equal(t, review.Applied, res.Outcomes[0].Status)
+	assert.Equal(t, review.Failed, res.Outcomes[1].Status, "the second token's re-read answered the first's secret")
+	require.Len(t, echo.secrets, 1)
+	journal, err := os.ReadFile(filepath.Join(dir, "plan.json.journal"))
+	require.NoError(t, err)
+	for _, secret := range echo.secrets {
+		for _, o := range res.Outcomes {
+			assert.NotContains(t, o.Detail, secret[4:12], "a new secret in an outcome")
+		}
+		assert.NotContains(t, string(journal), secret[4:12], "a new secret in the journal")
+	}
 }

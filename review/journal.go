@@ -155,14 +155,28 @@ func (j *Journal) parse(data []byte) (int, error) {
 	if len(data) == 0 {
 		return 0, nil
 	}
-	nl := bytes.IndexByte(data, '\n')
-	var h journalHeader
-	if nl < 0 || json.Unmarshal(data[:nl], &h) != nil || h.Journal != 1 {
-		return 0, fmt.Errorf("journal %s: %w: it does not start with a journal's header; left as it is (move it away to apply)", j.path, safefile.ErrNotOurs)
+	h, recs, good, err := parseJournal(data, j.path)
+	if err != nil {
+		return 0, err
 	}
 	if h.Plan != j.digest {
 		return 0, fmt.Errorf("journal %s: %w (or the plan was edited after applying began); apply the original plan, or move the journal away to start afresh", j.path, ErrAnotherPlan)
 	}
+	for _, r := range recs {
+		j.note(r)
+	}
+	return good, nil
+}
+
+// parseJournal reads a journal's header and records, and how many bytes of data are whole,
+// valid lines: a last line cut short is left out, any other damage is an error.
+func parseJournal(data []byte, path string) (journalHeader, []Record, int, error) {
+	nl := bytes.IndexByte(data, '\n')
+	var h journalHeader
+	if nl < 0 || json.Unmarshal(data[:nl], &h) != nil || h.Journal != 1 {
+		return h, nil, 0, fmt.Errorf("journal %s: %w: it does not start with a journal's header; left as it is (move it away to apply)", path, safefile.ErrNotOurs)
+	}
+	var recs []Record
 	good := nl + 1
 	for line := 2; good < len(data); line++ {
 		nl := bytes.IndexByte(data[good:], '\n')
@@ -171,12 +185,12 @@ func (j *Journal) parse(data []byte) (int, error) {
 		}
 		var r Record
 		if err := json.Unmarshal(data[good:good+nl], &r); err != nil || r.Action == "" {
-			return 0, fmt.Errorf("journal %s: line %d is damaged", j.path, line)
+			return h, nil, 0, fmt.Errorf("journal %s: line %d is damaged", path, line)
 		}
-		j.note(r)
+		recs = append(recs, r)
 		good += nl + 1
 	}
-	return good, nil
+	return h, recs, good, nil
 }
 
 func (j *Journal) note(r Record) {
@@ -196,6 +210,12 @@ func (j *Journal) Close() error {
 	}
 	return j.f.Close()
 }
+
+// Done returns the final outcome the journal records for the action with ID actionID, if it has
+// one: the action was done (applied, reconciled, already), or no apply will send it again
+// (changed, refused, secret-lost). A plan whose every action is Done is finished: the journal
+// and the plan are a record of what was done.
+func (j *Journal) Done(actionID string) (Record, bool) { return j.done(actionID) }
 
 // done returns an action's final outcome if it has one.
 func (j *Journal) done(action string) (Record, bool) {

@@ -194,7 +194,7 @@ func (ob *offboarder) planTokens(ctx context.Context) error {
 	if ob.res.Empty() {
 		return nil
 	}
-	pl := newPlanner(ob.o.Policy, ob.now, nil)
+	pl := newPlanner(ob.o.Policy, ob.now)
 	for t, err := range ob.c.Tokens(ctx, wrapper.TokensQuery{ShowAll: true}) {
 		if err != nil {
 			return fmt.Errorf("listing tokens: %w", err)
@@ -238,7 +238,7 @@ func (ob *offboarder) serviceToken(pl planner, t api.Token, m api.Member) {
 // refusesToken: a token is refused with its owner (the account owner, the caller), and on its
 // own when it is the one the client runs with.
 func (ob *offboarder) refusesToken(t api.Token, m api.Member, kind ActionKind) string {
-	if why := ob.g.refusesMember(m); why != "" {
+	if why := ob.g.refusesMember(m.ID, m.Role); why != "" {
 		return "its owner is refused: " + why
 	}
 	return ob.g.refusesToken(t, kind)
@@ -254,6 +254,6 @@ func (ob *offboarder) planMembers() {
 			ID: string(RemoveMember) + ":" + m.ID, Kind: RemoveMember, Subject: subjectMember, ObjectID: m.ID,
 			Name: m.Email, Reasons: []Finding{Offboarded}, State: MemberState(m),
 		}
-		ob.res.Plan.propose(a, ob.g.refusesMember(m))
+		ob.res.Plan.propose(a, ob.g.refusesMember(m.ID, m.Role))
 	}
 }

@@ -15,7 +15,7 @@ import (
 // A ParseError is a policy or a plan that cannot be used, with where: the file (when the
 // caller named it), the line and the column (from 1) of the value at fault.
 type ParseError struct {
-	// What is "policy" or "plan".
+	// What is "policy", "plan" or "review".
 	What string
 	File string
 	// Line and Column are 0 when the place is unknown (a file cut short is at its end).
@@ -44,7 +44,24 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // misspelt or stray part of a file people edit is never silently ignored. Names are matched
 // exactly, as they are written.
 func decodeStrict(data []byte, what, file string, v any) error {
-	err := json.Unmarshal(data, v, json.RejectUnknownMembers(true))
+	return decode(data, what, file, v, true)
+}
+
+// probeReport reads what says which document data is: its review format, and whether it
+// holds several accounts' reviews. Everything else is left for decodeStrict.
+func probeReport(data []byte, file string) (format int, multi bool, err error) {
+	var probe struct {
+		Format   int            `json:"reviewFormat"`
+		Accounts jsontext.Value `json:"accounts"`
+	}
+	if err := decode(data, "review", file, &probe, false); err != nil {
+		return 0, false, err
+	}
+	return probe.Format, probe.Accounts != nil, nil
+}
+
+func decode(data []byte, what, file string, v any, strict bool) error {
+	err := json.Unmarshal(data, v, json.RejectUnknownMembers(strict))
 	if err == nil {
 		return nil
 	}

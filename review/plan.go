@@ -97,9 +97,7 @@ type State struct {
 }
 
 // MemberState is the state of a member as a plan records it.
-func MemberState(m api.Member) State {
-	return State{Role: m.Role, CustomRoles: m.CustomRoles, Version: m.Version, LastSeen: m.LastSeen}
-}
+func MemberState(m api.Member) State { return MemberOf(m).State() }
 
 // TokenState is the state of a token as a plan records it.
 func TokenState(t api.Token) State {

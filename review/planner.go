@@ -25,7 +25,7 @@ func NewPlan(r Report, p Policy) (Plan, error) {
 		Format: PlanFormat, Account: r.Account, Caller: r.Caller, ReviewedAt: r.GeneratedAt.UTC(),
 		StaleAfter: Age(o.StaleAfter), RotateAfter: Age(o.RotateAfter), Policy: p, Actions: []Action{},
 	}
-	pl := newPlanner(p, r.GeneratedAt, r.Members)
+	pl := newPlanner(p, r.GeneratedAt)
 	g := ground{ownerID: r.Account.OwnerID, caller: r.Caller}
 	for _, row := range r.Tokens {
 		if a, ok := pl.token(row); ok {
@@ -34,7 +34,7 @@ func NewPlan(r Report, p Policy) (Plan, error) {
 	}
 	for _, row := range r.Members {
 		if a, ok := pl.member(row); ok {
-			plan.propose(a, g.refusesMember(row.Member))
+			plan.propose(a, g.refusesMember(row.Member.ID, row.Member.Role))
 		}
 	}
 	return plan, nil
@@ -57,16 +57,12 @@ type planner struct {
 	policy Policy
 	now    time.Time
 	never  map[string]bool
-	emails map[string]string // member ID → email
 }
 
-func newPlanner(p Policy, now time.Time, members []MemberRow) planner {
-	pl := planner{policy: p, now: now, never: map[string]bool{}, emails: map[string]string{}}
+func newPlanner(p Policy, now time.Time) planner {
+	pl := planner{policy: p, now: now, never: map[string]bool{}}
 	for _, n := range p.Never {
 		pl.never[strings.ToLower(strings.TrimSpace(n))] = true
-	}
-	for _, m := range members {
-		pl.emails[m.Member.ID] = m.Member.Email
 	}
 	return pl
 }
@@ -84,7 +80,8 @@ func (pl planner) spared(keys ...string) bool {
 // token plans a token row: the strongest action its findings' rules ask for.
 func (pl planner) token(row TokenRow) (Action, bool) {
 	t := row.Token
-	if pl.spared(t.ID, t.OwnerID, pl.emails[t.OwnerID], row.Owner) {
+	// row.Owner is the owner's email when the owner is a member (or the API named it).
+	if pl.spared(t.ID, t.OwnerID, row.Owner) {
 		return Action{}, false
 	}
 	return pl.tokenAction(t, row.Owner, row.Findings)
@@ -153,7 +150,7 @@ func (pl planner) member(row MemberRow) (Action, bool) {
 }
 
 // changes reports whether a member rule would change the member at all.
-func changes(r Rule, m api.Member) bool {
+func changes(r Rule, m Member) bool {
 	switch r.Action {
 	case SetRole:
 		return m.Role != r.Role
@@ -179,7 +176,7 @@ func (a *Action) add(r Rule) {
 }
 
 // finishMember settles the kind of a member action and fills in what names it.
-func (a *Action) finishMember(m api.Member) {
+func (a *Action) finishMember(m Member) {
 	switch {
 	case a.Kind == RemoveMember:
 		a.Role, a.CustomRoles = "", nil
@@ -189,7 +186,7 @@ func (a *Action) finishMember(m api.Member) {
 		a.Kind = RemoveCustomRoles
 	}
 	a.ID, a.Subject, a.ObjectID, a.Name = string(a.Kind)+":"+m.ID, subjectMember, m.ID, m.Email
-	a.State = MemberState(m)
+	a.State = m.State()
 }
 
 // matchesToken applies the rule's OlderThan to a token with its finding.
@@ -208,7 +205,7 @@ func (r Rule) matchesToken(t api.Token, now time.Time) bool {
 }
 
 // matchesMember applies the rule's OlderThan to a member with its finding.
-func (r Rule) matchesMember(m api.Member, now time.Time) bool {
+func (r Rule) matchesMember(m Member, now time.Time) bool {
 	if r.OlderThan == 0 {
 		return true
 	}

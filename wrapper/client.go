@@ -108,6 +108,16 @@ func (c *Client) SecretSuffix() string {
 	return s[max(0, len(s)-4):]
 }
 
+// BaseURL is the scheme and host the client sends its requests and its token to, such as
+// "https://app.launchdarkly.com": where the account it acts on lives, for a record of what was
+// reviewed.
+func (c *Client) BaseURL() string {
+	if c.base == nil {
+		return ""
+	}
+	return c.base.String()
+}
+
 // String describes the client without its token. These methods have value receivers so that a
 // Client value, or a struct holding one, prints safely too.
 func (c Client) String() string {

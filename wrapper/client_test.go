@@ -130,3 +130,14 @@ func (e *errTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return nil, fmt.Errorf("connection reset by peer")
 }
+
+func TestBaseURLNamesWhereTheAccountIs(t *testing.T) {
+	for _, base := range []string{BaseURL, BaseURLEU, "http://127.0.0.1:8089"} {
+		c, err := New("api-0123456789", WithBaseURL(base))
+		require.NoError(t, err)
+		assert.Equal(t, base, c.BaseURL())
+	}
+	c, err := New("api-0123456789")
+	require.NoError(t, err)
+	assert.Equal(t, BaseURL, c.BaseURL(), "the default")
+}

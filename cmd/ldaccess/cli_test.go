@@ -12,7 +12,6 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -115,36 +114,33 @@ func TestAuditJSONMatchesTheFake(t *testing.T) {
 	// 30 days, so that the fake's pending invites (up to 60 days old) include stale ones.
 	r := runWith(t, srv, "", false, "audit", "--format", "json", "--stale-after", "30d")
 	require.Equal(t, clierr.ExitOK, r.code, "%+v", r)
-	var got present.ReviewJSON
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	got, err := review.ReadReport(strings.NewReader(r.stdout))
+	require.NoError(t, err, "the JSON is review's evidence format")
 	members, tokens := srv.Members(), srv.Tokens()
 	// Listing the tokens used the admin token: take the fake's state after the run.
 	want := review.BuildReport(members, tokens, scriptNow, review.Options{StaleAfter: 30 * 24 * time.Hour})
 	require.Equal(t, len(members), got.MemberCount, "members counted, against the fake's")
 	require.Equal(t, len(tokens), got.TokenCount, "tokens counted, against the fake's")
-	for i, l := range want.Summary() {
-		g := got.Summary[i]
-		assert.Equal(t, l.Subject, g.Subject, "summary %d: got %+v, want %+v", i, g, l)
-		assert.Equal(t, string(l.Finding), g.Finding, "summary %d: got %+v, want %+v", i, g, l)
-		assert.Equal(t, l.Count, g.Count, "summary %d: got %+v, want %+v", i, g, l)
-	}
-	wantFindings := map[string][]string{}
+	assert.Equal(t, want.Summary(), got.Summary())
+	wantFindings := map[string][]review.Finding{}
 	for _, row := range want.Members {
-		wantFindings[row.Member.ID] = present.FindingStrings(row.Findings)
+		wantFindings[row.Member.ID] = row.Findings
 	}
 	for _, row := range want.Tokens {
-		wantFindings[row.Token.ID] = present.FindingStrings(row.Findings)
+		wantFindings[row.Token.ID] = row.Findings
 	}
 	for _, m := range got.Members {
-		assert.True(t, slices.Equal(m.Findings, wantFindings[m.ID]), "member %s: %v, want %v", m.ID, m.Findings, wantFindings[m.ID])
+		assert.Equal(t, wantFindings[m.Member.ID], m.Findings, "member %s", m.Member.ID)
 	}
 	for _, tk := range got.Tokens {
-		assert.True(t, slices.Equal(tk.Findings, wantFindings[tk.ID]), "token %s: %v, want %v", tk.ID, tk.Findings, wantFindings[tk.ID])
+		assert.Equal(t, wantFindings[tk.Token.ID], tk.Findings, "token %s", tk.Token.ID)
 	}
 	// A realistic seeded account has every kind of finding.
-	for _, s := range got.Summary {
+	for _, s := range got.Summary() {
 		assert.NotZero(t, s.Count, "the seeded account has no %s %s finding", s.Subject, s.Finding)
 	}
+	assert.True(t, got.Coverage.Complete(), "an admin's review sees everything")
+	assert.Equal(t, "ldaccess", strings.Fields(got.Version)[0], "the review records the command's version")
 }
 
 // TestListJSONMatchesTheFake compares members list --format json with the fake field for field,
@@ -227,13 +223,17 @@ func TestAuditWithoutAdmin(t *testing.T) {
 	require.True(t, ok, "IssueToken")
 	env := map[string]string{"LD_ACCESS_TOKEN": tok.Secret, "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
 	r := invocation{args: []string{"--base-url", srv.URL, "audit", "--format", "json"}, getenv: envOf(env)}.run()
-	require.Zero(t, r.code, "exit code: %s", r.stderr)
-	assert.Contains(t, r.stderr, "reviewing only its own", "no note")
-	var got present.ReviewJSON
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	require.Equal(t, clierr.ExitIncomplete, r.code, "an incomplete review fails unless accepted: %s", r.stderr)
+	assert.Contains(t, r.stderr, "incomplete review: only "+reader.Email+"'s", "no note")
+	assert.Contains(t, r.stderr, "--allow-partial accepts")
+	got, err := review.ReadReport(strings.NewReader(r.stdout))
+	require.NoError(t, err)
 	assert.Equal(t, 30, got.MemberCount, "members")
 	assert.GreaterOrEqual(t, got.TokenCount, 1, "tokens")
+	assert.False(t, got.Coverage.AllTokens)
 	for _, tk := range got.Tokens {
-		assert.Equal(t, reader.ID, tk.OwnerID, "token %s of another member listed", tk.ID)
+		assert.Equal(t, reader.ID, tk.Token.OwnerID, "token %s of another member listed", tk.Token.ID)
 	}
+	r = invocation{args: []string{"--base-url", srv.URL, "audit", "--format", "json", "--allow-partial"}, getenv: envOf(env)}.run()
+	require.Zero(t, r.code, "--allow-partial: %s", r.stderr)
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // complete runs cobra's hidden __complete command, as a shell's completion script does, and
@@ -94,7 +94,9 @@ func TestCompletionFromTheAccount(t *testing.T) {
 // emailsFrom are the emails starting with prefix, ordered as the API sorts by display name.
 func emailsFrom(all []api.Member, prefix string) []string {
 	ms := slices.Clone(all)
-	slices.SortStableFunc(ms, func(a, b api.Member) int { return strings.Compare(present.MemberName(a), present.MemberName(b)) })
+	slices.SortStableFunc(ms, func(a, b api.Member) int {
+		return strings.Compare(review.MemberOf(a).Name(), review.MemberOf(b).Name())
+	})
 	var out []string
 	for _, m := range ms {
 		if strings.HasPrefix(m.Email, prefix) {

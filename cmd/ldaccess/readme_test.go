@@ -24,9 +24,9 @@ import (
 )
 
 // TestREADMECommands runs every ldaccess command that README.md shows, in its order, so that
-// the README cannot go stale. The commands are those of its ```sh blocks and the "$ "
-// lines of its ```console blocks; each runs as written, as a testscript script generated from
-// the README, except that
+// the README cannot go stale. The commands are those of its ```sh blocks, the "$ " lines of
+// its ```console blocks and the ldaccess lines of its ```yaml blocks (a CI workflow's run:
+// steps); each runs as written, as a testscript script generated from the README, except that
 //
 //   - a command that neither uses --fake nor serves one is sent to a fake account seeded as
 //     --fake seeds its own (3000 members, seed 1: the README's IDs and addresses are from it),
@@ -36,7 +36,8 @@ import (
 //   - serve-fake listens on a free port instead of the README's, in the background, and the
 //     commands that follow use that port;
 //   - what follows a pipe or a redirection is left out (the command's output goes to the
-//     test), and so are comments;
+//     test), and so are comments; but output redirected to a file in the directory the
+//     commands run in ("> review.json") is written there, for the commands after it;
 //   - a code block whose info string names a file after its language (```json policy.json)
 //     is that file, in the directory the commands run in.
 //
@@ -53,7 +54,13 @@ func TestREADMECommands(t *testing.T) {
 	script, err := readmeScript(cmds, closedAddr)
 	require.NoError(t, err)
 	script += readmeFiles(string(readme))
-	file := filepath.Join(t.TempDir(), "readme.txtar")
+	testscript.Run(t, readmeParams(t, "readme.txtar", script))
+}
+
+// readmeParams runs script, as file name, as TestREADMECommands runs the README's: against
+// the account --fake seeds, with the readme and waitlisten commands.
+func readmeParams(t *testing.T, name, script string) testscript.Params {
+	file := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(file, []byte(script), 0o644))
 
 	p := scriptParams()
@@ -74,11 +81,12 @@ func TestREADMECommands(t *testing.T) {
 		// fake account's admin secret.
 		env.Setenv("LD_ACCESS_TOKEN", srv.AdminSecret())
 		env.Setenv("LD_PROD_TOKEN", srv.AdminSecret())
+		env.Setenv("LD_ACCESS_REVIEW_TOKEN", srv.AdminSecret()) // the CI workflow's
 		return nil
 	}
 	p.Cmds["readme"] = cmdReadme
 	p.Cmds["waitlisten"] = cmdWaitListen
-	testscript.Run(t, p)
+	return p
 }
 
 // readmeFake serves the account that --fake and serve-fake seed when given no --fake-* flags.
@@ -97,6 +105,9 @@ type readmeCommand struct {
 	text string   // as written, without the prompt
 	args []string // the words after "ldaccess", up to a pipe, redirection or comment
 	exit int      // the exit code the comment promises ("exit 3"), else 0
+	// to is the file in the working directory the output is redirected to ("> review.json"),
+	// "" if none.
+	to string
 }
 
 var promisedExit = regexp.MustCompile(`\bexit (\d+)\b`)
@@ -133,6 +144,12 @@ func readmeCommands(readme string) ([]readmeCommand, error) {
 			if text, ok = strings.CutPrefix(line, "$ "); !ok {
 				continue
 			}
+		case "yaml", "yml":
+			// A workflow's step: "- run: ldaccess …", or a line of a "run: |" block.
+			contLine = i
+			text = strings.TrimSpace(line)
+			text = strings.TrimPrefix(strings.TrimPrefix(text, "- "), "run:")
+			text = strings.TrimSpace(text)
 		default:
 			continue
 		}
@@ -144,7 +161,7 @@ func readmeCommands(readme string) ([]readmeCommand, error) {
 		if err != nil {
 			return nil, fmt.Errorf("README.md:%d: %s: %w", contLine+1, text, err)
 		}
-		c := readmeCommand{line: contLine + 1, text: text, args: words}
+		c := readmeCommand{line: contLine + 1, text: text, args: words, to: redirectedTo(rest)}
 		if m := promisedExit.FindStringSubmatch(comment); m != nil {
 			c.exit, _ = strconv.Atoi(m[1])
 		}
@@ -201,6 +218,16 @@ func shellWords(s string) (words []string, comment string, err error) {
 	return words, "", checkLiteral(words)
 }
 
+// redirectedTo is the file a command line's output is redirected to, if it is one plain file
+// name in the working directory ("> review.json"), else "".
+func redirectedTo(line string) string {
+	m := regexp.MustCompile(`(?:^|\s)>\s*([\w.-]+)(?:\s|$)`).FindStringSubmatch(line)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
 // quotedAt is the text of the quoted string s starts with, without its quotes.
 func quotedAt(s string) (string, error) {
 	j := strings.IndexByte(s[1:], s[0])
@@ -255,6 +282,9 @@ func readmeScript(cmds []readmeCommand, addr func() (string, error)) (string, er
 		}
 		args = toFake(args, served)
 		fmt.Fprintf(&b, "readme %d %s\n", c.exit, quoteArgs(args))
+		if c.to != "" {
+			fmt.Fprintf(&b, "cp stdout %s\n", c.to)
+		}
 	}
 	return b.String(), nil
 }
@@ -349,7 +379,8 @@ func TestReadmeCommandsParser(t *testing.T) {
 		"ldaccess audit --fail-on-findings > review.json   # exit 3 if anything is found\n" +
 		"export LD_ACCESS_TOKEN=api-…          # or --token api-…\n" +
 		"```\n\n```console\n$ ldaccess --fake audit\nldaccess version 1\n```\n" +
-		"```go\nldaccess tokens list\n```\n"
+		"```go\nldaccess tokens list\n```\n" +
+		"```yaml\nsteps:\n  - run: ldaccess profile add ci --token-env T\n  - run: |\n      ldaccess --profile ci audit --fail-on high > r.html   # exit 3\n```\n"
 	cmds, err := readmeCommands(readme)
 	require.NoError(t, err)
 	assert.Equal(t, []readmeCommand{
@@ -357,8 +388,11 @@ func TestReadmeCommandsParser(t *testing.T) {
 		{line: 5, text: `ldaccess tokens create --name ci --inline-policy '[{"effect":"allow"}]' --format json | jq -r .token`,
 			args: []string{"tokens", "create", "--name", "ci", "--inline-policy", `[{"effect":"allow"}]`, "--format", "json"}},
 		{line: 6, text: "ldaccess audit --fail-on-findings > review.json   # exit 3 if anything is found",
-			args: []string{"audit", "--fail-on-findings"}, exit: 3},
+			args: []string{"audit", "--fail-on-findings"}, exit: 3, to: "review.json"},
 		{line: 11, text: "ldaccess --fake audit", args: []string{"--fake", "audit"}},
+		{line: 19, text: "ldaccess profile add ci --token-env T", args: []string{"profile", "add", "ci", "--token-env", "T"}},
+		{line: 21, text: "ldaccess --profile ci audit --fail-on high > r.html   # exit 3",
+			args: []string{"--profile", "ci", "audit", "--fail-on", "high"}, exit: 3, to: "r.html"},
 	}, cmds)
 
 	for _, bad := range []string{"ldaccess tokens get $ID", "ldaccess --token api-… tokens list", "ldaccess members get 'ariel"} {
@@ -372,6 +406,7 @@ func TestReadmeCommandsParser(t *testing.T) {
 		{line: 3, args: []string{"--base-url", "https://ld.example.internal", "audit"}},
 		{line: 4, args: []string{"--fake", "audit"}},
 		{line: 5, args: []string{"tokens", "delete", "x"}, exit: 1},
+		{line: 6, args: []string{"audit", "--format", "json"}, to: "q1.json"},
 	}, func() (string, error) { return "127.0.0.1:4242", nil })
 	require.NoError(t, err)
 	for _, want := range []string{
@@ -380,6 +415,7 @@ func TestReadmeCommandsParser(t *testing.T) {
 		"readme 0 '--base-url' $FAKE_URL 'audit'\n",
 		"readme 0 '--fake' 'audit'\n",
 		"readme 1 '--base-url' $FAKE_URL 'tokens' 'delete' 'x'\n",
+		"readme 0 '--base-url' $FAKE_URL 'audit' '--format' 'json'\ncp stdout q1.json\n",
 	} {
 		assert.Contains(t, script, want)
 	}
@@ -460,4 +496,70 @@ func TestREADMEInstallsFromAClone(t *testing.T) {
 	version, err := exec.Command(filepath.Join(bin, "ldaccess"), "version").Output()
 	require.NoError(t, err)
 	assert.Regexp(t, `^ldaccess version \S+\nbuilt with go`, string(version))
+}
+
+// TestREADMETerminalOutputIsReal: what README.md's ```console blocks show a command printing
+// on a terminal is what it prints, on a terminal 120 columns wide, against the README's fake
+// account (as TestREADMECommands runs it), with the exit code its comment promises: every
+// line shown is a line of the output, in the same order (a block may leave lines out, never
+// change one). Lines of stderr ("ldaccess: …") are left aside.
+func TestREADMETerminalOutputIsReal(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	blocks := consoleBlocks(string(readme))
+	require.NotEmpty(t, blocks)
+	for _, b := range blocks {
+		env := map[string]string{"LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+		srv, err := readmeFake(envOf(env))
+		require.NoError(t, err)
+		t.Cleanup(srv.Close)
+		env["LD_ACCESS_TOKEN"] = srv.AdminSecret()
+		words, comment, err := shellWords(strings.TrimPrefix(b.command, "ldaccess "))
+		require.NoError(t, err, b.command)
+		args := toFake(words, nil)
+		for i, a := range args {
+			args[i] = strings.ReplaceAll(a, "$FAKE_URL", srv.URL)
+		}
+		want := 0
+		if m := promisedExit.FindStringSubmatch(comment); m != nil {
+			want, _ = strconv.Atoi(m[1])
+		}
+		r := invocation{args: args, getenv: envOf(env), stdoutTTY: true, width: 120}.run()
+		require.Equal(t, want, r.code, "README.md:%d: %s: %s", b.line, b.command, r.stderr)
+		out := strings.Split(r.stdout, "\n")
+		at := 0
+		for _, line := range b.shown {
+			i := slices.Index(out[at:], line)
+			require.GreaterOrEqual(t, i, 0, "README.md:%d: %s does not print, here or later, the line\n%q\nit prints:\n%s", b.line, b.command, line, r.stdout)
+			at += i + 1
+		}
+	}
+}
+
+// consoleBlock is a command of a ```console block and the lines shown after it.
+type consoleBlock struct {
+	line    int
+	command string
+	shown   []string
+}
+
+func consoleBlocks(readme string) []consoleBlock {
+	var blocks []consoleBlock
+	inConsole := false
+	for i, line := range strings.Split(readme, "\n") {
+		if fence, ok := strings.CutPrefix(strings.TrimSpace(line), "```"); ok {
+			inConsole = !inConsole && strings.TrimSpace(fence) == "console"
+			continue
+		}
+		switch {
+		case !inConsole:
+		case strings.HasPrefix(line, "$ "):
+			blocks = append(blocks, consoleBlock{line: i + 1, command: strings.TrimPrefix(line, "$ ")})
+		case len(blocks) > 0 && !strings.HasPrefix(line, "ldaccess: "):
+			b := &blocks[len(blocks)-1]
+			b.shown = append(b.shown, line)
+		}
+	}
+	return blocks
 }

@@ -96,3 +96,14 @@ func newFake(t *testing.T, members, tokens int) *fake.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// newFakeSeed is newFake with another seed: another account.
+func newFakeSeed(t *testing.T, members, tokens int, seed int64) *fake.Server {
+	t.Helper()
+	srv := fake.NewServer(fake.Options{
+		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: seed, Now: scriptNow}),
+		Now:     func() time.Time { return scriptNow },
+	})
+	t.Cleanup(srv.Close)
+	return srv
+}

@@ -13,13 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/zalando/go-keyring"
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/ldcmd"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // The end-to-end tests are scripts in testdata/script, run by
@@ -47,12 +48,18 @@ import (
 //	[!] fakehas member|token ID   the fake has (or with !, no longer has) it
 //	fakefield member|token ID FIELD VALUE
 //	                              the fake's member or token has FIELD (a JSON property) = VALUE
+//	faketoken ROLE VAR            issue a personal token with the built-in ROLE to the fake's
+//	                              first member who has that role, and set $VAR to its secret
 //	waitfile FILE VAR             wait (up to 10s) until FILE has a line, set $VAR to it
 //	jsonvar FILE FIELD VAR        set $VAR to the top-level string or number FIELD of the JSON
 //	                              object in FILE
-//	tmuxrun COLS FILE ARGS...     run ldaccess ARGS on a real terminal COLS wide (a tmux pane)
-//	                              and write what the terminal shows, every line of its history,
-//	                              to FILE, and the same with wrapped lines joined to FILE.joined
+//	tmuxrun COLS[xROWS] FILE ARGS...
+//	                              run ldaccess ARGS on a real terminal COLS wide and ROWS high
+//	                              (20 if not given; a tmux pane) and write what the terminal
+//	                              shows, every line of its history, to FILE, and the same with
+//	                              wrapped lines joined to FILE.joined
+//	textfits FILE COLS LINES      FILE (what tmuxrun captured) has at most LINES lines, up to
+//	                              its last that is not blank, none wider than COLS
 //	closedaddr VAR                set $VAR to a loopback address (host:port) that was just
 //	                              listened on and closed, so that nothing answers there
 
@@ -117,6 +124,8 @@ func scriptParams() testscript.Params {
 			"fakehas":    cmdFakeHas,
 			"fakefield":  cmdFakeField,
 			"jsonvar":    cmdJSONVar,
+			"faketoken":  cmdFakeToken,
+			"textfits":   cmdTextFits,
 			"waitfile":   cmdWaitFile,
 			"tmuxrun":    cmdTmuxRun,
 			"closedaddr": cmdClosedAddr,
@@ -171,7 +180,7 @@ func cmdFakeID(ts *testscript.TestScript, neg bool, args []string) {
 // memberKey and tokenKey are the fields fakeholds compares.
 func memberKey(m api.Member) string {
 	return fmt.Sprintf("%s|%s|%s|%v|%d|%s|%v|%v|%s", m.ID, m.Email, m.Role, m.CustomRoles, m.LastSeen,
-		m.MFA, m.PendingInvite, present.TeamKeys(m), present.MemberName(m))
+		m.MFA, m.PendingInvite, review.MemberOf(m).Teams, review.MemberOf(m).Name())
 }
 
 func tokenKey(t api.Token) string {
@@ -285,6 +294,44 @@ func cmdJSONVar(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[2], jsonString(v))
 }
 
+func cmdFakeToken(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: faketoken ROLE VAR")
+	}
+	srv := scriptFake(ts)
+	for _, m := range srv.Members() {
+		if m.Role == args[0] && !m.PendingInvite {
+			tok, ok := srv.IssueToken(m.ID, args[0])
+			if !ok {
+				ts.Fatalf("faketoken: the fake issued no %s token", args[0])
+			}
+			ts.Setenv(args[1], tok.Secret)
+			return
+		}
+	}
+	ts.Fatalf("faketoken: the fake has no member with the role %s", args[0])
+}
+
+func cmdTextFits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: textfits FILE COLS LINES")
+	}
+	cols, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	most, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	lines := strings.Split(strings.TrimRight(ts.ReadFile(args[0]), " \n"), "\n")
+	if len(lines) > most {
+		ts.Fatalf("textfits: %s has %d lines, more than %d", args[0], len(lines), most)
+	}
+	for i, l := range lines {
+		if w := runewidth.StringWidth(strings.TrimRight(l, " ")); w > cols {
+			ts.Fatalf("textfits: %s:%d is %d columns wide, more than %d: %q", args[0], i+1, w, cols, l)
+		}
+	}
+	ts.Logf("%s: %d lines, none wider than %d", args[0], len(lines), cols)
+}
+
 func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: waitfile FILE VAR")
@@ -305,7 +352,11 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 
 func cmdTmuxRun(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
-		ts.Fatalf("usage: tmuxrun COLS FILE ARGS...")
+		ts.Fatalf("usage: tmuxrun COLS[xROWS] FILE ARGS...")
+	}
+	cols, rows, ok := strings.Cut(args[0], "x")
+	if !ok {
+		rows = "20"
 	}
 	sock := ts.MkAbs(fmt.Sprintf("tmux%d.sock", time.Now().UnixNano()))
 	conf := ts.MkAbs("tmux.conf")
@@ -324,11 +375,11 @@ func cmdTmuxRun(ts *testscript.TestScript, neg bool, args []string) {
 	for i, a := range args[2:] {
 		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 	}
-	// The pane is COLS wide and a few rows high, so that the output scrolls into the history
+	// The pane is COLS wide and ROWS high, so that the output scrolls into the history
 	// as it would in a terminal; the command's exit code is printed last. The shell then waits
 	// to be killed, so that the pane stays as it is while it is captured.
 	shell := "ldaccess " + strings.Join(quoted, " ") + "; echo \"[exit $?]\"; tmux -S " + sock + " wait-for -S done; exec sleep 600"
-	tmux("new-session", "-d", "-x", args[0], "-y", "20", shell)
+	tmux("new-session", "-d", "-x", cols, "-y", rows, shell)
 	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
 	done := make(chan struct{})
 	go func() {
@@ -348,7 +399,7 @@ func cmdTmuxRun(ts *testscript.TestScript, neg bool, args []string) {
 func scriptEnv(ts *testscript.TestScript) []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "LD_ACCESS_TOKEN", "LDACCESS_NOW", "LDACCESS_PROFILE",
-		"FAKE_URL", "GORACE", "GOCOVERDIR", "XDG_CONFIG_HOME"} {
+		"FAKE_URL", "GORACE", "GOCOVERDIR", "XDG_CONFIG_HOME", "LDACCESS_PAGER", "PAGER", "LESS"} {
 		env = append(env, k+"="+ts.Getenv(k))
 	}
 	return append(env, "TERM=xterm-256color", "LANG=C.UTF-8")

@@ -137,7 +137,7 @@ func TestClosedPortAnswersFast(t *testing.T) {
 	r := invocation{args: []string{"--base-url", url, "--token", echoToken, "members", "get", "x"}}.run()
 	require.Equal(t, clierr.ExitError, r.code, "exit code; stderr %q", r.stderr)
 	require.Contains(t, r.stderr, "connection refused")
-	waits := regexp.MustCompile(`retrying in (\S+) `).FindAllStringSubmatch(r.stderr, -1)
+	waits := regexp.MustCompile(`(?m)retrying in (\S+)$`).FindAllStringSubmatch(r.stderr, -1)
 	require.Len(t, waits, 1, "retries:\n%s", r.stderr)
 	d, err := time.ParseDuration(waits[0][1])
 	assert.NoError(t, err, "the wait before the retry")

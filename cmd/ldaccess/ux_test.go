@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	ldkeyring "github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
+	"github.com/ldaccess/ldaccess/fake"
 )
 
 // TestInterruptExitCode runs the command as a process (the test binary as "ldaccess", on the
@@ -152,8 +154,8 @@ func TestTimeoutNamesTheFlag(t *testing.T) {
 	}))
 	defer limited.Close()
 	for url, want := range map[string]string{
-		hang.URL:    "ldaccess: gave up after --timeout 300ms: give a longer --timeout such as 30m, or 0 for no limit\n",
-		limited.URL: "later than --timeout 2s allows: give a longer --timeout such as 30m, or 0 for no limit\n",
+		hang.URL:    "ldaccess: gave up after --timeout 300ms: give a longer --timeout, such as 30m\n",
+		limited.URL: "later than --timeout 2s allows: give a longer --timeout, such as 30m\n",
 	} {
 		timeout := "300ms"
 		if url == limited.URL {
@@ -214,4 +216,57 @@ func columnsOf(line string) []string {
 		}
 	}
 	return cols
+}
+
+// TestRateLimitPausesShowAsProgress: against a fake whose rate limit the listing outruns,
+// the pauses show on a terminal as progress on the status line, never as notes, and in a
+// pipe not at all.
+func TestRateLimitPausesShowAsProgress(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(fake.Options{Account: fake.Seed(fake.SeedOptions{Members: 300, Tokens: 5, Seed: 3, Now: scriptNow}),
+		RateLimit: &fake.RateLimit{Route: 2, Global: 100, Window: time.Second}})
+	defer srv.Close()
+	env := envOf(map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret()})
+	for _, tty := range []bool{true, false} {
+		r := invocation{args: []string{"--base-url", srv.URL, "members", "list"}, getenv: env,
+			stdoutTTY: tty, stderrTTY: tty, width: 120}.run()
+		require.Equal(t, clierr.ExitOK, r.code, r.stderr)
+		assert.Equal(t, 301, strings.Count(r.stdout, "\n"), "every member and the header")
+		if !tty {
+			assert.Empty(t, r.stderr, "in a pipe")
+			continue
+		}
+		assert.Regexp(t, `^waiting \d+(ms|s) for LaunchDarkly's rate limit$`, strings.Split(r.stderr, "\r\x1b[K")[0])
+		assert.NotContains(t, r.stderr, "ldaccess:", "a pause is no note")
+		assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "cleared at the end: %q", r.stderr)
+	}
+}
+
+// --fake has LaunchDarkly's rate limits on (unless the clock is fixed): an audit of its 3000
+// members outruns them, and in a pipe not a word of it is printed.
+func TestFakeRateLimitsAreSilentInAPipe(t *testing.T) {
+	t.Parallel()
+	r := invocation{args: []string{"--fake", "audit", "--format", "csv"}}.run()
+	require.Equal(t, clierr.ExitOK, r.code, r.stderr)
+	assert.Equal(t, "ldaccess: using an embedded fake LaunchDarkly account with 3000 members (not a real account)\n", r.stderr)
+}
+
+// When a command ends badly, it says how long the rate limit held it back, in a pipe too.
+func TestRateLimitPausesAreToldWhenACommandFails(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		wait := map[bool]string{true: "1", false: "40"}[n == 1]
+		mu.Unlock()
+		w.Header().Set("Retry-After", wait)
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	r := invocation{args: []string{"--base-url", srv.URL, "--token", "api-test", "--timeout", "20s", "members", "get", "me"}}.run()
+	assert.Equal(t, clierr.ExitError, r.code)
+	assert.Regexp(t, `^ldaccess: LaunchDarkly's rate limit held the command back 1 time, 1(\.\d)?s in all\n`+
+		`ldaccess: LaunchDarkly's rate limit on GET /api/v2/members/me resets in \d+s, later than --timeout 20s allows: give a longer --timeout, such as 30m\n$`, r.stderr)
 }

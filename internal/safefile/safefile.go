@@ -150,6 +150,34 @@ func checkReplaceable(path string, ours func([]byte) error) error {
 	return nil
 }
 
+// Move moves the regular file of the current user at oldpath to newpath, never replacing
+// anything: a file or a link already at newpath is an error, as is a symbolic link (or
+// anything not ours) at oldpath. It links the file at its new name, which fails where a name is
+// taken, then removes the old name, and syncs the directories. A crash in between leaves the
+// file under both names, never under none.
+func Move(oldpath, newpath string) error {
+	if err := notALink(oldpath); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(oldpath)
+	if err != nil {
+		return err
+	}
+	if err := checkOurs(oldpath, fi); err != nil {
+		return err
+	}
+	if err := os.Link(oldpath, newpath); err != nil {
+		return err
+	}
+	if err := SyncDir(filepath.Dir(newpath)); err != nil {
+		return err
+	}
+	if err := os.Remove(oldpath); err != nil {
+		return err
+	}
+	return SyncDir(filepath.Dir(oldpath))
+}
+
 // notALink refuses a symbolic link at path. O_NOFOLLOW does the same where the system has it;
 // this says so in words, and covers the systems without it.
 func notALink(path string) error {

@@ -149,3 +149,29 @@ func TestOpenOrCreate(t *testing.T) {
 	assert.False(t, created)
 	require.NoError(t, f.Close())
 }
+
+func TestMoveNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "plan.json"), filepath.Join(dir, "plan.old.json")
+	require.NoError(t, os.WriteFile(from, []byte("plan"), 0o600))
+	require.NoError(t, safefile.Move(from, to))
+	assertUntouched(t, to, "plan")
+	_, err := os.Lstat(from)
+	assert.ErrorIs(t, err, fs.ErrNotExist, "the old name is left")
+
+	// A file, or a dangling link, at the new name: refused, both left as they are.
+	require.NoError(t, os.WriteFile(from, []byte("next"), 0o600))
+	assert.ErrorIs(t, safefile.Move(from, to), fs.ErrExist)
+	assertUntouched(t, from, "next")
+	assertUntouched(t, to, "plan")
+	skipWithoutSymlinks(t)
+	dangling := filepath.Join(dir, "dangling")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere"), dangling))
+	assert.ErrorIs(t, safefile.Move(from, dangling), fs.ErrExist)
+	assertUntouched(t, from, "next")
+
+	// A link at the old name is not moved.
+	link := filepath.Join(dir, "link")
+	require.NoError(t, os.Symlink(from, link))
+	assert.ErrorIs(t, safefile.Move(link, filepath.Join(dir, "moved")), safefile.ErrNotOurs)
+}

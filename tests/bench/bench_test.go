@@ -39,6 +39,9 @@ func (c *cleanupTB) Helper()          {}
 func (c *cleanupTB) Cleanup(f func()) { c.fns = append(c.fns, f) }
 
 func TestMain(m *testing.M) {
+	if runBenchChild() {
+		return
+	}
 	code := m.Run()
 	for _, f := range sharedTB.fns {
 		f()

@@ -1,6 +1,7 @@
 // Command benchreport reads `go test -bench` output on standard input, copies it to standard
 // output, and then prints the issue-6 report: per case the wrapper's and the baseline's time
 // and allocations, their ratio and the target beside it; peak heap for 10k and 100k members;
+// issue 19's peak RSS of a review (the library's and the command's in each format);
 // issue 13's role changes by semantic patch against one PATCH per member; rate-limit
 // efficiency, with the 429s of the first window. With -count > 1 each figure is the median of
 // the runs.
@@ -149,6 +150,32 @@ func main() {
 		}
 		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s / %s\t≤ 1.20×\t%s\t\n", cl, num(a, aok), num(b, bok), ratio,
 			num(da, aok), num(db, bok), num(ha, aok), num(hb, bok), met)
+	}
+
+	title("\nissue 19: peak memory (RSS) of a review of 10,000 and 100,000 members, in a process of its own, against serve-fake in another")
+	fmt.Fprintln(out, "case\t10k peak MiB\t100k peak MiB\t10k B/member\t100k B/member\t100k ÷ 10k per member\tmarginal B/member\ttarget\tmet?\t")
+	for _, c := range []string{"ReviewRSS", "AuditRSS/json", "AuditRSS/csv", "AuditRSS/html", "AuditRSS/table"} {
+		lib, format, _ := strings.Cut(c, "/")
+		name := func(n string) string {
+			if format == "" {
+				return lib + "/members=" + n
+			}
+			return lib + "/members=" + n + "/" + format
+		}
+		a, aok := r.get(name("10k"), "peak-rss-B")
+		b, bok := r.get(name("100k"), "peak-rss-B")
+		label := "review.Run + WriteReport (library)"
+		if format != "" {
+			label = "ldaccess audit --format " + format
+		}
+		const mib = 1 << 20
+		if !aok || !bok {
+			fmt.Fprintf(out, "%s\t-\t-\t-\t-\t-\t-\t≤ 160 MiB, ≤ 1.00×\tnot run\t\n", label)
+			continue
+		}
+		ratio := (b / 100_000) / (a / 10_000)
+		fmt.Fprintf(out, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.2f×\t%.0f\t≤ 160 MiB, ≤ 1.00×\t%s\t\n", label, a/mib, b/mib,
+			a/10_000, b/100_000, ratio, (b-a)/90_000, yes(b <= 160*mib && ratio <= 1))
 	}
 
 	title("\nissue 13: apply role changes to 1,000 members under the fake's rate limits (100 requests per route per 250ms)")

@@ -14,7 +14,10 @@ const (
 	ExitOK       = 0 // success
 	ExitError    = 1 // an API or network error, or the user declined a confirmation
 	ExitUsage    = 2 // a usage error: bad flags or arguments, no access token …
-	ExitFindings = 3 // audit --fail-on-findings found something; apply skipped changed objects
+	ExitFindings = 3 // audit --fail-on found a finding of that risk or higher; apply skipped changed objects
+	// ExitIncomplete: audit could not see every token or member (a token that is not an
+	// admin's), and --allow-partial did not accept that.
+	ExitIncomplete = 4
 )
 
 // UsageError is a mistake in how the command was called: exit code 2.
@@ -28,15 +31,39 @@ func Usagef(format string, args ...any) error {
 	return &UsageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// FindingsError ends audit --fail-on-findings when the review found something: exit code 3.
-type FindingsError struct{ N int }
+// FindingsError ends audit --fail-on when the review found something of that risk or higher:
+// exit code 3.
+type FindingsError struct {
+	N int
+	// AtLeast is the risk --fail-on named ("high", "medium"; "" or "low": any finding).
+	AtLeast string
+	// New: only findings that are new since an earlier review count (audit --since, diff).
+	New bool
+}
 
-// Error counts the findings.
+// Error counts the findings: "12 findings", "3 new findings of high risk".
 func (e *FindingsError) Error() string {
-	if e.N == 1 {
-		return "1 finding"
+	what := "finding"
+	if e.New {
+		what = "new finding"
 	}
-	return fmt.Sprintf("%d findings", e.N)
+	s := fmt.Sprintf("%d %ss", e.N, what)
+	if e.N == 1 {
+		s = "1 " + what
+	}
+	if e.AtLeast != "" && e.AtLeast != "low" {
+		s += " of " + e.AtLeast + " risk or higher"
+	}
+	return s
+}
+
+// IncompleteError ends audit when the review could not see every token or member and
+// --allow-partial was not given: exit code 4. Statement is review.Report.Incomplete's.
+type IncompleteError struct{ Statement string }
+
+// Error is the statement, and how to accept it.
+func (e *IncompleteError) Error() string {
+	return e.Statement + " (exit 4; --allow-partial accepts an incomplete review)"
 }
 
 // OutcomeError ends apply and offboard when not every action was applied: Code is 1 when some
@@ -49,6 +76,37 @@ type OutcomeError struct {
 
 // Error is Msg.
 func (e *OutcomeError) Error() string { return e.Msg }
+
+// Recovery is an error that left something to put right, with the command that does it: a
+// token whose new secret was lost, an apply that stopped part way. The command is printed
+// whole, on a line of its own after the error's (never cut, as an error line may be): "to
+// recover, run: …", or "to resume, run: …" when To says so.
+type Recovery struct {
+	Err     error
+	Command string
+	// To is what the command does: "recover" when empty, "resume".
+	To string
+}
+
+// Error is the wrapped error's.
+func (e *Recovery) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *Recovery) Unwrap() error { return e.Err }
+
+// NextStep is the line that says what to run to put right what err left ("to resume, run:")
+// and the command, or "" and "" when there is none.
+func NextStep(err error) (what, command string) {
+	var r *Recovery
+	if !errors.As(err, &r) || r.Command == "" {
+		return "", ""
+	}
+	to := r.To
+	if to == "" {
+		to = "recover"
+	}
+	return "to " + to + ", run:", r.Command
+}
 
 // ErrDeclined is returned when the user answers no to a confirmation.
 var ErrDeclined = errors.New("not confirmed; nothing was changed")
@@ -106,6 +164,7 @@ func FromRun(ctx context.Context, err error) error {
 func Code(err error) int {
 	var ue *UsageError
 	var fe *FindingsError
+	var ie *IncompleteError
 	var oe *OutcomeError
 	var re *RunError
 	var to *Timeout
@@ -116,6 +175,8 @@ func Code(err error) int {
 		return ExitUsage
 	case errors.As(err, &fe):
 		return ExitFindings
+	case errors.As(err, &ie):
+		return ExitIncomplete
 	case errors.As(err, &oe):
 		return oe.Code
 	case errors.As(err, &re), errors.As(err, &to):

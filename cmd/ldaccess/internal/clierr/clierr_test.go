@@ -57,14 +57,14 @@ func TestTimeoutNamesTheFlag(t *testing.T) {
 	require.ErrorAs(t, err, &to)
 	assert.Equal(t, ExitError, Code(err))
 	assert.Equal(t, "LaunchDarkly's rate limit on GET /api/v2/members resets in 42s, later than --timeout 2s allows: "+
-		"give a longer --timeout such as 30m, or 0 for no limit", Describe(err))
+		"give a longer --timeout, such as 30m", Describe(err))
 
 	// The deadline passed during a request.
 	short, stop := WithTimeout(context.Background(), time.Nanosecond)
 	defer stop()
 	<-short.Done()
 	err = FromRun(short, fmt.Errorf("ldaccess: getMembers: %w", context.DeadlineExceeded))
-	assert.Equal(t, "gave up after --timeout 1ns: give a longer --timeout such as 30m, or 0 for no limit", Describe(err))
+	assert.Equal(t, "gave up after --timeout 1ns: give a longer --timeout, such as 30m", Describe(err))
 
 	// Without --timeout, a refused wait is a rate limit, and other errors are the command's.
 	err = FromRun(context.Background(), refused)
@@ -81,7 +81,8 @@ func TestCode(t *testing.T) {
 		{nil, 0},
 		{Usagef("x"), 2},
 		{&RunError{Usagef("x")}, 2},
-		{&RunError{&FindingsError{3}}, 3},
+		{&RunError{&FindingsError{N: 3}}, 3},
+		{&RunError{&IncompleteError{Statement: "incomplete review: x"}}, 4},
 		{&RunError{errors.New("boom")}, 1},
 		{&RunError{ErrDeclined}, 1},
 		{&OutcomeError{Code: 3, Msg: "skipped"}, 3},
@@ -90,5 +91,23 @@ func TestCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Code(tt.err), "Code(%v)", tt.err)
+	}
+}
+
+func TestFindingsErrorSaysWhatCounted(t *testing.T) {
+	assert.Equal(t, "12 findings", (&FindingsError{N: 12}).Error())
+	assert.Equal(t, "1 finding", (&FindingsError{N: 1, AtLeast: "low"}).Error())
+	assert.Equal(t, "3 findings of high risk or higher", (&FindingsError{N: 3, AtLeast: "high"}).Error())
+	assert.Equal(t, "1 new finding of medium risk or higher", (&FindingsError{N: 1, AtLeast: "medium", New: true}).Error())
+	assert.Equal(t, "incomplete review: only 2 tokens (exit 4; --allow-partial accepts an incomplete review)",
+		(&IncompleteError{Statement: "incomplete review: only 2 tokens"}).Error())
+}
+
+// The --timeout a timeout suggests is longer than the one that ran out.
+func TestTimeoutSuggestsALongerOne(t *testing.T) {
+	for limit, want := range map[time.Duration]string{
+		time.Second: "30m", 5 * time.Minute: "30m", 30 * time.Minute: "2h", 3 * time.Hour: "24h", 24 * time.Hour: "7d", 10 * 24 * time.Hour: "20d",
+	} {
+		assert.Contains(t, Describe(&Timeout{Limit: limit, Err: context.DeadlineExceeded}), "give a longer --timeout, such as "+want, limit)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -80,9 +81,10 @@ func describeRateLimit(e *wrapper.RateLimitError) string {
 	return s + ", longer than ldaccess waits: try again then"
 }
 
-// describeTimeout names --timeout and what the command was doing when it ran out.
+// describeTimeout names --timeout and what the command was doing when it ran out, and says
+// what to give instead.
 func describeTimeout(e *Timeout) string {
-	const advice = ": give a longer --timeout such as 30m, or 0 for no limit"
+	advice := ": give a longer --timeout, such as " + longer(e.Limit)
 	var rl *wrapper.RateLimitError
 	var api *wrapper.APIError
 	switch {
@@ -91,11 +93,25 @@ func describeTimeout(e *Timeout) string {
 		if rl.Method != "" {
 			s += " on " + rl.Method + " " + rl.Path
 		}
-		return s + " resets in " + rl.Wait.Round(time.Second).String() + ", later than --timeout " + e.Limit.String() + " allows" + advice
+		return s + " resets in " + rl.Wait.Round(time.Second).String() + ", later than --timeout " + iostreams.Duration(e.Limit) + " allows" + advice
 	case errors.As(e.Err, &api):
-		return "gave up after --timeout " + e.Limit.String() + " (last answer: " + describeAPIError(api) + ")" + advice
+		return "gave up after --timeout " + iostreams.Duration(e.Limit) + " (last answer: " + describeAPIError(api) + ")" + advice
 	}
-	return "gave up after --timeout " + e.Limit.String() + advice
+	return "gave up after --timeout " + iostreams.Duration(e.Limit) + advice
+}
+
+// longer is a --timeout to suggest instead of limit: the first of a few round ones that is
+// longer.
+func longer(limit time.Duration) string {
+	for _, d := range []struct {
+		d    time.Duration
+		text string
+	}{{30 * time.Minute, "30m"}, {2 * time.Hour, "2h"}, {24 * time.Hour, "24h"}, {7 * 24 * time.Hour, "7d"}} {
+		if d.d > limit {
+			return d.text
+		}
+	}
+	return iostreams.Duration(2 * limit)
 }
 
 // describeConnection words the failures to reach a server from the network's own errors: a
@@ -125,14 +141,9 @@ func describeConnection(err error) string {
 }
 
 // OneLine folds whatever a server or the network said into a single line of at most max
-// characters.
+// characters, cleaned as everything the command shows is (iostreams.Clean).
 func OneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)), " ")
+	s = strings.Join(strings.Fields(iostreams.Clean(s, false)), " ")
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/fake"
 )
 
@@ -37,7 +38,8 @@ func NewFactory(t testing.TB, stdin string) (*cmdutil.Factory, *Streams) {
 	ios := iostreams.New(st.In, st.Out, st.Err)
 	now := func() time.Time { return Now }
 	getenv := func(string) string { return "" }
-	accounts := &connect.Accounts{Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Now: now, FixedClock: true, UserAgent: "ldaccess-test"}
+	sh := &shell.Runner{}
+	accounts := &connect.Accounts{Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Now: now, FixedClock: true, UserAgent: "ldaccess-test", Shell: sh}
 	t.Cleanup(accounts.Close)
 	f := &cmdutil.Factory{
 		IOStreams: ios,
@@ -46,6 +48,7 @@ func NewFactory(t testing.TB, stdin string) (*cmdutil.Factory, *Streams) {
 		Getenv:    getenv,
 		Output:    &render.Settings{Format: render.Table},
 		Accounts:  accounts,
+		Shell:     sh,
 		Version:   "test",
 	}
 	t.Cleanup(f.RunDeferred)

@@ -67,12 +67,12 @@ func TestDurationFlags(t *testing.T) {
 		assert.ErrorContains(t, err, want, in)
 		assert.Equal(t, clierr.ExitUsage, clierr.Code(err), in)
 	}
-	// A flag whose 0 means none takes 0, and still refuses a negative duration.
+	// A hint says what to type instead of a negative or zero duration.
 	d := time.Minute
-	require.NoError(t, parse(func(c *cobra.Command) { DurationFlagOrNone(c.Flags(), &d, "timeout", time.Minute, "") }, "--timeout", "0"))
-	assert.Zero(t, d)
-	assert.ErrorContains(t, parse(func(c *cobra.Command) { DurationFlagOrNone(c.Flags(), &d, "timeout", time.Minute, "") }, "--timeout", "-1s"),
-		"must not be negative")
+	hinted := func(c *cobra.Command) { DurationFlagHint(c.Flags(), &d, "timeout", time.Minute, "such as 24h", "") }
+	assert.EqualError(t, parse(hinted, "--timeout", "0"), `invalid argument "0" for "--timeout" flag: must be more than 0: such as 24h`)
+	assert.EqualError(t, parse(hinted, "--timeout", "-1s"), `invalid argument "-1s" for "--timeout" flag: must not be negative: such as 24h`)
+	assert.Equal(t, time.Minute, d, "unchanged")
 }
 
 func TestEnumFlags(t *testing.T) {
@@ -168,6 +168,63 @@ func TestUsageShowsBooleansAsFlags(t *testing.T) {
 	DurationFlag(cmd.Flags(), &d, "grace", 90*24*time.Hour, "how long")
 	var out strings.Builder
 	cmd.SetOut(&out)
-	require.NoError(t, Usage(cmd))
+	require.NoError(t, UsageFunc(iostreams.New(strings.NewReader(""), &out, &out))(cmd))
 	assert.Equal(t, "Usage:\n  delete ID [flags]\n\nFlags:\n      --grace duration   how long (default 90d)\n  -y, --yes              do not ask for confirmation\n", out.String())
+}
+
+// CommandLine writes the command to run again as given: the global flags that were given
+// (each value quoted for the shell, a repeated flag repeated), never --token's secret, then
+// the command, its arguments and the local flags asked for, whatever order they came in.
+func TestCommandLine(t *testing.T) {
+	var got string
+	root := &cobra.Command{Use: "ldaccess"}
+	pf := root.PersistentFlags()
+	pf.String("token", "", "")
+	pf.String("base-url", "", "")
+	pf.StringArray("profile", nil, "")
+	pf.Bool("fake", false, "")
+	pf.Bool("wide", true, "")
+	var d time.Duration
+	DurationFlag(pf, &d, "timeout", 5*time.Minute, "")
+	apply := &cobra.Command{Use: "apply", RunE: func(cmd *cobra.Command, args []string) error {
+		got = CommandLine(cmd, "apply", args, "exec", "yes", "missing")
+		return nil
+	}}
+	apply.Flags().String("exec", "", "")
+	apply.Flags().Bool("yes", false, "")
+	apply.Flags().Bool("dry-run", false, "")
+	root.AddCommand(apply)
+	root.SetArgs([]string{"--token", "api-secret-0001", "apply", "--yes", "my plan.json", "--profile", "prod", "--profile", "it's",
+		"--exec", "vault kv put secret/ld token=-", "--timeout", "2h", "--wide=false", "--dry-run"})
+	require.NoError(t, root.Execute())
+	assert.Equal(t, `ldaccess --profile prod --profile 'it'\''s' --timeout 2h --wide=false apply 'my plan.json' --exec 'vault kv put secret/ld token=-' --yes`, got)
+	assert.NotContains(t, got, "api-secret")
+}
+
+// Help text fits its width: prose paragraphs are reflowed (a heading stays a line of its
+// own), a list's long row wraps under its own text column, a short line stays as it is.
+func TestReflow(t *testing.T) {
+	text := "Exit codes:\n" +
+		"  1    an API or network error, or a confirmation was declined\n" +
+		"  2    a usage error\n" +
+		"\n" +
+		"Destructive commands ask for confirmation\n" +
+		"when stdin is a terminal. Otherwise they refuse."
+	assert.Equal(t, "Exit codes:\n"+
+		"  1    an API or network error, or a\n"+
+		"       confirmation was declined\n"+
+		"  2    a usage error\n"+
+		"\n"+
+		"Destructive commands ask for\n"+
+		"confirmation when stdin is a terminal.\n"+
+		"Otherwise they refuse.", Reflow(text, 40))
+	assert.Equal(t, "a b c", Reflow("a b\nc", 0), "width 0: prose joined, not wrapped")
+}
+
+func TestFlagUsagesWrap(t *testing.T) {
+	cmd := &cobra.Command{Use: "x"}
+	cmd.Flags().Bool("yes", false, "do it without asking, even when stdin is a terminal and a person could be asked")
+	assert.Equal(t, "      --yes   do it without asking, even when stdin is a\n"+
+		"              terminal and a person could be asked", FlagUsages(cmd.Flags(), 60))
+	assert.Equal(t, "      --yes   do it without asking, even when stdin is a terminal and a person could be asked", FlagUsages(cmd.Flags(), 0))
 }

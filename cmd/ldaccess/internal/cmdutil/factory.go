@@ -9,10 +9,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -28,7 +31,10 @@ type Factory struct {
 	// Dir is the directory relative file names (--plan, --policy, --from …) are in, and the
 	// one the commands ldaccess runs (--exec, token-command) start in: the process's working
 	// directory when empty.
-	Dir     string
+	Dir string
+	// Shell runs the commands the user gives ldaccess (--exec, a token-command), without the
+	// run's tokens in their environment; Accounts tells it which tokens those are.
+	Shell   *shell.Runner
 	Keyring keyring.Store
 	// Output is what --format, --fields and --wide say, once the flags are parsed.
 	Output *render.Settings
@@ -37,9 +43,16 @@ type Factory struct {
 	// Version is the build's version.
 	Version string
 
+	// ran is the command the command line runs, once its flags are parsed (Ran).
+	ran *cobra.Command
+
 	deferredMu sync.Mutex
 	deferred   []func()
 }
+
+// Ran records the command the command line runs, once its flags are parsed: hints that name
+// another command to run (Env.Again) give it the same global flags.
+func (f *Factory) Ran(cmd *cobra.Command) { f.ran = cmd }
 
 // Prompter asks the user questions. iostreams.Prompter asks on the terminal.
 type Prompter interface {
@@ -65,11 +78,24 @@ type Env struct {
 	Now      func() time.Time
 	Prompter Prompter
 	Output   *render.Settings
+	// Shell runs the commands the user gives (--exec).
+	Shell *shell.Runner
+	// Again is the ldaccess command line that runs the command named path (such as "apply")
+	// with args and the global flags this run was given (CommandLine): what a hint tells the
+	// user to run next.
+	Again func(path string, args ...string) string
 }
 
 // Env is the environment of a command made from f.
 func (f *Factory) Env() Env {
-	return Env{IO: f.IOStreams, Client: f.client, Now: f.Now, Prompter: f.Prompter, Output: f.Output}
+	return Env{IO: f.IOStreams, Client: f.client, Now: f.Now, Prompter: f.Prompter, Output: f.Output, Shell: f.Shell, Again: f.again}
+}
+
+func (f *Factory) again(path string, args ...string) string {
+	if f.ran == nil {
+		return CommandLine(&cobra.Command{}, path, args)
+	}
+	return CommandLine(f.ran, path, args)
 }
 
 func (f *Factory) client(ctx context.Context) (*wrapper.Client, error) { return f.Accounts.Client(ctx) }

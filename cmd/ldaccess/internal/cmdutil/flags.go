@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -106,37 +107,44 @@ func (v *enumSliceValue[T]) Set(s string) error {
 // DurationFlag defines --name, a duration in days ("90d"), weeks ("2w") or Go's form ("36h",
 // "90m"), which must be positive: a negative or zero one is a usage error naming the flag.
 func DurationFlag(fs *pflag.FlagSet, p *time.Duration, name string, def time.Duration, usage string) *pflag.Flag {
-	*p = def
-	return fs.VarPF(&durationValue{p: p}, name, "", usage)
+	return DurationFlagHint(fs, p, name, def, "", usage)
 }
 
-// DurationFlagOrNone is DurationFlag for a flag whose 0 means none (--timeout 0: no limit):
-// 0 is accepted, a negative duration still refused.
-func DurationFlagOrNone(fs *pflag.FlagSet, p *time.Duration, name string, def time.Duration, usage string) *pflag.Flag {
+// DurationFlagHint is DurationFlag whose refusal of a negative or zero duration ends with
+// hint: what to type instead ("for no practical limit, give a long one such as 24h").
+func DurationFlagHint(fs *pflag.FlagSet, p *time.Duration, name string, def time.Duration, hint, usage string) *pflag.Flag {
 	*p = def
-	return fs.VarPF(&durationValue{p: p, zeroOK: true}, name, "", usage)
+	return fs.VarPF(&durationValue{p: p, hint: hint}, name, "", usage)
 }
 
 type durationValue struct {
-	p      *time.Duration
-	zeroOK bool
+	p    *time.Duration
+	hint string
 }
 
-func (v *durationValue) String() string { return review.FormatAge(*v.p) }
+// String is the duration as people write it: "90d", "2h", "5m", "90m30s".
+func (v *durationValue) String() string { return iostreams.Duration(*v.p) }
 func (v *durationValue) Type() string   { return "duration" }
 func (v *durationValue) Set(s string) error {
 	if strings.HasPrefix(strings.TrimSpace(s), "-") {
-		return errors.New("must not be negative")
+		return v.refuse("must not be negative")
 	}
 	d, err := review.ParseAge(s)
 	switch {
 	case err != nil:
 		return errors.New("want a number of days like 90d, weeks like 2w, or a duration like 36h or 90m")
-	case d == 0 && !v.zeroOK:
-		return errors.New("must be more than 0")
+	case d == 0:
+		return v.refuse("must be more than 0")
 	}
 	*v.p = d
 	return nil
+}
+
+func (v *durationValue) refuse(why string) error {
+	if v.hint != "" {
+		why += ": " + v.hint
+	}
+	return errors.New(why)
 }
 
 // OrList lists values for a sentence: "a", "a or b", "a, b or c".

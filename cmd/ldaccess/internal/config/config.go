@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -166,7 +167,13 @@ func (c Config) Save() error {
 func isJSON(path string) bool { return strings.HasSuffix(path, ".json") }
 
 // Check reports settings that contradict each other, or that are not what they should be.
+// A setting that holds what looks like an access token is refused first, by name, never
+// quoted: a token pasted in the wrong place is never saved, and never printed.
 func (p Profile) Check() error {
+	if key := p.tokenSetting(); key != "" {
+		return fmt.Errorf("%s holds what looks like an access token (api- and a UUID); ldaccess never stores a token in a profile: "+
+			"give the name of the environment variable that holds it (token-env), a command that prints it (token-command), or --keyring", key)
+	}
 	n := 0
 	for _, set := range []bool{p.TokenEnv != "", p.TokenKeyring, p.TokenCommand != "", p.Fake} {
 		if set {
@@ -188,6 +195,29 @@ func (p Profile) Check() error {
 	}
 	if p.Fake && p.BaseURL != "" {
 		return errors.New("a fake profile has no base-url")
+	}
+	return nil
+}
+
+// tokenSetting is the setting whose value looks like an access token, "" if none does.
+func (p Profile) tokenSetting() string {
+	for _, s := range [][2]string{{"instance", p.Instance}, {"base-url", p.BaseURL}, {"api-version", p.APIVersion},
+		{"token-env", p.TokenEnv}, {"token-command", p.TokenCommand}, {"token-command-timeout", p.TokenCommandTimeout}} {
+		if tokenshape.In(s[1]) {
+			return s[0]
+		}
+	}
+	return ""
+}
+
+// CheckName refuses a profile name that is not one word, or that looks like an access token
+// (which the message does not quote).
+func CheckName(name string) error {
+	if tokenshape.In(name) {
+		return errors.New("a profile name must not be an access token: name the account (prod, eu …) and give its token with --token-env, --token-command or --keyring")
+	}
+	if name == "" || strings.ContainsAny(name, " \t\r\n,/\\") {
+		return fmt.Errorf("a profile name is one word without commas or slashes, not %q", name)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
 )
 
 // Parse reads a config file, YAML or (named *.json) JSON. It is decoded into nodes and checked
@@ -31,6 +32,9 @@ func Parse(path string, data []byte) (Config, error) {
 	}
 	if len(doc.Content) == 0 {
 		return cfg, nil // an empty file
+	}
+	if n := tokenNode(&doc); n != nil {
+		return cfg, at(path, n, "%s", errTokenInFile)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -96,6 +100,26 @@ func parseProfile(path, name string, settings *yaml.Node) (Profile, error) {
 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// errTokenInFile refuses a config file that holds a token, wherever it is: as a setting's
+// value, a setting's name or a profile's name. The message never quotes it.
+const errTokenInFile = "holds what looks like an access token (api- and a UUID), which ldaccess never reads from " +
+	"the config file: remove it, and store the token with ldaccess profile add NAME --keyring, or name an environment variable " +
+	"(token-env) or a command (token-command) that gives it"
+
+// tokenNode is the first node of the document, key or value, that holds something shaped like
+// an access token, nil if none does.
+func tokenNode(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.ScalarNode && tokenshape.In(n.Value) {
+		return n
+	}
+	for _, c := range n.Content {
+		if t := tokenNode(c); t != nil {
+			return t
+		}
+	}
+	return nil
+}
 
 // at is a usage error at n's place in the file: "path:line:column: message".
 func at(path string, n *yaml.Node, format string, args ...any) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/config"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -50,8 +51,9 @@ type Accounts struct {
 	// embedded fake runs on it too, without rate limits (a fixed clock would never end a window).
 	Now        func() time.Time
 	FixedClock bool
-	// Dir is the directory a token-command starts in: the process's working directory when empty.
-	Dir       string
+	// Shell runs token-commands, and is told of every token the run uses, so that no command
+	// it runs gets one.
+	Shell     *shell.Runner
 	UserAgent string
 
 	mu      sync.Mutex
@@ -100,11 +102,12 @@ func (a *Accounts) Connect(ctx context.Context, t Target) (*wrapper.Client, stri
 	if err != nil {
 		return nil, "", err
 	}
+	notes := retryNotes{io: a.IO}
 	opts := []wrapper.Option{
 		wrapper.WithBaseURL(base),
 		wrapper.WithUserAgent(a.UserAgent),
-		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 6, MaxWait: time.Minute}),
-		wrapper.WithLogger(slog.New(retryNotes{io: a.IO})),
+		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 6, MaxWait: time.Minute, OnRetry: notes.retry}),
+		wrapper.WithLogger(slog.New(notes)),
 	}
 	if t.APIVersion != "" {
 		if strings.Trim(t.APIVersion, "0123456789") != "" {
@@ -119,6 +122,7 @@ func (a *Accounts) Connect(ctx context.Context, t Target) (*wrapper.Client, stri
 		return nil, "", clierr.Usagef("%sthe access token is not usable: it is empty or holds spaces or control characters", t.prefix())
 	}
 	a.IO.AddRedaction(c.Redact)
+	a.Shell.KeepOut("", token)
 	return c, base, nil
 }
 

@@ -2,8 +2,10 @@ package connect
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -15,26 +17,32 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/config"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
+// A pause for the rate limit — a 429's retry, or the client's pacing waiting for a window to
+// reset — is not a note: it shows as progress on a terminal (iostreams.WaitForRateLimit), and
+// is counted. A retry after a failure is a note, in the command's words.
 func TestRetryNotes(t *testing.T) {
 	var b strings.Builder
-	h := retryNotes{io: iostreams.New(strings.NewReader(""), io.Discard, &b)}
-	rec := slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: retrying", 0)
-	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/members"), slog.Int("attempt", 2),
-		slog.Int("status", 429), slog.Duration("wait", 1234567*time.Microsecond), slog.String("reason", "X-Ratelimit-Reset"))
-	_ = h.Handle(context.Background(), rec)
-	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: retrying", 0)
-	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/tokens"), slog.Int("attempt", 1),
-		slog.Int("status", 0), slog.Duration("wait", time.Second))
-	_ = h.Handle(context.Background(), rec)
-	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset", 0)
+	ios := iostreams.New(strings.NewReader(""), io.Discard, &b)
+	h := retryNotes{io: ios}
+	h.retry(wrapper.RetryEvent{Method: "GET", Path: "/api/v2/members", Attempt: 2, StatusCode: 429, Wait: 1234567 * time.Microsecond, Reason: "X-Ratelimit-Reset"})
+	h.retry(wrapper.RetryEvent{Method: "GET", Path: "/api/v2/tokens", Attempt: 1, Wait: time.Second,
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}})
+	h.retry(wrapper.RetryEvent{Method: "DELETE", Path: "/api/v2/tokens/x", Attempt: 1, StatusCode: 503, Wait: 236 * time.Millisecond, Reason: "backoff"})
+	rec := slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset", 0)
 	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/members"), slog.Duration("wait", 300*time.Millisecond))
 	_ = h.Handle(context.Background(), rec)
+	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: retrying", 0)
+	rec.AddAttrs(slog.Int("status", 429), slog.Duration("wait", time.Second))
+	_ = h.Handle(context.Background(), rec) // the same retry as its RetryEvent: not twice
 	_ = h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelDebug, "something else", 0))
-	assert.Equal(t, "ldaccess: GET /api/v2/members: rate limited; retrying in 1.235s (attempt 2)\n"+
-		"ldaccess: GET /api/v2/tokens: no response; retrying in 1s (attempt 1)\n"+
-		"ldaccess: GET /api/v2/members: rate limit reached; pausing 300ms until the window resets\n", b.String())
+	assert.Equal(t, "ldaccess: GET /api/v2/tokens: no response (connection refused); retrying in 1s\n"+
+		"ldaccess: DELETE /api/v2/tokens/x: 503 Service Unavailable; retrying in 236ms\n", b.String())
+	n, _ := ios.WaitedForRateLimit()
+	assert.Equal(t, 2, n, "the 429 and the pacing wait")
 }
 
 func TestResolveBaseURL(t *testing.T) {
@@ -92,7 +100,7 @@ func TestTokenCommandOutput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {
-			a := &Accounts{IO: iostreams.New(strings.NewReader(""), io.Discard, io.Discard)}
+			a := &Accounts{IO: iostreams.New(strings.NewReader(""), io.Discard, io.Discard), Shell: &shell.Runner{}}
 			got, err := a.RunTokenCommand(context.Background(), "p", config.Profile{TokenCommand: tt.command})
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
@@ -107,7 +115,7 @@ func TestTokenCommandOutput(t *testing.T) {
 
 // Flags given on the command line win over a profile's settings.
 func TestProfileTarget(t *testing.T) {
-	a := &Accounts{Flags: DefaultFlags(), Getenv: func(string) string { return "" }}
+	a := &Accounts{Flags: DefaultFlags(), Getenv: func(string) string { return "" }, Shell: &shell.Runner{}}
 	a.Flags.BaseURL, a.Flags.APIVersion = "https://override.example", "20240415"
 	a.Changed = func(f string) bool { return f == "base-url" }
 	tg := a.ProfileTarget("prod", config.Profile{BaseURL: "https://ld.example", APIVersion: "20230101"})

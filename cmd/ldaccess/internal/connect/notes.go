@@ -2,50 +2,73 @@ package connect
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
-// retryNotes turns the client's debug log of retries and rate-limit waits into notes on
-// stderr, so that the backoff is visible. Other records are dropped.
+// retryNotes shows what the client's retries are doing. A pause for LaunchDarkly's rate limit
+// is progress, not trouble: on a terminal it shows on the status line ("waiting 12s for
+// LaunchDarkly's rate limit"), in a pipe not at all (the command says how long they held it
+// back only if it ends badly). A retry after a failure (a 503, a lost connection) is a note.
+// Retries come as the wrapper's RetryEvents (RetryPolicy.OnRetry); the waits the client's
+// pacing makes before sending, which have no event, from its debug log.
 type retryNotes struct{ io *iostreams.IOStreams }
 
+// retry reports a retry of the client's.
+func (h retryNotes) retry(ev wrapper.RetryEvent) {
+	if ev.StatusCode == 429 {
+		h.io.WaitForRateLimit(ev.Wait)
+		return
+	}
+	what := strconv.Itoa(ev.StatusCode) + " " + http.StatusText(ev.StatusCode)
+	switch {
+	case ev.Reason == "body cut short":
+		what = "the answer was cut short"
+	case ev.StatusCode == 0:
+		what = "no response"
+		if cause := noResponse(ev.Err); cause != "" {
+			what += " (" + cause + ")"
+		}
+	}
+	h.io.Notef("%s %s: %s; retrying in %s", ev.Method, ev.Path, what, iostreams.Duration(ev.Wait.Round(time.Millisecond)))
+}
+
+// noResponse says briefly why no response came, from the network's own error.
+func noResponse(err error) string {
+	var sys *os.SyscallError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &sys):
+		return sys.Err.Error()
+	case errors.As(err, &op) && op.Err != nil:
+		return op.Err.Error()
+	}
+	return ""
+}
+
+// The slog.Handler half: the client's debug log, of which only the pacing waits are shown.
 func (h retryNotes) Enabled(context.Context, slog.Level) bool { return true }
 func (h retryNotes) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h retryNotes) WithGroup(string) slog.Handler            { return h }
 
 func (h retryNotes) Handle(_ context.Context, r slog.Record) error {
-	attrs := map[string]slog.Value{}
+	if !strings.Contains(r.Message, "waiting for reset") {
+		return nil // retries come as RetryEvents
+	}
 	r.Attrs(func(a slog.Attr) bool {
-		attrs[a.Key] = a.Value.Resolve()
+		if v := a.Value.Resolve(); a.Key == "wait" && v.Kind() == slog.KindDuration {
+			h.io.WaitForRateLimit(v.Duration())
+		}
 		return true
 	})
-	str := func(k string) string {
-		if v, ok := attrs[k]; ok {
-			return v.String()
-		}
-		return ""
-	}
-	wait := ""
-	if v, ok := attrs["wait"]; ok && v.Kind() == slog.KindDuration {
-		wait = v.Duration().Round(time.Millisecond).String()
-	}
-	req := strings.TrimSpace(str("method") + " " + str("path"))
-	switch {
-	case strings.Contains(r.Message, "retrying"):
-		what := "status " + str("status")
-		switch str("status") {
-		case "", "0":
-			what = "no response"
-		case "429":
-			what = "rate limited"
-		}
-		h.io.Notef("%s: %s; retrying in %s (attempt %s)", req, what, wait, str("attempt"))
-	case strings.Contains(r.Message, "waiting"):
-		h.io.Notef("%s: rate limit reached; pausing %s until the window resets", req, wait)
-	}
 	return nil
 }

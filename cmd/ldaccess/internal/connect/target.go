@@ -83,6 +83,27 @@ func (t Target) PlanInstance() (string, error) {
 	return ResolveBaseURL(t)
 }
 
+// Flags are the global flags that name t's account on a command line, for a command ldaccess
+// prints for the user to run: the profile, else where it is (an embedded fake is a new account
+// each time: --fake is only the closest). Never the token, which the user gives as before.
+func (t Target) Flags() []string {
+	var flags []string
+	switch {
+	case t.Profile != "":
+		flags = append(flags, "--profile", t.Profile)
+		if t.BaseURL != "" && t.From("base-url") == "--base-url" {
+			flags = append(flags, "--base-url", t.BaseURL)
+		}
+	case t.Fake:
+		flags = append(flags, "--fake")
+	case t.BaseURL != "":
+		flags = append(flags, "--base-url", t.BaseURL)
+	case t.Instance != "" && t.Instance != config.InstanceCommercial:
+		flags = append(flags, "--instance", t.Instance)
+	}
+	return flags
+}
+
 // errNoToken explains how to connect.
 const errNoToken = `no access token: pass --token or set LD_ACCESS_TOKEN ` +
 	`(create one in LaunchDarkly under Organization settings, Authorization), ` +
@@ -158,13 +179,18 @@ func (a *Accounts) AllProfiles() ([]Target, error) {
 	return ts, a.checkAccountFlags(ts)
 }
 
-// LoadConfig reads the profiles.
+// LoadConfig reads the profiles. The variables their tokens come from (token-env) are kept
+// out of every command the run starts, whichever profile it uses.
 func (a *Accounts) LoadConfig() (config.Config, error) {
 	dir, err := config.Dir(a.Getenv)
 	if err != nil {
 		return config.Config{}, err
 	}
-	return config.Load(dir)
+	cfg, err := config.Load(dir)
+	for _, p := range cfg.Profiles {
+		a.Shell.KeepOut(p.TokenEnv, "")
+	}
+	return cfg, err
 }
 
 // checkAccountFlags refuses the flags that name one account's place or token when several

@@ -23,6 +23,7 @@ const defaultTokenCommandTimeout = time.Minute
 func (a *Accounts) profileToken(ctx context.Context, name string, p config.Profile) (string, error) {
 	switch {
 	case p.TokenEnv != "":
+		a.Shell.KeepOut(p.TokenEnv, "")
 		tok := strings.TrimSpace(a.Getenv(p.TokenEnv))
 		if tok == "" {
 			return "", clierr.Usagef("profile %s takes its token from $%s, which is not set", name, p.TokenEnv)
@@ -54,7 +55,7 @@ func (a *Accounts) RunTokenCommand(ctx context.Context, name string, p config.Pr
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := shell.Command(ctx, a.Dir, p.TokenCommand)
+	cmd, left := a.Shell.Command(ctx, p.TokenCommand)
 	var out bytes.Buffer
 	cmd.Stdout = &shell.LimitedWriter{W: &out, N: 64 << 10}
 	cmd.Stderr = a.IO.ErrOut
@@ -73,6 +74,10 @@ func (a *Accounts) RunTokenCommand(ctx context.Context, name string, p config.Pr
 		return "", fmt.Errorf("profile %s: the token-command could not run: %v", name, err)
 	}
 	tok := strings.TrimSpace(out.String())
+	if tok == "" && len(left) > 0 {
+		return "", fmt.Errorf("profile %s: the token-command printed nothing; it runs without the variables that hold the run's access tokens (%s): "+
+			"to read the token from a variable, give the profile token-env instead", name, strings.Join(left, ", "))
+	}
 	if tok == "" {
 		return "", fmt.Errorf("profile %s: the token-command printed nothing", name)
 	}

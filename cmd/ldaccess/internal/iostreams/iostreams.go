@@ -10,12 +10,17 @@ import (
 	"sync"
 
 	"golang.org/x/term"
+
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
 )
 
 // IOStreams are a run's standard streams and the facts about them. Out and ErrOut redact the
 // tokens of every client the run made (AddRedaction) from each write, as a whole: whatever
 // prints what a server sent writes it in one piece (the renderer does), so that no write
-// boundary splits a token.
+// boundary splits a token. ErrOut, where errors, notes and questions go, also redacts
+// anything shaped like an access token (package tokenshape): no error can quote a token the
+// command was not told of, such as one pasted as a flag's value. Out does not: a new secret
+// (tokens create, reset) is printed there on purpose.
 type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
@@ -23,6 +28,11 @@ type IOStreams struct {
 
 	stdinTTY, stdoutTTY, stderrTTY bool
 	outWidth, errWidth             func() int
+	outHeight                      func() int
+	// rawOut is stdout itself, for a pager that draws on the terminal; pager is its command
+	// line ("" for none).
+	rawOut io.Writer
+	pager  string
 
 	redactMu sync.Mutex
 	redact   func(string) string
@@ -33,19 +43,27 @@ type IOStreams struct {
 // New returns streams on in, out and errOut, none of them a terminal: what a pipe gets, and
 // what tests start from (SetStdinTTY and its siblings say otherwise).
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
-	s := &IOStreams{In: in, outWidth: zero, errWidth: zero}
-	s.Out = &redactingWriter{w: out, s: s}
-	s.ErrOut = &redactingWriter{w: errOut, s: s}
+	s := &IOStreams{In: in, outWidth: zero, errWidth: zero, outHeight: zero, rawOut: out}
+	s.Out = &redactingWriter{w: out, s: s, stdout: true}
+	s.ErrOut = &redactingWriter{w: errOut, s: s, shapes: true}
 	s.status.s = s
 	return s
 }
 
-// System returns the process's streams, with what the terminal says about them.
+// System returns the process's streams, with what the terminal says about them, and the
+// pager the environment names: LDACCESS_PAGER, else PAGER, else less ("" or cat: none).
 func System() *IOStreams {
 	s := New(os.Stdin, os.Stdout, os.Stderr)
 	s.stdinTTY, s.stdoutTTY, s.stderrTTY = isTerminal(os.Stdin), isTerminal(os.Stdout), isTerminal(os.Stderr)
-	s.outWidth = func() int { return width(os.Stdout) }
-	s.errWidth = func() int { return width(os.Stderr) }
+	s.outWidth = func() int { w, _ := size(os.Stdout); return w }
+	s.errWidth = func() int { w, _ := size(os.Stderr); return w }
+	s.outHeight = func() int { _, h := size(os.Stdout); return h }
+	s.pager = "less"
+	for _, name := range []string{"PAGER", "LDACCESS_PAGER"} {
+		if v, ok := os.LookupEnv(name); ok {
+			s.pager = v
+		}
+	}
 	return s
 }
 
@@ -65,6 +83,33 @@ func (s *IOStreams) SetTerminalWidth(columns int) {
 	s.outWidth = func() int { return columns }
 	s.errWidth = s.outWidth
 }
+
+// SetTerminalHeight fixes the height, in lines, of the terminal stdout is open on.
+func (s *IOStreams) SetTerminalHeight(lines int) { s.outHeight = func() int { return lines } }
+
+// TerminalHeight is the height in lines of the terminal stdout is open on, 0 when it is not
+// one or the height is unknown.
+func (s *IOStreams) TerminalHeight() int {
+	if !s.stdoutTTY {
+		return 0
+	}
+	return s.outHeight()
+}
+
+// SetPager sets the pager's command line ("" for none).
+func (s *IOStreams) SetPager(cmdline string) { s.pager = cmdline }
+
+// Pager is the command line long output goes through on a terminal, "" for none.
+func (s *IOStreams) Pager() string {
+	if s.pager == "cat" {
+		return ""
+	}
+	return s.pager
+}
+
+// Terminal is stdout itself, without the redaction in front of it: for a pager, which is
+// given text already redacted.
+func (s *IOStreams) Terminal() io.Writer { return s.rawOut }
 
 // IsStdinTTY reports whether stdin is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
@@ -119,14 +164,25 @@ func (s *IOStreams) Redact(text string) string {
 	return redact(text)
 }
 
-// redactingWriter is Out or ErrOut: each write redacted as a whole.
+// redactingWriter is Out or ErrOut: each write redacted as a whole; with shapes, anything
+// shaped like a token too. A write to stdout first takes the status line off the terminal
+// (stdout and stderr share it).
 type redactingWriter struct {
-	w io.Writer
-	s *IOStreams
+	w      io.Writer
+	s      *IOStreams
+	shapes bool
+	stdout bool
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
-	if red := r.s.Redact(string(p)); red != string(p) {
+	if r.stdout {
+		r.s.status.clearForOutput()
+	}
+	red := r.s.Redact(string(p))
+	if r.shapes {
+		red = tokenshape.Redact(red)
+	}
+	if red != string(p) {
 		_, err := io.WriteString(r.w, red)
 		return len(p), err
 	}
@@ -136,11 +192,11 @@ func (r *redactingWriter) Write(p []byte) (int, error) {
 // isTerminal reports whether f is open on a terminal.
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// width is the width of the terminal f is open on, or 0.
-func width(f *os.File) int {
-	w, _, err := term.GetSize(int(f.Fd()))
+// size is the width and height of the terminal f is open on, or 0s.
+func size(f *os.File) (width, height int) {
+	w, h, err := term.GetSize(int(f.Fd()))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	return w
+	return w, h
 }

@@ -2,6 +2,8 @@ package iostreams
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -50,6 +52,48 @@ func TestProgressOfSeveralAccounts(t *testing.T) {
 		strings.Split(b.String(), "\r\x1b[K"))
 }
 
+// A pause for the rate limit shows as progress on a terminal, while it lasts, and nothing in a
+// pipe; either way it is counted, pauses at the same time once.
+func TestRateLimitPausesAreProgress(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	s.status.now = func() time.Time { return now }
+	s.SetStderrTTY(true)
+	s.Progress("", "members", 1200, 5000, true)
+	s.WaitForRateLimit(12 * time.Second)
+	s.WaitForRateLimit(10 * time.Second) // another goroutine, the same window
+	now = now.Add(12 * time.Second)
+	s.Progress("", "members", 1300, 5000, true)
+	assert.Equal(t, []string{"members 1200/5000", "waiting 12s for LaunchDarkly's rate limit (members 1200/5000)",
+		"waiting 12s for LaunchDarkly's rate limit (members 1200/5000)", "members 1300/5000"},
+		strings.Split(b.String(), "\r\x1b[K"))
+	n, d := s.WaitedForRateLimit()
+	assert.Equal(t, 2, n)
+	assert.Equal(t, 12*time.Second, d, "the second pause was within the first")
+
+	b.Reset()
+	s = New(strings.NewReader(""), io.Discard, &b)
+	s.WaitForRateLimit(400 * time.Millisecond)
+	s.Progress("", "members", 1, 2, true)
+	assert.Empty(t, b.String(), "not a terminal")
+	n, d = s.WaitedForRateLimit()
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 400*time.Millisecond, d)
+}
+
+// What goes to stdout never runs into the status line: it is cleared first, and the status
+// line, cut to the terminal's width, never wraps.
+func TestOutputClearsTheStatusLine(t *testing.T) {
+	var term strings.Builder // stdout and stderr on one terminal
+	s := New(strings.NewReader(""), &term, &term)
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(20)
+	s.WaitForRateLimit(time.Minute)
+	fmt.Fprintln(s.Out, "ID  EMAIL")
+	assert.Equal(t, "waiting 1m for Lau…\r\x1b[KID  EMAIL\n", term.String())
+}
+
 // A note is one clean line, wrapped at spaces to a terminal's width.
 func TestNotes(t *testing.T) {
 	var b strings.Builder
@@ -87,6 +131,17 @@ func TestConfirm(t *testing.T) {
 	}
 }
 
+// On a terminal a long question wraps at spaces, not in the middle of a word.
+func TestConfirmWraps(t *testing.T) {
+	var errb strings.Builder
+	s := New(strings.NewReader("y\n"), io.Discard, &errb)
+	s.SetStderrTTY(true)
+	s.SetTerminalWidth(40)
+	_, err := Prompter{IO: s}.Confirm(context.Background(), "Apply 392 actions: 16 delete-token, 348 remove-member to http://127.0.0.1:45267?")
+	require.NoError(t, err)
+	assert.Equal(t, "Apply 392 actions: 16 delete-token, 348\nremove-member to http://127.0.0.1:45267?\n[y/N] ", errb.String())
+}
+
 // The question ends when the command's context does: an interrupt while waiting.
 func TestConfirmEndsWithTheContext(t *testing.T) {
 	pr, pw := io.Pipe() // stdin that never answers
@@ -114,4 +169,45 @@ func TestPasswordFromAPipe(t *testing.T) {
 	assert.Equal(t, "  api-x\n", got)
 	_, err = Prompter{IO: New(strings.NewReader(""), io.Discard, io.Discard)}.Password("token: ")
 	assert.EqualError(t, err, "stdin is empty")
+}
+
+// A CSV field never reads as a formula in a spreadsheet (OWASP's CSV injection starts), and
+// is cleaned as every cell is.
+func TestCleanCSV(t *testing.T) {
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://evil")`: `'=HYPERLINK("http://evil")`,
+		"+1+cmd|' /C calc'!A0":      "'+1+cmd|' /C calc'!A0",
+		"-2+3":                      "'-2+3",
+		"@SUM(A1)":                  "'@SUM(A1)",
+		"\t=1+1":                    "' =1+1",
+		"\r=1+1":                    "' =1+1",
+		"  =1":                      "'  =1",
+		"\x1b=1":                    "'=1",
+		"\u202e=1":                  "'=1",
+		"a=b":                       "a=b",
+		"alice@example.com":         "alice@example.com",
+		"2026-06-01T12:00:00Z":      "2026-06-01T12:00:00Z",
+		"two\nlines":                "two\nlines",
+		"":                          "",
+	} {
+		assert.Equal(t, want, CleanCSV(in), "%q", in)
+	}
+}
+
+// JSON keeps every value as the server sent it, with the characters that would act on a
+// terminal written as escapes.
+func TestEscapeJSON(t *testing.T) {
+	in := map[string]string{"name": "evil\u202egpj.exe \u009b31m zero\u200bwidth \U000e0041 \x1b[2J é 😀 \ufffd"}
+	raw, err := json.Marshal(in)
+	require.NoError(t, err)
+	out := EscapeJSON(raw)
+	for _, r := range string(out) {
+		require.False(t, Harmful(r), "%U left in %s", r, out)
+	}
+	assert.Contains(t, string(out), `evil\u202egpj.exe \u009b31m zero\u200bwidth \udb40\udc41 \u001b[2J é 😀 \ufffd`)
+	var back map[string]string
+	require.NoError(t, json.Unmarshal(out, &back))
+	assert.Equal(t, in, back, "the value changed")
+	plain := []byte(`{"a":"b"}`)
+	assert.Equal(t, plain, EscapeJSON(plain))
 }

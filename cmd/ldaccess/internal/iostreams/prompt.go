@@ -20,7 +20,7 @@ type Prompter struct{ IO *IOStreams }
 func (p Prompter) Confirm(ctx context.Context, question string) (bool, error) {
 	s := p.IO
 	s.ClearProgress()
-	fmt.Fprintf(s.ErrOut, "%s [y/N] ", Clean(question, false))
+	fmt.Fprint(s.ErrOut, Wrap(Clean(question, false)+" [y/N]", s.ErrTerminalWidth())+" ")
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(s.In).ReadString('\n')

@@ -5,21 +5,32 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ldaccess/ldaccess/review"
 )
 
-// status is the notes and the progress line on stderr. The progress line ("members
-// 1200/5000") is drawn only on a terminal and is cleared before any note, so notes and progress
-// never run into each other. When several accounts are reviewed at once it shows each one's
-// progress side by side ("prod: members 1200/5000 · eu: tokens 12"). It is safe for concurrent
-// use: the client's retry notes and concurrent reviews print from other goroutines.
+// status is the notes and the status line on stderr. The status line shows progress
+// ("members 1200/5000") and pauses for LaunchDarkly's rate limit ("waiting 12s for
+// LaunchDarkly's rate limit (members 1200/5000)"). It is drawn only on a terminal, and is
+// cleared before any note and before anything is written to stdout, so that neither runs
+// into it. When several accounts are reviewed at once it shows each one's progress side by
+// side ("prod: members 1200/5000 · eu: tokens 12"). It is safe for concurrent use: the
+// client's retries and concurrent reviews report from other goroutines.
 type status struct {
-	s        *IOStreams
-	mu       sync.Mutex
-	progress string // the progress line on screen, if any
-	last     time.Time
+	s     *IOStreams
+	mu    sync.Mutex
+	drawn bool // the status line is on screen
+	last  time.Time
 	// accounts and parts hold each account's progress, in the order they started.
 	accounts []string
 	parts    map[string]string
+	// pause is the rate-limit wait in force until pauseUntil; waits and waited count them
+	// all (WaitedForRateLimit).
+	pause      string
+	pauseUntil time.Time
+	waits      int
+	waited     time.Duration
+	now        func() time.Time
 }
 
 // Notef prints one note line on stderr, "ldaccess: " first, cleaned (a note may quote a
@@ -33,6 +44,18 @@ func (s *IOStreams) Notef(format string, args ...any) {
 	st.drawLocked()
 }
 
+// NoteCommand prints a note that ends with a command for the user to run: the note as Notef
+// prints it, then the command on a line of its own, indented and never wrapped (broken where
+// a terminal is narrow, a pasted command would run as two).
+func (s *IOStreams) NoteCommand(note, command string) {
+	st := &s.status
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.clearLocked()
+	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+Clean(note, false), s.ErrTerminalWidth())+"\n    "+Clean(command, false)+"\n")
+	st.drawLocked()
+}
+
 // Progress shows "label n/total" (or "label n" without a total) for account ("" when there is
 // one), at most every 50ms unless final. It does nothing when stderr is not a terminal.
 func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
@@ -42,17 +65,16 @@ func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
 	st := &s.status
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if !final && time.Since(st.last) < 50*time.Millisecond {
+	if !final && st.clock().Sub(st.last) < 50*time.Millisecond {
 		return
 	}
-	st.last = time.Now()
-	st.clearLocked()
+	st.last = st.clock()
 	part := fmt.Sprintf("%s %d", label, n)
 	if total > 0 {
 		part = fmt.Sprintf("%s %d/%d", label, n, total)
 	}
 	if account != "" {
-		part = account + ": " + part
+		part = Clean(account, false) + ": " + part
 	}
 	if st.parts == nil {
 		st.parts = map[string]string{}
@@ -61,34 +83,127 @@ func (s *IOStreams) Progress(account, label string, n, total int, final bool) {
 		st.accounts = append(st.accounts, account)
 	}
 	st.parts[account] = part
-	parts := make([]string, len(st.accounts))
-	for i, a := range st.accounts {
-		parts[i] = st.parts[a]
-	}
-	st.progress = strings.Join(parts, " · ")
+	st.clearLocked()
 	st.drawLocked()
 }
 
-// ClearProgress removes the progress line for good.
+// WaitForRateLimit reports a pause of d for LaunchDarkly's rate limit: on a terminal it shows
+// on the status line, as progress ("waiting 12s for LaunchDarkly's rate limit"), until d has
+// passed; elsewhere nothing shows. Either way it is counted, for WaitedForRateLimit.
+func (s *IOStreams) WaitForRateLimit(d time.Duration) {
+	st := &s.status
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	now := st.clock()
+	until := now.Add(d)
+	st.waits++
+	st.waited += max(until.Sub(later(now, st.pauseUntil)), 0) // waits at once count once
+	if until.After(st.pauseUntil) {
+		st.pauseUntil = until
+		st.pause = "waiting " + roundWait(d) + " for LaunchDarkly's rate limit"
+	}
+	if s.stderrTTY {
+		st.clearLocked()
+		st.drawLocked()
+	}
+}
+
+// WaitedForRateLimit is how many times the command paused for LaunchDarkly's rate limit, and
+// how long that held it back in all (pauses at the same time count once).
+func (s *IOStreams) WaitedForRateLimit() (int, time.Duration) {
+	st := &s.status
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.waits, st.waited
+}
+
+// Duration writes d as the duration flags take it: "90d", "2h", "5m", "90m30s", "300ms".
+func Duration(d time.Duration) string {
+	s := review.FormatAge(d)
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// roundWait writes a wait as people read it: "12s", "1m", "400ms".
+func roundWait(d time.Duration) string {
+	if d < time.Second {
+		return Duration(d.Round(100 * time.Millisecond))
+	}
+	return Duration(d.Round(time.Second))
+}
+
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
+}
+
+// ClearProgress removes the status line for good.
 func (s *IOStreams) ClearProgress() {
 	st := &s.status
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.clearLocked()
-	st.progress = ""
 	st.accounts, st.parts = nil, nil
+	st.pause, st.pauseUntil = "", time.Time{}
+}
+
+// clearForOutput takes the status line off the screen before something is written to stdout;
+// the next update draws it again.
+func (st *status) clearForOutput() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.clearLocked()
+}
+
+func (st *status) clock() time.Time {
+	if st.now != nil {
+		return st.now()
+	}
+	return time.Now()
+}
+
+// line is what the status line says: the progress, and a rate-limit pause while it lasts.
+func (st *status) line() string {
+	parts := make([]string, len(st.accounts))
+	for i, a := range st.accounts {
+		parts[i] = st.parts[a]
+	}
+	progress := strings.Join(parts, " · ")
+	if st.pause == "" || !st.clock().Before(st.pauseUntil) {
+		return progress
+	}
+	if progress == "" {
+		return st.pause
+	}
+	return st.pause + " (" + progress + ")"
 }
 
 func (st *status) clearLocked() {
-	if st.s.stderrTTY && st.progress != "" {
+	if st.drawn {
 		fmt.Fprint(st.s.ErrOut, "\r\x1b[K")
+		st.drawn = false
 	}
 }
 
+// drawLocked draws the status line, cut to the terminal's width: a line that wrapped could
+// not be cleared.
 func (st *status) drawLocked() {
-	if st.s.stderrTTY && st.progress != "" {
-		fmt.Fprint(st.s.ErrOut, st.progress)
+	line := st.line()
+	if !st.s.stderrTTY || line == "" {
+		return
 	}
+	if w := st.s.ErrTerminalWidth(); w > 1 {
+		line = Truncate(line, w-1)
+	}
+	fmt.Fprint(st.s.ErrOut, line)
+	st.drawn = true
 }
 
 // Wrap breaks text into lines of at most width columns at spaces (a word longer than a line

@@ -20,6 +20,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 )
 
 // Main runs the process's command line on its streams, and returns the exit code.
@@ -40,16 +41,18 @@ func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, kr keyring
 		}
 	}
 	v := version.Build()
+	sh := &shell.Runner{}
 	return &cmdutil.Factory{
 		IOStreams: ios,
 		Prompter:  iostreams.Prompter{IO: ios},
 		Now:       now,
 		Getenv:    getenv,
 		Keyring:   kr,
+		Shell:     sh,
 		Output:    &render.Settings{Format: render.Table},
 		Version:   v,
 		Accounts: &connect.Accounts{
-			Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Keyring: kr,
+			Flags: connect.DefaultFlags(), IO: ios, Getenv: getenv, Keyring: kr, Shell: sh,
 			Now: now, FixedClock: fixed, UserAgent: "ldaccess-cli/" + v,
 		},
 	}
@@ -59,7 +62,7 @@ func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, kr keyring
 // signal's number when a signal (notifyInterrupt) ended ctx.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	ios := f.IOStreams
-	f.Accounts.Dir = f.Dir
+	f.Shell.Dir = f.Dir
 	defer f.Accounts.Close()
 	defer f.RunDeferred()
 	defer func() {
@@ -87,14 +90,25 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	switch code {
 	case clierr.ExitOK:
 	case clierr.ExitUsage:
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.OneLine(err.Error(), clierr.MaxLine))
+		ios.Notef("%s", clierr.OneLine(err.Error(), clierr.MaxLine))
 		if ran != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", ran.CommandPath())
 		}
 	default:
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		reportWaits(ios)
+		ios.Notef("%s", clierr.Describe(err))
 	}
+	reportNextStep(ios, err)
 	return code
+}
+
+// reportWaits says, when a command ends badly, how long LaunchDarkly's rate limit held it
+// back: the pauses showed only as progress on a terminal, and not at all in a pipe, but they
+// may be why it ran out of --timeout.
+func reportWaits(ios *iostreams.IOStreams) {
+	if n, d := ios.WaitedForRateLimit(); n > 0 {
+		ios.Notef("LaunchDarkly's rate limit held the command back %d time%s, %s in all", n, cmdutil.Plural(n), iostreams.Duration(d.Round(100*time.Millisecond)))
+	}
 }
 
 // reportInterrupted says that a signal stopped the command, and what was done before, which
@@ -103,11 +117,22 @@ func reportInterrupted(ios *iostreams.IOStreams, err error) {
 	if err == nil {
 		return
 	}
+	reportWaits(ios)
 	var stopped interrupted
 	if !errors.Is(err, context.Canceled) && !errors.As(err, &stopped) {
-		fmt.Fprintf(ios.ErrOut, "ldaccess: %s\n", clierr.Describe(err))
+		ios.Notef("%s", clierr.Describe(err))
 	}
 	fmt.Fprintln(ios.ErrOut, "ldaccess: interrupted")
+	reportNextStep(ios, err)
+}
+
+// reportNextStep ends the output of a command that left something to put right (a clierr.
+// Recovery: a lost secret, an apply stopped part way) with the command line that does it:
+// last, where it is seen, and whole on its line, never wrapped, so that it can be copied.
+func reportNextStep(ios *iostreams.IOStreams, err error) {
+	if what, command := clierr.NextStep(err); command != "" {
+		fmt.Fprintf(ios.ErrOut, "ldaccess: %s %s\n", what, command)
+	}
 }
 
 // interrupted is the cause of a command's context when a signal ended it.

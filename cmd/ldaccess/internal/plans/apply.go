@@ -11,9 +11,9 @@ import (
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -25,8 +25,12 @@ type ApplyOptions struct {
 	PerMember bool
 	// Exec receives each new secret of reset-token actions on its standard input.
 	Exec string
-	// Dir is the directory Exec runs in.
-	Dir string
+	// AccountFlags are the global flags that name the account (connect.Target.Flags), for the
+	// commands apply prints for the user to run.
+	AccountFlags []string
+	// Resume is the command line that takes the apply up again where it stops (SetResume),
+	// printed when it is interrupted or some actions fail.
+	Resume string
 }
 
 // AddFlags adds the flags of o to cmd.
@@ -36,6 +40,13 @@ func (o *ApplyOptions) AddFlags(cmd *cobra.Command) {
 	fl.BoolVar(&o.DryRun, "dry-run", false, "re-read every object and show what would be sent, sending nothing")
 	fl.BoolVar(&o.PerMember, "per-member", false, "send role changes as one PATCH per member rather than a semantic patch per batch")
 	fl.StringVar(&o.Exec, "exec", "", "for reset-token actions: a shell command that receives each new secret on stdin")
+}
+
+// SetResume sets o.Resume for the plan at plan, as the user named it, from the flags cmd
+// was given: "ldaccess [global flags] apply PLAN" with the flags of apply that change what
+// it does (--exec, --per-member, --yes).
+func (o *ApplyOptions) SetResume(cmd *cobra.Command, plan string) {
+	o.Resume = cmdutil.CommandLine(cmd, "apply", []string{plan}, "per-member", "exec", "yes")
 }
 
 // CheckConfirmable refuses, before anything is read or sent, to apply without --yes where
@@ -62,12 +73,14 @@ func (o ApplyOptions) CheckExec(p review.Plan) error {
 }
 
 // Apply shows the plan, asks once, applies it with its journal beside planPath and prints the
-// outcomes. The error says how it went: nil when every action is done.
+// outcomes. A dry run shows each action once, with what it would send. The error says how it
+// went: nil when every action is done; when the run stopped part way, or some actions
+// failed, it carries o.Resume (a clierr.Recovery).
 func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Plan, planPath string, o ApplyOptions) error {
 	if err := o.CheckConfirmable(env, "apply"); err != nil {
 		return err
 	}
-	if err := showPlan(env, p); err != nil {
+	if err := showPlan(env, p, o.DryRun); err != nil {
 		return err
 	}
 	if !o.DryRun {
@@ -85,28 +98,55 @@ func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Pla
 	}
 	res, err := review.Apply(ctx, c, p, j, o.reviewOptions(env, len(p.Actions)))
 	env.IO.ClearProgress()
-	title := "Applied " + planPath
-	if o.DryRun {
-		title = "Dry run of " + planPath + " (nothing sent)"
-	}
-	if perr := env.Print(present.Results(res, title)); perr != nil && err == nil {
+	if perr := env.Print(present.Results(res, len(p.Actions), resultsTitle(planPath, res, len(p.Actions), o.DryRun))); perr != nil && err == nil {
 		err = perr
 	}
-	if err != nil {
-		if errors.Is(err, review.ErrWrongAccount) {
-			return clierr.Usagef("%v", err)
-		}
-		if j != nil {
-			return fmt.Errorf("%w; the journal %s records how far it got: run the same command again to resume", err, j.Path())
-		}
+	o.noteRecoveries(env, res)
+	return o.ending(res, len(p.Actions), err, j)
+}
+
+// resultsTitle heads the summary: what was done with the plan.
+func resultsTitle(planPath string, res review.Result, total int, dryRun bool) string {
+	switch {
+	case dryRun:
+		return "Dry run of " + planPath + " (nothing sent)"
+	case len(res.Outcomes) < total:
+		return fmt.Sprintf("Applying %s stopped after %d of %d actions", planPath, len(res.Outcomes), total)
+	}
+	return "Applied " + planPath
+}
+
+// ending is the error an apply ends with: err when it could not go on, else its outcome,
+// resumable (o.Resume) when the run stopped part way or some actions failed.
+func (o ApplyOptions) ending(res review.Result, total int, err error, j *review.Journal) error {
+	switch {
+	case err != nil && errors.Is(err, review.ErrWrongAccount):
+		return clierr.Usagef("%v", err)
+	case err != nil && j != nil:
+		return o.resumable(fmt.Errorf("%w; the journal %s records how far it got", err, j.Path()))
+	case err != nil:
 		return err
 	}
-	return outcome(res, len(p.Actions))
+	err = outcome(res, total)
+	if res.Counts()[review.Failed] > 0 {
+		return o.resumable(err)
+	}
+	return err
+}
+
+// resumable marks err with the command that resumes the apply, if it has one and this is
+// not a dry run (which has nothing to resume).
+func (o ApplyOptions) resumable(err error) error {
+	if o.Resume == "" || o.DryRun {
+		return err
+	}
+	return &clierr.Recovery{Err: err, Command: o.Resume, To: "resume"}
 }
 
 // showPlan shows the plan on stderr, fitted to its terminal, before anything is done (in table
-// format: JSON and CSV are for the results alone).
-func showPlan(env cmdutil.Env, p review.Plan) error {
+// format: JSON and CSV are for the results alone). A dry run shows only what the plan is for:
+// its actions are in the results.
+func showPlan(env cmdutil.Env, p review.Plan, dryRun bool) error {
 	if env.Format() != render.Table {
 		return nil
 	}
@@ -114,7 +154,11 @@ func showPlan(env cmdutil.Env, p review.Plan) error {
 	if env.Output.Wide {
 		width = 0
 	}
-	return render.Write(env.IO.ErrOut, render.Table, present.Plan(p), render.Options{Width: width})
+	v := render.View{Text: iostreams.Wrap(present.PlanTitle(p), width)}
+	if !dryRun {
+		v = present.Plan(p)
+	}
+	return render.Write(env.IO.ErrOut, render.Table, v, render.Options{Width: width})
 }
 
 // reviewOptions are review.Apply's options: the clock, the hand-over of new secrets, and the
@@ -123,7 +167,7 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 	opts := review.ApplyOptions{DryRun: o.DryRun, PerMember: o.PerMember, Now: env.Now}
 	if o.Exec != "" {
 		opts.Secret = func(ctx context.Context, act review.Action, t api.Token) error {
-			return shell.HandOver(ctx, o.Dir, o.Exec, t, env.IO.ErrOut)
+			return env.Shell.HandOver(ctx, o.Exec, t, env.IO)
 		}
 	}
 	n := 0
@@ -132,6 +176,23 @@ func (o ApplyOptions) reviewOptions(env cmdutil.Env, total int) review.ApplyOpti
 		env.IO.Progress("", "actions", n, total, false)
 	}
 	return opts
+}
+
+// noteRecoveries prints, for each token whose new secret was lost (its hand-over failed, or an
+// earlier run's answer never came), the exact command that recovers it: a rotation that ends
+// at once only the lost secret, while the old one keeps working until its grace ends.
+func (o ApplyOptions) noteRecoveries(env cmdutil.Env, res review.Result) {
+	for _, out := range res.Outcomes {
+		if out.Status != review.SecretLost {
+			continue
+		}
+		var handover []string
+		if o.Exec != "" {
+			handover = []string{"--exec", o.Exec}
+		}
+		env.IO.NoteCommand(fmt.Sprintf("token %s lost its new secret (see its detail); to recover it before its old secret stops, run:", out.Action.ObjectID),
+			cmdutil.RecoverTokenCommand(o.AccountFlags, "rotate", out.Action.ObjectID, o.Yes, handover...))
+	}
 }
 
 // openJournal opens the plan's journal. A dry run reads the journal of a plan already begun,
@@ -166,11 +227,13 @@ func outcome(res review.Result, total int) error {
 			msg += "; " + review.ErrIdentityProvider.Error() // not for the owner, the caller or its token
 		}
 		if counts[review.Failed] > 0 {
-			msg += "; run the same command again to retry the failed ones"
+			msg += "; applying the plan again retries the failed ones"
 		}
 		return &clierr.OutcomeError{Code: clierr.ExitError, Msg: msg}
 	case counts[review.Changed] > 0:
-		return &clierr.OutcomeError{Code: clierr.ExitFindings, Msg: fmt.Sprintf("%d of %d actions skipped: their object changed since the plan", counts[review.Changed], total)}
+		return &clierr.OutcomeError{Code: clierr.ExitFindings, Msg: fmt.Sprintf(
+			"%d of %d actions skipped: their object changed since the plan; applying it again will not act on them: review the account again (audit --plan) for a plan of them",
+			counts[review.Changed], total)}
 	}
 	return nil
 }

@@ -1,74 +1,24 @@
 package present
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ldaccess/ldaccess/review"
 )
 
-// How a review's findings look: ranked by risk, grouped by finding over every account
-// reviewed. The formats build on these: the terminal view (review_terminal.go), the pipe's
-// table, CSV and JSON (review_pipe.go) and the HTML report (review_html.go).
-
-// AccountReport is the review of one account, named when several are reviewed together.
-type AccountReport struct {
-	// Account names the account: the profile's name, or where it was reached.
-	Account string
-	// Instance is commercial, eu or federal, "custom" for a --base-url, or "fake".
-	Instance string
-	// BaseURL is where the account was reached ("" for the embedded fake).
-	BaseURL string
-	Report  review.Report
-}
-
-// Risk ranks findings for people reading a review: what an attacker could use first.
-type Risk int
-
-// The risks, lowest first.
-const (
-	RiskLow Risk = iota
-	RiskMedium
-	RiskHigh
-)
-
-// String is the risk as the review prints it: high, medium or low.
-func (r Risk) String() string {
-	switch r {
-	case RiskHigh:
-		return "high"
-	case RiskMedium:
-		return "medium"
-	}
-	return "low"
-}
-
-// FindingKind is one finding of one subject, with its risk.
-type FindingKind struct {
-	Subject string // "token" or "member"
-	Finding review.Finding
-	Risk    Risk
-}
-
-// ByRisk lists every finding, highest risk first: full control without a second factor or
-// without an owner, then unused access that could be lost unnoticed, then housekeeping.
-var ByRisk = []FindingKind{
-	{"token", review.TokenOverPrivileged, RiskHigh},
-	{"member", review.MemberAdminNoMFA, RiskHigh},
-	{"token", review.TokenOwnerGone, RiskHigh},
-	{"token", review.TokenStale, RiskMedium},
-	{"token", review.TokenNeverUsed, RiskMedium},
-	{"token", review.TokenRotationDue, RiskMedium},
-	{"member", review.MemberStaleInvite, RiskMedium},
-	{"member", review.MemberInactive, RiskMedium},
-	{"member", review.MemberNeverLoggedIn, RiskLow},
-	{"member", review.MemberNoTeam, RiskLow},
-}
+// How a review's findings look: ranked by risk (review.FindingsByRisk), grouped by finding over
+// every account reviewed. The formats build on these: the terminal view (review_terminal.go),
+// the pipe's table, CSV and JSON (review_pipe.go), the HTML report (review_html.go), and what a
+// review records of itself (review_record.go). Several accounts are several reports, each named
+// by its Name.
 
 // Group is the rows of one finding, over every account reviewed.
 type Group struct {
-	Kind    FindingKind
+	Finding review.Finding
 	Tokens  []AccountTokenRow
 	Members []AccountMemberRow
 }
@@ -76,20 +26,26 @@ type Group struct {
 // AccountTokenRow is a token's row with the account it is in.
 type AccountTokenRow struct {
 	Account string
-	Row     review.TokenRow
+	Row     *review.TokenRow
 }
 
 // AccountMemberRow is a member's row with the account they are in.
 type AccountMemberRow struct {
 	Account string
-	Row     review.MemberRow
+	Row     *review.MemberRow
 }
+
+// Subject is "token" or "member".
+func (g Group) Subject() string { return g.Finding.Subject() }
+
+// Risk is the finding's.
+func (g Group) Risk() review.Risk { return g.Finding.Risk() }
 
 // Count is how many tokens or members have the finding.
 func (g Group) Count() int { return len(g.Tokens) + len(g.Members) }
 
-// CountsByAccount is Count for each of accounts, in their order.
-func (g Group) CountsByAccount(accounts []AccountReport) []int {
+// CountsByAccount is Count for each of the reports, in their order.
+func (g Group) CountsByAccount(rs []review.Report) []int {
 	per := map[string]int{}
 	for _, t := range g.Tokens {
 		per[t.Account]++
@@ -97,38 +53,63 @@ func (g Group) CountsByAccount(accounts []AccountReport) []int {
 	for _, m := range g.Members {
 		per[m.Account]++
 	}
-	counts := make([]int, len(accounts))
-	for i, a := range accounts {
-		counts[i] = per[a.Account]
+	counts := make([]int, len(rs))
+	for i, r := range rs {
+		counts[i] = per[r.Name]
 	}
 	return counts
 }
 
-// GroupByFinding sorts the rows of every account into one group per finding, highest risk
+// GroupByFinding sorts the rows of every report into one group per finding, highest risk
 // first, groups with no rows included. A row with several findings is in each of their groups,
-// so that every group's count is the summary's.
-func GroupByFinding(accounts []AccountReport) []Group {
-	groups := make([]Group, len(ByRisk))
+// so that every group's count is the summary's. Rows are referred to, not copied.
+func GroupByFinding(rs []review.Report) []Group {
+	groups := make([]Group, len(review.FindingsByRisk))
 	at := map[review.Finding]int{}
-	for i, k := range ByRisk {
-		groups[i].Kind = k
-		at[k.Finding] = i
+	for i, f := range review.FindingsByRisk {
+		groups[i].Finding = f
+		at[f] = i
 	}
-	for _, acct := range accounts {
-		for _, t := range acct.Report.Tokens {
-			for _, f := range t.Findings {
-				g := &groups[at[f]] // ByRisk lists every finding: TestByRiskListsEveryFinding
-				g.Tokens = append(g.Tokens, AccountTokenRow{acct.Account, t})
+	for _, r := range rs {
+		for i := range r.Tokens {
+			for _, f := range r.Tokens[i].Findings {
+				if k, ok := at[f]; ok {
+					groups[k].Tokens = append(groups[k].Tokens, AccountTokenRow{r.Name, &r.Tokens[i]})
+				}
 			}
 		}
-		for _, m := range acct.Report.Members {
-			for _, f := range m.Findings {
-				g := &groups[at[f]]
-				g.Members = append(g.Members, AccountMemberRow{acct.Account, m})
+		for i := range r.Members {
+			for _, f := range r.Members[i].Findings {
+				if k, ok := at[f]; ok {
+					groups[k].Members = append(groups[k].Members, AccountMemberRow{r.Name, &r.Members[i]})
+				}
 			}
 		}
 	}
 	return groups
+}
+
+// ByImportance orders a group's rows most important first: those whose other findings are
+// the worst, then those with the most findings; otherwise as the API listed them.
+func (g Group) ByImportance() Group {
+	weight := func(fs []review.Finding) (review.Risk, int) {
+		worst := review.RiskNone
+		for _, f := range fs {
+			if f != g.Finding {
+				worst = max(worst, f.Risk())
+			}
+		}
+		return worst, len(fs)
+	}
+	order := func(a, b []review.Finding) int {
+		ra, na := weight(a)
+		rb, nb := weight(b)
+		return cmp.Or(cmp.Compare(rb, ra), cmp.Compare(nb, na))
+	}
+	out := Group{Finding: g.Finding, Tokens: slices.Clone(g.Tokens), Members: slices.Clone(g.Members)}
+	slices.SortStableFunc(out.Tokens, func(a, b AccountTokenRow) int { return order(a.Row.Findings, b.Row.Findings) })
+	slices.SortStableFunc(out.Members, func(a, b AccountMemberRow) int { return order(a.Row.Findings, b.Row.Findings) })
+	return out
 }
 
 // Totals add up what several accounts' reviews looked at.
@@ -136,24 +117,24 @@ type Totals struct {
 	Tokens, Members, Findings int
 }
 
-// TotalsOf adds up accounts' reviews.
-func TotalsOf(accounts []AccountReport) Totals {
+// TotalsOf adds up reviews.
+func TotalsOf(rs []review.Report) Totals {
 	var t Totals
-	for _, a := range accounts {
-		t.Tokens += a.Report.TokenCount
-		t.Members += a.Report.MemberCount
-		t.Findings += a.Report.FindingCount()
+	for _, r := range rs {
+		t.Tokens += r.TokenCount
+		t.Members += r.MemberCount
+		t.Findings += r.FindingCount()
 	}
 	return t
 }
 
 // Headline is a review's first line: what, when, with which threshold, how much found.
-func Headline(accounts []AccountReport) string {
-	t := TotalsOf(accounts)
-	r := accounts[0].Report
+func Headline(rs []review.Report) string {
+	t := TotalsOf(rs)
+	r := rs[0]
 	of := ""
-	if len(accounts) > 1 {
-		of = fmt.Sprintf(" in %d accounts", len(accounts))
+	if len(rs) > 1 {
+		of = fmt.Sprintf(" in %d accounts", len(rs))
 	}
 	return fmt.Sprintf("Access review of %d tokens and %d members%s, %s (stale after %s): %d findings",
 		t.Tokens, t.Members, of, r.GeneratedAt.UTC().Format(time.DateOnly), review.FormatDays(r.StaleAfter), t.Findings)

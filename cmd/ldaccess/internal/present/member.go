@@ -7,6 +7,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // MemberHeader heads a table of members.
@@ -15,27 +16,13 @@ var MemberHeader = []string{"id", "email", "name", "role", "teams", "last seen",
 // memberIdentity are the columns that say which member a row is about.
 var memberIdentity = []string{"email"}
 
-// MemberName is "First Last", whichever parts there are.
-func MemberName(m api.Member) string {
-	return strings.TrimSpace(m.FirstName + " " + m.LastName)
-}
-
 // MemberRole is the role with any custom roles: "writer", "no_access + flag-editor + qa".
-func MemberRole(m api.Member) string {
+func MemberRole(m review.Member) string {
 	return strings.Join(append([]string{m.Role}, m.CustomRoles...), " + ")
 }
 
-// TeamKeys lists the keys of the member's teams, never nil.
-func TeamKeys(m api.Member) []string {
-	keys := []string{}
-	for _, t := range m.Teams {
-		keys = append(keys, t.Key)
-	}
-	return keys
-}
-
 // MemberSeen is when a member was last seen, or that their invite is pending.
-func MemberSeen(m api.Member) string {
+func MemberSeen(m review.Member) string {
 	if m.PendingInvite {
 		return "invited " + render.Day(m.CreationDate)
 	}
@@ -44,10 +31,11 @@ func MemberSeen(m api.Member) string {
 
 // MemberSummary describes a member in a word or two: "Ariel Flores, admin".
 func MemberSummary(m api.Member) string {
-	if name := MemberName(m); name != "" {
-		return name + ", " + MemberRole(m)
+	rm := review.MemberOf(m)
+	if name := rm.Name(); name != "" {
+		return name + ", " + MemberRole(rm)
 	}
-	return MemberRole(m)
+	return MemberRole(rm)
 }
 
 // MemberCells are a member's cells under MemberHeader.
@@ -56,7 +44,8 @@ func MemberCells(m api.Member, format render.Format) []string {
 	if m.PendingInvite {
 		invite = "pending"
 	}
-	return []string{m.ID, m.Email, MemberName(m), MemberRole(m), strings.Join(TeamKeys(m), ","),
+	rm := review.MemberOf(m)
+	return []string{m.ID, m.Email, rm.Name(), MemberRole(rm), strings.Join(rm.Teams, ","),
 		render.TimeCell(format, m.LastSeen), m.MFA, invite}
 }
 

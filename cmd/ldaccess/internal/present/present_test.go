@@ -2,6 +2,7 @@ package present
 
 import (
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func TestTokenAccess(t *testing.T) {
 		{api.Token{CustomRoleIDs: []string{"b", "a"}}, "custom roles: a b"},
 		{api.Token{InlineRole: []api.Statement{{Effect: "allow", Actions: []string{"*"}, Resources: []string{"proj/*"}}}}, "inline policy: allow * on proj/*"},
 		{api.Token{InlineRole: []api.Statement{{Effect: "deny", NotActions: []string{"x"}, NotResources: []string{"y"}}}}, "inline policy: deny all but x on all but y"},
-		{api.Token{}, "-"},
+		{api.Token{}, ""},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, TokenAccess(tt.tok))
@@ -46,7 +47,6 @@ func TestTokenWithItsSecret(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(b.String(), "api-0123456789"), "%s:\n%s", format, b.String())
 	}
 }
-
 func TestEmptyReview(t *testing.T) {
 	r := review.BuildReport(nil, nil, testNow, review.Options{StaleAfter: testStale})
 	for _, format := range []render.Format{render.Table, render.JSON, render.CSV} {
@@ -59,11 +59,14 @@ func TestEmptyReview(t *testing.T) {
 	cr.FieldsPerRecord = -1
 	recs, err := cr.ReadAll()
 	require.NoError(t, err)
-	// summary header + 10 findings, tokens header, members header.
-	require.Len(t, recs, 13, "records: %q", recs)
-	assert.Equal(t, "subject", recs[0][0])
-	assert.Equal(t, "id", recs[11][0])
-	assert.Equal(t, "email", recs[12][1])
+	// review header + its row, summary header + 10 findings, tokens header, members header.
+	require.Len(t, recs, 15, "records: %q", recs)
+	assert.Equal(t, "account", recs[0][0])
+	assert.Equal(t, "coverage", recs[0][len(recs[0])-1])
+	assert.Equal(t, []string{"subject", "finding", "risk", "count", "description"}, recs[2])
+	assert.Equal(t, []string{"token", "never-used", "medium", "0", "never used"}, recs[3])
+	assert.Equal(t, "id", recs[13][0])
+	assert.Equal(t, "email", recs[14][1])
 }
 
 // Groups come highest risk first, hold each row once per finding, and their counts are the
@@ -75,20 +78,21 @@ func TestGroupedByRisk(t *testing.T) {
 	}
 	tokens := []api.Token{{ID: "t1", OwnerID: "gone", Role: "admin"}}
 	r := review.BuildReport(members, tokens, testNow, review.Options{StaleAfter: testStale})
-	groups := GroupByFinding([]AccountReport{{Account: "a", Report: r}})
-	require.Len(t, groups, len(ByRisk))
+	r.Name = "a"
+	groups := GroupByFinding([]review.Report{r})
+	require.Len(t, groups, len(review.FindingsByRisk))
 	for i := 1; i < len(groups); i++ {
-		assert.GreaterOrEqual(t, groups[i-1].Kind.Risk, groups[i].Kind.Risk)
+		assert.GreaterOrEqual(t, groups[i-1].Risk(), groups[i].Risk())
 	}
 	counts := map[review.Finding]int{}
 	for _, g := range groups {
-		counts[g.Kind.Finding] = g.Count()
+		counts[g.Finding] = g.Count()
 	}
 	for _, l := range r.Summary() {
 		assert.Equal(t, l.Count, counts[l.Finding], l.Finding)
 	}
 
-	v := Grouped([]AccountReport{{Account: "a", Report: r}}, false)
+	v := Grouped([]review.Report{r}, false)
 	var titles []string
 	for _, s := range v.Sections[1:] {
 		titles = append(titles, s.Title)
@@ -102,44 +106,80 @@ func TestGroupedByRisk(t *testing.T) {
 		"LOW risk · no-team: 1 member, not on any team",
 	}, titles)
 	// m1's other findings are beside it in each of its groups.
-	assert.Equal(t, "inactive,no-team", v.Sections[2].Rows[0][len(v.Sections[2].Header)-1])
+	rows := collect(v.Sections[2])
+	assert.Equal(t, "inactive,no-team", rows[0][len(v.Sections[2].Header)-1])
 
 	// --all adds the clean rows; with several accounts every table gets an account column.
-	v = Grouped([]AccountReport{{Account: "a", Report: r}, {Account: "b", Report: r}}, true)
+	b := r
+	b.Name = "b"
+	v = Grouped([]review.Report{r, b}, true)
 	last := v.Sections[len(v.Sections)-1]
 	assert.Equal(t, "Members without findings (2)", last.Title)
-	assert.Equal(t, []string{"b", "m2"}, last.Rows[1][:2])
+	assert.Equal(t, []string{"b", "m2"}, collect(last)[1][:2])
 	assert.Equal(t, []string{"risk", "finding", "subject", "count", "a", "b", "description"}, v.Sections[0].Header)
 }
 
-// Every finding the review can report has a place, and one only, in the grouped view's
-// ranking: a finding missing from it would be filed under another's heading.
-func TestByRiskListsEveryFinding(t *testing.T) {
-	var ranked []review.Finding
-	for _, k := range ByRisk {
-		ranked = append(ranked, k.Finding)
-		assert.Equal(t, k.Finding.Subject(), k.Subject, "%s", k.Finding)
+func collect(s render.Section) [][]string {
+	var rows [][]string
+	for r := range render.RowsOf(s) {
+		rows = append(rows, r)
 	}
-	all := append(append([]review.Finding{}, review.TokenFindingOrder...), review.MemberFindingOrder...)
-	assert.ElementsMatch(t, all, ranked)
+	return rows
+}
+
+// TestTheTerminalShowsAHandfulOfEachFinding: without --all, the most important rows of each
+// finding (those whose other findings are worst), and how many more there are.
+func TestTheTerminalShowsAHandfulOfEachFinding(t *testing.T) {
+	var members []api.Member
+	for i := range 12 {
+		m := api.Member{ID: fmt.Sprintf("m%02d", i), Email: fmt.Sprintf("m%02d@x.io", i), Role: "reader", MFA: "enabled", LastSeen: daysAgo(1)}
+		if i == 9 {
+			m.Role, m.MFA = "admin", "disabled" // no-team and, worse, admin-without-mfa
+		}
+		if i == 10 {
+			m.LastSeen = daysAgo(400) // no-team and inactive
+		}
+		members = append(members, m)
+	}
+	r := review.BuildReport(members, nil, testNow, review.Options{StaleAfter: testStale})
+	v := Grouped([]review.Report{r}, false)
+	var noTeam render.Section
+	for _, s := range v.Sections {
+		if strings.Contains(s.Title, "no-team") {
+			noTeam = s
+		}
+	}
+	rows := collect(noTeam)
+	require.Len(t, rows, TerminalRows)
+	assert.Equal(t, "m09", rows[0][0], "the admin without MFA first")
+	assert.Equal(t, "m10", rows[1][0], "then the inactive one")
+	assert.Equal(t, "… and 7 more: --all, --format csv or --format html", noTeam.Footer)
+
+	all := Grouped([]review.Report{r}, true)
+	for _, s := range all.Sections {
+		if strings.Contains(s.Title, "no-team") {
+			assert.Len(t, collect(s), 12, "--all: every row")
+			assert.Empty(t, s.Footer)
+		}
+	}
 }
 
 // Every table says which columns identify its rows: fitting keeps them.
 func TestEveryTableSaysWhatIdentifiesItsRows(t *testing.T) {
 	r := review.BuildReport([]api.Member{{ID: "m", Email: "a@x.io", Role: "reader"}}, []api.Token{{ID: "t", Name: "n", Role: "admin"}}, testNow, review.Options{StaleAfter: testStale})
-	accounts := []AccountReport{{Account: "a", Report: r}}
+	accounts := []review.Report{r}
 	views := map[string]render.View{
 		"tokens": Tokens([]api.Token{{ID: "t"}}, render.Table), "members": Members([]api.Member{{ID: "m"}}, render.Table),
 		"review": Review(r, render.Table), "reviews": Reviews(append(accounts, accounts...), render.Table), "grouped": Grouped(accounts, true),
 		"plan":    Plan(review.Plan{Actions: []review.Action{{Kind: review.DeleteToken, ObjectID: "t"}}}),
-		"results": Results(review.Result{Outcomes: []review.Outcome{{Status: review.Applied}}}, "Applied"),
+		"results": Results(review.Result{Outcomes: []review.Outcome{{Status: review.Applied}}}, 1, "Applied"),
 	}
 	for name, v := range views {
 		for _, s := range v.Sections {
-			if s.Record || len(s.Rows) == 0 || len(s.Header) <= 2 && s.Header[0] != "id" {
+			if s.Record || len(collect(s)) == 0 || len(s.Header) <= 2 && s.Header[0] != "id" {
 				continue // records are never fitted; summaries of counts have nothing to identify
 			}
-			if s.Header[0] == "risk" || s.Header[0] == "subject" {
+			if s.Header[0] == "risk" || s.Header[0] == "subject" || s.Header[0] == "account" && s.Header[1] == "owner" {
 				continue
 			}
 			assert.NotEmpty(t, s.Identify, "%s: %q", name, s.Title)
@@ -147,5 +187,37 @@ func TestEveryTableSaysWhatIdentifiesItsRows(t *testing.T) {
 				assert.Contains(t, s.Header, id, "%s: %q", name, s.Title)
 			}
 		}
+	}
+}
+
+// TestTheRecordIsCleanedInEveryFormat: names a server sends for the record (the caller's token,
+// the owner's email) reach no output with escape, control or bidirectional characters.
+func TestTheRecordIsCleanedInEveryFormat(t *testing.T) {
+	const hostile = "ci\x1b[2J\u202egnp.exe\u200b"
+	r := review.BuildReport([]api.Member{{ID: "o", Email: "boss" + hostile + "@x.io", Role: "owner"}}, nil, testNow, review.Options{})
+	r.Caller = review.Caller{MemberID: "o", Email: "boss" + hostile + "@x.io", TokenIDs: []string{"t"}, TokenName: hostile}
+	r.Name = "prod" + hostile
+	var outs []string
+	for _, format := range []render.Format{render.Table, render.CSV} {
+		var b strings.Builder
+		require.NoError(t, render.Write(&b, format, Review(r, format), render.Options{}))
+		outs = append(outs, b.String())
+	}
+	var b strings.Builder
+	require.NoError(t, render.Write(&b, render.Table, Grouped([]review.Report{r}, false), render.Options{Width: 120}))
+	outs = append(outs, b.String())
+	b.Reset()
+	require.NoError(t, WriteHTML(&b, []review.Report{r}, false))
+	outs = append(outs, b.String())
+	c, err := review.Diff(r, r)
+	require.NoError(t, err)
+	b.Reset()
+	require.NoError(t, WriteChangesHTML(&b, c))
+	outs = append(outs, b.String())
+	for i, out := range outs {
+		assert.NotContains(t, out, "\x1b", "output %d", i)
+		assert.NotContains(t, out, "\u202e", "output %d", i)
+		assert.NotContains(t, out, "\u200b", "output %d", i)
+		assert.Contains(t, out, "ci[2Jgnp.exe", "output %d: the name is there, cleaned", i)
 	}
 }

@@ -9,98 +9,137 @@ import (
 	"github.com/ldaccess/ldaccess/review"
 )
 
-// Grouped is a review for a terminal: the summary, highest risk first, then a table per
-// finding with rows; with all, the rows without findings as well.
-func Grouped(accounts []AccountReport, all bool) render.View {
-	groups := GroupByFinding(accounts)
-	sections := []render.Section{riskSummary(accounts, groups)}
+// TerminalRows is how many rows of each finding the terminal view shows without --all: a
+// handful, the most important (Group.ByImportance), so that the review fits about two screens.
+const TerminalRows = 5
+
+// Grouped is a review for a terminal: the headline, each review's record and the summary,
+// highest risk first, then a table per finding. With all, every row of each finding and then
+// the rows without findings; otherwise the TerminalRows most important of each finding and
+// how many more there are.
+func Grouped(rs []review.Report, all bool) render.View {
+	groups := GroupByFinding(rs)
+	sections := []render.Section{riskSummary(rs, groups)}
+	limit := TerminalRows
+	if all {
+		limit = 0
+	}
 	for _, g := range groups {
 		if g.Count() > 0 {
-			sections = append(sections, GroupSection(g, len(accounts) > 1, accounts[0].Report.Options))
+			sections = append(sections, GroupSection(g.ByImportance(), len(rs) > 1, rs[0].Options, limit))
 		}
 	}
 	if all {
-		sections = append(sections, CleanSections(accounts)...)
+		sections = append(sections, CleanSections(rs)...)
 	}
 	return render.View{Sections: sections}
 }
 
 // riskSummary counts each finding, highest risk first, with a count per account when there
-// are several.
-func riskSummary(accounts []AccountReport, groups []Group) render.Section {
-	multi := len(accounts) > 1
-	s := render.Section{Title: Headline(accounts), Header: []string{"risk", "finding", "subject", "count"}}
-	if multi {
-		for _, a := range accounts {
-			s.Header = append(s.Header, a.Account)
+// are several, under the headline and each review's record.
+func riskSummary(rs []review.Report, groups []Group) render.Section {
+	multi := len(rs) > 1
+	s := render.Section{Title: Headline(rs), Header: []string{"risk", "finding", "subject", "count"}}
+	for _, r := range rs {
+		if multi {
+			s.Header = append(s.Header, r.Name)
+			s.Lines = append(s.Lines, r.Name+":")
 		}
+		s.Lines = append(s.Lines, IdentityLines(r)...)
 	}
 	s.Header = append(s.Header, "description")
 	for _, g := range groups {
-		row := []string{g.Kind.Risk.String(), string(g.Kind.Finding), g.Kind.Subject, strconv.Itoa(g.Count())}
+		row := []string{g.Risk().String(), string(g.Finding), g.Subject(), strconv.Itoa(g.Count())}
 		if multi {
-			for _, n := range g.CountsByAccount(accounts) {
+			for _, n := range g.CountsByAccount(rs) {
 				row = append(row, strconv.Itoa(n))
 			}
 		}
-		s.Rows = append(s.Rows, append(row, accounts[0].Report.Describe(g.Kind.Finding)))
+		s.Rows = append(s.Rows, append(row, rs[0].Describe(g.Finding)))
 	}
 	return s
 }
 
-// GroupSection is the table of one finding's rows, titled with its risk, count and meaning.
-// Each row's other findings are in the last column, "also".
-func GroupSection(g Group, multi bool, o review.Options) render.Section {
-	subjects := g.Kind.Subject + "s"
-	if g.Count() == 1 {
-		subjects = g.Kind.Subject
+// GroupSection is the table of one finding's rows, titled with its risk, count and meaning;
+// each row's other findings are in the last column, "also". With limit > 0, only the first
+// limit rows, and a footer saying how many more there are and how to see them.
+func GroupSection(g Group, multi bool, o review.Options, limit int) render.Section {
+	s := render.Section{Title: fmt.Sprintf("%s risk · %s: %d %s%s, %s", strings.ToUpper(g.Risk().String()),
+		g.Finding, g.Count(), g.Subject(), plural(g.Count()), o.Describe(g.Finding))}
+	n := g.Count()
+	if limit > 0 && n > limit {
+		n = limit
+		s.Footer = fmt.Sprintf("… and %d more: --all, --format csv or --format html", g.Count()-limit)
 	}
-	s := render.Section{Title: fmt.Sprintf("%s risk · %s: %d %s, %s", strings.ToUpper(g.Kind.Risk.String()),
-		g.Kind.Finding, g.Count(), subjects, o.Describe(g.Kind.Finding))}
-	if g.Kind.Subject == "token" {
+	if g.Subject() == "token" {
 		s.Header = withAccount(multi, "account", "id", "name", "owner", "access", "last used", "also")
 		s.Identify = tokenIdentity
-		for _, t := range g.Tokens {
-			tok := t.Row.Token
-			s.Rows = append(s.Rows, withAccount(multi, t.Account, tok.ID, tok.Name, t.Row.Owner,
-				TokenAccess(tok), render.Day(tok.LastUsed), otherFindings(t.Row.Findings, g.Kind.Finding)))
+		s.RowSeq = func(yield func([]string) bool) {
+			for _, t := range g.Tokens[:n] {
+				tok := t.Row.Token
+				if !yield(withAccount(multi, t.Account, tok.ID, tok.Name, t.Row.Owner,
+					TokenAccess(tok), render.Day(tok.LastUsed), otherFindings(t.Row.Findings, g.Finding))) {
+					return
+				}
+			}
 		}
 		return s
 	}
 	s.Header = withAccount(multi, "account", "id", "email", "name", "role", "last seen", "mfa", "also")
 	s.Identify = memberIdentity
-	for _, m := range g.Members {
-		mem := m.Row.Member
-		s.Rows = append(s.Rows, withAccount(multi, m.Account, mem.ID, mem.Email, MemberName(mem),
-			MemberRole(mem), MemberSeen(mem), mem.MFA, otherFindings(m.Row.Findings, g.Kind.Finding)))
+	s.RowSeq = func(yield func([]string) bool) {
+		for _, m := range g.Members[:n] {
+			mem := m.Row.Member
+			if !yield(withAccount(multi, m.Account, mem.ID, mem.Email, mem.Name(),
+				MemberRole(mem), MemberSeen(mem), mem.MFA, otherFindings(m.Row.Findings, g.Finding))) {
+				return
+			}
+		}
 	}
 	return s
 }
 
 // CleanSections are the tokens and the members without findings (audit --all).
-func CleanSections(accounts []AccountReport) []render.Section {
-	multi := len(accounts) > 1
+func CleanSections(rs []review.Report) []render.Section {
+	multi := len(rs) > 1
 	tokens := render.Section{Header: withAccount(multi, "account", "id", "name", "owner", "access", "last used"),
 		Empty: "none", Identify: tokenIdentity}
 	members := render.Section{Header: withAccount(multi, "account", "id", "email", "name", "role", "last seen", "mfa"),
 		Empty: "none", Identify: memberIdentity}
-	for _, a := range accounts {
-		for _, t := range a.Report.Tokens {
+	var nt, nm int
+	for _, r := range rs {
+		for _, t := range r.Tokens {
 			if len(t.Findings) == 0 {
-				tok := t.Token
-				tokens.Rows = append(tokens.Rows, withAccount(multi, a.Account, tok.ID, tok.Name, t.Owner,
-					TokenAccess(tok), render.Day(tok.LastUsed)))
+				nt++
 			}
 		}
-		for _, m := range a.Report.Members {
+		for _, m := range r.Members {
 			if len(m.Findings) == 0 {
-				mem := m.Member
-				members.Rows = append(members.Rows, withAccount(multi, a.Account, mem.ID, mem.Email,
-					MemberName(mem), MemberRole(mem), MemberSeen(mem), mem.MFA))
+				nm++
 			}
 		}
 	}
-	tokens.Title = fmt.Sprintf("Tokens without findings (%d)", len(tokens.Rows))
-	members.Title = fmt.Sprintf("Members without findings (%d)", len(members.Rows))
+	tokens.RowSeq = func(yield func([]string) bool) {
+		for _, r := range rs {
+			for _, t := range r.Tokens {
+				tok := t.Token
+				if len(t.Findings) == 0 && !yield(withAccount(multi, r.Name, tok.ID, tok.Name, t.Owner, TokenAccess(tok), render.Day(tok.LastUsed))) {
+					return
+				}
+			}
+		}
+	}
+	members.RowSeq = func(yield func([]string) bool) {
+		for _, r := range rs {
+			for _, m := range r.Members {
+				mem := m.Member
+				if len(m.Findings) == 0 && !yield(withAccount(multi, r.Name, mem.ID, mem.Email, mem.Name(), MemberRole(mem), MemberSeen(mem), mem.MFA)) {
+					return
+				}
+			}
+		}
+	}
+	tokens.Title = fmt.Sprintf("Tokens without findings (%d)", nt)
+	members.Title = fmt.Sprintf("Members without findings (%d)", nm)
 	return []render.Section{tokens, members}
 }

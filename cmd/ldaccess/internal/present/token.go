@@ -48,10 +48,7 @@ func TokenAccess(t api.Token) string {
 	if len(t.InlineRole) > 0 {
 		parts = append(parts, "inline policy: "+describePolicy(t.InlineRole))
 	}
-	if len(parts) == 0 {
-		return "-"
-	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "; ") // nothing: "", which a table shows as "-"
 }
 
 // describePolicy renders an inline policy compactly: "allow * on proj/*; deny deleteFlag on *".

@@ -16,7 +16,9 @@ import (
 //     until the rest fit at their narrowest readable width; then the widest cells are cut
 //     with "…", other columns before identifying ones;
 //   - IDs, dates, statuses, finding names and counts are useless cut (Whole): they are
-//     dropped, never cut, unless they identify the row.
+//     dropped, never cut, unless they identify the row;
+//   - a reason, a change or a detail (Section.Below) is never cut: where it would be, it goes
+//     under its row.
 //
 // A table that cannot fit even so is printed wider than the terminal rather than unreadable.
 
@@ -28,11 +30,11 @@ var DropOrder = []string{
 	"token from", "instance", "also", "findings", "action", "detail",
 }
 
-// Whole lists the columns (by header) that are dropped rather than cut: a cut ID or date is
-// useless.
+// Whole lists the columns (by header) that are dropped rather than cut: a cut ID, date or
+// finding name is useless.
 var Whole = []string{
 	"id", "created", "last used", "last seen", "status", "risk", "finding", "count",
-	"action", "kind", "mfa", "subject", "current", "invite",
+	"action", "kind", "mfa", "subject", "current", "invite", "reasons",
 }
 
 // Column widths fitting aims at: an identifying cell is cut no shorter than IdentityWidth,

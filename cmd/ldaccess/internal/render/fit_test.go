@@ -2,11 +2,13 @@ package render
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func lines(t *testing.T, s Section, width int) []string {
@@ -187,4 +189,51 @@ func TestTitlesWrap(t *testing.T) {
 	for _, l := range lines(t, s, 80) {
 		assert.LessOrEqual(t, runewidth.StringWidth(l), 80, l)
 	}
+}
+
+// A Below column is never cut: where it fits it stays in the table; where fitting would cut
+// or drop it, each of its cells goes whole under its row, wrapped at spaces, and the rest of
+// the table fits without it. In a pipe it stays in the table.
+func TestBelowColumnsAreNeverCut(t *testing.T) {
+	s := resultsTable
+	s.Below = []string{"detail"}
+	detail := s.Rows[0][4]
+
+	ls := lines(t, s, 200)
+	assert.Equal(t, []string{"ACTION", "ID", "NAME", "STATUS", "DETAIL"}, header(ls[0]))
+	assert.Len(t, ls, 3, "one line a row")
+
+	for _, width := range []int{120, 80} {
+		ls := lines(t, s, width)
+		assert.NotContains(t, header(ls[0]), "DETAIL", "at %d", width)
+		var under []string
+		for _, l := range ls {
+			assert.LessOrEqual(t, runewidth.StringWidth(l), width, "line %q", l)
+			if strings.HasPrefix(l, "    ") {
+				under = append(under, strings.TrimSpace(l))
+			}
+		}
+		assert.Equal(t, detail, strings.Join(under, " "), "at %d: the detail whole, under its row", width)
+		assert.True(t, strings.HasPrefix(ls[2], "    "), "at %d: under the first row", width)
+		assert.Contains(t, ls[len(ls)-1], "4d68ac77f27e53a99f4e7851", "at %d: no line for an empty detail", width)
+	}
+	assert.Regexp(t, `changed +`+regexp.QuoteMeta(detail)+`\n`, write(t, Table, View{Sections: []Section{s}}, Options{}), "in a pipe, in the table")
+}
+
+// A record's long value wraps on a terminal, under itself, instead of running past its edge.
+func TestRecordValuesWrap(t *testing.T) {
+	policy := "inline policy: allow updateOn,updateOff on proj/*:env/production:flag/*; deny deleteFlag on proj/*"
+	s := Section{Header: []string{"id", "access"}, Rows: [][]string{{"9cec50a2bd2d26fee5f2f5cb", policy}}, Record: true}
+	ls := lines(t, s, 60)
+	require.Greater(t, len(ls), 2)
+	var value []string
+	for i, l := range ls {
+		assert.LessOrEqual(t, runewidth.StringWidth(l), 60, "line %q", l)
+		if i >= 1 {
+			assert.True(t, strings.HasPrefix(l, "access:  ") || strings.HasPrefix(l, "         "), "line %q", l)
+			value = append(value, strings.TrimSpace(strings.TrimPrefix(l, "access:")))
+		}
+	}
+	assert.Equal(t, policy, strings.Join(value, " "))
+	assert.Equal(t, "id:      9cec50a2bd2d26fee5f2f5cb\naccess:  "+policy+"\n", write(t, Table, View{Sections: []Section{s}}, Options{}))
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +107,19 @@ func TestTablesAlignWideCharacters(t *testing.T) {
 			assert.Equal(t, col, at, "width %d, line %q", width, l)
 		}
 	}
+}
+
+// TestStreamedJSONIsEscapedToo: JSON a view writes itself, a piece at a time, has its
+// harmful characters escaped as marshalled JSON has.
+func TestStreamedJSONIsEscapedToo(t *testing.T) {
+	v := View{WriteJSON: func(w io.Writer) error {
+		_, err := io.WriteString(w, "{\"name\": \"ci\u202egnp.exe\u0085\"}\n")
+		return err
+	}}
+	out := write(t, JSON, v, Options{})
+	assert.NotContains(t, out, "\u202e")
+	assert.Contains(t, out, `ci\u202egnp.exe\u0085`)
+	var back map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out), &back))
+	assert.Equal(t, "ci\u202egnp.exe\u0085", back["name"], "the same JSON value")
 }

@@ -15,15 +15,16 @@ import (
 // Options are apply's.
 type Options struct {
 	cmdutil.Env
-	PlanPath string
-	Apply    plans.ApplyOptions
+	// PlanPath is the plan's file; PlanName is its name as given, for messages.
+	PlanPath, PlanName string
+	Apply              plans.ApplyOptions
 	// Target is the account the command line names, which the plan must be for.
 	Target func() (connect.Target, error)
 }
 
 // NewCmdApply is "ldaccess apply". runF, when not nil, runs instead of applyRun (tests).
 func NewCmdApply(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{Env: f.Env(), Apply: plans.ApplyOptions{Dir: f.Dir}, Target: f.Target}
+	opts := &Options{Env: f.Env(), Target: f.Target}
 	cmd := &cobra.Command{
 		Use:   "apply PLAN",
 		Short: "Carry out a remediation plan (from audit --plan or members offboard), exactly and once",
@@ -49,7 +50,8 @@ again to retry failures), 3 some skipped because their object changed since the 
   ldaccess apply plan.json --yes`,
 		Args: cmdutil.ExactArgs(1, "one plan file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.PlanPath = f.Path(args[0])
+			opts.PlanPath, opts.PlanName = f.Path(args[0]), args[0]
+			opts.Apply.SetResume(cmd, args[0])
 			if err := opts.Apply.CheckConfirmable(opts.Env, "apply"); err != nil {
 				return err
 			}
@@ -64,7 +66,7 @@ again to retry failures), 3 some skipped because their object changed since the 
 }
 
 func applyRun(ctx context.Context, opts *Options) error {
-	p, err := plans.Read(opts.PlanPath)
+	p, err := plans.Read(opts.PlanPath, opts.PlanName)
 	if err != nil {
 		return err
 	}
@@ -82,6 +84,7 @@ func applyRun(ctx context.Context, opts *Options) error {
 	if p.Instance != "" && p.Instance != inst {
 		return clierr.Usagef("the plan is for %s, not %s: connect with --base-url %s (or --fake)", p.Instance, inst, p.Instance)
 	}
+	opts.Apply.AccountFlags = t.Flags()
 	c, err := opts.Client(ctx)
 	if err != nil {
 		return err

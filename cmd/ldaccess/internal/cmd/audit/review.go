@@ -6,36 +6,24 @@ import (
 	"sync"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
-// reviewed is one account's review, with the target it was reached at (for a plan's
-// instance).
-type reviewed struct {
-	present.AccountReport
-	Target connect.Target
-}
-
-func reports(accounts []reviewed) []present.AccountReport {
-	out := make([]present.AccountReport, len(accounts))
-	for i, a := range accounts {
-		out[i] = a.AccountReport
-	}
-	return out
-}
-
 // reviewAccounts reviews the accounts the command line names (several with --profile a
 // --profile b or --all-profiles) concurrently. The first failure stops the others.
-func reviewAccounts(ctx context.Context, opts *Options) ([]reviewed, error) {
+//
+// Each review is named as the command line names its account (Report.Name: the profile, or
+// the host), its instance as the profile or flags say (the embedded fake's "fake", with no base
+// URL), and records this command's version.
+func reviewAccounts(ctx context.Context, opts *Options) ([]review.Report, []connect.Target, error) {
 	targets := opts.Accounts.Targets
 	if opts.AllProfiles {
 		targets = opts.Accounts.AllProfiles
 	}
 	ts, err := targets()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	multi := len(ts) > 1
 	named := func(t connect.Target, err error) error {
@@ -50,12 +38,12 @@ func reviewAccounts(ctx context.Context, opts *Options) ([]reviewed, error) {
 	bases := make([]string, len(ts))
 	for i, t := range ts {
 		if clients[i], bases[i], err = opts.Accounts.Connect(ctx, t); err != nil {
-			return nil, named(t, err)
+			return nil, nil, named(t, err)
 		}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	accounts := make([]reviewed, len(ts))
+	rs := make([]review.Report, len(ts))
 	var wg sync.WaitGroup
 	for i, t := range ts {
 		wg.Go(func() {
@@ -68,18 +56,18 @@ func reviewAccounts(ctx context.Context, opts *Options) ([]reviewed, error) {
 				cancel(named(t, err))
 				return
 			}
-			base := bases[i]
+			r.Name, r.Instance, r.BaseURL = t.Account(), t.InstanceName(), bases[i]
 			if t.Fake {
-				base = ""
+				r.BaseURL = ""
 			}
-			accounts[i] = reviewed{present.AccountReport{Account: t.Account(), Instance: t.InstanceName(), BaseURL: base, Report: r}, t}
+			rs[i] = r
 		})
 	}
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return accounts, nil
+	return rs, ts, nil
 }
 
 // reviewOne runs the access review of one account, with its progress on a terminal under
@@ -98,6 +86,7 @@ func reviewOne(ctx context.Context, opts *Options, c *wrapper.Client, account st
 	}
 	o := opts.Review
 	o.Now = opts.Now
+	o.Version = "ldaccess " + opts.Version
 	o.Progress = func(what string, n int, done bool) {
 		total := memberTotal
 		if what == "tokens" {
@@ -107,8 +96,8 @@ func reviewOne(ctx context.Context, opts *Options, c *wrapper.Client, account st
 	}
 	r, err := review.Run(ctx, c, o)
 	opts.IO.ClearProgress()
-	if err == nil && !r.AllTokens {
-		opts.IO.Notef("this token may not list every token of the account (that needs an admin); reviewing only its own member's tokens")
+	if s := r.Incomplete(); err == nil && s != "" && opts.AllowPartial {
+		opts.IO.Notef("%s", s) // without --allow-partial, audit ends saying so
 	}
 	return r, err
 }

@@ -26,7 +26,7 @@ func NewCmdAddToTeams(f *cmdutil.Factory, runF func(context.Context, *AddToTeams
 	return &cobra.Command{
 		Use:               "add-to-teams MEMBER TEAM-KEY...",
 		Short:             "Add a member to one or more teams",
-		Example:           `  ldaccess members add-to-teams ariel@acme.com platform security`,
+		Example:           `  ldaccess members add-to-teams ariel.flores@acme.com platform security`,
 		Args:              cmdutil.MinArgs(2, "a member and one or more team keys"),
 		ValidArgsFunction: completion.Members(f),
 		RunE: func(cmd *cobra.Command, args []string) error {

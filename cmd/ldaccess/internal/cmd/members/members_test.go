@@ -14,6 +14,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -147,15 +148,21 @@ func TestNewCmdOffboard(t *testing.T) {
 	assert.True(t, got.KeepTokens)
 	assert.True(t, got.Apply.Yes)
 	assert.Equal(t, "/tmp/p.json", got.PlanPath)
+	assert.Equal(t, "ldaccess apply /tmp/p.json --yes", got.Apply.Resume, "an offboarding resumes as an apply of its plan")
 
 	got, err = cmdtest.Parse(t, NewCmdOffboard, false, "a@x.dev", "--dry-run")
 	require.NoError(t, err, "a dry run needs no confirmation")
 	assert.Equal(t, "offboard.plan.json", got.PlanPath)
+	assert.Equal(t, review.DefaultPolicy, got.Policy, "service tokens listed, not deleted")
+	notAPlan := filepath.Join(t.TempDir(), "notes.txt")
+	require.NoError(t, os.WriteFile(notAPlan, []byte("mine"), 0o600))
 	for argv, want := range map[string]string{
 		"":                    "members offboard takes email addresses, or --from FILE",
 		"nobody --yes":        `"nobody" is not an email address`,
 		"a@x.dev":             "members offboard needs confirmation",
 		"--from /no/such/csv": "--from: open /no/such/csv",
+		"a@x.dev --yes --policy /no/such/policy.json": "--policy: open /no/such/policy.json",
+		"a@x.dev --yes --plan " + notAPlan:            notAPlan + " exists and is not a finished plan (" + notAPlan + ":1:1: ",
 	} {
 		_, err := cmdtest.Parse(t, NewCmdOffboard, false, strings.Fields(argv)...)
 		assert.ErrorContains(t, err, want, argv)

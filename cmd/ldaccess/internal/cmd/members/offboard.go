@@ -3,13 +3,10 @@ package members
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,11 +17,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/plans"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/review"
-	"github.com/ldaccess/ldaccess/wrapper"
 )
-
-// findingOffboard is the reason of every action of an offboarding plan.
-const findingOffboard review.Finding = "offboarding"
 
 // OffboardOptions are "members offboard"'s.
 type OffboardOptions struct {
@@ -32,7 +25,9 @@ type OffboardOptions struct {
 	Emails     []string
 	PlanPath   string
 	KeepTokens bool
-	Apply      plans.ApplyOptions
+	// Policy decides what becomes of the people's service tokens (its owner-gone rules).
+	Policy review.Policy
+	Apply  plans.ApplyOptions
 	// Target is the account, for the plan's instance.
 	Target func() (connect.Target, error)
 }
@@ -40,8 +35,8 @@ type OffboardOptions struct {
 // NewCmdOffboard is "members offboard". runF, when not nil, runs instead of offboardRun
 // (tests).
 func NewCmdOffboard(f *cmdutil.Factory, runF func(context.Context, *OffboardOptions) error) *cobra.Command {
-	opts := &OffboardOptions{Env: f.Env(), Apply: plans.ApplyOptions{Dir: f.Dir}, Target: f.Target}
-	var from string
+	opts := &OffboardOptions{Env: f.Env(), Target: f.Target}
+	var from, policyPath string
 	cmd := &cobra.Command{
 		Use:   "offboard EMAIL... [--from FILE]",
 		Short: "Remove people from the account and delete their personal tokens, as one resumable plan",
@@ -50,26 +45,41 @@ list them) and remove them from the account. The changes are written as a plan (
 default offboard.plan.json) and applied as apply does, with a journal beside it: if the run is
 interrupted, "ldaccess apply PLAN" resumes it and nothing is done twice.
 
+The service tokens they own outlive them (owner-gone once they leave): by default they are
+listed, not deleted, for someone to decide what becomes of them. A --policy with an owner-gone
+rule (delete-token, or reset-token with --exec) acts on them instead, and its "never" list
+spares some.
+
+Nothing is written when no address matches a member. A plan already at --plan that is not
+finished is never replaced (resume it with apply); a finished one is kept, with its journal,
+under a name with its date, and the new plan takes its place. The account owner, and the member
+and token ldaccess runs as, are never acted on: they are listed as refused.
+
 --from reads addresses from a CSV file: the column headed "email", or the first column.
 
 When an identity provider manages the account's members (SCIM, or SAML with role sync),
 LaunchDarkly refuses to remove them: offboard says so, and the person must be deprovisioned
 in the identity provider. Their tokens are still deleted.`,
-		Example: `  ldaccess members offboard ariel@example.com --yes
-  ldaccess members offboard --from leavers.csv --keep-tokens --dry-run`,
+		Example: `  ldaccess members offboard yusuf.sousa@contractor.dev --yes
+  ldaccess members offboard --from leavers.csv --keep-tokens --dry-run
+  ldaccess members offboard ariel.ziegler@acme.com --policy offboard-policy.json --plan ariel.plan.json --yes`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Apply.SetResume(cmd, opts.PlanPath) // the plan as the user named it
 			opts.PlanPath = f.Path(opts.PlanPath)
 			emails, err := offboardEmails(args, f.Path(from))
 			if err != nil {
 				return err
 			}
 			opts.Emails = emails
+			if opts.Policy, err = plans.ReadPolicy(f.Path(policyPath)); err != nil {
+				return err
+			}
 			if err := opts.Apply.CheckConfirmable(opts.Env, "members offboard"); err != nil {
 				return err
 			}
-			if !opts.Apply.DryRun && plans.Exists(opts.PlanPath) {
-				return clierr.Usagef("%s exists: resume it with 'ldaccess apply %s', or choose another --plan", opts.PlanPath, opts.PlanPath)
+			if err := checkPreviousPlan(opts.PlanPath, opts.Apply.DryRun, opts.Apply.Resume); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -82,7 +92,24 @@ in the identity provider. Their tokens are still deleted.`,
 	fl.StringVar(&from, "from", "", "read email addresses from this CSV file")
 	fl.StringVar(&opts.PlanPath, "plan", "offboard.plan.json", "where to write the plan (its journal goes beside it)")
 	fl.BoolVar(&opts.KeepTokens, "keep-tokens", false, "list the members' personal tokens instead of deleting them")
+	fl.StringVar(&policyPath, "policy", "", "a policy whose owner-gone rules act on the members' service tokens (default: they are listed, not deleted)")
 	return cmd
+}
+
+// checkPreviousPlan refuses to offboard over a plan that is not finished: it would be lost
+// half done. A finished one is kept aside when the new plan is written (plans.Write).
+func checkPreviousPlan(path string, dryRun bool, resume string) error {
+	if dryRun || !plans.Exists(path) {
+		return nil
+	}
+	finished, err := plans.Finished(path)
+	switch {
+	case err != nil:
+		return clierr.Usagef("%s exists and is not a finished plan (%v): choose another --plan", path, err)
+	case !finished:
+		return clierr.Usagef("%s exists and is not finished: choose another --plan, or resume it: %s", path, resume)
+	}
+	return nil
 }
 
 // offboardEmails are the addresses given as arguments and in the CSV file from.
@@ -149,127 +176,67 @@ func offboardRun(ctx context.Context, opts *OffboardOptions) error {
 	if err != nil {
 		return err
 	}
-	p, missing, kept, err := offboardPlan(ctx, c, opts.Emails, opts.KeepTokens, opts.Now())
+	ob, err := review.Offboard(ctx, c, opts.Emails, review.OffboardOptions{Policy: opts.Policy, KeepPersonalTokens: opts.KeepTokens, Now: opts.Now})
 	if err != nil {
 		return err
 	}
-	if p.Instance, err = t.PlanInstance(); err != nil {
+	if ob.Plan.Instance, err = t.PlanInstance(); err != nil {
 		return err
 	}
-	for _, e := range missing {
-		opts.IO.Notef("no member has the address %s", e)
-	}
-	for _, t := range kept {
-		opts.IO.Notef("kept token %s (%s) of %s (--keep-tokens)", t.ID, t.Name, present.TokenOwner(t))
+	opts.Apply.AccountFlags = t.Flags()
+	noteOffboarding(opts, ob)
+	missing := len(ob.NotFound)
+	notMatched := &clierr.OutcomeError{Code: clierr.ExitError, Msg: fmt.Sprintf("%d address%s matched no member", missing, cmdutil.PluralES(missing))}
+	switch {
+	case ob.Empty():
+		opts.IO.Notef("no address matched a member: nothing to offboard, and no plan written")
+		return notMatched
+	case len(ob.Plan.Actions) == 0:
+		opts.IO.Notef("nothing to do for the members found: no plan written")
+		if len(ob.Plan.Refused) > 0 {
+			return &clierr.OutcomeError{Code: clierr.ExitError, Msg: fmt.Sprintf("%d refused", len(ob.Plan.Refused))}
+		}
+		return nil
 	}
 	if !opts.Apply.DryRun {
-		if err := plans.Write(opts.IO, opts.PlanPath, p); err != nil {
+		if err := plans.Write(opts.IO, opts.PlanPath, ob.Plan); err != nil {
 			return err
 		}
 	}
-	err = plans.Apply(ctx, opts.Env, c, p, opts.PlanPath, opts.Apply)
-	if err == nil && len(missing) > 0 {
-		return &clierr.OutcomeError{Code: clierr.ExitError, Msg: fmt.Sprintf("%d address%s matched no member", len(missing), cmdutil.PluralES(len(missing)))}
+	err = plans.Apply(ctx, opts.Env, c, ob.Plan, opts.PlanPath, opts.Apply)
+	if err == nil && missing > 0 {
+		return notMatched
 	}
 	return err
 }
 
-// offboardPlan builds the plan of an offboarding: each member's personal tokens deleted
-// (unless keepTokens), then the member removed. It returns the addresses no member has, and
-// the tokens kept.
-func offboardPlan(ctx context.Context, c *wrapper.Client, emails []string, keepTokens bool, now time.Time) (review.Plan, []string, []api.Token, error) {
-	owner, err := accountOwner(ctx, c)
-	if err != nil {
-		return review.Plan{}, nil, nil, err
+// noteOffboarding says on stderr what the offboarding found that the plan does not carry
+// out: addresses no member has, tokens it leaves in place and why, members an identity
+// provider manages, and what it refuses.
+func noteOffboarding(opts *OffboardOptions, ob review.Offboarding) {
+	for _, e := range ob.NotFound {
+		opts.IO.Notef("no member has the address %s", e)
 	}
-	found, err := membersByEmail(ctx, c, emails)
-	if err != nil {
-		return review.Plan{}, nil, nil, err
+	for _, t := range ob.KeptTokens {
+		opts.IO.Notef("kept personal token %s (%s) of %s (--keep-tokens)", t.ID, t.Name, present.TokenOwner(t))
 	}
-	var missing []string
-	byID := map[string]api.Member{}
-	for _, e := range emails {
-		if m, ok := found[strings.ToLower(e)]; ok {
-			byID[m.ID] = m
-		} else {
-			missing = append(missing, e)
-		}
+	for _, t := range ob.ServiceTokens {
+		opts.IO.Notef("kept service token %s (%s) of %s: it outlives its owner (owner-gone once they leave), and no owner-gone rule "+
+			"of the policy acts on it, so it is listed, not deleted: decide what becomes of it (a --policy rule "+
+			`{"finding": "owner-gone", "action": "delete-token"} deletes such tokens)`, t.ID, t.Name, owner(t, ob.Members))
 	}
-	p := review.Plan{
-		Format: review.PlanFormat, Account: review.Account{OwnerID: owner.ID, OwnerEmail: owner.Email},
-		ReviewedAt: now.UTC(), Actions: []review.Action{},
+	for _, e := range ob.ManagedByIdentityProvider {
+		opts.IO.Notef("%s is managed by an identity provider (SCIM or SAML): LaunchDarkly will refuse to remove them; deprovision them there (their tokens are still deleted)", e)
 	}
-	kept, err := tokenActions(ctx, c, &p, byID, keepTokens)
-	if err != nil {
-		return review.Plan{}, nil, nil, err
-	}
-	for _, e := range emails {
-		m, ok := found[strings.ToLower(e)]
-		if !ok || slices.ContainsFunc(p.Actions, func(x review.Action) bool { return x.ObjectID == m.ID }) {
-			continue
-		}
-		if m.Role == "owner" {
-			return review.Plan{}, nil, nil, clierr.Usagef("%s is the account owner, who cannot be offboarded", m.Email)
-		}
-		p.Actions = append(p.Actions, review.Action{
-			ID: string(review.RemoveMember) + ":" + m.ID, Kind: review.RemoveMember, Subject: "member", ObjectID: m.ID,
-			Name: m.Email, Reasons: []review.Finding{findingOffboard}, State: review.MemberState(m),
-		})
-	}
-	return p, missing, kept, nil
+	plans.NoteRefused(opts.IO, ob.Plan, "not in the plan")
 }
 
-// accountOwner is the member who owns the account: the plan names the account by them.
-func accountOwner(ctx context.Context, c *wrapper.Client) (api.Member, error) {
-	for m, err := range c.Members(ctx, wrapper.MembersQuery{Filter: wrapper.MemberFilter{Roles: []string{"owner"}}}) {
-		if err != nil {
-			return api.Member{}, err
-		}
-		if m.Role == "owner" {
-			return m, nil
+// owner names a token's owner among the members being offboarded.
+func owner(t api.Token, members []api.Member) string {
+	for _, m := range members {
+		if m.ID == t.OwnerID {
+			return m.Email
 		}
 	}
-	return api.Member{}, errors.New("the account has no owner to identify it by")
-}
-
-// membersByEmail finds the members with the addresses, by lower-cased address.
-func membersByEmail(ctx context.Context, c *wrapper.Client, emails []string) (map[string]api.Member, error) {
-	found := map[string]api.Member{}
-	for batch := range slices.Chunk(emails, 50) {
-		for m, err := range c.Members(ctx, wrapper.MembersQuery{Filter: wrapper.MemberFilter{Emails: batch}}) {
-			if err != nil {
-				return nil, fmt.Errorf("finding the members: %w", err)
-			}
-			found[strings.ToLower(m.Email)] = m
-		}
-	}
-	return found, nil
-}
-
-// tokenActions adds to p the deletion of the personal tokens the members own, or, with
-// keepTokens, returns them instead.
-func tokenActions(ctx context.Context, c *wrapper.Client, p *review.Plan, members map[string]api.Member, keepTokens bool) ([]api.Token, error) {
-	if len(members) == 0 {
-		return nil, nil
-	}
-	var kept []api.Token
-	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: true}) {
-		if err != nil {
-			return nil, fmt.Errorf("listing tokens: %w", err)
-		}
-		m, ok := members[t.OwnerID]
-		if !ok || t.ServiceToken {
-			continue
-		}
-		if keepTokens {
-			kept = append(kept, review.MaskSecret(t))
-			continue
-		}
-		p.Actions = append(p.Actions, review.Action{
-			ID: string(review.DeleteToken) + ":" + t.ID, Kind: review.DeleteToken, Subject: "token", ObjectID: t.ID,
-			Name: fmt.Sprintf("%s (owner %s)", t.Name, m.Email), Reasons: []review.Finding{findingOffboard},
-			State: review.TokenState(t),
-		})
-	}
-	return kept, nil
+	return present.TokenOwner(t)
 }

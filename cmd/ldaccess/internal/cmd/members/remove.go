@@ -12,6 +12,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // RemoveOptions are "members remove"'s.
@@ -67,7 +68,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	}
 	err = cmdutil.ConfirmDestructive(ctx, opts.Prompter, opts.Yes, func() (string, error) {
 		return fmt.Sprintf("Remove %s (%s, role %s, last seen %s) from the account?",
-			m.Email, m.ID, present.MemberRole(m), render.Day(m.LastSeen)), nil
+			m.Email, m.ID, present.MemberRole(review.MemberOf(m)), render.Day(m.LastSeen)), nil
 	})
 	if err != nil {
 		return err

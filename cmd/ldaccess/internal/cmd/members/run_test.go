@@ -102,7 +102,7 @@ func TestOffboardRun(t *testing.T) {
 	require.ErrorAs(t, err, &oe, "an address matched no member")
 	assert.Equal(t, "1 address matched no member", oe.Msg)
 	assert.Contains(t, st.Err.String(), "no member has the address nobody@nowhere.example")
-	assert.Regexp(t, `(?m)^applied +\d+$`, st.Out.String())
+	assert.Regexp(t, `(?m)^applied +\d+ of \d+$`, st.Out.String())
 	_, ok := srv.Member(writer.ID)
 	assert.False(t, ok, "not offboarded")
 	for _, tok := range srv.Tokens() {

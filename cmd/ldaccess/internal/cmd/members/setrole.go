@@ -34,7 +34,7 @@ func NewCmdSetRole(f *cmdutil.Factory, runF func(context.Context, *SetRoleOption
 
 Changing access is treated as destructive: it asks for confirmation when stdin is a terminal,
 and otherwise refuses to run without --yes.`,
-		Example: `  ldaccess members set-role ariel@acme.com reader --yes`,
+		Example: `  ldaccess members set-role ariel.flores@acme.com writer --yes`,
 		Args:    cmdutil.ExactArgs(2, "a member and a role"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) == 1 {

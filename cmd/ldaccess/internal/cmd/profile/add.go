@@ -48,8 +48,8 @@ container usually has none: use --token-env or --token-command there.`,
 		Args: cmdutil.ExactArgs(1, "a profile name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
-			if opts.Name == "" || strings.ContainsAny(opts.Name, " \t\r\n,/\\") {
-				return clierr.Usagef("a profile name is one word without commas or slashes, not %q", opts.Name)
+			if err := config.CheckName(opts.Name); err != nil {
+				return clierr.Usagef("%v", err)
 			}
 			if err := fromGlobalFlags(opts); err != nil {
 				return err

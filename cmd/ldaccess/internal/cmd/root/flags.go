@@ -22,16 +22,17 @@ func addGlobalFlags(f *cmdutil.Factory, root *cobra.Command) *globals {
 	g := &globals{}
 	a, out := &f.Accounts.Flags, f.Output
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.Token, "token", "", "LaunchDarkly access token (default $LD_ACCESS_TOKEN)")
-	pf.StringVar(&a.BaseURL, "base-url", "", "LaunchDarkly base URL, overriding --instance")
+	pf.StringVar(&a.Token, "token", "", "LaunchDarkly access `TOKEN` (default $LD_ACCESS_TOKEN)")
+	pf.StringVar(&a.BaseURL, "base-url", "", "LaunchDarkly's base `URL`, overriding --instance")
 	cmdutil.PersistentEnumFlag(root, &a.Instance, "instance", "", a.Instance, cmdutil.Enum{Values: config.Instances()}, "LaunchDarkly instance")
-	pf.StringArrayVar(&a.Profiles, "profile", nil, "use the account of this profile (default $LDACCESS_PROFILE; see ldaccess profile)")
-	pf.StringVar(&a.APIVersion, "api-version", "", "LD-API-Version to send (default the library's, 20240415)")
-	cmdutil.DurationFlagOrNone(pf, &g.timeout, "timeout", 5*time.Minute, "give up on the whole command after this long (0 for no limit; serve-fake runs until interrupted)")
+	pf.StringArrayVar(&a.Profiles, "profile", nil, "use the account of profile `NAME` (default $LDACCESS_PROFILE; see ldaccess profile)")
+	pf.StringVar(&a.APIVersion, "api-version", "", "the LD-API-Version `VERSION` to send (default the library's, 20240415)")
+	cmdutil.DurationFlagHint(pf, &g.timeout, "timeout", 5*time.Minute, "give how long the command may take, such as 30m, or for a long run 24h",
+		"give up on the whole command after this long, such as 30m or 24h (serve-fake runs until interrupted)")
 	cmdutil.PersistentEnumFlag(root, &out.Format, "format", "o", render.Table,
 		cmdutil.Enum{Values: render.Formats(), Hint: wideHint}, "output format (html for audit only)")
 	pf.BoolVar(&out.Wide, "wide", false, "on a terminal, show every column in full instead of fitting tables to its width")
-	pf.StringSliceVar(&out.Fields, "fields", nil, "with --format json, keep only these top-level fields (comma-separated)")
+	pf.StringSliceVar(&out.Fields, "fields", nil, "with --format json, keep only these top-level `FIELDS` (comma-separated: email,role)")
 	pf.BoolVar(&a.Fake, "fake", false, "run against an embedded fake LaunchDarkly account instead of a real one")
 	pf.IntVar(&a.FakeMembers, "fake-members", a.FakeMembers, "how many members the --fake account has")
 	pf.IntVar(&a.FakeTokens, "fake-tokens", 0, "how many tokens the --fake account has (default about one per 60 members, at least 12)")
@@ -52,6 +53,7 @@ func wideHint(v string) string {
 // bounds the command by --timeout.
 func checkGlobalFlags(f *cmdutil.Factory, cmd *cobra.Command, timeout time.Duration) error {
 	f.Accounts.Changed = cmd.Flags().Changed
+	f.Ran(cmd)
 	switch {
 	case len(f.Output.Fields) > 0 && f.Output.Format != render.JSON:
 		return clierr.Usagef("--fields selects JSON fields: use it with --format json")
@@ -60,7 +62,7 @@ func checkGlobalFlags(f *cmdutil.Factory, cmd *cobra.Command, timeout time.Durat
 	case f.Output.Format == render.HTML && cmd.Annotations["html"] == "":
 		return clierr.Usagef("--format html is only for audit; %s prints table, json or csv", cmdutil.CmdName(cmd))
 	}
-	if timeout > 0 && cmd.Annotations["timeout"] != "none" {
+	if cmd.Annotations["timeout"] != "none" {
 		ctx, cancel := clierr.WithTimeout(cmd.Context(), timeout)
 		f.Defer(cancel)
 		cmd.SetContext(ctx)

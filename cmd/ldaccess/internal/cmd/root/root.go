@@ -3,6 +3,8 @@
 package root
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
@@ -15,36 +17,37 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmd/tokens"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmd/version"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 )
 
-const long = `ldaccess reviews and administers the access tokens and members of a LaunchDarkly account.
+// long is the root's help. The order in which columns give way is render's.
+var long = `ldaccess reviews and administers the access tokens and members of a LaunchDarkly account.
 
-  ldaccess audit                        an access review: stale, unused and over-privileged
-                                        tokens and members, grouped by risk; --format html
-                                        writes a report for auditors
+  ldaccess audit                      an access review: stale, unused and over-privileged tokens and members, grouped by risk; --format html writes a report for auditors
   ldaccess audit --plan plan.json --policy policy.json
-                                        ... and a remediation plan of the policy's actions
-  ldaccess apply plan.json              carry a plan out: exactly, once, resumably (journal)
+                                      ... and a remediation plan of the policy's actions
+  ldaccess apply plan.json            carry a plan out: exactly, once, resumably (journal)
   ldaccess tokens list|get|create|reset|rotate|delete
   ldaccess members list|get|invite|remove|set-role|add-to-teams|offboard
-  ldaccess profile add|list|show|remove named accounts and where their tokens come from
+  ldaccess profile add|list|show|remove
+                                      named accounts and where their tokens come from
 
 Connecting:
-  Give an access token with --token or in LD_ACCESS_TOKEN. The commercial instance is the
-  default; pick another with --instance eu|federal, or any URL with --base-url.
-  --profile NAME (or LDACCESS_PROFILE) takes all of that from a profile instead, its token
-  from an environment variable, the OS keyring or a command: see "ldaccess profile --help".
-  --fake runs every command against an embedded fake account instead (with rate limits, so
-  the client's backoff shows), and "ldaccess serve-fake" serves one for other tools.
+Give an access token with --token or in LD_ACCESS_TOKEN. The commercial instance is the
+default; pick another with --instance eu|federal, or any URL with --base-url.
+--profile NAME (or LDACCESS_PROFILE) takes all of that from a profile instead, its token
+from an environment variable, the OS keyring or a command: see "ldaccess profile --help".
+--fake runs every command against an embedded fake account instead (with rate limits, so
+the client's pacing shows), and "ldaccess serve-fake" serves one for other tools.
 
 Output:
-  --format table (default), json or csv; html for audit. On a terminal tables fit its width:
-  the columns that say which token or member a row is about (a token's ID and name, a
-  member's email) stay, cut to no fewer than 20 characters; the others give way first, in
-  one order for every table (kind, created, invite, teams, subject, mfa, name, owner, id,
-  reasons, change, description, access, role, findings, detail), then the widest cells are
-  cut. --wide shows every column in full; in a pipe tables are never cut. JSON is the API's
-  own representation for list and get commands, ready for jq; --fields a,b keeps those fields.
+--format table (default), json or csv; html for audit. On a terminal tables fit its width:
+the columns that say which token or member a row is about (a token's ID and name, a
+member's email) stay, cut to no fewer than 20 characters; the others give way first, in
+one order for every table (` + strings.Join(render.DropOrder, ", ") + `), then the widest cells
+are cut; a skip reason, a change or a detail is never cut, but goes under its row. --wide shows every column in
+full; in a pipe tables are never cut. JSON is the API's own representation for list and
+get commands, ready for jq; --fields a,b keeps those fields.
 
 Destructive commands (tokens reset, rotate and delete; members remove, set-role and offboard;
 apply) ask for confirmation when stdin is a terminal. Otherwise they refuse to run unless
@@ -52,10 +55,12 @@ apply) ask for confirmation when stdin is a terminal. Otherwise they refuse to r
 
 Exit codes:
   0    success
-  1    an API or network error (one line: status, LaunchDarkly's code and message, request id),
-       or a confirmation was declined
+  1    an API or network error (one line: status, LaunchDarkly's code and message, request id), or a confirmation was declined
   2    a usage error: unknown command or flag, bad arguments, no access token
-  3    audit --fail-on-findings found something; apply skipped actions whose object changed
+  3    audit --fail-on found a finding of that risk or higher (--fail-on-findings: any);
+       apply skipped actions whose object changed
+  4    audit could not see every token or member (a token that is not an admin's), and
+       --allow-partial was not given
   130  interrupted (Ctrl-C)`
 
 // NewCmdRoot is the ldaccess command, every command registered under it.
@@ -70,7 +75,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		// No Args: cobra's default for a root with subcommands reports unknown commands, and
 		// without a subcommand prints the help.
 	}
-	root.SetUsageFunc(cmdutil.Usage)
+	root.SetUsageFunc(cmdutil.UsageFunc(f.IOStreams))
+	root.SetHelpFunc(cmdutil.HelpFunc(f.IOStreams))
 	root.SetFlagErrorFunc(cmdutil.FlagError)
 	g := addGlobalFlags(f, root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkGlobalFlags(f, cmd, g.timeout) }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
@@ -38,7 +39,9 @@ func TestGlobalFlags(t *testing.T) {
 		{"--format xml version", `invalid argument "xml" for "-o, --format" flag: must be table, json, csv or html, not "xml"`},
 		{"-o wide version", `there is no "wide" format: --wide shows every column in full`},
 		{"--instance us version", `invalid argument "us" for "--instance" flag: must be commercial, eu or federal, not "us"`},
-		{"--timeout -1s version", `invalid argument "-1s" for "--timeout" flag: must not be negative`},
+		{"--timeout -1s version", `invalid argument "-1s" for "--timeout" flag: must not be negative: give how long the command may take, such as 30m, or for a long run 24h`},
+		{"--timeout 0 version", `invalid argument "0" for "--timeout" flag: must be more than 0: give how long the command may take, such as 30m, or for a long run 24h`},
+		{"--timeout 0s version", `"--timeout" flag: must be more than 0`},
 		{"--fields email version", "--fields selects JSON fields: use it with --format json"},
 		{"--format html tokens list", "--format html is only for audit; tokens list prints table, json or csv"},
 		{"--profile a --profile b members list", "--profile can be given once, except to audit"},
@@ -50,7 +53,8 @@ func TestGlobalFlags(t *testing.T) {
 	}
 }
 
-// --timeout bounds the command's context; 0 is no limit; serve-fake is never bounded.
+// --timeout bounds the command's context (0, once no limit, is refused: see
+// TestGlobalFlags); serve-fake is never bounded.
 func TestTimeoutBoundsTheCommand(t *testing.T) {
 	deadline := func(argv ...string) bool {
 		f, _ := cmdtest.NewFactory(t, "")
@@ -67,7 +71,6 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	}
 	assert.True(t, deadline(), "the default, 5m")
 	assert.True(t, deadline("--timeout", "90s"))
-	assert.False(t, deadline("--timeout", "0"), "0 is no limit")
 }
 
 // Every flag of every command reads --flag in help, never --flag[=true|false], and every
@@ -90,4 +93,43 @@ func TestHelpShowsBooleansAsFlags(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// Every command's help fits the terminal: on one 80 columns wide (and in a pipe, which gets
+// 80) no line is wider, but for its examples, which are command lines to copy whole; on one
+// 60 wide, none but a word too long for a line.
+func TestHelpFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{0, 80, 60} {
+		f, st := cmdtest.NewFactory(t, "")
+		if width > 0 {
+			f.IOStreams.SetStdoutTTY(true)
+			f.IOStreams.SetTerminalWidth(width)
+		}
+		root := NewCmdRoot(f)
+		root.SetOut(f.IOStreams.Out)
+		var walk func(c *cobra.Command)
+		walk = func(c *cobra.Command) {
+			st.Out.Reset()
+			c.InitDefaultHelpFlag()
+			require.NoError(t, c.Help())
+			help := st.Out.String()
+			require.NotEmpty(t, help, c.CommandPath())
+			in := max(width, 80)
+			examples := false
+			for _, l := range strings.Split(help, "\n") {
+				switch {
+				case strings.HasSuffix(l, ":") && !strings.HasPrefix(l, " "):
+					examples = l == "Examples:"
+				case examples || runewidth.StringWidth(l) <= in:
+				case !strings.Contains(strings.TrimSpace(l), " "): // one word, too long for any line
+				default:
+					assert.Fail(t, "a line wider than the terminal", "%s --help at %d: %q", c.CommandPath(), width, l)
+				}
+			}
+			for _, s := range c.Commands() {
+				walk(s)
+			}
+		}
+		walk(root)
+	}
 }

@@ -38,12 +38,12 @@ func NewCmdServeFake(f *cmdutil.Factory, runF func(context.Context, *Options) er
 		Short: "Serve the embedded fake LaunchDarkly account over HTTP for other tools",
 		Long: `Serve the same fake account --fake uses, seeded with --fake-members members (and
 --fake-tokens, --fake-seed), on --addr until interrupted. It prints the base URL and the admin
-token to connect with; point any LaunchDarkly client at it, or this command:
-
-  ldaccess serve-fake --addr 127.0.0.1:8089 &
-  ldaccess --base-url http://127.0.0.1:8089 --token <printed token> members list
+token to connect with, ` + fake.DefaultAdminSecret + `: point any LaunchDarkly client
+at it, or this command, as in the examples.
 
 The fake keeps its state in memory while it runs: what one command creates, the next sees.`,
+		Example: `  ldaccess serve-fake --addr 127.0.0.1:8089 &
+  ldaccess --base-url http://127.0.0.1:8089 --token ` + fake.DefaultAdminSecret + ` members list`,
 		Args:        cmdutil.ExactArgs(0, "no arguments"),
 		Annotations: map[string]string{"timeout": "none"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -68,9 +68,9 @@ func serveRun(ctx context.Context, opts *Options) error {
 	}
 	h := fake.NewHandler(opts.Accounts.FakeOptions(acct, !opts.NoRateLimit))
 	if host, _, err := net.SplitHostPort(opts.Addr); err == nil && !connect.IsLoopback(host) {
-		opts.IO.Notef("warning: --addr %s is reachable from other machines, and the fake's admin token %s "+
+		opts.IO.Notef("warning: --addr %s is reachable from other machines, and the fake's admin token (on stdout) "+
 			"is well known (it is in this command's help and source): anyone who can reach the address can use it. "+
-			"Use --addr 127.0.0.1:PORT unless that is what you want", opts.Addr, h.AdminSecret())
+			"Use --addr 127.0.0.1:PORT unless that is what you want", opts.Addr)
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {

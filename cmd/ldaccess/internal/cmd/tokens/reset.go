@@ -2,7 +2,9 @@ package tokens
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,8 +12,8 @@ import (
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmd/completion"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/review"
-	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // ResetOptions are "tokens reset"'s.
@@ -19,24 +21,28 @@ type ResetOptions struct {
 	cmdutil.Env
 	ID  string
 	Yes bool
-	// ExpireOldIn keeps the old secret working this long; 0 stops it at once.
+	// ExpireOldIn is how long the old secret keeps working: review.DefaultGrace unless told,
+	// review.ExpireOldAtOnce for at once.
 	ExpireOldIn time.Duration
+	// Target is the account, named in the command that recovers a reset whose secret was lost.
+	Target func() (connect.Target, error)
 }
 
 // NewCmdReset is "tokens reset". runF, when not nil, runs instead of resetRun (tests).
 func NewCmdReset(f *cmdutil.Factory, runF func(context.Context, *ResetOptions) error) *cobra.Command {
-	opts := &ResetOptions{Env: f.Env()}
+	opts := &ResetOptions{Env: f.Env(), Target: f.Target}
 	cmd := &cobra.Command{
 		Use:   "reset TOKEN-ID",
 		Short: "Replace a token's secret and print the new one, once",
 		Long: `Reset an access token: LaunchDarkly issues a new secret, printed once in this command's
-output. The old secret stops working at once, or after --expire-old-in to give the programs
-using it time to switch.
+output. The old secret keeps working for an hour (--expire-old-in), time for the programs
+using it to switch; --expire-old-in now stops it at once. To hand the new secret to a secret
+manager instead of printing it, use tokens rotate.
 
 This is destructive: it asks for confirmation when stdin is a terminal, and otherwise refuses
 to run without --yes.`,
-		Example: `  ldaccess tokens reset 61095542756dba551110ae21 --expire-old-in 1h
-  ldaccess tokens reset 61095542756dba551110ae21 --yes --format json | jq -r .token`,
+		Example: `  ldaccess tokens reset 9cec50a2bd2d26fee5f2f5cb --expire-old-in 24h
+  ldaccess tokens reset 9cec50a2bd2d26fee5f2f5cb --yes --expire-old-in now --format json | jq -r .token`,
 		Args:              cmdutil.ExactArgs(1, "one token ID"),
 		ValidArgsFunction: completion.TokenIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -55,35 +61,63 @@ to run without --yes.`,
 	return cmd
 }
 
-// addExpireOldInFlag adds --expire-old-in, which reset and rotate share.
+// addExpireOldInFlag adds --expire-old-in, which reset and rotate share: how long the old
+// secret keeps working, review.DefaultGrace unless told; "now" or 0 stops it at once
+// (review.ExpireOldAtOnce).
 func addExpireOldInFlag(cmd *cobra.Command, d *time.Duration) {
-	cmdutil.DurationFlag(cmd.Flags(), d, "expire-old-in", 0, `keep the old secret working this long: "1h", "2d" (default: it stops at once)`)
+	*d = review.DefaultGrace
+	cmd.Flags().Var(&expireOldIn{d}, "expire-old-in", `keep the old secret working this long: "1h", "2d"; "now" (or 0) stops it at once`)
 }
 
-// resetOptions are the reset's options: the old secret's expiry, when there is one.
-func resetOptions(now time.Time, expireOldIn time.Duration) (time.Time, []wrapper.ResetOption) {
-	if expireOldIn <= 0 {
-		return time.Time{}, nil
+// expireOldIn is --expire-old-in's value.
+type expireOldIn struct{ d *time.Duration }
+
+func (e *expireOldIn) Type() string { return "duration" }
+
+func (e *expireOldIn) String() string {
+	if *e.d < 0 {
+		return "now"
 	}
-	expires := now.Add(expireOldIn).Truncate(time.Millisecond)
-	return expires, []wrapper.ResetOption{wrapper.ExpireOldKeyAt(expires)}
+	return review.FormatAge(*e.d)
+}
+
+func (e *expireOldIn) Set(s string) error {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "-") {
+		return errors.New("must not be negative")
+	}
+	if strings.EqualFold(s, "now") {
+		*e.d = review.ExpireOldAtOnce
+		return nil
+	}
+	d, err := review.ParseAge(s)
+	switch {
+	case err != nil:
+		return errors.New(`want "now", or a duration like 1h, 90m or 2d`)
+	case d == 0:
+		*e.d = review.ExpireOldAtOnce
+	default:
+		*e.d = d
+	}
+	return nil
 }
 
 func resetRun(ctx context.Context, opts *ResetOptions) error {
-	when := "at once"
-	if opts.ExpireOldIn > 0 {
-		when = "in " + review.FormatAge(opts.ExpireOldIn)
-	}
 	c, err := confirmChange(ctx, opts.Env, opts.Yes, opts.ID, func(t api.Token) string {
-		return fmt.Sprintf("Reset token %s? Its current secret stops working %s.", describe(t), when)
+		return fmt.Sprintf("Reset token %s? %s.", describe(t), graceQuestion(opts.ExpireOldIn))
 	})
 	if err != nil {
 		return err
 	}
-	_, ro := resetOptions(opts.Now(), opts.ExpireOldIn)
-	t, err := c.ResetToken(ctx, opts.ID, ro...)
+	// The hand-over is this command's output: the one place the new secret is printed.
+	rot, err := review.Rotate(ctx, c, opts.ID, review.RotateOptions{
+		ExpireOldIn: opts.ExpireOldIn,
+		Handover:    func(_ context.Context, t api.Token) error { return printSecret(opts.Env, t, "reset") },
+		Now:         opts.Now,
+	})
 	if err != nil {
-		return err
+		return recoverable(err, opts.Target, opts.Yes, "reset", opts.ID)
 	}
-	return printSecret(opts.Env, t, "reset")
+	opts.IO.Notef("%s", oldSecret(rot.OldSecretUntil))
+	return nil
 }

@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmd/completion"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
@@ -23,32 +25,36 @@ type RotateOptions struct {
 	ID  string
 	Yes bool
 	// Exec receives the new secret on its standard input.
-	Exec           string
-	ExpireOldIn    time.Duration
-	PrintOnFailure bool
-	// Dir is the directory Exec runs in.
-	Dir string
+	Exec string
+	// ExpireOldIn is how long the old secret keeps working: review.DefaultGrace unless told,
+	// review.ExpireOldAtOnce for at once.
+	ExpireOldIn time.Duration
+	// Target is the account, named in the command that recovers a failed hand-over.
+	Target func() (connect.Target, error)
 }
 
 // NewCmdRotate is "tokens rotate". runF, when not nil, runs instead of rotateRun (tests).
 func NewCmdRotate(f *cmdutil.Factory, runF func(context.Context, *RotateOptions) error) *cobra.Command {
-	opts := &RotateOptions{Env: f.Env(), Dir: f.Dir}
+	opts := &RotateOptions{Env: f.Env(), Target: f.Target}
 	cmd := &cobra.Command{
 		Use:   "rotate TOKEN-ID --exec COMMAND",
 		Short: "Reset a token and hand its new secret to a command (a secret manager), never to the terminal",
 		Long: `Rotate an access token: reset it, then run COMMAND (with /bin/sh -c) with the new secret on its
 standard input, and nowhere else: not in its arguments, not in its environment, not on the
-terminal. LDACCESS_TOKEN_ID and LDACCESS_TOKEN_NAME are in its environment.
+terminal. LDACCESS_TOKEN_ID and LDACCESS_TOKEN_NAME are in its environment; no access token is.
 
-Keep the old secret working with --expire-old-in while the programs using it switch. If the
-command fails, the rotation is reported with the exact time the old secret stops working, and
-the new secret is lost unless --print-on-failure was given, which prints it on stdout.
+The old secret keeps working for an hour (--expire-old-in), time for the programs using it to
+switch, and for a failed hand-over to be put right before anything goes down: if COMMAND fails,
+the new secret is lost (it is never printed), and the command says until when the old secret
+works and prints the exact command that recovers the token, a second rotation that ends only
+the lost secret. --expire-old-in now stops the old secret at once.
 
 This is destructive: it asks for confirmation when stdin is a terminal, and otherwise refuses
 to run without --yes.`,
-		Example: `  ldaccess tokens rotate 61095542756dba551110ae21 --expire-old-in 1h \
-      --exec 'aws secretsmanager put-secret-value --secret-id ld-token --secret-string file:///dev/stdin'
-  ldaccess tokens rotate 61095542756dba551110ae21 --yes --exec 'vault kv put secret/ld token=-'`,
+		Example: `  ldaccess tokens rotate 9cec50a2bd2d26fee5f2f5cb --exec 'cat > new-secret.txt'
+  ldaccess tokens rotate 9cec50a2bd2d26fee5f2f5cb --yes --expire-old-in 24h --exec 'cat > new-secret.txt'
+  # into a secret manager: --exec 'vault kv put secret/ld token=-', or
+  #   --exec 'aws secretsmanager put-secret-value --secret-id ld-token --secret-string file:///dev/stdin'`,
 		Args:              cmdutil.ExactArgs(1, "one token ID"),
 		ValidArgsFunction: completion.TokenIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -68,37 +74,60 @@ to run without --yes.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Exec, "exec", "", "shell command that receives the new secret on stdin (required)")
 	cmdutil.AddYesFlag(cmd, &opts.Yes)
-	fl.BoolVar(&opts.PrintOnFailure, "print-on-failure", false, "if the command fails, print the new secret on stdout rather than lose it")
 	addExpireOldInFlag(cmd, &opts.ExpireOldIn)
 	return cmd
 }
 
 func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	c, err := confirmChange(ctx, opts.Env, opts.Yes, opts.ID, func(t api.Token) string {
-		return fmt.Sprintf("Rotate token %s and hand the new secret to %q?", describe(t), opts.Exec)
+		return fmt.Sprintf("Rotate token %s and hand the new secret to %s? %s.", describe(t), shell.Quote(opts.Exec), graceQuestion(opts.ExpireOldIn))
 	})
 	if err != nil {
 		return err
 	}
-	expires, ro := resetOptions(opts.Now(), opts.ExpireOldIn)
-	t, err := c.ResetToken(ctx, opts.ID, ro...)
+	rot, err := review.Rotate(ctx, c, opts.ID, review.RotateOptions{
+		ExpireOldIn: opts.ExpireOldIn,
+		Handover:    func(ctx context.Context, t api.Token) error { return opts.Shell.HandOver(ctx, opts.Exec, t, opts.IO) },
+		Now:         opts.Now,
+	})
 	if err != nil {
+		return recoverable(err, opts.Target, opts.Yes, "rotate", opts.ID, "--exec", opts.Exec)
+	}
+	if err := opts.Print(present.Token(rot.Token, opts.Format(), "")); err != nil {
 		return err
 	}
-	grace := "the old secret stopped working at once"
-	if !expires.IsZero() {
-		grace = "the old secret keeps working until " + expires.UTC().Format(time.RFC3339)
-	}
-	if herr := shell.HandOver(ctx, opts.Dir, opts.Exec, t, opts.IO.ErrOut); herr != nil {
-		if opts.PrintOnFailure {
-			fmt.Fprintln(opts.IO.Out, t.Secret)
-			return fmt.Errorf("token %s was reset, but handing over its new secret failed: %v; the new secret is printed above; %s", t.ID, herr, grace)
-		}
-		return fmt.Errorf("token %s was reset, but handing over its new secret failed: %v; the new secret is lost (--print-on-failure prints it); %s", t.ID, herr, grace)
-	}
-	if err := opts.Print(present.Token(review.MaskSecret(t), opts.Format(), "")); err != nil {
-		return err
-	}
-	opts.IO.Notef("rotated token %s: the new secret went to the command; %s", t.ID, grace)
+	opts.IO.Notef("rotated token %s: the new secret went to the command; %s", rot.Token.ID, oldSecret(rot.OldSecretUntil))
 	return nil
+}
+
+// graceQuestion says in a question how long the old secret will work.
+func graceQuestion(expireOldIn time.Duration) string {
+	if expireOldIn < 0 {
+		return "Its current secret stops working at once"
+	}
+	return "Its current secret keeps working for " + review.FormatAge(expireOldIn)
+}
+
+// oldSecret says until when the old secret works, to the second.
+func oldSecret(until time.Time) string {
+	if until.IsZero() {
+		return "the old secret stopped working at once (--expire-old-in now)"
+	}
+	return "the old secret keeps working until " + until.UTC().Format(time.RFC3339)
+}
+
+// recoverable is the error of a rotation: a hand-over that failed (review.HandoverError) says
+// what state the token is in and comes with the exact command that recovers it — "tokens verb
+// id" again, with the flags that hand the new secret over (handover), ending at once only the
+// secret that was lost (the old secret's end stays where the first reset put it).
+func recoverable(err error, target func() (connect.Target, error), yes bool, verb, id string, handover ...string) error {
+	var he *review.HandoverError
+	if !errors.As(err, &he) {
+		return err
+	}
+	var account []string
+	if t, terr := target(); terr == nil {
+		account = t.Flags()
+	}
+	return &clierr.Recovery{Err: err, Command: cmdutil.RecoverTokenCommand(account, verb, id, yes, handover...)}
 }

@@ -3,6 +3,7 @@ package tokens
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,8 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/review"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // serviceToken is one of the fake account's service tokens.
@@ -100,7 +103,7 @@ func TestCreateAndResetRunShowTheSecretOnce(t *testing.T) {
 	require.NotEmpty(t, created.ID)
 	st.Out.Reset()
 	f.Output.Format = render.JSON
-	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), ID: created.ID, Yes: true, ExpireOldIn: time.Hour}))
+	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), Target: f.Target, ID: created.ID, Yes: true, ExpireOldIn: time.Hour}))
 	var reset api.Token
 	require.NoError(t, json.Unmarshal(st.Out.Bytes(), &reset))
 	assert.True(t, strings.HasPrefix(reset.Secret, "api-"), "the new secret in JSON's token: %q", reset.Secret)
@@ -111,15 +114,60 @@ func TestRotateRunHandsTheSecretOver(t *testing.T) {
 	srv := cmdtest.NewFake(t, 30, 15)
 	f, st := cmdtest.NewFactory(t, "")
 	cmdtest.ConnectTo(f, srv)
-	dir := t.TempDir()
+	f.Shell.Dir = t.TempDir()
 	id := serviceToken(t, srv).ID // an admin may receive a service token's new secret
-	require.NoError(t, rotateRun(ctx, &RotateOptions{Env: f.Env(), ID: id, Yes: true, Exec: "cat > secret.txt", ExpireOldIn: time.Hour, Dir: dir}))
-	secret, err := os.ReadFile(filepath.Join(dir, "secret.txt"))
-	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(string(secret), "api-"))
-	assert.NotContains(t, st.Out.String(), string(secret), "the secret on stdout")
-	assert.Contains(t, st.Err.String(), "keeps working until 2026-06-01T13:00:00Z")
+	rotate := func(exec string, expireOldIn time.Duration) error {
+		return rotateRun(ctx, &RotateOptions{Env: f.Env(), Target: f.Target, ID: id, Yes: true, Exec: exec, ExpireOldIn: expireOldIn})
+	}
+	require.NoError(t, rotate("cat > secret.txt", review.DefaultGrace))
+	secret := readSecret(t, f.Shell.Dir, "secret.txt")
+	assert.NotContains(t, st.Out.String(), secret, "the secret on stdout")
+	assert.Contains(t, st.Err.String(), "the old secret keeps working until 2026-06-01T13:00:00Z")
 
-	err = rotateRun(ctx, &RotateOptions{Env: f.Env(), ID: id, Yes: true, Exec: "exit 3", Dir: dir})
-	assert.ErrorContains(t, err, "the new secret is lost (--print-on-failure prints it); the old secret stopped working at once")
+	// The hand-over fails: the token's state and the exact command that recovers it.
+	err := rotate("test -e ready && cat > again.txt", review.DefaultGrace)
+	var rec *clierr.Recovery
+	require.ErrorAs(t, err, &rec)
+	assert.ErrorContains(t, err, "handing over its new secret failed")
+	assert.ErrorContains(t, err, "the old secret keeps working until 2026-06-01T13:00:00Z: rotate the token again before then")
+	assert.Equal(t, "ldaccess --base-url "+srv.URL+" tokens rotate "+id+" --expire-old-in now --exec 'test -e ready && cat > again.txt' --yes", rec.Command)
+	requireAuthenticates(t, srv, secret, "the old secret, after the failed hand-over")
+
+	// The recovery, once whatever failed is put right: the old secret still works, the new one too.
+	require.NoError(t, os.WriteFile(filepath.Join(f.Shell.Dir, "ready"), nil, 0o600))
+	require.NoError(t, rotate("test -e ready && cat > again.txt", review.ExpireOldAtOnce))
+	requireAuthenticates(t, srv, secret, "the old secret, after the recovery")
+	requireAuthenticates(t, srv, readSecret(t, f.Shell.Dir, "again.txt"), "the new secret")
+	assert.NotContains(t, st.Out.String()+st.Err.String(), readSecret(t, f.Shell.Dir, "again.txt")[:12], "the new secret printed")
+}
+
+// readSecret is the secret a hand-over wrote to dir/name.
+func readSecret(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(b), "api-"), "%q", b)
+	return string(b)
+}
+
+// requireAuthenticates fails unless srv takes secret.
+func requireAuthenticates(t *testing.T, srv *fake.Server, secret, what string) {
+	t.Helper()
+	c, err := wrapper.New(secret, wrapper.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = c.ListMembers(context.Background(), wrapper.MembersQuery{PageSize: 1})
+	require.False(t, errors.Is(err, wrapper.ErrUnauthorized), "%s no longer authenticates: %v", what, err)
+}
+
+func TestResetRunKeepsTheOldSecretAnHour(t *testing.T) {
+	ctx := context.Background()
+	srv := cmdtest.NewFake(t, 30, 15)
+	f, st := cmdtest.NewFactory(t, "")
+	cmdtest.ConnectTo(f, srv)
+	id := serviceToken(t, srv).ID
+	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), Target: f.Target, ID: id, Yes: true, ExpireOldIn: review.DefaultGrace}))
+	assert.Contains(t, st.Err.String(), "the old secret keeps working until 2026-06-01T13:00:00Z")
+	st.Err.Reset()
+	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), Target: f.Target, ID: id, Yes: true, ExpireOldIn: review.ExpireOldAtOnce}))
+	assert.Contains(t, st.Err.String(), "the old secret stopped working at once")
 }

@@ -23,9 +23,14 @@ func NewCmdTokens(f *cmdutil.Factory) *cobra.Command {
 }
 
 // printSecret prints a token just created or reset, with its secret, which the output then
-// holds exactly once; the secret is kept out of every other field.
+// holds exactly once: it is kept out of every other field, and redacted from whatever the run
+// prints after.
 func printSecret(env cmdutil.Env, t api.Token, what string) error {
-	if err := env.Print(present.Token(review.MaskSecret(t), env.Format(), t.Secret)); err != nil {
+	err := env.Print(present.Token(review.MaskSecret(t), env.Format(), t.Secret))
+	if secret := t.Secret; len(secret) > 4 {
+		env.IO.AddRedaction(func(s string) string { return wrapper.Redact(s, secret) })
+	}
+	if err != nil {
 		return err
 	}
 	if len(t.Secret) <= 4 {

@@ -3,6 +3,7 @@ package tokens
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/review"
 )
 
 // The argv → options tests: each command's parsing, from the words a user types to the
@@ -92,8 +94,20 @@ func TestNewCmdResetAndDelete(t *testing.T) {
 	const id = "61095542756dba551110ae21"
 	got, err := cmdtest.Parse(t, NewCmdReset, false, id, "--yes", "--expire-old-in", "2d")
 	require.NoError(t, err)
-	got.Env = cmdutil.Env{}
+	got.Env, got.Target = cmdutil.Env{}, nil
 	assert.Equal(t, ResetOptions{ID: id, Yes: true, ExpireOldIn: 48 * time.Hour}, *got)
+
+	// The old secret keeps working for an hour unless told otherwise; "now" or 0 stops it at once.
+	for argv, want := range map[string]time.Duration{
+		"": review.DefaultGrace, "--expire-old-in now": review.ExpireOldAtOnce, "--expire-old-in NOW": review.ExpireOldAtOnce,
+		"--expire-old-in 0": review.ExpireOldAtOnce, "--expire-old-in 0s": review.ExpireOldAtOnce, "--expire-old-in 90m": 90 * time.Minute,
+	} {
+		got, err := cmdtest.Parse(t, NewCmdReset, false, append([]string{id, "--yes"}, strings.Fields(argv)...)...)
+		require.NoError(t, err, argv)
+		assert.Equal(t, want, got.ExpireOldIn, argv)
+	}
+	_, err = cmdtest.Parse(t, NewCmdReset, false, id, "--yes", "--expire-old-in", "soon")
+	assert.EqualError(t, err, `invalid argument "soon" for "--expire-old-in" flag: want "now", or a duration like 1h, 90m or 2d`)
 
 	// Without --yes: refused where nobody can be asked, asked on a terminal.
 	_, err = cmdtest.Parse(t, NewCmdReset, false, id)
@@ -115,10 +129,17 @@ func TestNewCmdResetAndDelete(t *testing.T) {
 
 func TestNewCmdRotate(t *testing.T) {
 	const id = "61095542756dba551110ae21"
-	got, err := cmdtest.Parse(t, NewCmdRotate, false, id, "--yes", "--exec", "vault kv put secret/ld token=-", "--expire-old-in", "1h", "--print-on-failure")
+	got, err := cmdtest.Parse(t, NewCmdRotate, false, id, "--yes", "--exec", "vault kv put secret/ld token=-", "--expire-old-in", "2h")
 	require.NoError(t, err)
-	got.Env = cmdutil.Env{}
-	assert.Equal(t, RotateOptions{ID: id, Yes: true, Exec: "vault kv put secret/ld token=-", ExpireOldIn: time.Hour, PrintOnFailure: true}, *got)
+	got.Env, got.Target = cmdutil.Env{}, nil
+	assert.Equal(t, RotateOptions{ID: id, Yes: true, Exec: "vault kv put secret/ld token=-", ExpireOldIn: 2 * time.Hour}, *got)
+	got, err = cmdtest.Parse(t, NewCmdRotate, false, id, "--yes", "--exec", "x")
+	require.NoError(t, err)
+	assert.Equal(t, review.DefaultGrace, got.ExpireOldIn, "the default grace")
+	// The new secret is never printed, not even when the hand-over fails: the old one still
+	// works, and rotating again recovers.
+	_, err = cmdtest.Parse(t, NewCmdRotate, false, id, "--yes", "--exec", "x", "--print-on-failure")
+	assert.EqualError(t, err, "unknown flag: --print-on-failure")
 	for _, argv := range [][]string{{id, "--yes"}, {id, "--yes", "--exec", "  "}} {
 		_, err := cmdtest.Parse(t, NewCmdRotate, false, argv...)
 		assert.ErrorContains(t, err, "--exec is required", "%v", argv)

@@ -140,6 +140,13 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 	if len(r.Unexplained) == 0 && len(r.Stale) == 0 && len(r.Overlaps) == 0 {
 		return nil
 	}
+	printDriftFailures(out, r)
+	return errFailed
+}
+
+// printDriftFailures explains why drift fails: differences no deviation explains, deviations
+// that explain nothing, differences several deviations explain.
+func printDriftFailures(out io.Writer, r driftResult) {
 	if len(r.Unexplained) > 0 {
 		fmt.Fprintf(out, "\ndrift: %d differences that %s does not explain (upstream's side, then ours):\n", len(r.Unexplained), deviationsFile)
 		for _, l := range r.Unexplained {
@@ -159,7 +166,6 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 			fmt.Fprintf(out, "  - %s\n", o)
 		}
 	}
-	return errFailed
 }
 
 // printChangelog says, in oasdiff's words, what upstream changed between the pin and a newer

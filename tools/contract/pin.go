@@ -48,37 +48,9 @@ func extract(upstream, ours *yaml.Node) (pin *yaml.Node, missing []endpoint, err
 	if upPaths == nil || upPaths.Kind != yaml.MappingNode {
 		return nil, nil, fmt.Errorf("the upstream document has no paths: is it LaunchDarkly's api/openapi.yaml?")
 	}
-	wanted := map[string][]string{} // path → methods
-	var order []string
-	want := func(e endpoint) {
-		if _, ok := wanted[e.Path]; !ok {
-			order = append(order, e.Path)
-		}
-		if !slices.Contains(wanted[e.Path], e.Method) {
-			wanted[e.Path] = append(wanted[e.Path], e.Method)
-		}
-	}
-	oursEndpoints := endpoints(ours)
-	for _, e := range oursEndpoints {
-		want(e)
-	}
-	tags, found := map[string]bool{}, 0
-	for _, e := range oursEndpoints {
-		if op := mapGet(mapGet(upPaths, e.Path), e.Method); op != nil {
-			found++
-			for _, t := range seqValues(mapGet(op, "tags")) {
-				tags[t] = true
-			}
-		}
-	}
-	if found == 0 {
-		return nil, nil, fmt.Errorf("the upstream document has none of the %d operations of %s: is it LaunchDarkly's api/openapi.yaml?", len(oursEndpoints), contractFile)
-	}
-	for _, e := range endpoints(upstream) {
-		op := mapGet(mapGet(upPaths, e.Path), e.Method)
-		if slices.ContainsFunc(seqValues(mapGet(op, "tags")), func(t string) bool { return tags[t] }) {
-			want(e)
-		}
+	order, wanted, err := wantedOperations(upstream, upPaths, ours)
+	if err != nil {
+		return nil, nil, err
 	}
 
 	paths := &yaml.Node{Kind: yaml.MappingNode}
@@ -119,6 +91,41 @@ func extract(upstream, ours *yaml.Node) (pin *yaml.Node, missing []endpoint, err
 	}
 	root.Content = append(root.Content, scalar("components"), components)
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, missing, nil
+}
+
+// wantedOperations lists the operations the pin keeps, by path in order (ours first, then
+// upstream's): those of ours, and those upstream files under the tags it gives them.
+func wantedOperations(upstream, upPaths, ours *yaml.Node) (order []string, wanted map[string][]string, err error) {
+	wanted = map[string][]string{} // path → methods
+	want := func(e endpoint) {
+		if _, ok := wanted[e.Path]; !ok {
+			order = append(order, e.Path)
+		}
+		if !slices.Contains(wanted[e.Path], e.Method) {
+			wanted[e.Path] = append(wanted[e.Path], e.Method)
+		}
+	}
+	oursEndpoints := endpoints(ours)
+	tags, found := map[string]bool{}, 0
+	for _, e := range oursEndpoints {
+		want(e)
+		if op := mapGet(mapGet(upPaths, e.Path), e.Method); op != nil {
+			found++
+			for _, t := range seqValues(mapGet(op, "tags")) {
+				tags[t] = true
+			}
+		}
+	}
+	if found == 0 {
+		return nil, nil, fmt.Errorf("the upstream document has none of the %d operations of %s: is it LaunchDarkly's api/openapi.yaml?", len(oursEndpoints), contractFile)
+	}
+	for _, e := range endpoints(upstream) {
+		op := mapGet(mapGet(upPaths, e.Path), e.Method)
+		if slices.ContainsFunc(seqValues(mapGet(op, "tags")), func(t string) bool { return tags[t] }) {
+			want(e)
+		}
+	}
+	return order, wanted, nil
 }
 
 // reachedComponents collects the components that the nodes refer to with $ref, and those they

@@ -66,10 +66,18 @@ func NewFake(t testing.TB, members, tokens int) *fake.Server {
 	return srv
 }
 
-// ConnectTo points f at srv, with its admin token, as --base-url and --token would.
+// ConnectTo points f at srv, with its admin token, as --base-url and --token given on the
+// command line would: the commands a run prints for the user to run (Env.Again) name the
+// account with --base-url, as they would then.
 func ConnectTo(f *cmdutil.Factory, srv *fake.Server) {
-	f.Accounts.Flags.BaseURL = srv.URL
-	f.Accounts.Flags.Token = srv.AdminSecret()
+	root, run := &cobra.Command{Use: "ldaccess"}, &cobra.Command{Use: "run"}
+	root.AddCommand(run)
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.Accounts.Flags.BaseURL, "base-url", "", "")
+	pf.StringVar(&f.Accounts.Flags.Token, "token", "", "")
+	_ = pf.Set("base-url", srv.URL)
+	_ = pf.Set("token", srv.AdminSecret())
+	f.Ran(run)
 }
 
 // Execute runs cmd alone with argv, as the root would run it, and returns how it ended, in

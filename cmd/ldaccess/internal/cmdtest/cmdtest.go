@@ -58,8 +58,14 @@ func NewFactory(t testing.TB, stdin string) (*cmdutil.Factory, *Streams) {
 // NewFake serves a small seeded account on the fixed clock, closed when the test ends.
 func NewFake(t testing.TB, members, tokens int) *fake.Server {
 	t.Helper()
+	return NewFakeSeed(t, members, tokens, 3)
+}
+
+// NewFakeSeed is NewFake with another seed: another account.
+func NewFakeSeed(t testing.TB, members, tokens int, seed int64) *fake.Server {
+	t.Helper()
 	srv := fake.NewServer(fake.Options{
-		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: 3, Now: Now}),
+		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: seed, Now: Now}),
 		Now:     func() time.Time { return Now },
 	})
 	t.Cleanup(srv.Close)

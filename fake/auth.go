@@ -28,8 +28,9 @@ const (
 // roleLevels ranks the built-in roles; the owner counts as an admin. A role missing here has no
 // access at all (TestRoleLevelsCoverEveryRole keeps it complete).
 var roleLevels = map[string]int{
-	"no_access": levelNoAccess, "reader": levelReader, "writer": levelWriter,
-	"admin": levelAdmin, "owner": levelAdmin,
+	string(api.NewMemberFormRoleNoAccess): levelNoAccess, string(api.NewMemberFormRoleReader): levelReader,
+	string(api.NewMemberFormRoleWriter): levelWriter, string(api.NewMemberFormRoleAdmin): levelAdmin,
+	"owner": levelAdmin, // the contract names it only in prose: no one can be given it
 }
 
 func roleLevel(role string) int { return roleLevels[role] }

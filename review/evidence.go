@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/internal/safefile"
 )
 
 // ReportFormat is the version of the JSON evidence format WriteReport writes and ReadReport
@@ -307,7 +308,7 @@ const maxReport = 1 << 30
 
 // ReadReport reads one account's review as WriteReport wrote it, as ParseReport does.
 func ReadReport(r io.Reader) (Report, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxReport))
+	data, err := safefile.ReadAll(r, maxReport)
 	if err != nil {
 		return Report{}, err
 	}

@@ -190,7 +190,7 @@ func isPlanFile(data []byte) error {
 
 // ReadPlan reads a plan as ParsePlan does.
 func ReadPlan(r io.Reader) (Plan, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxPlan))
+	data, err := safefile.ReadAll(r, maxPlan)
 	if err != nil {
 		return Plan{}, err
 	}

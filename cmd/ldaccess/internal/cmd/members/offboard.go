@@ -1,11 +1,11 @@
 package members
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -116,12 +116,11 @@ func checkPreviousPlan(path string, dryRun bool, resume string) error {
 func offboardEmails(args []string, from string) ([]string, error) {
 	emails := append([]string(nil), args...)
 	if from != "" {
-		file, err := os.Open(from)
+		data, err := cmdutil.ReadFile(from)
 		if err != nil {
 			return nil, clierr.Usagef("--from: %v", err)
 		}
-		more, err := readEmails(file)
-		file.Close()
+		more, err := readEmails(bytes.NewReader(data))
 		if err != nil {
 			return nil, clierr.Usagef("--from %s: %v", from, err)
 		}

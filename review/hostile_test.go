@@ -133,6 +133,52 @@ func TestAHostileServerDuringApply(t *testing.T) {
 		assert.False(t, called, "the handler is not given a masked secret as if it were one")
 		assert.True(t, works(t, srv, tok.Secret), "the old secret works through the grace")
 	})
+	t.Run("a reset answered with another token", func(t *testing.T) {
+		// A hand-over keyed by the token (LDACCESS_TOKEN_ID, a vault path) would store the new
+		// secret as another token's, overwriting that one's: it is not handed over at all.
+		srv, _, clk, tok := rotationSetup(t)
+		creator, ok := srv.IssueToken(tok.MemberID, "admin")
+		require.True(t, ok)
+		c := hostileClient(t, creator.Secret, srv.URL, rewrite{
+			match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/reset") },
+			edit:  func(d map[string]any) { d["_id"] = creator.ID },
+		})
+		called := false
+		_, err := review.Rotate(context.Background(), c, tok.ID, review.RotateOptions{Now: clk.now,
+			Handover: func(context.Context, api.Token) error { called = true; return nil }})
+		var he *review.HandoverError
+		require.ErrorAs(t, err, &he)
+		assert.Equal(t, tok.ID, he.TokenID)
+		assert.Contains(t, he.Reason, "another token")
+		assert.False(t, called, "the handler is not given a secret under another token's ID")
+		assert.True(t, works(t, srv, tok.Secret), "the old secret works through the grace")
+	})
+	t.Run("a re-read answering with another member", func(t *testing.T) {
+		srv := newServer(t, newAccount(55), nil)
+		plan := makePlan(t, newClient(t, srv))
+		other := "0123456789abcdef01234567"
+		c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
+			match: func(r *http.Request) bool {
+				return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/members") && r.URL.Path != "/api/v2/members/me" &&
+					!strings.HasSuffix(r.URL.Path, srv.OwnerID())
+			},
+			edit: func(d map[string]any) { d["_id"] = other },
+		})
+		for _, perMember := range []bool{false, true} {
+			res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{PerMember: perMember})
+			require.NoError(t, err)
+			members := 0
+			for _, o := range res.Outcomes {
+				if o.Action.Subject == "member" {
+					members++
+					assert.Equal(t, review.Changed, o.Status, "%s: %s", o.Action.ID, o.Detail)
+					assert.Contains(t, o.Detail, "another member")
+					assert.Zero(t, srv.Writes(o.Action.ObjectID))
+				}
+			}
+			require.NotZero(t, members)
+		}
+	})
 	t.Run("a re-read in which a member's role fell", func(t *testing.T) {
 		srv := newServer(t, newAccount(53), nil)
 		plan := makePlan(t, newClient(t, srv))

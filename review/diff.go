@@ -196,11 +196,11 @@ func diffNotes(old, new Report) []string {
 			FormatDays(oo.RotateAfter), FormatDays(no.RotateAfter)))
 	}
 	if s := old.Incomplete(); s != "" {
-		notes = append(notes, "the old review is an "+strings.TrimPrefix(s, "incomplete review: ")+
+		notes = append(notes, "the old review is incomplete: "+strings.TrimPrefix(s, "incomplete review: ")+
 			": a finding listed as new may be older")
 	}
 	if s := new.Incomplete(); s != "" {
-		notes = append(notes, "the new review is an "+strings.TrimPrefix(s, "incomplete review: ")+
+		notes = append(notes, "the new review is incomplete: "+strings.TrimPrefix(s, "incomplete review: ")+
 			": findings of what it did not see are listed as unreviewed, not resolved")
 	}
 	return notes

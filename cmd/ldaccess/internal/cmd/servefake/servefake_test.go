@@ -77,6 +77,7 @@ func TestServeRunOnAWildcardAddress(t *testing.T) {
 // whole or not at all; an empty file (mktemp's) or an earlier URL file is replaced.
 func TestURLFileIsWrittenOnlyWhereItIsOurs(t *testing.T) {
 	serve := func(t *testing.T, urlFile string) (url string, err error) {
+		old, _ := os.ReadFile(urlFile)
 		f, _ := cmdtest.NewFactory(t, "")
 		f.Accounts.Flags.FakeMembers = 3
 		ctx, cancel := context.WithCancel(context.Background())
@@ -91,7 +92,7 @@ func TestURLFileIsWrittenOnlyWhereItIsOurs(t *testing.T) {
 				return "", err // it stopped before serving
 			case <-time.After(10 * time.Millisecond):
 			}
-			if data, err := os.ReadFile(urlFile); err == nil && strings.HasPrefix(string(data), "http://") {
+			if data, err := os.ReadFile(urlFile); err == nil && strings.HasPrefix(string(data), "http://") && string(data) != string(old) {
 				cancel()
 				return strings.TrimSpace(string(data)), <-done
 			}

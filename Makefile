@@ -40,6 +40,11 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		[ -z "$$out" ] || { echo "gofmt would change:"; echo "$$out"; exit 1; }
 	$(GO) vet $(PKGS)
+	@$(MAKE) --no-print-directory exhaustive
+
+## exhaustive: every switch over an enum of the contract names every value (part of lint)
+.PHONY: exhaustive
+exhaustive:
 	@# The tool is pinned in tools.mod, which the go command reads only outside the workspace;
 	@# the binary it builds then checks both modules.
 	@exhaustive=$$(GOWORK=off $(GO) tool -modfile=tools.mod -n exhaustive) && \

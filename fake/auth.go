@@ -28,8 +28,9 @@ const (
 // roleLevels ranks the built-in roles; the owner counts as an admin. A role missing here has no
 // access at all (TestRoleLevelsCoverEveryRole keeps it complete).
 var roleLevels = map[string]int{
-	"no_access": levelNoAccess, "reader": levelReader, "writer": levelWriter,
-	"admin": levelAdmin, "owner": levelAdmin,
+	string(api.NewMemberFormRoleNoAccess): levelNoAccess, string(api.NewMemberFormRoleReader): levelReader,
+	string(api.NewMemberFormRoleWriter): levelWriter, string(api.NewMemberFormRoleAdmin): levelAdmin,
+	"owner": levelAdmin, // the contract names it only in prose: no one can be given it
 }
 
 func roleLevel(role string) int { return roleLevels[role] }
@@ -179,7 +180,7 @@ func (s *state) memberLevel(m api.Member, pols [][]api.Statement) int {
 // nothing, no access otherwise.
 func policyLevel(pol []api.Statement) int {
 	if !hasDeny(pol) && slices.ContainsFunc(pol, func(st api.Statement) bool {
-		return st.Effect == api.StatementEffectAllow && slices.Contains(st.Actions, "*") && slices.Contains(st.Resources, "*") &&
+		return !denies(st) && slices.Contains(st.Actions, "*") && slices.Contains(st.Resources, "*") &&
 			len(st.NotActions) == 0 && len(st.NotResources) == 0
 	}) {
 		return levelAdmin
@@ -288,7 +289,7 @@ func (s *state) mayGive(p principal, g gift) *apiError {
 			return errForbidden("Only admins may give a custom role that they do not hold: " + k)
 		}
 	}
-	if slices.ContainsFunc(g.policy, func(st api.Statement) bool { return st.Effect == api.StatementEffectAllow }) {
+	if slices.ContainsFunc(g.policy, func(st api.Statement) bool { return !denies(st) }) {
 		return errForbidden("Only admins may give an inline policy that allows anything")
 	}
 	if g.widens != "" {
@@ -337,7 +338,7 @@ func (s *state) tokenGift(before, after api.Token) gift {
 		}
 	}
 	for _, st := range before.InlineRole {
-		if st.Effect != api.StatementEffectAllow && !containsStatement(after.InlineRole, st) {
+		if denies(st) && !containsStatement(after.InlineRole, st) {
 			g.widens = "remove a deny statement"
 		}
 	}

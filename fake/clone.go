@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/json"
 	"reflect"
 
 	"github.com/ldaccess/ldaccess/api"
@@ -79,6 +80,18 @@ func copyValue(dst, src reflect.Value) {
 	default:
 		dst.Set(src)
 	}
+}
+
+// reshape reads the JSON of v as a T: what a request says becomes the resource it makes,
+// property by property, so that a property the contract gives both is carried over without a
+// line written for it.
+func reshape[T any](v any) (T, error) {
+	var out T
+	data, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(data, &out)
+	}
+	return out, err
 }
 
 // ptr returns a pointer to a copy of v.

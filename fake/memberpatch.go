@@ -55,7 +55,7 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 			return nil, errInvalid("The account owner's role cannot be changed")
 		}
 		if !assignableRole(role) {
-			return nil, errInvalid("role must be one of reader, writer, admin, no_access")
+			return nil, errInvalid("role must be one of " + joinValues(api.NewMemberFormRoleValues()))
 		}
 	}
 	if aerr := s.checkCustomRoles(got.CustomRoles); aerr != nil {

@@ -78,12 +78,26 @@ func (s *state) tokenResource(t api.Token) resource {
 // teamResource names a team by key.
 func teamResource(key string) resource { return resource{{"team/" + key}} }
 
+// denies reports whether a statement denies what it covers rather than allowing it. The switch
+// names every effect of the contract (api.StatementEffect): an effect the contract adds fails
+// the exhaustive lint here until the fake knows what it means. Anything else denies.
+func denies(st api.Statement) bool {
+	switch st.Effect {
+	case api.StatementEffectAllow:
+		return false
+	case api.StatementEffectDeny:
+		return true
+	default:
+		return true
+	}
+}
+
 // policyAllows reports whether a policy allows act on res: a statement allows it and none
-// denies it. A statement whose effect is not "allow" denies.
+// denies it.
 func policyAllows(pol []api.Statement, act action, res resource) bool {
 	allowed := false
 	for _, st := range pol {
-		if st.Effect != api.StatementEffectAllow {
+		if denies(st) {
 			if covers(st, act, res, false) {
 				return false
 			}
@@ -96,7 +110,7 @@ func policyAllows(pol []api.Statement, act action, res resource) bool {
 
 // hasDeny reports whether a policy has a statement that denies.
 func hasDeny(pol []api.Statement) bool {
-	return slices.ContainsFunc(pol, func(st api.Statement) bool { return st.Effect != api.StatementEffectAllow })
+	return slices.ContainsFunc(pol, denies)
 }
 
 // covers reports whether a statement reaches act on res. Where the fake cannot know (a

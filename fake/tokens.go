@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/ldaccess/ldaccess/api"
@@ -114,17 +113,15 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 	if aerr := s.checkCustomRoleIDs(b.CustomRoleIDs); aerr != nil {
 		return nil, aerr
 	}
+	// The token holds what the request says, property by property: one the contract adds to
+	// both AccessTokenPost and Token is carried over without a line here.
+	t, err := reshape[api.Token](b)
+	if err != nil {
+		return nil, errInvalid("the request does not make a token: " + firstLine(err.Error()))
+	}
 	now := o.h.now()
-	t := api.Token{
-		ID: s.ids.next(now), OwnerID: who.member.m.ID, MemberID: who.member.m.ID,
-		Name: b.Name, Description: b.Description, ServiceToken: b.ServiceToken,
-		CustomRoleIDs: slices.Clone(b.CustomRoleIDs), DefaultAPIVersion: b.DefaultAPIVersion,
-		CreationDate: now.UnixMilli(), LastModified: now.UnixMilli(),
-	}
-	if b.Role != "" {
-		t.Role = string(b.Role)
-	}
-	t.InlineRole = statementsFromPost(b.InlineRole)
+	t.ID, t.OwnerID, t.MemberID = s.ids.next(now), who.member.m.ID, who.member.m.ID
+	t.CreationDate, t.LastModified = now.UnixMilli(), now.UnixMilli()
 	if aerr := s.decide(who, ask{act: actCreateToken, on: s.tokenResource(t), token: &tokenRec{t: t}, secret: true}); aerr != nil {
 		return nil, aerr
 	}
@@ -134,21 +131,6 @@ func (o *ops) PostToken(ctx context.Context, req ss.PostTokenRequestObject) (ss.
 	out := s.tokenAnswer(r)
 	out.Secret = secret
 	return ss.PostToken201JSONResponse(out), nil
-}
-
-func statementsFromPost(in []api.StatementPost) []api.Statement {
-	if in == nil {
-		return nil
-	}
-	out := make([]api.Statement, len(in))
-	for i, st := range in {
-		out[i] = api.Statement{
-			Effect: api.StatementEffect(st.Effect), Actions: slices.Clone(st.Actions),
-			NotActions: slices.Clone(st.NotActions), Resources: slices.Clone(st.Resources),
-			NotResources: slices.Clone(st.NotResources),
-		}
-	}
-	return out
 }
 
 // checkCustomRoleIDs refuses unknown custom role IDs; the caller holds the lock.
@@ -240,8 +222,8 @@ func (o *ops) PatchToken(ctx context.Context, req ss.PatchTokenRequestObject) (s
 	}
 	if got.InlineRole != nil {
 		for _, st := range got.InlineRole {
-			if st.Effect != "allow" && st.Effect != "deny" {
-				return nil, errInvalid("inlineRole effect must be allow or deny")
+			if !st.Effect.Valid() {
+				return nil, errInvalid("inlineRole effect must be " + joinValues(api.StatementEffectValues()))
 			}
 		}
 	}

@@ -406,8 +406,9 @@ func TestContractEveryOperationAndDocumentedStatus(t *testing.T) {
 	assert.Empty(t, ct.uncovered(t), "operation × status pairs never answered")
 
 	produceRarerProperties(t, ct)
-	assert.Empty(t, ct.unproduced(t), "response properties of the contract the fake never produced: "+
-		"a property the contract gained that the fake does not know, or a case below that is missing")
+	assert.Empty(t, ct.unproduced(t), "response properties (and enumeration values) of the contract the fake never "+
+		"produced with a value that is not zero: a property or value the contract gained that the fake does not know, "+
+		"or a case below that is missing")
 }
 
 // produceRarerProperties asks for what the status cases above do not: members with every

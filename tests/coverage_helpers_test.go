@@ -2,16 +2,22 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Response coverage: which properties of the contract's response schemas the fake has been
 // seen to produce. A property is named by the schema that declares it, "Member.teams", or for
 // an inline schema by where it sits, "Member.teams[].key"; a property of a schema used in many
-// answers counts once, wherever it was seen.
+// answers counts once, wherever it was seen, and so does each value of an enumeration,
+// "Statement.effect=deny". A property counts only with a value that is not zero
+// (false, 0, "", [], {} or null): a required property the fake does not know is still sent,
+// with its Go field's zero value, and must not count as produced.
 
 // schemaNames maps the contract's component schemas to their names.
 func schemaNames(t testing.TB) map[*openapi3.Schema]string {
@@ -45,6 +51,13 @@ func (w *propertyWalker) walk(s *openapi3.Schema, at string, v any, withValue bo
 	if withValue && v == nil {
 		return
 	}
+	// Each value of an enumeration counts as a property of its own, "Statement.effect=deny": a
+	// value the contract adds is one more thing the fake must be seen to produce.
+	for _, e := range s.Enum {
+		if !withValue || e == v {
+			w.out[fmt.Sprintf("%s=%v", at, e)] = true
+		}
+	}
 	for prop, ref := range s.Properties {
 		var pv any
 		if withValue {
@@ -54,7 +67,9 @@ func (w *propertyWalker) walk(s *openapi3.Schema, at string, v any, withValue bo
 				continue
 			}
 		}
-		w.out[at+"."+prop] = true
+		if !withValue || !isZeroJSON(pv) {
+			w.out[at+"."+prop] = true
+		}
 		w.walk(ref.Value, at+"."+prop, pv, withValue)
 	}
 	if s.Items != nil {
@@ -135,4 +150,34 @@ func (ct *contractTransport) unproduced(t testing.TB) []string {
 		}
 	}
 	return missing
+}
+
+// The coverage can fail: a required property the fake sends only as its zero value, and an
+// enumeration value it never sends, are not produced.
+func TestResponseCoverageCountsOnlyWhatIsSent(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(`
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [flag, name, effect]
+      properties:
+        flag: {type: boolean}
+        name: {type: string}
+        effect: {type: string, enum: [allow, deny]}
+`))
+	require.NoError(t, err)
+	thing := doc.Components.Schemas["Thing"].Value
+	names := map[*openapi3.Schema]string{thing: "Thing"}
+	all := &propertyWalker{names: names, visited: map[*openapi3.Schema]bool{}, out: map[string]bool{}}
+	all.walk(thing, "op 200", nil, false)
+	assert.Equal(t, []string{"Thing.effect", "Thing.effect=allow", "Thing.effect=deny", "Thing.flag", "Thing.name"}, sortedKeys(all.out))
+
+	seen := &propertyWalker{names: names, out: map[string]bool{}}
+	seen.walk(thing, "op 200", jsonValue(t, []byte(`{"flag": false, "name": "x", "effect": "allow"}`)), true)
+	assert.Equal(t, []string{"Thing.effect", "Thing.effect=allow", "Thing.name"}, sortedKeys(seen.out),
+		"flag, sent only as false, and the value deny, never sent, are not produced")
 }

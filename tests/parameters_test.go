@@ -2,7 +2,9 @@ package tests
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,7 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // observe sends a request as the admin and returns what a client sees: status and body.
@@ -104,4 +108,35 @@ func hasQueryParameter(t *testing.T, key string) bool {
 		}
 	}
 	return false
+}
+
+// Every filter field of the contract (api.MembersFilterField) can be asked for through the
+// wrapper's MemberFilter: a field LaunchDarkly adds fails here until the wrapper has it.
+func TestWrapperFilterReachesEveryFilterField(t *testing.T) {
+	noTeam := true
+	f := wrapper.MemberFilter{
+		Query: "a", Roles: []string{"admin"}, IDs: []string{"x"}, Emails: []string{"a@example.com"},
+		TeamKey: "t", NoTeam: &noTeam, LastSeen: wrapper.NeverSeen(),
+	}
+	v := reflect.ValueOf(f)
+	for i := range v.NumField() {
+		require.False(t, v.Field(i).IsZero(), "set MemberFilter.%s here too", v.Type().Field(i).Name)
+	}
+	var got []string
+	depth, start, s := 0, 0, f.String()
+	for i := 0; i <= len(s); i++ {
+		switch {
+		case i < len(s) && s[i] == '{':
+			depth++
+		case i < len(s) && s[i] == '}':
+			depth--
+		case i == len(s) || (s[i] == ',' && depth == 0):
+			field, _, _ := strings.Cut(s[start:i], ":")
+			got = append(got, field)
+			start = i + 1
+		}
+	}
+	for _, field := range api.MembersFilterFieldValues() {
+		assert.Contains(t, got, string(field), "the contract's filter field %s has no field in wrapper.MemberFilter", field)
+	}
 }

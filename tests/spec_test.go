@@ -152,6 +152,8 @@ func withoutOptionalZeros(schema *openapi3.Schema, v any) any {
 
 func isZeroJSON(v any) bool {
 	switch v := v.(type) {
+	case nil:
+		return true
 	case bool:
 		return !v
 	case float64:

@@ -107,7 +107,7 @@
 // X-Ratelimit-Global-Remaining) until X-Ratelimit-Reset, and counts its requests off it as
 // they are sent. Once a window's budget is spent, further requests on that route (on all, for
 // the global window) wait for its reset, under the same MaxWait and deadline, rather than
-// being sent. After a reset, until a response reports the new window, no more requests are in
+// being sent; RetryPolicy.OnPace is told of each such wait, as OnRetry is of retries. After a reset, until a response reports the new window, no more requests are in
 // flight than the limit seen before (unless a minute has passed without reports), and at
 // least one. Until a route has had an answer, one request at a time goes on it, so that
 // goroutines starting together on a fresh client draw at most one 429 in the first window; an

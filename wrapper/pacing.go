@@ -80,14 +80,23 @@ func (t *retryTransport) pace(ctx context.Context, req *http.Request, attempt in
 		if err := t.tooLong(ctx, req, wait, reset, attempt-1, now); err != nil {
 			return ticket{}, err
 		}
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
-			slog.String("method", req.Method), slog.String("path", t.path(req)), slog.Duration("wait", wait))
+		t.pacing(req, wait)
 		if err := sleep(ctx, t.clock, wait); err != nil {
 			return ticket{}, err
 		}
 		// That window is over, even if a test's clock has not moved as far. Another may be
 		// spent by now, if a response reported the next one already.
 		now = later(t.clock.Now(), reset)
+	}
+}
+
+// pacing tells the logger and the policy's OnPace that req waits for a window's reset.
+func (t *retryTransport) pacing(req *http.Request, wait time.Duration) {
+	ev := PaceEvent{Method: req.Method, Path: t.path(req), Wait: wait}
+	t.logger.LogAttrs(req.Context(), slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset",
+		slog.String("method", ev.Method), slog.String("path", ev.Path), slog.Duration("wait", ev.Wait))
+	if t.policy.OnPace != nil {
+		t.policy.OnPace(ev)
 	}
 }
 

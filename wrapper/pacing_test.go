@@ -61,6 +61,26 @@ func TestPacingWaitsForRouteReset(t *testing.T) {
 	})
 }
 
+// A request held back for a spent window is told to RetryPolicy.OnPace, with how long it
+// waits: a wait that is not a retry (no OnRetry), and that a program may show as progress.
+func TestPacingWaitIsAPaceEvent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var paced []PaceEvent
+		retries := 0
+		c, _ := spentServer(t, "X-Ratelimit-Route-Remaining", WithRetry(RetryPolicy{
+			OnPace:  func(e PaceEvent) { paced = append(paced, e) },
+			OnRetry: func(RetryEvent) { retries++ },
+		}))
+		_, err := c.GetMember(bg, "m1")
+		require.NoError(t, err)
+		assert.Empty(t, paced, "a window not yet spent holds nothing back")
+		_, err = c.GetMember(bg, "m2")
+		require.NoError(t, err)
+		assert.Equal(t, []PaceEvent{{Method: "GET", Path: "/api/v2/members/m2", Wait: 3 * time.Second}}, paced)
+		assert.Zero(t, retries)
+	})
+}
+
 func TestPacingGlobalHoldsEveryRoute(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, srv := spentServer(t, "X-Ratelimit-Global-Remaining")

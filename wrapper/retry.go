@@ -32,6 +32,11 @@ type RetryPolicy struct {
 	// OnRetry, if set, is called before each wait for a retry. It runs on the goroutine
 	// making the request and must not block.
 	OnRetry func(RetryEvent)
+	// OnPace, if set, is called before each wait the client's pacing makes: a request held
+	// back, before it is sent, until a rate-limit window it knows to be spent resets. Such a
+	// wait is no retry: nothing failed. It runs on the goroutine making the request and must
+	// not block.
+	OnPace func(PaceEvent)
 }
 
 // A RetryEvent describes a failed attempt that is about to be retried, for
@@ -44,6 +49,13 @@ type RetryEvent struct {
 	Err          error         // the transport error when no response arrived, or the one that cut the body short
 	Wait         time.Duration // the wait before the next attempt
 	Reason       string        // why and where Wait comes from: "Retry-After", "X-Ratelimit-Reset", "backoff" or "body cut short"
+}
+
+// A PaceEvent describes a request the client holds back until a spent rate-limit window
+// resets, for [RetryPolicy.OnPace] and the debug log. Path is redacted, as a RetryEvent's is.
+type PaceEvent struct {
+	Method, Path string        // the request; Path has no query
+	Wait         time.Duration // how long it is held back
 }
 
 const (

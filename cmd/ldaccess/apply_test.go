@@ -211,6 +211,25 @@ func TestApplyEndsWithTheResumeCommand(t *testing.T) {
 	})
 }
 
+// The command that recovers a lost secret names the account as a resume line does, with the
+// run's global flags as given (never --token's value): a rotation on another API version, or
+// under a longer --timeout, is recovered under the same.
+func TestRecoverLineRepeatsTheGlobalFlags(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 30, 15)
+	var id string
+	for _, tok := range srv.Tokens() {
+		if tok.ServiceToken { // an admin may receive a service token's new secret
+			id = tok.ID
+		}
+	}
+	require.NotEmpty(t, id)
+	r := runWith(t, srv, "", false, "--timeout", "2m", "--api-version", "20240415", "tokens", "rotate", id, "--yes", "--exec", "exit 3")
+	require.Equal(t, clierr.ExitError, r.code, r.stderr)
+	assert.True(t, strings.HasSuffix(r.stderr, "\nldaccess: to recover, run: ldaccess --api-version 20240415 --base-url "+srv.URL+
+		" --timeout 2m tokens rotate "+id+" --expire-old-in now --exec 'exit 3' --yes\n"), r.stderr)
+}
+
 // TestInterruptedApplyEndsWithTheResumeCommand runs apply as a process and sends it a real
 // SIGINT (Ctrl-C) while an action is in flight: it says what it did out of the plan, that it
 // was interrupted, and, last, the command that resumes it; that command finishes the plan.

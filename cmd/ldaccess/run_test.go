@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/keyring"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/ldcmd"
@@ -86,24 +87,5 @@ func runWith(t *testing.T, srv *fake.Server, stdin string, tty bool, args ...str
 	}.run()
 }
 
-// newFake serves a small seeded account on the scripts' fixed clock.
-func newFake(t *testing.T, members, tokens int) *fake.Server {
-	t.Helper()
-	srv := fake.NewServer(fake.Options{
-		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: 3, Now: scriptNow}),
-		Now:     func() time.Time { return scriptNow },
-	})
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// newFakeSeed is newFake with another seed: another account.
-func newFakeSeed(t *testing.T, members, tokens int, seed int64) *fake.Server {
-	t.Helper()
-	srv := fake.NewServer(fake.Options{
-		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: seed, Now: scriptNow}),
-		Now:     func() time.Time { return scriptNow },
-	})
-	t.Cleanup(srv.Close)
-	return srv
-}
+// newFake and newFakeSeed serve a small seeded account on the scripts' fixed clock.
+var newFake, newFakeSeed = cmdtest.NewFake, cmdtest.NewFakeSeed

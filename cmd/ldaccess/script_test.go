@@ -18,6 +18,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdtest"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/ldcmd"
 	"github.com/ldaccess/ldaccess/fake"
 	"github.com/ldaccess/ldaccess/review"
@@ -64,7 +65,7 @@ import (
 //	                              listened on and closed, so that nothing answers there
 
 // scriptNow is the clock of every script's account.
-var scriptNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+var scriptNow = cmdtest.Now
 
 // TestMain makes the test binary the command when the scripts run it as "ldaccess".
 func TestMain(m *testing.M) {

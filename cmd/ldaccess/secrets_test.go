@@ -21,15 +21,8 @@ import (
 // command's output was put there by a server.
 const echoToken = "api-8c1f4e2a-9b7d-4c3e-a6f5-d2b9e7c4a1f8"
 
-// tokenRun returns a run of 8 characters of echoToken that s contains, or "".
-func tokenRun(s string) string {
-	for i := 0; i+8 <= len(echoToken); i++ {
-		if r := echoToken[i : i+8]; strings.Contains(s, r) {
-			return r
-		}
-	}
-	return ""
-}
+// tokenRun returns a run of 8 characters of echoToken that s shows, or "" (leakedRun).
+func tokenRun(s string) string { return leakedRun(s, map[string]string{"echoToken": echoToken}) }
 
 // echo expands $T to tok, and $D to tok with a DEL slipped into it.
 func echo(tmpl, tok string) string {

@@ -52,7 +52,7 @@ func echo(tmpl, tok string) string {
 }
 
 // exposure collects everything a client lets out: errors (every link, printed every way),
-// retry events and log records.
+// retry and pacing events and log records.
 type exposure struct {
 	mu    sync.Mutex
 	texts []string
@@ -87,6 +87,8 @@ func (x *exposure) onRetry(e wrapper.RetryEvent) {
 	x.addErr("RetryEvent.Err", e.Err)
 }
 
+func (x *exposure) onPace(e wrapper.PaceEvent) { x.add("PaceEvent", fmt.Sprintf("%+v", e), e.Path) }
+
 // leak returns the first text holding a run of token, with the run, or "".
 func (x *exposure) leak(token string) string {
 	x.mu.Lock()
@@ -104,7 +106,7 @@ func (x *exposure) leak(token string) string {
 // at once.
 func exposeClient(t testing.TB, token, base string, x *exposure, opts ...wrapper.Option) *wrapper.Client {
 	t.Helper()
-	p := wrapper.RetryPolicy{MaxAttempts: 2, MaxWait: time.Minute, OnRetry: x.onRetry}
+	p := wrapper.RetryPolicy{MaxAttempts: 2, MaxWait: time.Minute, OnRetry: x.onRetry, OnPace: x.onPace}
 	logger := slog.New(slog.NewTextHandler(&x.logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
 	c, err := wrapper.New(token, append([]wrapper.Option{wrapper.WithBaseURL(base), withClock(&virtualClock{now: clockEpoch}, nil),
 		wrapper.WithRetry(p), wrapper.WithLogger(logger)}, opts...)...)

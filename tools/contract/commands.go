@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/oasdiff/oasdiff/checker"
@@ -68,6 +69,16 @@ func runPin(root, from string, p provenance, out io.Writer) error {
 	for _, e := range missing {
 		fmt.Fprintf(out, "pin: upstream has no %s, which %s has: make drift will name it\n", e, contractFile)
 	}
+	if ours, err := readYAML(filepath.Join(root, contractFile)); err == nil {
+		var pin yaml.Node
+		if yaml.Unmarshal(data, &pin) == nil {
+			for _, e := range endpoints(&pin) {
+				if !slices.Contains(endpoints(ours), e) {
+					fmt.Fprintf(out, "pin: upstream files %s under the tags of ours, and %s lacks it: make drift will name it\n", e, contractFile)
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -126,9 +137,16 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 	r := classify(lines, devs)
 	fmt.Fprintf(out, "drift: %s against %s: %d structural differences, %d of them deliberate (%s)\n",
 		contractFile, againstName, len(lines), len(r.Allowed), deviationsFile)
-	if len(r.Unexplained) == 0 && len(r.Stale) == 0 {
+	if len(r.Unexplained) == 0 && len(r.Stale) == 0 && len(r.Overlaps) == 0 {
 		return nil
 	}
+	printDriftFailures(out, r)
+	return errFailed
+}
+
+// printDriftFailures explains why drift fails: differences no deviation explains, deviations
+// that explain nothing, differences several deviations explain.
+func printDriftFailures(out io.Writer, r driftResult) {
 	if len(r.Unexplained) > 0 {
 		fmt.Fprintf(out, "\ndrift: %d differences that %s does not explain (upstream's side, then ours):\n", len(r.Unexplained), deviationsFile)
 		for _, l := range r.Unexplained {
@@ -142,7 +160,12 @@ func runDrift(root, upstreamFile string, out io.Writer) error {
 			fmt.Fprintf(out, "  - match: %q\n", m)
 		}
 	}
-	return errFailed
+	if len(r.Overlaps) > 0 {
+		fmt.Fprintf(out, "\ndrift: %d differences that several patterns of %s match; narrow them so that each has one reason:\n", len(r.Overlaps), deviationsFile)
+		for _, o := range r.Overlaps {
+			fmt.Fprintf(out, "  - %s\n", o)
+		}
+	}
 }
 
 // printChangelog says, in oasdiff's words, what upstream changed between the pin and a newer

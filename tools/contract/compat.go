@@ -8,9 +8,11 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -42,8 +44,10 @@ type breaking struct {
 	Key  string
 }
 
-// loadGoAPI type-checks the public packages of the module at root.
-func loadGoAPI(fset *token.FileSet, root string) (*apidiff.Module, error) {
+// loadGoAPI type-checks the public packages of the module at root. A package that does not
+// type-check is left out of the module and named in broken with its errors, so that the others
+// can still be compared: after a regeneration, what no longer compiles is what lags.
+func loadGoAPI(fset *token.FileSet, root string) (m *apidiff.Module, broken map[string]error, err error) {
 	patterns := make([]string, len(publicPackages))
 	for i, p := range publicPackages {
 		patterns[i] = "./" + p
@@ -51,20 +55,51 @@ func loadGoAPI(fset *token.FileSet, root string) (*apidiff.Module, error) {
 	cfg := &packages.Config{Dir: root, Fset: fset, Mode: packages.NeedName | packages.NeedTypes | packages.NeedModule}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	m := &apidiff.Module{Path: modulePath}
-	var errs []error
+	m, broken = &apidiff.Module{Path: modulePath}, map[string]error{}
 	for _, p := range pkgs {
-		for _, e := range p.Errors {
-			errs = append(errs, e)
+		if len(p.Errors) > 0 || p.IllTyped || p.Types == nil {
+			broken[p.PkgPath] = packageErrors(p)
+			continue
 		}
 		m.Packages = append(m.Packages, p.Types)
 	}
-	if len(m.Packages) != len(publicPackages) {
-		errs = append(errs, fmt.Errorf("found %d of the %d public packages %v in %s", len(m.Packages), len(publicPackages), publicPackages, root))
+	if len(pkgs) != len(publicPackages) {
+		return nil, nil, fmt.Errorf("found %d of the %d public packages %v in %s", len(pkgs), len(publicPackages), publicPackages, root)
 	}
-	return m, errors.Join(errs...)
+	return m, broken, nil
+}
+
+// packageErrors is why a package does not type-check: its type errors, which name file, line
+// and what is missing, or else whatever else went wrong.
+func packageErrors(p *packages.Package) error {
+	var typeErrs, others []error
+	for _, e := range p.Errors {
+		if e.Kind == packages.TypeError {
+			typeErrs = append(typeErrs, e)
+		} else {
+			others = append(others, e)
+		}
+	}
+	if len(typeErrs) > 0 {
+		return errors.Join(typeErrs...)
+	}
+	if len(others) > 0 {
+		return errors.Join(others...)
+	}
+	return fmt.Errorf("%s does not type-check", p.PkgPath)
+}
+
+// without returns the module less the packages named in broken.
+func without(m *apidiff.Module, broken map[string]error) *apidiff.Module {
+	out := &apidiff.Module{Path: m.Path}
+	for _, p := range m.Packages {
+		if _, ok := broken[p.Path()]; !ok {
+			out.Packages = append(out.Packages, p)
+		}
+	}
+	return out
 }
 
 func writeGoAPI(w io.Writer, fset *token.FileSet, m *apidiff.Module) error {
@@ -206,17 +241,64 @@ func contractBreaks(old, cur []byte) ([]breaking, error) {
 	return out, nil
 }
 
+// unreleasedSection returns the text under the changelog's "## Unreleased" heading, a line of
+// its own, up to the next heading of that level; ok is false when there is none.
+func unreleasedSection(changelog string) (section string, ok bool) {
+	loc := unreleasedHeading.FindStringIndex(changelog)
+	if loc == nil {
+		return "", false
+	}
+	rest := changelog[loc[1]:]
+	if loc := nextSection.FindStringIndex(rest); loc != nil {
+		rest = rest[:loc[0]]
+	}
+	return rest, true
+}
+
+var (
+	unreleasedHeading = regexp.MustCompile(`(?m)^## Unreleased[ \t\r]*$`)
+	nextSection       = regexp.MustCompile(`(?m)^## `)
+)
+
 // unreleased returns the Unreleased section of a changelog, its whitespace collapsed so that
 // a key wrapped over lines still matches.
 func unreleased(changelog string) string {
-	_, rest, ok := strings.Cut(changelog, "\n## Unreleased")
-	if !ok {
-		return ""
+	section, _ := unreleasedSection(changelog)
+	return strings.Join(strings.Fields(section), " ")
+}
+
+// staleAcknowledgements lists the entries of the changelog's Unreleased section written as
+// make compat writes a breaking change ("- Go API: …") that name none it finds: a change undone
+// since, or one worded differently, which the changelog would announce to users all the same.
+func staleAcknowledgements(all []breaking, changelog string) []string {
+	section, _ := unreleasedSection(changelog)
+	// An entry is a "- " line and the indented lines that continue it.
+	var entries []string
+	open := false
+	for line := range strings.Lines(section) {
+		switch {
+		case strings.HasPrefix(line, "- "):
+			entries, open = append(entries, line[2:]), true
+		case open && strings.HasPrefix(line, "  ") && strings.TrimSpace(line) != "":
+			entries[len(entries)-1] += " " + line
+		default:
+			open = false
+		}
 	}
-	if i := strings.Index(rest, "\n## "); i >= 0 {
-		rest = rest[:i]
+	var stale []string
+	for _, e := range entries {
+		text := strings.Join(strings.Fields(e), " ")
+		kind, rest, ok := strings.Cut(text, ": ")
+		if !ok || !slices.Contains([]string{"contract", "Go API", "JSON tag"}, kind) {
+			continue
+		}
+		if !slices.ContainsFunc(all, func(b breaking) bool {
+			return b.Kind == kind && strings.HasPrefix(rest, strings.Join(strings.Fields(b.Key), " "))
+		}) {
+			stale = append(stale, text)
+		}
 	}
-	return strings.Join(strings.Fields(rest), " ")
+	return stale
 }
 
 func unacknowledged(all []breaking, changelog string) []breaking {
@@ -230,45 +312,48 @@ func unacknowledged(all []breaking, changelog string) []breaking {
 	return out
 }
 
-// compatReport computes every breaking change of the tree at root since the baseline.
-func compatReport(root string) (release string, all []breaking, err error) {
+// compatReport computes every breaking change of the tree at root since the baseline. The
+// public packages that do not type-check are left out of the comparison and returned in
+// broken.
+func compatReport(root string) (release string, all []breaking, broken map[string]error, err error) {
 	dir := filepath.Join(root, baselineDir)
 	rel, err := os.ReadFile(filepath.Join(dir, baselineRelease))
 	if err != nil {
-		return "", nil, fmt.Errorf("no baseline: %w (make compat-baseline VERSION=vX.Y.Z records one)", err)
+		return "", nil, nil, fmt.Errorf("no baseline: %w (make compat-baseline VERSION=vX.Y.Z records one)", err)
 	}
 	oldContract, err := os.ReadFile(filepath.Join(dir, baselineContract))
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	curContract, err := os.ReadFile(filepath.Join(root, contractFile))
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	all, err = contractBreaks(oldContract, curContract)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	fset := token.NewFileSet()
 	goData, err := os.ReadFile(filepath.Join(dir, baselineGoAPI))
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	old, err := readGoAPI(fset, goData)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", baselineGoAPI, err)
+		return "", nil, nil, fmt.Errorf("%s: %w", baselineGoAPI, err)
 	}
-	cur, err := loadGoAPI(fset, root)
+	cur, broken, err := loadGoAPI(fset, root)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
+	old = without(old, broken)
 	all = append(all, goAPIBreaks(old, cur)...)
 	all = append(all, jsonTagBreaks(old, cur)...)
-	return strings.TrimSpace(strings.SplitN(string(rel), "\n", 2)[0]), all, nil
+	return strings.TrimSpace(strings.SplitN(string(rel), "\n", 2)[0]), all, broken, nil
 }
 
 func runCompat(root string, out io.Writer) error {
-	release, all, err := compatReport(root)
+	release, all, broken, err := compatReport(root)
 	if err != nil {
 		return err
 	}
@@ -276,17 +361,50 @@ func runCompat(root string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	missing := unacknowledged(all, string(log))
+	return printCompat(out, release, all, broken, string(log))
+}
+
+// printCompat reports the breaking changes since release against the changelog, and the public
+// packages that could not be compared; errFailed when any change is unacknowledged or any
+// package broken.
+func printCompat(out io.Writer, release string, all []breaking, broken map[string]error, log string) error {
+	missing := unacknowledged(all, log)
+	var stale []string
+	if len(broken) == 0 { // with a package left out, its acknowledged changes are not seen
+		stale = staleAcknowledgements(all, log)
+	}
 	fmt.Fprintf(out, "compat: %d breaking changes since %s (contract, Go API of %s, JSON tags), %d acknowledged in %s\n",
 		len(all), release, strings.Join(publicPackages, ", "), len(all)-len(missing), changelogFile)
-	if len(missing) == 0 {
+	if len(missing) == 0 && len(broken) == 0 && len(stale) == 0 {
 		return nil
 	}
-	fmt.Fprintf(out, "\ncompat: %d breaking changes that %s's \"## Unreleased\" section does not name.\n", len(missing), changelogFile)
-	fmt.Fprintf(out, "Undo them, or acknowledge each under \"### Breaking\" there, word for word, with why:\n\n")
-	slices.SortStableFunc(missing, func(a, b breaking) int { return strings.Compare(a.Kind, b.Kind) })
-	for _, b := range missing {
-		fmt.Fprintf(out, "- %s: %s\n", b.Kind, b.Key)
+	if len(stale) > 0 {
+		fmt.Fprintf(out, "\ncompat: %s's \"## Unreleased\" section acknowledges %d breaking changes that make compat does not find\n(undone since, or worded differently); remove or reword them:\n\n", changelogFile, len(stale))
+		for _, s := range stale {
+			fmt.Fprintf(out, "- %.200s\n", s)
+		}
+	}
+	if len(missing) > 0 {
+		if _, ok := unreleasedSection(log); !ok {
+			fmt.Fprintf(out, "\ncompat: %s has no \"## Unreleased\" section (a line that is exactly that heading), where breaking changes are acknowledged.\n", changelogFile)
+		}
+		fmt.Fprintf(out, "\ncompat: %d breaking changes that %s's \"## Unreleased\" section does not name.\n", len(missing), changelogFile)
+		fmt.Fprintf(out, "Undo them, or acknowledge each under \"### Breaking\" there, word for word, with why:\n\n")
+		slices.SortStableFunc(missing, func(a, b breaking) int { return strings.Compare(a.Kind, b.Kind) })
+		for _, b := range missing {
+			fmt.Fprintf(out, "- %s: %s\n", b.Kind, b.Key)
+		}
+	}
+	if len(broken) > 0 {
+		names := slices.Sorted(maps.Keys(broken))
+		short := make([]string, len(names))
+		for i, n := range names {
+			short[i] = strings.TrimPrefix(n, modulePath+"/")
+		}
+		fmt.Fprintf(out, "\ncompat: the Go API of %s was not compared: it does not compile against the regenerated code\n(it lags behind the contract). Fix what follows, then run make compat again:\n", strings.Join(short, ", "))
+		for _, n := range names {
+			fmt.Fprintf(out, "\n%s\n", broken[n])
+		}
 	}
 	return errFailed
 }
@@ -306,9 +424,16 @@ func runBaseline(root, outRoot, version, commit string, out io.Writer) error {
 		return err
 	}
 	fset := token.NewFileSet()
-	m, err := loadGoAPI(fset, root)
+	m, broken, err := loadGoAPI(fset, root)
 	if err != nil {
 		return err
+	}
+	if len(broken) > 0 {
+		var errs []error
+		for _, e := range broken {
+			errs = append(errs, e)
+		}
+		return fmt.Errorf("a baseline records a tree that compiles: %w", errors.Join(errs...))
 	}
 	var buf bytes.Buffer
 	if err := writeGoAPI(&buf, fset, m); err != nil {

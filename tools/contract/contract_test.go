@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -158,6 +159,7 @@ func TestDriftNamesEachUpstreamChange(t *testing.T) {
 		}},
 		{"a renamed type", renameSchema("MemberSummary", "MemberSummaryRep"), []string{
 			"components › schemas › only upstream: MemberSummaryRep",
+			"components › schemas › only ours: MemberSummary",
 		}},
 	}
 	for _, c := range cases {
@@ -335,10 +337,200 @@ func TestUnreleasedAcknowledges(t *testing.T) {
 		{"named over two lines", "# Changelog\n\n## Unreleased\n\n- POST /api/v2/tokens: the request property\n  `inlineRole/items/actions` became required\n", true},
 		{"named only under a release", "# Changelog\n\n## Unreleased\n\n## v0.1.0\n\n- " + b.Key + "\n", false},
 		{"no Unreleased section", "# Changelog\n\n- " + b.Key + "\n", false},
+		{"Unreleased at the top of the file", "## Unreleased\n\n- " + b.Key + "\n", true},
+		{"CRLF line ends", "# Changelog\r\n\r\n## Unreleased\r\n\r\n- " + b.Key + "\r\n\r\n## v0.1.0\r\n", true},
+		{"a heading that only starts like it", "# Changelog\n\n## Unreleased-ish\n\n- " + b.Key + "\n", false},
+		{"named in a later section's subsection", "## Unreleased\n\n### Added\n\n## v0.1.0\n\n### Breaking\n\n- " + b.Key + "\n", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, !c.acknowledged, len(unacknowledged([]breaking{b}, c.changelog)) == 1)
+		})
+	}
+}
+
+// withOperation adds an operation to a document: method on path, filed under tag.
+func withOperation(method, path, tag string) func(*testing.T, *yaml.Node) {
+	return func(t *testing.T, root *yaml.Node) {
+		paths := mapGet(root, "paths")
+		item := mapGet(paths, path)
+		if item == nil {
+			item = &yaml.Node{Kind: yaml.MappingNode}
+			paths.Content = append(paths.Content, scalar(path), item)
+		}
+		var op yaml.Node
+		require.NoError(t, yaml.Unmarshal([]byte(`
+operationId: added
+tags: [`+tag+`]
+parameters:
+  - {name: id, in: path, required: true, schema: {type: string}}
+responses:
+  "200":
+    description: ok
+    content:
+      application/json:
+        schema: {$ref: "#/components/schemas/Member"}
+`), &op))
+		item.Content = append(item.Content, scalar(method), op.Content[0])
+	}
+}
+
+// An operation LaunchDarkly adds under the tags of ours (as upstream's 7.1.0 added
+// postMemberTeams and 11.0.0 patchMembers) is named by drift; one under another tag is not ours
+// to follow.
+func TestDriftNamesAnOperationAddedToOurTags(t *testing.T) {
+	newer := edited(t, readRepoFile(t, pinFile),
+		withOperation("get", "/api/v2/members/{id}/roles", "Account members"),
+		withOperation("put", "/api/v2/tokens/{id}", "Access tokens"),
+		withOperation("get", "/api/v2/flags/{id}", "Feature flags"))
+	file := filepath.Join(t.TempDir(), "openapi.yaml")
+	require.NoError(t, os.WriteFile(file, newer, 0o644))
+	var out bytes.Buffer
+	err := run([]string{"-root", repoRoot, "drift", "-upstream", file}, &out)
+	require.ErrorIs(t, err, errFailed)
+	assert.Contains(t, out.String(), "paths › only upstream: /api/v2/members/{id}/roles")
+	assert.Contains(t, out.String(), "paths › /api/v2/tokens/{id} › only upstream: PUT")
+	assert.NotContains(t, out.String(), "/api/v2/flags")
+
+	// make pin keeps them, and says so.
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "upstream"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, contractFile), readRepoFile(t, contractFile), 0o644))
+	out.Reset()
+	require.NoError(t, run([]string{"-root", root, "pin", "-from", file}, &out))
+	assert.Contains(t, out.String(), "pin: upstream files GET /api/v2/members/{id}/roles under the tags of ours, and openapi.yaml lacks it")
+	pinned, err := os.ReadFile(filepath.Join(root, pinFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(pinned), "/api/v2/members/{id}/roles:")
+	assert.NotContains(t, string(pinned), "/api/v2/flags")
+}
+
+// YAML anchors and aliases are YAML: an alias in a part the pin keeps may name an anchor in a
+// part it leaves out, and the pin is the same as from the document written out in full.
+func TestPinExpandsAliases(t *testing.T) {
+	full := readRepoFile(t, pinFile)
+	_, body, _ := bytes.Cut(full, []byte("\nopenapi:"))
+	plain := filepath.Join(t.TempDir(), "plain.yaml")
+	require.NoError(t, os.WriteFile(plain, append([]byte("openapi:"), body...), 0o644))
+	want, _, err := pinFrom(repoRoot, plain, provenance{})
+	require.NoError(t, err)
+
+	// x-shared, which the pin leaves out, anchors what two of our operations alias.
+	aliased := strings.Replace(string(body), "\npaths:\n", "\nx-shared:\n  unauthorized: &unauthorized\n    content:\n      application/json:\n        schema:\n          $ref: \"#/components/schemas/UnauthorizedErrorRep\"\n    description: Invalid access token\npaths:\n", 1)
+	before := strings.Count(aliased, "\"401\":\n")
+	require.Positive(t, before)
+	aliased = regexp.MustCompile(`(?m)^(\s+)"401":\n\s+content:\n\s+application/json:\n\s+schema:\n\s+\$ref: "#/components/schemas/UnauthorizedErrorRep"\n\s+description: Invalid access token\n`).
+		ReplaceAllString(aliased, "$1\"401\": *unauthorized\n")
+	require.Less(t, strings.Count(aliased, "description: Invalid access token"), before, "the test document uses the alias")
+	file := filepath.Join(t.TempDir(), "aliased.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("openapi:"+aliased), 0o644))
+	got, _, err := pinFrom(repoRoot, file, provenance{})
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+}
+
+// What is not LaunchDarkly's document is refused with a sentence, not compared.
+func TestDriftRefusesWhatIsNotLaunchDarklysDocument(t *testing.T) {
+	cases := map[string]string{
+		"not YAML":        "not: [valid\n",
+		"not a document":  "{}\n",
+		"none of ours":    "openapi: 3.0.3\ninfo: {title: x, version: \"1\"}\npaths:\n  /api/v2/flags:\n    get:\n      responses:\n        \"200\": {description: ok}\n",
+		"binary":          "\x00\xff\xfe garbage",
+		"paths not a map": "openapi: 3.0.3\npaths: [1, 2]\n",
+	}
+	for name, doc := range cases {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "upstream.yaml")
+			require.NoError(t, os.WriteFile(file, []byte(doc), 0o644))
+			var out bytes.Buffer
+			err := run([]string{"-root", repoRoot, "drift", "-upstream", file}, &out)
+			require.Error(t, err)
+			assert.NotErrorIs(t, err, errFailed, "refused before any comparison")
+			assert.Contains(t, err.Error(), file)
+		})
+	}
+}
+
+// Each difference has one reason: a duplicated entry, or a blanket over a precise one, is named,
+// so that removing one entry cannot leave its difference allowed by the other's reason.
+func TestDriftNamesOverlappingDeviations(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "deviations.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`
+- match: "servers › only ours: https://app.eu.launchdarkly.com"
+  reason: the EU instance
+- match: "servers › only ours: https://app.eu.launchdarkly.com"
+  reason: the same again
+- match: ["components › schemas › *ErrorRep › properties › only ours: id", "paths › * › only ours: id"]
+  reason: request IDs
+- match: "components › * › only ours: *"
+  reason: a blanket
+`), 0o644))
+	devs, err := readDeviations(file)
+	require.NoError(t, err)
+	r := classify([]string{
+		"servers › only ours: https://app.eu.launchdarkly.com",
+		"components › schemas › NotFoundErrorRep › properties › only ours: id",
+		"components › headers › only ours: RetryAfter",
+	}, devs)
+	assert.Equal(t, []string{
+		`servers › only ours: https://app.eu.launchdarkly.com: "servers › only ours: https://app.eu.launchdarkly.com", "servers › only ours: https://app.eu.launchdarkly.com"`,
+		`components › schemas › NotFoundErrorRep › properties › only ours: id: "components › schemas › *ErrorRep › properties › only ours: id", "components › * › only ours: *"`,
+	}, r.Overlaps)
+	assert.Equal(t, []string{"paths › * › only ours: id"}, r.Stale)
+	assert.Empty(t, r.Unexplained)
+}
+
+// A changelog without its Unreleased section is named as such, not only as changes it does not
+// name.
+func TestCompatSaysTheUnreleasedSectionIsMissing(t *testing.T) {
+	// The released contract had a property that the current one lacks.
+	released := edited(t, readRepoFile(t, contractFile), addProperty("Token", "scopes"))
+	log := strings.Replace(string(readRepoFile(t, changelogFile)), "## Unreleased\n", "## [Unreleased]\n", 1)
+	breaks, err := contractBreaks(released, readRepoFile(t, contractFile))
+	require.NoError(t, err)
+	require.NotEmpty(t, breaks)
+	var out bytes.Buffer
+	require.ErrorIs(t, printCompat(&out, "v0.1.0", breaks, nil, log), errFailed)
+	assert.Contains(t, out.String(), `CHANGELOG.md has no "## Unreleased" section`)
+	assert.Contains(t, out.String(), "removed the optional property `scopes`")
+}
+
+// An acknowledgement that names no breaking change any more (the change was undone) is named:
+// the changelog would announce it all the same.
+func TestCompatNamesAStaleAcknowledgement(t *testing.T) {
+	b := breaking{"Go API", "review.Plan.Actions: removed"}
+	log := "## Unreleased\n\n### Breaking\n\n- Go API: review.Plan.Actions: removed\n  — plans hold steps now.\n\n" +
+		"- contract: GET /api/v2/tokens: removed the optional property `lastUsed`\n  from the response with the `200` status\n\n" +
+		"- Not a compat line: prose.\n\n## v0.1.0\n\n- Go API: wrapper.Old: removed\n"
+	assert.Equal(t, []string{"contract: GET /api/v2/tokens: removed the optional property `lastUsed` from the response with the `200` status"},
+		staleAcknowledgements([]breaking{b}, log))
+	var out bytes.Buffer
+	require.ErrorIs(t, printCompat(&out, "v0.1.0", []breaking{b}, nil, log), errFailed)
+	assert.Contains(t, out.String(), "acknowledges 1 breaking changes that make compat does not find")
+	assert.Empty(t, staleAcknowledgements([]breaking{b, {"contract", "GET /api/v2/tokens: removed the optional property `lastUsed` from the response with the `200` status"}}, log))
+}
+
+// An allow-list is read strictly: an empty one allows nothing, an unknown key or an entry
+// without its reason is refused.
+func TestReadDeviations(t *testing.T) {
+	cases := []struct{ name, content, err string }{
+		{"empty", "# no deviations\n", ""},
+		{"unknown key", "- mach: x\n  reason: y\n", "field mach not found"},
+		{"no reason", "- match: x\n", "needs both match and reason"},
+		{"not a list", "match: x\n", "cannot unmarshal"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "deviations.yaml")
+			require.NoError(t, os.WriteFile(file, []byte(c.content), 0o644))
+			devs, err := readDeviations(file)
+			if c.err == "" {
+				require.NoError(t, err)
+				assert.Empty(t, devs)
+				return
+			}
+			require.ErrorContains(t, err, c.err)
+			assert.ErrorContains(t, err, file)
 		})
 	}
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -189,7 +192,7 @@ func readDeviations(file string) ([]deviation, error) {
 	var devs []deviation
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
-	if err := dec.Decode(&devs); err != nil {
+	if err := dec.Decode(&devs); err != nil && !errors.Is(err, io.EOF) { // empty: no deviations
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	for i := range devs {
@@ -208,29 +211,38 @@ func readDeviations(file string) ([]deviation, error) {
 	return devs, nil
 }
 
-// driftResult sorts the differences: those a deviation allows, those none does, and the
-// patterns that allow nothing any more (upstream caught up, or ours changed).
+// driftResult sorts the differences: those a deviation allows, those none does, the patterns
+// that allow nothing any more (upstream caught up, or ours changed), and the differences that
+// several patterns allow. Each difference has one reason: a pattern that overlaps another
+// would keep allowing what the other's reason was written for after that one is removed, and
+// a blanket pattern would hide the staleness of the precise ones beneath it.
 type driftResult struct {
 	Allowed, Unexplained []string
 	Stale                []string
+	Overlaps             []string // "difference: pattern, pattern"
 }
 
 func classify(lines []string, devs []deviation) driftResult {
 	var r driftResult
 	used := map[*regexp.Regexp]bool{}
 	for _, l := range lines {
-		allowed := false
+		var by []string
 		for _, d := range devs {
-			for _, re := range d.res {
+			for i, re := range d.res {
 				if re.MatchString(l) {
-					used[re], allowed = true, true
+					used[re] = true
+					by = append(by, strconv.Quote(d.Match[i]))
 				}
 			}
 		}
-		if allowed {
-			r.Allowed = append(r.Allowed, l)
-		} else {
+		switch len(by) {
+		case 0:
 			r.Unexplained = append(r.Unexplained, l)
+		case 1:
+			r.Allowed = append(r.Allowed, l)
+		default:
+			r.Allowed = append(r.Allowed, l)
+			r.Overlaps = append(r.Overlaps, l+": "+strings.Join(by, ", "))
 		}
 	}
 	for _, d := range devs {

@@ -33,22 +33,24 @@ func endpoints(doc *yaml.Node) []endpoint {
 }
 
 // extract copies, from upstream, the operations that ours has (matched by method and path, the
-// wire's identity, not by operationId) with the path-level entries beside them, and every
-// component they reach through $ref, transitively: the pin. It returns the pin and the
-// operations upstream lacks, which the caller reports (drift shows them too).
+// wire's identity, not by operationId) and every other operation upstream files under the same
+// tags ("Access tokens", "Account members"), with the path-level entries beside them, and every
+// component they reach through $ref, transitively: the pin. An operation LaunchDarkly adds to
+// those tags is thereby in the pin, and drift names it until ours has it or a deviation says
+// why not. It returns the pin and the operations of ours that upstream lacks, which the caller
+// reports (drift shows them too).
 func extract(upstream, ours *yaml.Node) (pin *yaml.Node, missing []endpoint, err error) {
+	if upstream, err = expandAliases(upstream); err != nil {
+		return nil, nil, err
+	}
 	up := docRoot(upstream)
 	upPaths := mapGet(up, "paths")
-	if upPaths == nil {
-		return nil, nil, fmt.Errorf("the upstream document has no paths")
+	if upPaths == nil || upPaths.Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("the upstream document has no paths: is it LaunchDarkly's api/openapi.yaml?")
 	}
-	wanted := map[string][]string{} // path → methods
-	var order []string
-	for _, e := range endpoints(ours) {
-		if _, ok := wanted[e.Path]; !ok {
-			order = append(order, e.Path)
-		}
-		wanted[e.Path] = append(wanted[e.Path], e.Method)
+	order, wanted, err := wantedOperations(upstream, upPaths, ours)
+	if err != nil {
+		return nil, nil, err
 	}
 
 	paths := &yaml.Node{Kind: yaml.MappingNode}
@@ -89,6 +91,41 @@ func extract(upstream, ours *yaml.Node) (pin *yaml.Node, missing []endpoint, err
 	}
 	root.Content = append(root.Content, scalar("components"), components)
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, missing, nil
+}
+
+// wantedOperations lists the operations the pin keeps, by path in order (ours first, then
+// upstream's): those of ours, and those upstream files under the tags it gives them.
+func wantedOperations(upstream, upPaths, ours *yaml.Node) (order []string, wanted map[string][]string, err error) {
+	wanted = map[string][]string{} // path → methods
+	want := func(e endpoint) {
+		if _, ok := wanted[e.Path]; !ok {
+			order = append(order, e.Path)
+		}
+		if !slices.Contains(wanted[e.Path], e.Method) {
+			wanted[e.Path] = append(wanted[e.Path], e.Method)
+		}
+	}
+	oursEndpoints := endpoints(ours)
+	tags, found := map[string]bool{}, 0
+	for _, e := range oursEndpoints {
+		want(e)
+		if op := mapGet(mapGet(upPaths, e.Path), e.Method); op != nil {
+			found++
+			for _, t := range seqValues(mapGet(op, "tags")) {
+				tags[t] = true
+			}
+		}
+	}
+	if found == 0 {
+		return nil, nil, fmt.Errorf("the upstream document has none of the %d operations of %s: is it LaunchDarkly's api/openapi.yaml?", len(oursEndpoints), contractFile)
+	}
+	for _, e := range endpoints(upstream) {
+		op := mapGet(mapGet(upPaths, e.Path), e.Method)
+		if slices.ContainsFunc(seqValues(mapGet(op, "tags")), func(t string) bool { return tags[t] }) {
+			want(e)
+		}
+	}
+	return order, wanted, nil
 }
 
 // reachedComponents collects the components that the nodes refer to with $ref, and those they
@@ -223,6 +260,57 @@ func mapGet(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// seqValues returns the scalar values of a sequence node, or nil.
+func seqValues(n *yaml.Node) []string {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, c := range n.Content {
+		if c.Kind == yaml.ScalarNode {
+			out = append(out, c.Value)
+		}
+	}
+	return out
+}
+
+// maxExpandedNodes bounds expandAliases: a document whose aliases expand past it (a "billion
+// laughs") is refused rather than copied.
+const maxExpandedNodes = 10_000_000
+
+// expandAliases returns doc with every alias replaced by a copy of what its anchor holds and no
+// anchors left, so that any part of it can be copied on its own: the pin takes parts of
+// upstream's document, and an alias there may name an anchor in a part it leaves out.
+func expandAliases(doc *yaml.Node) (*yaml.Node, error) {
+	budget := maxExpandedNodes
+	var expand func(n *yaml.Node, depth int) (*yaml.Node, error)
+	expand = func(n *yaml.Node, depth int) (*yaml.Node, error) {
+		if budget--; budget < 0 {
+			return nil, fmt.Errorf("the document's aliases expand to more than %d nodes", maxExpandedNodes)
+		}
+		if depth > 10_000 {
+			return nil, fmt.Errorf("the document nests deeper than 10000 levels")
+		}
+		for n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return nil, fmt.Errorf("line %d: an alias without its anchor", n.Line)
+			}
+			n = n.Alias
+		}
+		c := *n
+		c.Anchor = ""
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			var err error
+			if c.Content[i], err = expand(child, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return &c, nil
+	}
+	return expand(doc, 0)
 }
 
 func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

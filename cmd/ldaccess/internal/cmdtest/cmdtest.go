@@ -58,18 +58,32 @@ func NewFactory(t testing.TB, stdin string) (*cmdutil.Factory, *Streams) {
 // NewFake serves a small seeded account on the fixed clock, closed when the test ends.
 func NewFake(t testing.TB, members, tokens int) *fake.Server {
 	t.Helper()
+	return NewFakeSeed(t, members, tokens, 3)
+}
+
+// NewFakeSeed is NewFake with another seed: another account.
+func NewFakeSeed(t testing.TB, members, tokens int, seed int64) *fake.Server {
+	t.Helper()
 	srv := fake.NewServer(fake.Options{
-		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: 3, Now: Now}),
+		Account: fake.Seed(fake.SeedOptions{Members: members, Tokens: tokens, Seed: seed, Now: Now}),
 		Now:     func() time.Time { return Now },
 	})
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-// ConnectTo points f at srv, with its admin token, as --base-url and --token would.
+// ConnectTo points f at srv, with its admin token, as --base-url and --token given on the
+// command line would: the commands a run prints for the user to run (Env.Again) name the
+// account with --base-url, as they would then.
 func ConnectTo(f *cmdutil.Factory, srv *fake.Server) {
-	f.Accounts.Flags.BaseURL = srv.URL
-	f.Accounts.Flags.Token = srv.AdminSecret()
+	root, run := &cobra.Command{Use: "ldaccess"}, &cobra.Command{Use: "run"}
+	root.AddCommand(run)
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.Accounts.Flags.BaseURL, "base-url", "", "")
+	pf.StringVar(&f.Accounts.Flags.Token, "token", "", "")
+	_ = pf.Set("base-url", srv.URL)
+	_ = pf.Set("token", srv.AdminSecret())
+	f.Ran(run)
 }
 
 // Execute runs cmd alone with argv, as the root would run it, and returns how it ended, in

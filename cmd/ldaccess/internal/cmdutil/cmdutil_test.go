@@ -160,18 +160,6 @@ type answer bool
 func (a answer) Confirm(context.Context, string) (bool, error) { return bool(a), nil }
 func (a answer) Password(string) (string, error)               { return "", nil }
 
-func TestUsageShowsBooleansAsFlags(t *testing.T) {
-	var yes bool
-	var d time.Duration
-	cmd := &cobra.Command{Use: "delete ID", Run: func(*cobra.Command, []string) {}}
-	AddYesFlag(cmd, &yes)
-	DurationFlag(cmd.Flags(), &d, "grace", 90*24*time.Hour, "how long")
-	var out strings.Builder
-	cmd.SetOut(&out)
-	require.NoError(t, UsageFunc(iostreams.New(strings.NewReader(""), &out, &out))(cmd))
-	assert.Equal(t, "Usage:\n  delete ID [flags]\n\nFlags:\n      --grace duration   how long (default 90d)\n  -y, --yes              do not ask for confirmation\n", out.String())
-}
-
 // CommandLine writes the command to run again as given: the global flags that were given
 // (each value quoted for the shell, a repeated flag repeated), never --token's secret, then
 // the command, its arguments and the local flags asked for, whatever order they came in.
@@ -199,32 +187,4 @@ func TestCommandLine(t *testing.T) {
 	require.NoError(t, root.Execute())
 	assert.Equal(t, `ldaccess --profile prod --profile 'it'\''s' --timeout 2h --wide=false apply 'my plan.json' --exec 'vault kv put secret/ld token=-' --yes`, got)
 	assert.NotContains(t, got, "api-secret")
-}
-
-// Help text fits its width: prose paragraphs are reflowed (a heading stays a line of its
-// own), a list's long row wraps under its own text column, a short line stays as it is.
-func TestReflow(t *testing.T) {
-	text := "Exit codes:\n" +
-		"  1    an API or network error, or a confirmation was declined\n" +
-		"  2    a usage error\n" +
-		"\n" +
-		"Destructive commands ask for confirmation\n" +
-		"when stdin is a terminal. Otherwise they refuse."
-	assert.Equal(t, "Exit codes:\n"+
-		"  1    an API or network error, or a\n"+
-		"       confirmation was declined\n"+
-		"  2    a usage error\n"+
-		"\n"+
-		"Destructive commands ask for\n"+
-		"confirmation when stdin is a terminal.\n"+
-		"Otherwise they refuse.", Reflow(text, 40))
-	assert.Equal(t, "a b c", Reflow("a b\nc", 0), "width 0: prose joined, not wrapped")
-}
-
-func TestFlagUsagesWrap(t *testing.T) {
-	cmd := &cobra.Command{Use: "x"}
-	cmd.Flags().Bool("yes", false, "do it without asking, even when stdin is a terminal and a person could be asked")
-	assert.Equal(t, "      --yes   do it without asking, even when stdin is a\n"+
-		"              terminal and a person could be asked", FlagUsages(cmd.Flags(), 60))
-	assert.Equal(t, "      --yes   do it without asking, even when stdin is a terminal and a person could be asked", FlagUsages(cmd.Flags(), 0))
 }

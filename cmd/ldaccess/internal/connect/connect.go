@@ -5,7 +5,6 @@ package connect
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -106,8 +105,7 @@ func (a *Accounts) Connect(ctx context.Context, t Target) (*wrapper.Client, stri
 	opts := []wrapper.Option{
 		wrapper.WithBaseURL(base),
 		wrapper.WithUserAgent(a.UserAgent),
-		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 6, MaxWait: time.Minute, OnRetry: notes.retry}),
-		wrapper.WithLogger(slog.New(notes)),
+		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 6, MaxWait: time.Minute, OnRetry: notes.retry, OnPace: notes.pace}),
 	}
 	if t.APIVersion != "" {
 		if strings.Trim(t.APIVersion, "0123456789") != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"runtime"
 	"strings"
@@ -32,13 +31,7 @@ func TestRetryNotes(t *testing.T) {
 	h.retry(wrapper.RetryEvent{Method: "GET", Path: "/api/v2/tokens", Attempt: 1, Wait: time.Second,
 		Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}})
 	h.retry(wrapper.RetryEvent{Method: "DELETE", Path: "/api/v2/tokens/x", Attempt: 1, StatusCode: 503, Wait: 236 * time.Millisecond, Reason: "backoff"})
-	rec := slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: rate-limit window spent; waiting for reset", 0)
-	rec.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v2/members"), slog.Duration("wait", 300*time.Millisecond))
-	_ = h.Handle(context.Background(), rec)
-	rec = slog.NewRecord(time.Now(), slog.LevelDebug, "ldaccess: retrying", 0)
-	rec.AddAttrs(slog.Int("status", 429), slog.Duration("wait", time.Second))
-	_ = h.Handle(context.Background(), rec) // the same retry as its RetryEvent: not twice
-	_ = h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelDebug, "something else", 0))
+	h.pace(wrapper.PaceEvent{Method: "GET", Path: "/api/v2/members", Wait: 300 * time.Millisecond})
 	assert.Equal(t, "ldaccess: GET /api/v2/tokens: no response (connection refused); retrying in 1s\n"+
 		"ldaccess: DELETE /api/v2/tokens/x: 503 Service Unavailable; retrying in 236ms\n", b.String())
 	n, _ := ios.WaitedForRateLimit()

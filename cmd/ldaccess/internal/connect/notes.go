@@ -1,14 +1,11 @@
 package connect
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
@@ -19,9 +16,12 @@ import (
 // is progress, not trouble: on a terminal it shows on the status line ("waiting 12s for
 // LaunchDarkly's rate limit"), in a pipe not at all (the command says how long they held it
 // back only if it ends badly). A retry after a failure (a 503, a lost connection) is a note.
-// Retries come as the wrapper's RetryEvents (RetryPolicy.OnRetry); the waits the client's
-// pacing makes before sending, which have no event, from its debug log.
+// Retries come as the wrapper's RetryEvents (RetryPolicy.OnRetry), the waits the client's
+// pacing makes before sending as its PaceEvents (RetryPolicy.OnPace).
 type retryNotes struct{ io *iostreams.IOStreams }
+
+// pace reports a request the client holds back for a spent rate-limit window: a pause.
+func (h retryNotes) pace(ev wrapper.PaceEvent) { h.io.WaitForRateLimit(ev.Wait) }
 
 // retry reports a retry of the client's.
 func (h retryNotes) retry(ev wrapper.RetryEvent) {
@@ -53,22 +53,4 @@ func noResponse(err error) string {
 		return op.Err.Error()
 	}
 	return ""
-}
-
-// The slog.Handler half: the client's debug log, of which only the pacing waits are shown.
-func (h retryNotes) Enabled(context.Context, slog.Level) bool { return true }
-func (h retryNotes) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h retryNotes) WithGroup(string) slog.Handler            { return h }
-
-func (h retryNotes) Handle(_ context.Context, r slog.Record) error {
-	if !strings.Contains(r.Message, "waiting for reset") {
-		return nil // retries come as RetryEvents
-	}
-	r.Attrs(func(a slog.Attr) bool {
-		if v := a.Value.Resolve(); a.Key == "wait" && v.Kind() == slog.KindDuration {
-			h.io.WaitForRateLimit(v.Duration())
-		}
-		return true
-	})
-	return nil
 }

@@ -83,27 +83,6 @@ func (t Target) PlanInstance() (string, error) {
 	return ResolveBaseURL(t)
 }
 
-// Flags are the global flags that name t's account on a command line, for a command ldaccess
-// prints for the user to run: the profile, else where it is (an embedded fake is a new account
-// each time: --fake is only the closest). Never the token, which the user gives as before.
-func (t Target) Flags() []string {
-	var flags []string
-	switch {
-	case t.Profile != "":
-		flags = append(flags, "--profile", t.Profile)
-		if t.BaseURL != "" && t.From("base-url") == "--base-url" {
-			flags = append(flags, "--base-url", t.BaseURL)
-		}
-	case t.Fake:
-		flags = append(flags, "--fake")
-	case t.BaseURL != "":
-		flags = append(flags, "--base-url", t.BaseURL)
-	case t.Instance != "" && t.Instance != config.InstanceCommercial:
-		flags = append(flags, "--instance", t.Instance)
-	}
-	return flags
-}
-
 // errNoToken explains how to connect.
 const errNoToken = `no access token: pass --token or set LD_ACCESS_TOKEN ` +
 	`(create one in LaunchDarkly under Organization settings, Authorization), ` +

@@ -63,7 +63,7 @@ func (a *Accounts) RunTokenCommand(ctx context.Context, name string, p config.Pr
 	a.IO.ClearProgress()
 	err := cmd.Run()
 	switch {
-	case ctx.Err() == context.DeadlineExceeded:
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return "", fmt.Errorf("profile %s: the token-command did not finish within %s (token-command-timeout)", name, review.FormatAge(timeout))
 	case err != nil:
 		// The output is never quoted: it may be a token.

@@ -84,9 +84,6 @@ func (s *IOStreams) SetTerminalWidth(columns int) {
 	s.errWidth = s.outWidth
 }
 
-// SetTerminalHeight fixes the height, in lines, of the terminal stdout is open on.
-func (s *IOStreams) SetTerminalHeight(lines int) { s.outHeight = func() int { return lines } }
-
 // TerminalHeight is the height in lines of the terminal stdout is open on, 0 when it is not
 // one or the height is unknown.
 func (s *IOStreams) TerminalHeight() int {
@@ -95,9 +92,6 @@ func (s *IOStreams) TerminalHeight() int {
 	}
 	return s.outHeight()
 }
-
-// SetPager sets the pager's command line ("" for none).
-func (s *IOStreams) SetPager(cmdline string) { s.pager = cmdline }
 
 // Pager is the command line long output goes through on a terminal, "" for none.
 func (s *IOStreams) Pager() string {
@@ -110,9 +104,6 @@ func (s *IOStreams) Pager() string {
 // Terminal is stdout itself, without the redaction in front of it: for a pager, which is
 // given text already redacted.
 func (s *IOStreams) Terminal() io.Writer { return s.rawOut }
-
-// IsStdinTTY reports whether stdin is a terminal.
-func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
 // IsStdoutTTY reports whether stdout is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }

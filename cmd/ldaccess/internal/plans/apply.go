@@ -25,9 +25,6 @@ type ApplyOptions struct {
 	PerMember bool
 	// Exec receives each new secret of reset-token actions on its standard input.
 	Exec string
-	// AccountFlags are the global flags that name the account (connect.Target.Flags), for the
-	// commands apply prints for the user to run.
-	AccountFlags []string
 	// Resume is the command line that takes the apply up again where it stops (SetResume),
 	// printed when it is interrupted or some actions fail.
 	Resume string
@@ -191,7 +188,7 @@ func (o ApplyOptions) noteRecoveries(env cmdutil.Env, res review.Result) {
 			handover = []string{"--exec", o.Exec}
 		}
 		env.IO.NoteCommand(fmt.Sprintf("token %s lost its new secret (see its detail); to recover it before its old secret stops, run:", out.Action.ObjectID),
-			cmdutil.RecoverTokenCommand(o.AccountFlags, "rotate", out.Action.ObjectID, o.Yes, handover...))
+			env.RecoverToken("rotate", out.Action.ObjectID, o.Yes, handover...))
 	}
 }
 

@@ -87,7 +87,7 @@ func (r *Runner) holdsToken(name, value string) bool {
 	return slices.ContainsFunc(r.tokens, func(t string) bool { return strings.Contains(value, t) })
 }
 
-// Command is line run by the shell (/bin/sh -c, cmd /c on Windows) in Dir, with Env(false) as
+// Command is the line run by the shell (/bin/sh -c, cmd /c on Windows) in Dir, with Env(false) as
 // its environment (a token-command's), and the names of the variables left out of it.
 func (r *Runner) Command(ctx context.Context, line string) (*exec.Cmd, []string) {
 	return r.command(ctx, line, false)
@@ -107,11 +107,10 @@ func (r *Runner) command(ctx context.Context, line string, shapes bool) (*exec.C
 
 // HandOver runs the shell command line with a token's new secret on its standard input, and
 // nowhere else: not in its arguments, not in its environment, not on the terminal (and no
-// other token in its environment: Env(true)). From then
-// on the streams redact the new secret as they do the run's own token, so that nothing
-// ldaccess prints afterwards (an error quoting a server, the command's own output, which goes
-// to stderr so that stdout stays ldaccess's) shows it. LDACCESS_TOKEN_ID and
-// LDACCESS_TOKEN_NAME are in the command's environment.
+// other token in its environment: Env(true)). From then on the streams redact the new secret
+// as they do the run's own token, so that nothing ldaccess prints afterwards (an error quoting
+// a server, the command's own output, which goes to stderr so that stdout stays ldaccess's)
+// shows it. LDACCESS_TOKEN_ID and LDACCESS_TOKEN_NAME are in the command's environment.
 func (r *Runner) HandOver(ctx context.Context, line string, t api.Token, ios *iostreams.IOStreams) error {
 	secret := t.Secret
 	if len(secret) <= 4 {

@@ -84,7 +84,6 @@ func applyRun(ctx context.Context, opts *Options) error {
 	if p.Instance != "" && p.Instance != inst {
 		return clierr.Usagef("the plan is for %s, not %s: connect with --base-url %s (or --fake)", p.Instance, inst, p.Instance)
 	}
-	opts.Apply.AccountFlags = t.Flags()
 	c, err := opts.Client(ctx)
 	if err != nil {
 		return err

@@ -199,7 +199,6 @@ func offboardRun(ctx context.Context, opts *OffboardOptions) error {
 	if ob.Plan.Instance, err = t.PlanInstance(); err != nil {
 		return err
 	}
-	opts.Apply.AccountFlags = t.Flags()
 	noteOffboarding(opts, ob)
 	missing := len(ob.NotFound)
 	notMatched := &clierr.OutcomeError{Code: clierr.ExitError, Msg: fmt.Sprintf("%d address%s matched no member", missing, cmdutil.PluralES(missing))}

@@ -1,5 +1,5 @@
 // Package root is the ldaccess command's root: it registers the global flags and every
-// command, and nothing else.
+// command, and prints their help (help.go).
 package root
 
 import (
@@ -75,8 +75,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		// No Args: cobra's default for a root with subcommands reports unknown commands, and
 		// without a subcommand prints the help.
 	}
-	root.SetUsageFunc(cmdutil.UsageFunc(f.IOStreams))
-	root.SetHelpFunc(cmdutil.HelpFunc(f.IOStreams))
+	root.SetUsageFunc(usageFunc(f.IOStreams))
+	root.SetHelpFunc(helpFunc(f.IOStreams))
 	root.SetFlagErrorFunc(cmdutil.FlagError)
 	g := addGlobalFlags(f, root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkGlobalFlags(f, cmd, g.timeout) }

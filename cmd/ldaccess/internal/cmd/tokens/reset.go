@@ -12,7 +12,6 @@ import (
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmd/completion"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -24,13 +23,11 @@ type ResetOptions struct {
 	// ExpireOldIn is how long the old secret keeps working: review.DefaultGrace unless told,
 	// review.ExpireOldAtOnce for at once.
 	ExpireOldIn time.Duration
-	// Target is the account, named in the command that recovers a reset whose secret was lost.
-	Target func() (connect.Target, error)
 }
 
 // NewCmdReset is "tokens reset". runF, when not nil, runs instead of resetRun (tests).
 func NewCmdReset(f *cmdutil.Factory, runF func(context.Context, *ResetOptions) error) *cobra.Command {
-	opts := &ResetOptions{Env: f.Env(), Target: f.Target}
+	opts := &ResetOptions{Env: f.Env()}
 	cmd := &cobra.Command{
 		Use:   "reset TOKEN-ID",
 		Short: "Replace a token's secret and print the new one, once",
@@ -116,7 +113,7 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 		Now:         opts.Now,
 	})
 	if err != nil {
-		return recoverable(err, opts.Target, opts.Yes, "reset", opts.ID)
+		return recoverable(err, opts.Env, opts.Yes, "reset", opts.ID)
 	}
 	opts.IO.Notef("%s", oldSecret(rot.OldSecretUntil))
 	return nil

@@ -13,7 +13,6 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmd/completion"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
-	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/shell"
 	"github.com/ldaccess/ldaccess/review"
@@ -29,13 +28,11 @@ type RotateOptions struct {
 	// ExpireOldIn is how long the old secret keeps working: review.DefaultGrace unless told,
 	// review.ExpireOldAtOnce for at once.
 	ExpireOldIn time.Duration
-	// Target is the account, named in the command that recovers a failed hand-over.
-	Target func() (connect.Target, error)
 }
 
 // NewCmdRotate is "tokens rotate". runF, when not nil, runs instead of rotateRun (tests).
 func NewCmdRotate(f *cmdutil.Factory, runF func(context.Context, *RotateOptions) error) *cobra.Command {
-	opts := &RotateOptions{Env: f.Env(), Target: f.Target}
+	opts := &RotateOptions{Env: f.Env()}
 	cmd := &cobra.Command{
 		Use:   "rotate TOKEN-ID --exec COMMAND",
 		Short: "Reset a token and hand its new secret to a command (a secret manager), never to the terminal",
@@ -91,7 +88,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 		Now:         opts.Now,
 	})
 	if err != nil {
-		return recoverable(err, opts.Target, opts.Yes, "rotate", opts.ID, "--exec", opts.Exec)
+		return recoverable(err, opts.Env, opts.Yes, "rotate", opts.ID, "--exec", opts.Exec)
 	}
 	if err := opts.Print(present.Token(rot.Token, opts.Format(), "")); err != nil {
 		return err
@@ -120,14 +117,10 @@ func oldSecret(until time.Time) string {
 // what state the token is in and comes with the exact command that recovers it — "tokens verb
 // id" again, with the flags that hand the new secret over (handover), ending at once only the
 // secret that was lost (the old secret's end stays where the first reset put it).
-func recoverable(err error, target func() (connect.Target, error), yes bool, verb, id string, handover ...string) error {
+func recoverable(err error, env cmdutil.Env, yes bool, verb, id string, handover ...string) error {
 	var he *review.HandoverError
 	if !errors.As(err, &he) {
 		return err
 	}
-	var account []string
-	if t, terr := target(); terr == nil {
-		account = t.Flags()
-	}
-	return &clierr.Recovery{Err: err, Command: cmdutil.RecoverTokenCommand(account, verb, id, yes, handover...)}
+	return &clierr.Recovery{Err: err, Command: env.RecoverToken(verb, id, yes, handover...)}
 }

@@ -103,7 +103,7 @@ func TestCreateAndResetRunShowTheSecretOnce(t *testing.T) {
 	require.NotEmpty(t, created.ID)
 	st.Out.Reset()
 	f.Output.Format = render.JSON
-	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), Target: f.Target, ID: created.ID, Yes: true, ExpireOldIn: time.Hour}))
+	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), ID: created.ID, Yes: true, ExpireOldIn: time.Hour}))
 	var reset api.Token
 	require.NoError(t, json.Unmarshal(st.Out.Bytes(), &reset))
 	assert.True(t, strings.HasPrefix(reset.Secret, "api-"), "the new secret in JSON's token: %q", reset.Secret)
@@ -117,7 +117,7 @@ func TestRotateRunHandsTheSecretOver(t *testing.T) {
 	f.Shell.Dir = t.TempDir()
 	id := serviceToken(t, srv).ID // an admin may receive a service token's new secret
 	rotate := func(exec string, expireOldIn time.Duration) error {
-		return rotateRun(ctx, &RotateOptions{Env: f.Env(), Target: f.Target, ID: id, Yes: true, Exec: exec, ExpireOldIn: expireOldIn})
+		return rotateRun(ctx, &RotateOptions{Env: f.Env(), ID: id, Yes: true, Exec: exec, ExpireOldIn: expireOldIn})
 	}
 	require.NoError(t, rotate("cat > secret.txt", review.DefaultGrace))
 	secret := readSecret(t, f.Shell.Dir, "secret.txt")
@@ -165,9 +165,9 @@ func TestResetRunKeepsTheOldSecretAnHour(t *testing.T) {
 	f, st := cmdtest.NewFactory(t, "")
 	cmdtest.ConnectTo(f, srv)
 	id := serviceToken(t, srv).ID
-	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), Target: f.Target, ID: id, Yes: true, ExpireOldIn: review.DefaultGrace}))
+	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), ID: id, Yes: true, ExpireOldIn: review.DefaultGrace}))
 	assert.Contains(t, st.Err.String(), "the old secret keeps working until 2026-06-01T13:00:00Z")
 	st.Err.Reset()
-	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), Target: f.Target, ID: id, Yes: true, ExpireOldIn: review.ExpireOldAtOnce}))
+	require.NoError(t, resetRun(ctx, &ResetOptions{Env: f.Env(), ID: id, Yes: true, ExpireOldIn: review.ExpireOldAtOnce}))
 	assert.Contains(t, st.Err.String(), "the old secret stopped working at once")
 }

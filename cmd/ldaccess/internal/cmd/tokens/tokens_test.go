@@ -94,7 +94,7 @@ func TestNewCmdResetAndDelete(t *testing.T) {
 	const id = "61095542756dba551110ae21"
 	got, err := cmdtest.Parse(t, NewCmdReset, false, id, "--yes", "--expire-old-in", "2d")
 	require.NoError(t, err)
-	got.Env, got.Target = cmdutil.Env{}, nil
+	got.Env = cmdutil.Env{}
 	assert.Equal(t, ResetOptions{ID: id, Yes: true, ExpireOldIn: 48 * time.Hour}, *got)
 
 	// The old secret keeps working for an hour unless told otherwise; "now" or 0 stops it at once.
@@ -131,7 +131,7 @@ func TestNewCmdRotate(t *testing.T) {
 	const id = "61095542756dba551110ae21"
 	got, err := cmdtest.Parse(t, NewCmdRotate, false, id, "--yes", "--exec", "vault kv put secret/ld token=-", "--expire-old-in", "2h")
 	require.NoError(t, err)
-	got.Env, got.Target = cmdutil.Env{}, nil
+	got.Env = cmdutil.Env{}
 	assert.Equal(t, RotateOptions{ID: id, Yes: true, Exec: "vault kv put secret/ld token=-", ExpireOldIn: 2 * time.Hour}, *got)
 	got, err = cmdtest.Parse(t, NewCmdRotate, false, id, "--yes", "--exec", "x")
 	require.NoError(t, err)

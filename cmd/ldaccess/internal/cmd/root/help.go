@@ -1,4 +1,4 @@
-package cmdutil
+package root
 
 import (
 	"fmt"
@@ -31,22 +31,22 @@ func helpWidth(ios *iostreams.IOStreams) int {
 // maxHelpWidth bounds the width of help on a wide terminal: longer lines are hard to read.
 const maxHelpWidth = 100
 
-// HelpFunc is the command's help function (cobra.Command.SetHelpFunc): the long description,
+// helpFunc is the command's help function (cobra.Command.SetHelpFunc): the long description,
 // then the usage, fitted to the terminal of ios.
-func HelpFunc(ios *iostreams.IOStreams) func(*cobra.Command, []string) {
+func helpFunc(ios *iostreams.IOStreams) func(*cobra.Command, []string) {
 	return func(c *cobra.Command, _ []string) {
 		w := helpWidth(ios)
 		text := strings.TrimSpace(c.Long)
 		if text == "" {
 			text = c.Short
 		}
-		fmt.Fprint(c.OutOrStdout(), Reflow(text, w)+"\n\n"+usageText(c, w))
+		fmt.Fprint(c.OutOrStdout(), reflow(text, w)+"\n\n"+usageText(c, w))
 	}
 }
 
-// UsageFunc is the command's usage function (cobra.Command.SetUsageFunc), fitted to the
+// usageFunc is the command's usage function (cobra.Command.SetUsageFunc), fitted to the
 // terminal of ios.
-func UsageFunc(ios *iostreams.IOStreams) func(*cobra.Command) error {
+func usageFunc(ios *iostreams.IOStreams) func(*cobra.Command) error {
 	return func(c *cobra.Command) error {
 		_, err := fmt.Fprint(c.OutOrStderr(), usageText(c, helpWidth(ios)))
 		return err
@@ -74,21 +74,21 @@ func usageText(c *cobra.Command, width int) string {
 		}
 	}
 	if c.HasAvailableLocalFlags() {
-		b.WriteString("\n\nFlags:\n" + FlagUsages(c.LocalFlags(), width))
+		b.WriteString("\n\nFlags:\n" + flagUsages(c.LocalFlags(), width))
 	}
 	if c.HasAvailableInheritedFlags() {
-		fmt.Fprintf(&b, "\n\n%s", Reflow(fmt.Sprintf("Global flags (--profile, --token, --instance, --base-url, --format, --fake …) work here too: see \"%s --help\".", c.Root().Name()), width))
+		fmt.Fprintf(&b, "\n\n%s", reflow(fmt.Sprintf("Global flags (--profile, --token, --instance, --base-url, --format, --fake …) work here too: see \"%s --help\".", c.Root().Name()), width))
 	}
 	if c.HasAvailableSubCommands() {
-		fmt.Fprintf(&b, "\n\n%s", Reflow(fmt.Sprintf("Use \"%s [command] --help\" for more information about a command.", c.CommandPath()), width))
+		fmt.Fprintf(&b, "\n\n%s", reflow(fmt.Sprintf("Use \"%s [command] --help\" for more information about a command.", c.CommandPath()), width))
 	}
 	return b.String() + "\n"
 }
 
-// FlagUsages lists the flags of fs, one a line, their descriptions aligned and wrapped under
+// flagUsages lists the flags of fs, one a line, their descriptions aligned and wrapped under
 // themselves to width (0: not wrapped): "-y, --yes", "--timeout duration", and the default
 // when it is not the zero value.
-func FlagUsages(fs *pflag.FlagSet, width int) string {
+func flagUsages(fs *pflag.FlagSet, width int) string {
 	type line struct{ left, usage string }
 	var lines []line
 	left := 0
@@ -129,11 +129,11 @@ func isZeroDefault(def string) bool {
 	return false
 }
 
-// Reflow fits help text to width columns: each paragraph of prose (consecutive lines that
+// reflow fits help text to width columns: each paragraph of prose (consecutive lines that
 // start at the margin, up to a heading: a short line that ends with a colon) is joined and
 // wrapped at spaces; any other line (indented: a list, an example) wraps only if it is too
 // long, under its own text (hang).
-func Reflow(text string, width int) string {
+func reflow(text string, width int) string {
 	var out, para []string
 	flush := func() {
 		if len(para) > 0 {

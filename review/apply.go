@@ -475,8 +475,8 @@ func (ap *applier) reread(ctx context.Context, as []Action) (map[string]api.Memb
 	return got, nil
 }
 
-// members applies a batch of member actions: one re-read, the removals one by one, then one
-// semantic patch per kind of update.
+// members applies a batch of member actions: one re-read, one semantic patch per kind of
+// update, then the removals one by one.
 func (ap *applier) members(ctx context.Context, as []Action) error {
 	cur, err := ap.reread(ctx, as)
 	if err != nil {
@@ -512,13 +512,16 @@ func (ap *applier) members(ctx context.Context, as []Action) error {
 	if err := ap.decide(decided...); err != nil {
 		return err
 	}
-	for _, a := range removals {
-		if err := ap.remove(ctx, a); err != nil {
+	// The updates first, right after the read they were judged on: the removals go one by
+	// one, paced, and may take minutes, in which a member could be demoted by someone else,
+	// whom a change judged before would raise back. Each removal reads its member again.
+	for _, k := range keys {
+		if err := ap.update(ctx, updates[k]); err != nil {
 			return err
 		}
 	}
-	for _, k := range keys {
-		if err := ap.update(ctx, updates[k]); err != nil {
+	for _, a := range removals {
+		if err := ap.remove(ctx, a); err != nil {
 			return err
 		}
 	}

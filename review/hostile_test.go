@@ -306,3 +306,50 @@ func TestAServerEchoingANewSecretDuringApply(t *testing.T) {
 		assert.NotContains(t, string(journal), secret[4:12], "a new secret in the journal")
 	}
 }
+
+// demoteOnRemoval is someone else at work while an apply runs: at the apply's first removal of
+// a member it sets target to no_access, as a security team would a compromised account.
+type demoteOnRemoval struct {
+	once   sync.Once
+	other  *wrapper.Client
+	target string
+}
+
+func (d *demoteOnRemoval) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/api/v2/members/") {
+		d.once.Do(func() {
+			_, err := d.other.PatchMember(r.Context(), d.target, wrapper.Replace("/role", "no_access"))
+			if err != nil {
+				panic(err)
+			}
+		})
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// A role change is sent right after the read it was judged on, not after a batch's removals,
+// which go one by one, paced, and may take minutes: a member demoted meanwhile (to no_access,
+// by someone else) is never raised back by a change judged on the state before.
+func TestARoleChangeIsSentRightAfterTheReadItWasJudgedOn(t *testing.T) {
+	srv := newServer(t, newAccount(56), nil)
+	plan := makePlan(t, newClient(t, srv))
+	var target string
+	removals := 0
+	for _, a := range plan.Actions {
+		switch {
+		case a.Kind == review.SetRole && a.Role == "reader" && target == "":
+			target = a.ObjectID
+		case a.Kind == review.RemoveMember:
+			removals++
+		}
+	}
+	require.NotEmpty(t, target, "the plan demotes an admin")
+	require.NotZero(t, removals, "the plan removes members")
+	d := &demoteOnRemoval{other: newClient(t, srv), target: target}
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: d}))
+	_, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{BatchSize: 1000})
+	require.NoError(t, err)
+	m, ok := srv.Member(target)
+	require.True(t, ok)
+	assert.Equal(t, "no_access", m.Role, "a change judged on the state before the demotion raised the member back")
+}

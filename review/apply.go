@@ -649,12 +649,15 @@ func (ap *applier) update(ctx context.Context, as []Action) error {
 	return ap.decide(outs...)
 }
 
-// patchOne sends one member's change as a JSON Patch.
+// patchOne sends one member's change as a JSON Patch, conditional on the role it was judged on.
 func (ap *applier) patchOne(ctx context.Context, a Action) error {
 	if err := ap.intend(a); err != nil {
 		return err
 	}
-	var ops []api.PatchOperation
+	// The member as it was judged (the batch's re-read, which matched a.State), as a test the
+	// server checks with the change: one changed since, by anyone, is not changed (the patch
+	// fails whole, and the next apply re-reads it).
+	ops := []api.PatchOperation{wrapper.Test("/role", a.State.Role)}
 	if a.Role != "" {
 		ops = append(ops, wrapper.Replace("/role", a.Role))
 	}

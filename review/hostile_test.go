@@ -353,3 +353,52 @@ func TestARoleChangeIsSentRightAfterTheReadItWasJudgedOn(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "no_access", m.Role, "a change judged on the state before the demotion raised the member back")
 }
+
+// demoteOnPatch is someone else at work during a per-member apply: at the apply's first JSON
+// Patch of another member it sets target to no_access.
+type demoteOnPatch struct {
+	once   sync.Once
+	other  *wrapper.Client
+	target string
+}
+
+func (d *demoteOnPatch) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/api/v2/members/") && !strings.HasSuffix(r.URL.Path, d.target) {
+		d.once.Do(func() {
+			if _, err := d.other.PatchMember(r.Context(), d.target, wrapper.Replace("/role", "no_access")); err != nil {
+				panic(err)
+			}
+		})
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Per member, each change is one JSON Patch, sent one after another, each judged on the batch's
+// re-read: it carries a test of the role it was judged on, so that the server applies it only
+// to the member as judged. One demoted in between is not raised back: the change fails, and
+// the next apply re-reads it.
+func TestAPerMemberChangeIsConditionalOnTheRoleItWasJudgedOn(t *testing.T) {
+	srv := newServer(t, newAccount(57), nil)
+	plan := makePlan(t, newClient(t, srv))
+	var target string
+	demotions := 0
+	for _, a := range plan.Actions {
+		if a.Kind == review.SetRole && a.Role == "reader" {
+			target = a.ObjectID // the last, so that another goes first
+			demotions++
+		}
+	}
+	require.Greater(t, demotions, 1)
+	d := &demoteOnPatch{other: newClient(t, srv), target: target}
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: d}))
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{PerMember: true, BatchSize: 1000})
+	require.NoError(t, err)
+	m, ok := srv.Member(target)
+	require.True(t, ok)
+	assert.Equal(t, "no_access", m.Role, "a change judged on the state before the demotion raised the member back")
+	for _, o := range res.Outcomes {
+		if o.Action.ObjectID == target {
+			assert.Equal(t, review.Failed, o.Status, o.Detail)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -401,4 +402,66 @@ func TestAPerMemberChangeIsConditionalOnTheRoleItWasJudgedOn(t *testing.T) {
 			assert.Equal(t, review.Failed, o.Status, o.Detail)
 		}
 	}
+}
+
+// refuseUpdates answers every semantic patch with 200 and, for each member it names, an
+// error whose reason holds characters that act on a terminal: a bidirectional override, an
+// 8-bit CSI, a zero-width space, an escape.
+type refuseUpdates struct{}
+
+func (refuseUpdates) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodPatch || r.URL.Path != "/api/v2/members" {
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	var in struct {
+		Instructions []struct {
+			MemberIDs []string `json:"memberIDs"`
+		} `json:"instructions"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return nil, err
+	}
+	rep := api.BulkEditMembersRep{}
+	for _, ins := range in.Instructions {
+		for _, id := range ins.MemberIDs {
+			rep.Errors = append(rep.Errors, map[string]string{id: "evil\u202egpj.exe \u009b2J zero\u200bwidth \x1b]8;;http://x\a"})
+		}
+	}
+	body, _ := json.Marshal(rep)
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// The journal is read by people too (cat, less, an editor): what a server said, recorded in an
+// outcome's detail, is there as JSON escapes, never as characters that act on a terminal or
+// reorder what it shows. It reads back as the server sent it.
+func TestAJournalHoldsNothingThatActsOnItsReader(t *testing.T) {
+	srv := newServer(t, newAccount(58), nil)
+	plan := makePlan(t, newClient(t, srv))
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: refuseUpdates{}}))
+	dir := t.TempDir()
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, dir, plan), review.ApplyOptions{})
+	require.NoError(t, err)
+	failed := 0
+	for _, o := range res.Outcomes {
+		if o.Status == review.Failed {
+			failed++
+			require.Contains(t, o.Detail, "evil\u202egpj.exe", "the outcome holds what the server said")
+		}
+	}
+	require.NotZero(t, failed)
+	journal, err := os.ReadFile(filepath.Join(dir, "plan.json.journal"))
+	require.NoError(t, err)
+	for i, r := range string(journal) {
+		if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			require.Failf(t, "a character that acts on the reader", "%U at byte %d of the journal", r, i)
+		}
+	}
+	remedies, err := review.ReadRemedies(filepath.Join(dir, "plan.json.journal"))
+	require.NoError(t, err)
+	found := false
+	for _, r := range remedies {
+		found = found || strings.Contains(r.Detail, "evil\u202egpj.exe")
+	}
+	assert.True(t, found, "read back as the server sent it")
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ldaccess/ldaccess/internal/safefile"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // A Journal is the record of applying one plan: an append-only file of JSON lines beside the
@@ -271,7 +272,7 @@ func (j *Journal) append(recs ...Record) error {
 		if err != nil {
 			return err
 		}
-		buf.Write(b)
+		buf.Write(textsafe.EscapeJSON(b)) // people read journals too: nothing in one acts on a terminal
 		buf.WriteByte('\n')
 	}
 	if err := j.write(buf.Bytes()); err != nil {

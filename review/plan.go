@@ -12,6 +12,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/internal/safefile"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // PlanFormat is the version of the plan file format NewPlan writes and ReadPlan accepts.
@@ -151,11 +152,18 @@ func (p Plan) Counts() map[ActionKind]int {
 	return c
 }
 
-// WritePlan writes the plan as indented JSON.
+// WritePlan writes the plan as indented JSON, for people to read: the characters that would act
+// on a terminal it is shown on (escape sequences, bidirectional overrides, zero-width spaces,
+// in names a server sent) are written as \u escapes, so that the plan means the same.
 func WritePlan(w io.Writer, p Plan) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(p)
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	_, err := w.Write(textsafe.EscapeJSON(b.Bytes()))
+	return err
 }
 
 // WritePlanFile writes the plan to path as WritePlan does, whole or not at all, by ldaccess's

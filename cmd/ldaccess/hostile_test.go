@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -230,4 +231,57 @@ func TestHostileServerErrors(t *testing.T) {
 		assert.Contains(t, r.stderr, "evil", "%v", args)
 		requireHarmless(t, fmt.Sprint(args), r.stderr)
 	}
+}
+
+// split writes s with a zero-width space after every four characters: it reads whole.
+func split(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteString("\u200b")
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// jsonEscapes are \u escapes, which a JSON reader decodes into the character: one that shows
+// as nothing (\u200b) hides nothing from a program that reads the JSON.
+var jsonEscapes = regexp.MustCompile(`\\u[0-9a-fA-F]{4}|\\[bfnrt]`)
+
+// A server that echoes the run's token split by characters that show as nothing (each piece
+// shorter than a run redaction looks for) gets it redacted in every format: JSON, which writes
+// such characters as \u escapes that any reader decodes, as well as tables, CSV and HTML.
+func TestASplitTokenIsRedactedInEveryFormat(t *testing.T) {
+	t.Parallel()
+	acct := fake.Seed(fake.SeedOptions{Members: 20, Tokens: 10, Seed: 3, Now: scriptNow})
+	hidden := split(fake.DefaultAdminSecret)
+	for i := range acct.Tokens {
+		acct.Tokens[i].Name = "t" + hidden
+	}
+	for i := range acct.Members {
+		acct.Members[i].FirstName = hidden
+	}
+	srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{"rules": [{"finding": "never-used", "action": "delete-token"}]}`), 0o600))
+	tokens := map[string]string{"the admin token": srv.AdminSecret()}
+	for _, args := range [][]string{
+		{"members", "list", "--format", "json"}, {"members", "list", "--format", "csv"}, {"members", "list"},
+		{"tokens", "list", "--all", "--format", "json"}, {"audit", "--format", "json"}, {"audit", "--format", "html"},
+		{"audit", "--format", "csv"}, {"audit", "--plan", "plan.json", "--policy", "policy.json"},
+		{"apply", "plan.json", "--dry-run", "--format", "json"},
+	} {
+		r := runHostile(t, srv, dir, "", false, args...)
+		require.Contains(t, []int{clierr.ExitOK, clierr.ExitFindings}, r.code, "%v: %+v", args, r)
+		for what, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+			if leak := leakedRun(jsonEscapes.ReplaceAllString(out, ""), tokens); leak != "" {
+				assert.Failf(t, "a token in the output", "%v %s: %s", args, what, leak)
+			}
+		}
+	}
+	plan, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	require.NoError(t, err)
+	assert.Empty(t, leakedRun(jsonEscapes.ReplaceAllString(string(plan), ""), tokens), "a token in the plan")
 }

@@ -29,7 +29,7 @@ func JournalPath(planPath string) string { return planPath + ".journal" }
 // how to resume it; once finished (Finished) it is kept, with its journal, under another name
 // (Archive). What a server sent (names, emails) goes through the same redaction as the
 // command's output, and the characters that would act on a terminal the plan is read on are
-// written as JSON escapes (iostreams.EscapeJSON: the plan means the same).
+// written as JSON escapes (review.WritePlan: the plan means the same).
 func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 	if Exists(JournalPath(path)) {
 		finished, err := Finished(path)
@@ -47,7 +47,7 @@ func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 		}
 		ios.Notef("%s was finished: kept it and its journal as %s", path, kept)
 	}
-	return review.WritePlanFile(path, p, func(s string) string { return string(iostreams.EscapeJSON([]byte(ios.Redact(s)))) })
+	return review.WritePlanFile(path, p, ios.Redact)
 }
 
 // Finished reports whether the plan at path has been carried out: every action has its final

@@ -5,8 +5,9 @@
 //     file is replaced, replaced itself), so a planted link cannot make ldaccess write a file
 //     it points to;
 //   - a file that is not ours is never written: only a regular file the current user owns is
-//     opened, and the caller says what "ours" looks like ([WriteFile]'s check, a journal's
-//     header);
+//     opened (for writing, only one with no other name: a hard link planted at the path would
+//     be written through), and the caller says what "ours" looks like ([WriteFile]'s check, a
+//     journal's header);
 //   - a new file is readable and writable by its owner only (0600) from its first byte;
 //   - the directory of a new file is synced, so that a crash cannot lose the file whole.
 //
@@ -61,7 +62,8 @@ func Create(path string) (*os.File, error) {
 
 // Open opens the existing regular file at path, with flag os.O_RDONLY or os.O_RDWR (O_APPEND
 // may be added; O_CREATE and O_TRUNC may not). A symbolic link, a directory, a device, a FIFO
-// or a file another user owns is refused with [ErrNotOurs].
+// or a file another user owns is refused with [ErrNotOurs]; so is, for writing, a file with
+// another name (a hard link), whose other name would be written through.
 func Open(path string, flag int) (*os.File, error) {
 	if flag&(os.O_CREATE|os.O_TRUNC) != 0 {
 		return nil, fmt.Errorf("safefile.Open %s: O_CREATE and O_TRUNC are not for Open", path)
@@ -76,6 +78,9 @@ func Open(path string, flag int) (*os.File, error) {
 	fi, err := f.Stat()
 	if err == nil {
 		err = checkOurs(path, fi)
+	}
+	if err == nil && flag&(os.O_WRONLY|os.O_RDWR) != 0 && otherNames(fi) {
+		err = fmt.Errorf("%s: %w: the file has another name (a hard link), which writing to it would change too", path, ErrNotOurs)
 	}
 	if err != nil {
 		f.Close()

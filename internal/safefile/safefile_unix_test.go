@@ -39,3 +39,22 @@ func TestReadFileNeverWaitsOnAFIFOOrADevice(t *testing.T) {
 	assert.ErrorIs(t, err, safefile.ErrNotAFile)
 	assert.ErrorContains(t, err, "device")
 }
+
+// A file with another name (a hard link planted at the path, to a file of the user's
+// elsewhere) is not opened for writing: what would be written through it would land in that
+// other file. Reading it writes nothing.
+func TestOpenForWritingRefusesAFileWithAnotherName(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "empty-but-precious")
+	require.NoError(t, os.WriteFile(victim, nil, 0o600))
+	link := filepath.Join(t.TempDir(), "plan.json.journal")
+	require.NoError(t, os.Link(victim, link))
+	_, err := safefile.Open(link, os.O_RDWR)
+	assert.ErrorIs(t, err, safefile.ErrNotOurs)
+	assert.ErrorContains(t, err, "another name")
+	_, _, err = safefile.OpenOrCreate(link)
+	assert.ErrorIs(t, err, safefile.ErrNotOurs)
+	f, err := safefile.Open(link, os.O_RDONLY)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+}

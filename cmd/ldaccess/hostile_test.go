@@ -285,3 +285,48 @@ func TestASplitTokenIsRedactedInEveryFormat(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, leakedRun(jsonEscapes.ReplaceAllString(string(plan), ""), tokens), "a token in the plan")
 }
+
+// Shell completion shows what the account holds in the user's shell: descriptions in the
+// completion menu, candidates inserted into the command line. A hostile name or address acts on
+// neither: descriptions are cleaned as every table cell is, and a candidate that holds white
+// space or a harmful character (a newline would make a second candidate of whatever follows
+// it, such as "; curl … | sh") is not offered at all. The run's token is redacted there too.
+func TestHostileNamesInCompletion(t *testing.T) {
+	t.Parallel()
+	acct := fake.Seed(fake.SeedOptions{Members: 20, Tokens: 10, Seed: 3, Now: scriptNow})
+	for i := range acct.Tokens {
+		acct.Tokens[i].Name = hostileNames[i%len(hostileNames)] + " " + fake.DefaultAdminSecret
+	}
+	injected := "evil@x.example\nrm -rf ~ #@x.example"
+	for i := range acct.Members {
+		if acct.Members[i].Role == "owner" {
+			continue
+		}
+		acct.Members[i].FirstName = hostileNames[i%len(hostileNames)]
+		switch i % 3 {
+		case 0:
+			acct.Members[i].Email = injected
+		case 1:
+			acct.Members[i].Email = hostileEmail
+		}
+	}
+	srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
+	t.Cleanup(srv.Close)
+	for _, args := range [][]string{{"tokens", "get", ""}, {"members", "get", ""}, {"members", "get", "evil"}} {
+		env := map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+		r := invocation{args: append([]string{"__complete", "--base-url", srv.URL}, args...), getenv: envOf(env)}.run()
+		require.Equal(t, clierr.ExitOK, r.code, "%v: %+v", args, r)
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if args[2] == "" {
+			require.Greater(t, len(lines), 1, "%v offers nothing", args)
+		}
+		for _, l := range lines[:len(lines)-1] {
+			value, desc, _ := strings.Cut(l, "\t")
+			requireHarmless(t, fmt.Sprint(args, " description"), desc)
+			assert.NotContains(t, value, " ", "%v: a candidate with white space", args)
+			assert.NotContains(t, []string{"rm", "-rf", "~"}, value)
+			requireHarmless(t, fmt.Sprint(args, " candidate"), value)
+			assert.NotContains(t, l, srv.AdminSecret()[4:20], "%v: the token", args)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/ldaccess/ldaccess/internal/safefile"
 )
 
 // An ActionKind is what an action does.
@@ -77,7 +79,7 @@ var DefaultPolicy = Policy{}
 
 // ReadPolicy reads a policy in JSON and checks it, as ParsePolicy does.
 func ReadPolicy(r io.Reader) (Policy, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxPolicy))
+	data, err := safefile.ReadAll(r, maxPolicy)
 	if err != nil {
 		return Policy{}, err
 	}

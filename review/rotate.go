@@ -73,8 +73,10 @@ var ErrNoHandover = errors.New("nothing to receive the new secret: a reset whose
 // for o.ExpireOldIn (DefaultGrace unless told otherwise). It returns a *HandoverError when the
 // reset went through and the hand-over failed, saying until when the old secret works and how
 // to recover. Any other error is the reset's own: the token was not reset or, if the answer was
-// lost on its way back, it may have been, with the old secret kept as asked. The new secret is
-// redacted from every error.
+// lost on its way back, it may have been, with the old secret kept as asked. An answer that
+// names another token, or holds no secret, is handed over to no one (a *HandoverError): a
+// hand-over keyed by the token would store it as another's. The new secret is redacted from
+// every error.
 func Rotate(ctx context.Context, c *wrapper.Client, tokenID string, o RotateOptions) (Rotation, error) {
 	if o.Handover == nil {
 		return Rotation{}, ErrNoHandover
@@ -94,9 +96,13 @@ func Rotate(ctx context.Context, c *wrapper.Client, tokenID string, o RotateOpti
 		return Rotation{}, err
 	}
 	secret := t.Secret
-	if len(secret) <= 4 {
+	switch {
+	case t.ID != tokenID:
+		// A hand-over keyed by the token would store the secret as another token's.
+		err = errors.New("the answer to the reset named another token, so its secret was not handed over")
+	case len(secret) <= 4:
 		err = errors.New("the answer to the reset held no secret")
-	} else {
+	default:
 		err = o.Handover(ctx, t)
 	}
 	t = MaskSecret(t)

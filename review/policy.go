@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/ldaccess/ldaccess/internal/safefile"
 )
@@ -146,6 +147,8 @@ func (r Rule) check() error {
 		return errors.New("role is only for set-role")
 	case r.Action != ResetToken && r.ExpireOldIn != nil:
 		return errors.New("expireOldIn is only for reset-token")
+	case r.ExpireOldIn != nil:
+		return checkGrace(time.Duration(*r.ExpireOldIn))
 	case r.Action == SetRole:
 		return ruleRaises(r)
 	}

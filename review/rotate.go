@@ -19,6 +19,23 @@ const DefaultGrace = time.Hour
 // reset.
 const ExpireOldAtOnce time.Duration = -1
 
+// MaxGrace is the longest an old secret keeps working after a rotation: a week. Rotate, a
+// policy and a plan (which anyone may edit) all refuse a longer grace, with ErrGraceTooLong:
+// an old secret kept for months works as if the token had never been rotated.
+const MaxGrace = 7 * 24 * time.Hour
+
+// ErrGraceTooLong is the error of a grace longer than MaxGrace.
+var ErrGraceTooLong = errors.New("the old secret may keep working for at most " + FormatAge(MaxGrace) +
+	" after a rotation: longer, it works as if the token had not been rotated")
+
+// checkGrace refuses a grace longer than MaxGrace: the one check Rotate, policies and plans share.
+func checkGrace(d time.Duration) error {
+	if d > MaxGrace {
+		return fmt.Errorf("%w (asked for %s)", ErrGraceTooLong, FormatAge(d))
+	}
+	return nil
+}
+
 // RotateOptions adjust Rotate.
 type RotateOptions struct {
 	// ExpireOldIn is how long the old secret keeps working after the reset: DefaultGrace if
@@ -80,6 +97,9 @@ var ErrNoHandover = errors.New("nothing to receive the new secret: a reset whose
 func Rotate(ctx context.Context, c *wrapper.Client, tokenID string, o RotateOptions) (Rotation, error) {
 	if o.Handover == nil {
 		return Rotation{}, ErrNoHandover
+	}
+	if err := checkGrace(o.grace()); err != nil {
+		return Rotation{}, err
 	}
 	now := time.Now
 	if o.Now != nil {

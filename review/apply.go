@@ -105,8 +105,9 @@ var ErrAnotherPlan = errors.New("it belongs to another plan")
 // made for another account) and who the client is. An action on the owner, the client's member
 // or the client's token is Refused, whatever the plan says. Before acting on an object Apply
 // re-reads it: members in batches, by a filtered list, tokens one by one. An object whose state
-// differs from the one the plan recorded, or on which the action would not take access away as
-// it is now, is skipped (Changed); one already as the action would leave it is not touched
+// differs from the one the plan recorded, on which the action would not take access away as
+// it is now, or which the server answered with another object in its place, is skipped
+// (Changed); one already as the action would leave it is not touched
 // (Already); a member an identity provider manages is Refused. For the rest Apply records an
 // intent in the journal, sends the change — role changes as one semantic patch per batch and
 // kind of change — and records the outcome. An action the journal shows as sent but without
@@ -316,10 +317,11 @@ func (ap *applier) judgeToken(ctx context.Context, a Action) (out Outcome, send 
 		}
 		return fail(a, err, "re-reading the token"), false, nil
 	}
+	if out, other := anotherObject(a, cur.ID); other {
+		return out, false, nil
+	}
 	now := TokenState(cur)
 	switch {
-	case cur.ID != a.ObjectID:
-		return Outcome{Action: a, Status: Changed, Detail: "not sent: the server answered with another token"}, false, nil
 	case a.Kind == ResetToken && ap.sent(a) && now.LastModified != a.State.LastModified:
 		return Outcome{Action: a, Status: SecretLost, Detail: "an earlier run reset the token but its answer, with the new secret, was lost: rotate it again (the old secret works until the grace that reset gave it ends)"}, false, nil
 	}
@@ -333,6 +335,15 @@ func (ap *applier) judgeToken(ctx context.Context, a Action) (out Outcome, send 
 		return Outcome{Action: a, Status: WouldApply, Detail: request(a)}, false, nil
 	}
 	return Outcome{}, true, nil
+}
+
+// anotherObject is the outcome of an action whose object, re-read, came back as another one
+// (id): the server's answer says nothing of the object, which is not acted on.
+func anotherObject(a Action, id string) (Outcome, bool) {
+	if id == a.ObjectID {
+		return Outcome{}, false
+	}
+	return Outcome{Action: a, Status: Changed, Detail: "not sent: the server answered with another " + a.Subject}, true
 }
 
 // judgeLive checks an action against its object as just read: it must still take access away
@@ -447,6 +458,7 @@ func (ap *applier) reread(ctx context.Context, as []Action) (map[string]api.Memb
 		got[m.ID] = m
 	}
 	// A member the list left out is gone only if reading it says so: "already gone" is final.
+	// An answer naming another member is kept under the ID asked for: judged, it is Changed.
 	for _, id := range ids {
 		if _, ok := got[id]; ok {
 			continue
@@ -463,8 +475,8 @@ func (ap *applier) reread(ctx context.Context, as []Action) (map[string]api.Memb
 	return got, nil
 }
 
-// members applies a batch of member actions: one re-read, the removals one by one, then one
-// semantic patch per kind of update.
+// members applies a batch of member actions: one re-read, one semantic patch per kind of
+// update, then the removals one by one.
 func (ap *applier) members(ctx context.Context, as []Action) error {
 	cur, err := ap.reread(ctx, as)
 	if err != nil {
@@ -500,13 +512,16 @@ func (ap *applier) members(ctx context.Context, as []Action) error {
 	if err := ap.decide(decided...); err != nil {
 		return err
 	}
-	for _, a := range removals {
-		if err := ap.remove(ctx, a); err != nil {
+	// The updates first, right after the read they were judged on: the removals go one by
+	// one, paced, and may take minutes, in which a member could be demoted by someone else,
+	// whom a change judged before would raise back. Each removal reads its member again.
+	for _, k := range keys {
+		if err := ap.update(ctx, updates[k]); err != nil {
 			return err
 		}
 	}
-	for _, k := range keys {
-		if err := ap.update(ctx, updates[k]); err != nil {
+	for _, a := range removals {
+		if err := ap.remove(ctx, a); err != nil {
 			return err
 		}
 	}
@@ -523,6 +538,9 @@ func (ap *applier) judgeMember(a Action, m api.Member, found bool) (out Outcome,
 		return Outcome{Action: a, Status: Already, Detail: "the member is already gone"}, false
 	case !found:
 		return Outcome{Action: a, Status: Changed, Detail: "the member no longer exists"}, false
+	}
+	if out, other := anotherObject(a, m.ID); other {
+		return out, false
 	}
 	if why := ap.g.refusesMember(m.ID, m.Role); why != "" {
 		return Outcome{Action: a, Status: Refused, Detail: "not sent: " + why}, false
@@ -557,6 +575,9 @@ func (ap *applier) remove(ctx context.Context, a Action) error {
 			return e
 		}
 		return ap.decide(fail(a, err, "re-reading the member"))
+	}
+	if out, other := anotherObject(a, m.ID); other {
+		return ap.decide(out)
 	}
 	if why := ap.g.refusesMember(m.ID, m.Role); why != "" {
 		return ap.decide(Outcome{Action: a, Status: Refused, Detail: "not sent: " + why})
@@ -628,12 +649,15 @@ func (ap *applier) update(ctx context.Context, as []Action) error {
 	return ap.decide(outs...)
 }
 
-// patchOne sends one member's change as a JSON Patch.
+// patchOne sends one member's change as a JSON Patch, conditional on the role it was judged on.
 func (ap *applier) patchOne(ctx context.Context, a Action) error {
 	if err := ap.intend(a); err != nil {
 		return err
 	}
-	var ops []api.PatchOperation
+	// The member as it was judged (the batch's re-read, which matched a.State), as a test the
+	// server checks with the change: one changed since, by anyone, is not changed (the patch
+	// fails whole, and the next apply re-reads it).
+	ops := []api.PatchOperation{wrapper.Test("/role", a.State.Role)}
 	if a.Role != "" {
 		ops = append(ops, wrapper.Replace("/role", a.Role))
 	}
@@ -670,7 +694,7 @@ func (ap *applier) uncertain(ctx context.Context, as []Action, sendErr error) er
 		cur = nil
 	}
 	for i, a := range as {
-		if m, ok := cur[a.ObjectID]; ok && reached(a, m) {
+		if m, ok := cur[a.ObjectID]; ok && m.ID == a.ObjectID && reached(a, m) {
 			outs[i] = Outcome{Action: a, Status: Reconciled, Detail: "the answer was lost, but re-reading shows the change"}
 		} else {
 			outs[i] = fail(a, sendErr, "updating (unknown whether it took effect; apply again to re-read and retry)")

@@ -3,7 +3,6 @@ package review
 import (
 	"cmp"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -197,11 +196,11 @@ func diffNotes(old, new Report) []string {
 			FormatDays(oo.RotateAfter), FormatDays(no.RotateAfter)))
 	}
 	if s := old.Incomplete(); s != "" {
-		notes = append(notes, "the old review is an "+strings.TrimPrefix(s, "incomplete review: ")+
+		notes = append(notes, "the old review is incomplete: "+strings.TrimPrefix(s, "incomplete review: ")+
 			": a finding listed as new may be older")
 	}
 	if s := new.Incomplete(); s != "" {
-		notes = append(notes, "the new review is an "+strings.TrimPrefix(s, "incomplete review: ")+
+		notes = append(notes, "the new review is incomplete: "+strings.TrimPrefix(s, "incomplete review: ")+
 			": findings of what it did not see are listed as unreviewed, not resolved")
 	}
 	return notes
@@ -269,7 +268,7 @@ func ReadRemedies(path string) ([]Remedy, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPlan))
+	data, err := safefile.ReadAll(f, maxJournal)
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
@@ -294,11 +293,7 @@ func ReadRemedies(path string) ([]Remedy, error) {
 	remedies := make([]Remedy, 0, len(order))
 	for _, id := range order {
 		r := last[id]
-		kind, objectID, ok := strings.Cut(id, ":")
-		k := ActionKind(kind)
-		if !ok || k.subject() == "" || checkID(objectID) != nil {
-			return nil, fmt.Errorf("journal %s: action %q is not kind:objectId", path, id)
-		}
+		k, objectID := r.objectOf() // parseJournal checked it
 		remedies = append(remedies, Remedy{Action: k, Subject: k.subject(), ObjectID: objectID, Status: r.Status, Detail: r.Detail, Time: r.Time})
 	}
 	return remedies, nil

@@ -86,7 +86,7 @@ func TestDiffDoesNotCallUnseenResolved(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []change{{review.ChangeUnreviewed, "t1", review.TokenOverPrivileged}}, changesOf(c))
 	require.Len(t, c.Notes, 1)
-	assert.Contains(t, c.Notes[0], "the new review is an only")
+	assert.Contains(t, c.Notes[0], "the new review is incomplete: only")
 	assert.Contains(t, c.New.Incomplete, "incomplete review:")
 }
 

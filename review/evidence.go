@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ldaccess/ldaccess/api"
+	"github.com/ldaccess/ldaccess/internal/safefile"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // ReportFormat is the version of the JSON evidence format WriteReport writes and ReadReport
@@ -182,7 +184,8 @@ func nonNilFindings(s []Finding) []Finding {
 // WriteReport writes the review as JSON evidence (ReportFormat): its record, the summary with
 // each finding's risk, then every row. Rows are encoded one at a time, so that writing a
 // review of 100,000 members needs no more memory than the review itself; each write to w
-// holds whole rows.
+// holds whole rows. Characters that would act on a terminal the evidence is shown on (in
+// names a server sent) are written as \u escapes: the JSON means the same.
 func WriteReport(w io.Writer, r Report) error {
 	ew := &evidenceWriter{w: w}
 	ew.report(r, "")
@@ -243,7 +246,7 @@ func (e *evidenceWriter) flush() error {
 	if e.err != nil {
 		return e.err
 	}
-	_, err := e.w.Write(e.buf.Bytes())
+	_, err := e.w.Write(textsafe.EscapeJSON(e.buf.Bytes()))
 	e.buf.Reset()
 	return err
 }
@@ -307,7 +310,7 @@ const maxReport = 1 << 30
 
 // ReadReport reads one account's review as WriteReport wrote it, as ParseReport does.
 func ReadReport(r io.Reader) (Report, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxReport))
+	data, err := safefile.ReadAll(r, maxReport)
 	if err != nil {
 		return Report{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,6 +133,52 @@ func TestAHostileServerDuringApply(t *testing.T) {
 		assert.Contains(t, he.Reason, "held no secret")
 		assert.False(t, called, "the handler is not given a masked secret as if it were one")
 		assert.True(t, works(t, srv, tok.Secret), "the old secret works through the grace")
+	})
+	t.Run("a reset answered with another token", func(t *testing.T) {
+		// A hand-over keyed by the token (LDACCESS_TOKEN_ID, a vault path) would store the new
+		// secret as another token's, overwriting that one's: it is not handed over at all.
+		srv, _, clk, tok := rotationSetup(t)
+		creator, ok := srv.IssueToken(tok.MemberID, "admin")
+		require.True(t, ok)
+		c := hostileClient(t, creator.Secret, srv.URL, rewrite{
+			match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/reset") },
+			edit:  func(d map[string]any) { d["_id"] = creator.ID },
+		})
+		called := false
+		_, err := review.Rotate(context.Background(), c, tok.ID, review.RotateOptions{Now: clk.now,
+			Handover: func(context.Context, api.Token) error { called = true; return nil }})
+		var he *review.HandoverError
+		require.ErrorAs(t, err, &he)
+		assert.Equal(t, tok.ID, he.TokenID)
+		assert.Contains(t, he.Reason, "another token")
+		assert.False(t, called, "the handler is not given a secret under another token's ID")
+		assert.True(t, works(t, srv, tok.Secret), "the old secret works through the grace")
+	})
+	t.Run("a re-read answering with another member", func(t *testing.T) {
+		srv := newServer(t, newAccount(55), nil)
+		plan := makePlan(t, newClient(t, srv))
+		other := "0123456789abcdef01234567"
+		c := hostileClient(t, srv.AdminSecret(), srv.URL, rewrite{
+			match: func(r *http.Request) bool {
+				return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v2/members") && r.URL.Path != "/api/v2/members/me" &&
+					!strings.HasSuffix(r.URL.Path, srv.OwnerID())
+			},
+			edit: func(d map[string]any) { d["_id"] = other },
+		})
+		for _, perMember := range []bool{false, true} {
+			res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{PerMember: perMember})
+			require.NoError(t, err)
+			members := 0
+			for _, o := range res.Outcomes {
+				if o.Action.Subject == "member" {
+					members++
+					assert.Equal(t, review.Changed, o.Status, "%s: %s", o.Action.ID, o.Detail)
+					assert.Contains(t, o.Detail, "another member")
+					assert.Zero(t, srv.Writes(o.Action.ObjectID))
+				}
+			}
+			require.NotZero(t, members)
+		}
 	})
 	t.Run("a re-read in which a member's role fell", func(t *testing.T) {
 		srv := newServer(t, newAccount(53), nil)
@@ -259,4 +306,162 @@ func TestAServerEchoingANewSecretDuringApply(t *testing.T) {
 		}
 		assert.NotContains(t, string(journal), secret[4:12], "a new secret in the journal")
 	}
+}
+
+// demoteOnRemoval is someone else at work while an apply runs: at the apply's first removal of
+// a member it sets target to no_access, as a security team would a compromised account.
+type demoteOnRemoval struct {
+	once   sync.Once
+	other  *wrapper.Client
+	target string
+}
+
+func (d *demoteOnRemoval) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/api/v2/members/") {
+		d.once.Do(func() {
+			_, err := d.other.PatchMember(r.Context(), d.target, wrapper.Replace("/role", "no_access"))
+			if err != nil {
+				panic(err)
+			}
+		})
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// A role change is sent right after the read it was judged on, not after a batch's removals,
+// which go one by one, paced, and may take minutes: a member demoted meanwhile (to no_access,
+// by someone else) is never raised back by a change judged on the state before.
+func TestARoleChangeIsSentRightAfterTheReadItWasJudgedOn(t *testing.T) {
+	srv := newServer(t, newAccount(56), nil)
+	plan := makePlan(t, newClient(t, srv))
+	var target string
+	removals := 0
+	for _, a := range plan.Actions {
+		switch {
+		case a.Kind == review.SetRole && a.Role == "reader" && target == "":
+			target = a.ObjectID
+		case a.Kind == review.RemoveMember:
+			removals++
+		}
+	}
+	require.NotEmpty(t, target, "the plan demotes an admin")
+	require.NotZero(t, removals, "the plan removes members")
+	d := &demoteOnRemoval{other: newClient(t, srv), target: target}
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: d}))
+	_, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{BatchSize: 1000})
+	require.NoError(t, err)
+	m, ok := srv.Member(target)
+	require.True(t, ok)
+	assert.Equal(t, "no_access", m.Role, "a change judged on the state before the demotion raised the member back")
+}
+
+// demoteOnPatch is someone else at work during a per-member apply: at the apply's first JSON
+// Patch of another member it sets target to no_access.
+type demoteOnPatch struct {
+	once   sync.Once
+	other  *wrapper.Client
+	target string
+}
+
+func (d *demoteOnPatch) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/api/v2/members/") && !strings.HasSuffix(r.URL.Path, d.target) {
+		d.once.Do(func() {
+			if _, err := d.other.PatchMember(r.Context(), d.target, wrapper.Replace("/role", "no_access")); err != nil {
+				panic(err)
+			}
+		})
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Per member, each change is one JSON Patch, sent one after another, each judged on the batch's
+// re-read: it carries a test of the role it was judged on, so that the server applies it only
+// to the member as judged. One demoted in between is not raised back: the change fails, and
+// the next apply re-reads it.
+func TestAPerMemberChangeIsConditionalOnTheRoleItWasJudgedOn(t *testing.T) {
+	srv := newServer(t, newAccount(57), nil)
+	plan := makePlan(t, newClient(t, srv))
+	var target string
+	demotions := 0
+	for _, a := range plan.Actions {
+		if a.Kind == review.SetRole && a.Role == "reader" {
+			target = a.ObjectID // the last, so that another goes first
+			demotions++
+		}
+	}
+	require.Greater(t, demotions, 1)
+	d := &demoteOnPatch{other: newClient(t, srv), target: target}
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: d}))
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{PerMember: true, BatchSize: 1000})
+	require.NoError(t, err)
+	m, ok := srv.Member(target)
+	require.True(t, ok)
+	assert.Equal(t, "no_access", m.Role, "a change judged on the state before the demotion raised the member back")
+	for _, o := range res.Outcomes {
+		if o.Action.ObjectID == target {
+			assert.Equal(t, review.Failed, o.Status, o.Detail)
+		}
+	}
+}
+
+// refuseUpdates answers every semantic patch with 200 and, for each member it names, an
+// error whose reason holds characters that act on a terminal: a bidirectional override, an
+// 8-bit CSI, a zero-width space, an escape.
+type refuseUpdates struct{}
+
+func (refuseUpdates) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodPatch || r.URL.Path != "/api/v2/members" {
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	var in struct {
+		Instructions []struct {
+			MemberIDs []string `json:"memberIDs"`
+		} `json:"instructions"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return nil, err
+	}
+	rep := api.BulkEditMembersRep{}
+	for _, ins := range in.Instructions {
+		for _, id := range ins.MemberIDs {
+			rep.Errors = append(rep.Errors, map[string]string{id: "evil\u202egpj.exe \u009b2J zero\u200bwidth \x1b]8;;http://x\a"})
+		}
+	}
+	body, _ := json.Marshal(rep)
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// The journal is read by people too (cat, less, an editor): what a server said, recorded in an
+// outcome's detail, is there as JSON escapes, never as characters that act on a terminal or
+// reorder what it shows. It reads back as the server sent it.
+func TestAJournalHoldsNothingThatActsOnItsReader(t *testing.T) {
+	srv := newServer(t, newAccount(58), nil)
+	plan := makePlan(t, newClient(t, srv))
+	c := newClient(t, srv, wrapper.WithHTTPClient(&http.Client{Transport: refuseUpdates{}}))
+	dir := t.TempDir()
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, dir, plan), review.ApplyOptions{})
+	require.NoError(t, err)
+	failed := 0
+	for _, o := range res.Outcomes {
+		if o.Status == review.Failed {
+			failed++
+			require.Contains(t, o.Detail, "evil\u202egpj.exe", "the outcome holds what the server said")
+		}
+	}
+	require.NotZero(t, failed)
+	journal, err := os.ReadFile(filepath.Join(dir, "plan.json.journal"))
+	require.NoError(t, err)
+	for i, r := range string(journal) {
+		if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			require.Failf(t, "a character that acts on the reader", "%U at byte %d of the journal", r, i)
+		}
+	}
+	remedies, err := review.ReadRemedies(filepath.Join(dir, "plan.json.journal"))
+	require.NoError(t, err)
+	found := false
+	for _, r := range remedies {
+		found = found || strings.Contains(r.Detail, "evil\u202egpj.exe")
+	}
+	assert.True(t, found, "read back as the server sent it")
 }

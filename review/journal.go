@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ldaccess/ldaccess/internal/safefile"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // A Journal is the record of applying one plan: an append-only file of JSON lines beside the
@@ -53,6 +56,10 @@ type journalHeader struct {
 
 // errJournalBusy is the error of opening a journal another apply holds open.
 var errJournalBusy = errors.New("another apply of this plan is running")
+
+// maxJournal is the most a journal is read: far more than Apply writes for any plan (two
+// lines of about 150 bytes per action and run).
+const maxJournal = 256 << 20
 
 const (
 	eventIntent  = "intent"
@@ -123,9 +130,9 @@ func newJournal(f *os.File, path string, plan Plan) *Journal {
 // load reads the records. The first line must be this plan's header: a file that is not a
 // journal is never written to.
 func (j *Journal) load() error {
-	data, err := io.ReadAll(j.f)
+	data, err := safefile.ReadAll(j.f, maxJournal)
 	if err != nil {
-		return fmt.Errorf("journal %s: %w", j.path, err)
+		return fmt.Errorf("journal %s: %w; left as it is", j.path, err)
 	}
 	good, err := j.parse(data)
 	if err != nil {
@@ -184,13 +191,44 @@ func parseJournal(data []byte, path string) (journalHeader, []Record, int, error
 			break // a line cut short: the crash came mid-write, before the sync
 		}
 		var r Record
-		if err := json.Unmarshal(data[good:good+nl], &r); err != nil || r.Action == "" {
-			return h, nil, 0, fmt.Errorf("journal %s: line %d is damaged", path, line)
+		err := json.Unmarshal(data[good:good+nl], &r)
+		if err == nil {
+			err = r.check()
+		}
+		if err != nil {
+			return h, nil, 0, fmt.Errorf("journal %s: line %d is damaged: %v", path, line, err)
 		}
 		recs = append(recs, r)
 		good += nl + 1
 	}
 	return h, recs, good, nil
+}
+
+// recorded are the statuses Apply records as an action's outcome (a dry run records none).
+var recorded = []Status{Applied, Reconciled, Already, Changed, Refused, SecretLost, Failed}
+
+// check refuses a record Apply never writes, so that no damage (a hand edit, a typo, a flipped
+// bit) reads as an action done: an action that is not kind:objectId, an intent with a status,
+// an outcome without one of the statuses Apply records, an event of another name.
+func (r Record) check() error {
+	kind, id, _ := strings.Cut(r.Action, ":")
+	switch {
+	case ActionKind(kind).subject() == "" || checkID(id) != nil:
+		return fmt.Errorf("action %q is not kind:objectId", r.Action)
+	case r.Event == eventIntent && r.Status != "":
+		return fmt.Errorf("an intent has no status (%q)", r.Status)
+	case r.Event == eventOutcome && !slices.Contains(recorded, r.Status):
+		return fmt.Errorf("outcome %q is none that apply records", r.Status)
+	case r.Event != eventIntent && r.Event != eventOutcome:
+		return fmt.Errorf("event %q is neither %s nor %s", r.Event, eventIntent, eventOutcome)
+	}
+	return nil
+}
+
+// objectOf is the kind and object ID of a checked record's action.
+func (r Record) objectOf() (ActionKind, string) {
+	kind, id, _ := strings.Cut(r.Action, ":")
+	return ActionKind(kind), id
 }
 
 func (j *Journal) note(r Record) {
@@ -234,7 +272,7 @@ func (j *Journal) append(recs ...Record) error {
 		if err != nil {
 			return err
 		}
-		buf.Write(b)
+		buf.Write(textsafe.EscapeJSON(b)) // people read journals too: nothing in one acts on a terminal
 		buf.WriteByte('\n')
 	}
 	if err := j.write(buf.Bytes()); err != nil {

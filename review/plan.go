@@ -12,6 +12,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/internal/safefile"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // PlanFormat is the version of the plan file format NewPlan writes and ReadPlan accepts.
@@ -151,11 +152,18 @@ func (p Plan) Counts() map[ActionKind]int {
 	return c
 }
 
-// WritePlan writes the plan as indented JSON.
+// WritePlan writes the plan as indented JSON, for people to read: the characters that would act
+// on a terminal it is shown on (escape sequences, bidirectional overrides, zero-width spaces,
+// in names a server sent) are written as \u escapes, so that the plan means the same.
 func WritePlan(w io.Writer, p Plan) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(p)
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	_, err := w.Write(textsafe.EscapeJSON(b.Bytes()))
+	return err
 }
 
 // WritePlanFile writes the plan to path as WritePlan does, whole or not at all, by ldaccess's
@@ -190,7 +198,7 @@ func isPlanFile(data []byte) error {
 
 // ReadPlan reads a plan as ParsePlan does.
 func ReadPlan(r io.Reader) (Plan, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxPlan))
+	data, err := safefile.ReadAll(r, maxPlan)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -213,11 +221,7 @@ func ParsePlan(data []byte, file string) (Plan, error) {
 		return Plan{}, positioned(data, "plan", file, offsetOf(data, "/format"),
 			fmt.Errorf("format %d; this version of ldaccess reads format %d", p.Format, PlanFormat))
 	}
-	if i, err := p.validate(); err != nil {
-		ptr := "/account"
-		if i >= 0 {
-			ptr = fmt.Sprintf("/actions/%d", i)
-		}
+	if ptr, err := p.validate(); err != nil {
 		return Plan{}, positioned(data, "plan", file, offsetOf(data, ptr), err)
 	}
 	return p, nil
@@ -227,7 +231,8 @@ func ParsePlan(data []byte, file string) (Plan, error) {
 // plain path segment: letters, digits, - and _), that it leaves its object with strictly less
 // access than the state it records (reset-token: no more; see RoleOrder), that it does not act
 // on the account owner, the member the plan was made as or its token, and that no two actions
-// share an object.
+// share an object. The policy the plan records must be one NewPlan accepts (Policy.Validate):
+// a plan is never the record of a policy that could raise access.
 func (p Plan) Validate() error {
 	if _, err := p.validate(); err != nil {
 		return fmt.Errorf("plan: %w", err)
@@ -235,23 +240,26 @@ func (p Plan) Validate() error {
 	return nil
 }
 
-// validate returns the index of the first action that cannot be carried out (-1 for the plan
-// itself), and why.
-func (p Plan) validate() (int, error) {
+// validate returns why the plan cannot be carried out, and the JSON pointer of what is at
+// fault: the account, the policy, or the first action that cannot be.
+func (p Plan) validate() (ptr string, err error) {
 	if p.Account.OwnerID == "" {
-		return -1, errors.New("no account")
+		return "/account", errors.New("no account")
 	}
 	if err := checkID(p.Account.OwnerID); err != nil {
-		return -1, fmt.Errorf("account: %w", err)
+		return "/account", fmt.Errorf("account: %w", err)
 	}
 	g := ground{ownerID: p.Account.OwnerID, caller: p.Caller}
 	objects := map[string]bool{}
 	for i, a := range p.Actions {
 		if err := checkAction(a, g, objects); err != nil {
-			return i, fmt.Errorf("action %d (%s): %w", i+1, a.ID, err)
+			return fmt.Sprintf("/actions/%d", i), fmt.Errorf("action %d (%s): %w", i+1, a.ID, err)
 		}
 	}
-	return 0, nil
+	if i, err := p.Policy.validate(); err != nil {
+		return fmt.Sprintf("/policy/rules/%d", i), fmt.Errorf("its policy: %w", err)
+	}
+	return "", nil
 }
 
 // checkAction is Validate's check of one action; objects are those acted on so far.

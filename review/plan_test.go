@@ -178,3 +178,16 @@ func TestValidateRefusesIDsThatAreNotOnePathSegment(t *testing.T) {
 	p := Plan{Format: PlanFormat, Account: Account{OwnerID: "a|b"}}
 	assert.ErrorContains(t, p.Validate(), "is not an ID")
 }
+
+// A plan records the policy it was made from; one whose policy could raise access (no plan
+// NewPlan or Offboard makes: they refuse such a policy) was edited, and is refused when read,
+// naming the rule, as the policy itself would be.
+func TestReadPlanRefusesAPolicyThatCouldRaise(t *testing.T) {
+	plan := "{\"format\":1,\"account\":{\"ownerId\":\"o\"},\"reviewedAt\":\"2026-06-01T12:00:00Z\",\"staleAfter\":\"90d\",\"rotateAfter\":\"90d\",\n" +
+		"\"policy\":{\"rules\":[{\"finding\":\"no-team\",\"action\":\"set-role\",\"role\":\"admin\"}]},\n\"actions\":[]}"
+	_, err := ParsePlan([]byte(plan), "plan.json")
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "plan.json:2:")
+	assert.ErrorContains(t, err, "no-team → set-role admin")
+	assert.ErrorContains(t, err, "could raise access")
+}

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/ldaccess/ldaccess/internal/safefile"
 )
 
 // An ActionKind is what an action does.
@@ -77,7 +80,7 @@ var DefaultPolicy = Policy{}
 
 // ReadPolicy reads a policy in JSON and checks it, as ParsePolicy does.
 func ReadPolicy(r io.Reader) (Policy, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxPolicy))
+	data, err := safefile.ReadAll(r, maxPolicy)
 	if err != nil {
 		return Policy{}, err
 	}
@@ -144,6 +147,8 @@ func (r Rule) check() error {
 		return errors.New("role is only for set-role")
 	case r.Action != ResetToken && r.ExpireOldIn != nil:
 		return errors.New("expireOldIn is only for reset-token")
+	case r.ExpireOldIn != nil:
+		return checkGrace(time.Duration(*r.ExpireOldIn))
 	case r.Action == SetRole:
 		return ruleRaises(r)
 	}

@@ -69,7 +69,10 @@ func lessAccess(a Action, s State) error {
 	case DeleteToken, RemoveMember:
 		return onlyKindFields(a)
 	case ResetToken:
-		return onlyKindFields(a) // a new secret for the same access
+		if err := onlyKindFields(a); err != nil {
+			return err
+		}
+		return checkGrace(a.Grace()) // a new secret for the same access, the old one not kept for long
 	case SetRole:
 		return setRoleLowers(a, s)
 	case RemoveCustomRoles:

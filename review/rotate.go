@@ -19,6 +19,23 @@ const DefaultGrace = time.Hour
 // reset.
 const ExpireOldAtOnce time.Duration = -1
 
+// MaxGrace is the longest an old secret keeps working after a rotation: a week. Rotate, a
+// policy and a plan (which anyone may edit) all refuse a longer grace, with ErrGraceTooLong:
+// an old secret kept for months works as if the token had never been rotated.
+const MaxGrace = 7 * 24 * time.Hour
+
+// ErrGraceTooLong is the error of a grace longer than MaxGrace.
+var ErrGraceTooLong = errors.New("the old secret may keep working for at most " + FormatAge(MaxGrace) +
+	" after a rotation: longer, it works as if the token had not been rotated")
+
+// checkGrace refuses a grace longer than MaxGrace: the one check Rotate, policies and plans share.
+func checkGrace(d time.Duration) error {
+	if d > MaxGrace {
+		return fmt.Errorf("%w (asked for %s)", ErrGraceTooLong, FormatAge(d))
+	}
+	return nil
+}
+
 // RotateOptions adjust Rotate.
 type RotateOptions struct {
 	// ExpireOldIn is how long the old secret keeps working after the reset: DefaultGrace if
@@ -73,11 +90,16 @@ var ErrNoHandover = errors.New("nothing to receive the new secret: a reset whose
 // for o.ExpireOldIn (DefaultGrace unless told otherwise). It returns a *HandoverError when the
 // reset went through and the hand-over failed, saying until when the old secret works and how
 // to recover. Any other error is the reset's own: the token was not reset or, if the answer was
-// lost on its way back, it may have been, with the old secret kept as asked. The new secret is
-// redacted from every error.
+// lost on its way back, it may have been, with the old secret kept as asked. An answer that
+// names another token, or holds no secret, is handed over to no one (a *HandoverError): a
+// hand-over keyed by the token would store it as another's. The new secret is redacted from
+// every error.
 func Rotate(ctx context.Context, c *wrapper.Client, tokenID string, o RotateOptions) (Rotation, error) {
 	if o.Handover == nil {
 		return Rotation{}, ErrNoHandover
+	}
+	if err := checkGrace(o.grace()); err != nil {
+		return Rotation{}, err
 	}
 	now := time.Now
 	if o.Now != nil {
@@ -94,9 +116,13 @@ func Rotate(ctx context.Context, c *wrapper.Client, tokenID string, o RotateOpti
 		return Rotation{}, err
 	}
 	secret := t.Secret
-	if len(secret) <= 4 {
+	switch {
+	case t.ID != tokenID:
+		// A hand-over keyed by the token would store the secret as another token's.
+		err = errors.New("the answer to the reset named another token, so its secret was not handed over")
+	case len(secret) <= 4:
 		err = errors.New("the answer to the reset held no secret")
-	} else {
+	default:
 		err = o.Handover(ctx, t)
 	}
 	t = MaskSecret(t)

@@ -158,3 +158,30 @@ func TestAHandlerErrorQuotingTheSecretIsRedacted(t *testing.T) {
 	}
 	assert.True(t, works(t, srv, tok.Secret), "the old secret still works")
 }
+
+// An old secret kept for months works as if the token had never been rotated: Rotate, a policy
+// and a plan (edited by hand or not) each refuse a grace longer than MaxGrace, and nothing is
+// sent.
+func TestAGraceLongerThanAWeekIsRefusedEverywhere(t *testing.T) {
+	srv, c, clk, tok := rotationSetup(t)
+	_, err := review.Rotate(context.Background(), c, tok.ID, review.RotateOptions{
+		ExpireOldIn: review.MaxGrace + time.Hour, Now: clk.now,
+		Handover: func(context.Context, api.Token) error { return nil },
+	})
+	require.ErrorIs(t, err, review.ErrGraceTooLong)
+	assert.Zero(t, srv.Applied("resetToken"), "nothing is sent")
+	_, err = review.Rotate(context.Background(), c, tok.ID, review.RotateOptions{
+		ExpireOldIn: review.MaxGrace, Now: clk.now,
+		Handover: func(context.Context, api.Token) error { return nil },
+	})
+	require.NoError(t, err, "a week is allowed")
+
+	_, err = review.ParsePolicy([]byte(`{"rules":[{"finding":"rotation-due","action":"reset-token","expireOldIn":"8d"}]}`), "policy.json")
+	require.ErrorIs(t, err, review.ErrGraceTooLong)
+	assert.ErrorContains(t, err, "policy.json:1:")
+
+	plan := `{"format":1,"account":{"ownerId":"o"},"reviewedAt":"2026-06-01T12:00:00Z","staleAfter":"90d","rotateAfter":"90d","policy":{"rules":[]},` +
+		`"actions":[{"id":"reset-token:6a1d7440fa4e000000000009","kind":"reset-token","subject":"token","objectId":"6a1d7440fa4e000000000009","reasons":["rotation-due"],"expireOldIn":"3650d","state":{}}]}`
+	_, err = review.ParsePlan([]byte(plan), "plan.json")
+	require.ErrorIs(t, err, review.ErrGraceTooLong)
+}

@@ -11,8 +11,10 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -103,24 +105,28 @@ func (c *credential) redact(s string) string { return Redact(s, c.auth[0]) }
 // [REDACTED]: the rule by which a [Client] keeps its token out of everything it returns and
 // logs ([Client.Redact] applies it with the client's token). Characters that show as nothing
 // (control and format characters, such as NUL, escape or a zero-width space) do not break a
-// run, so that a secret split by them, which would read whole, is found too.
+// run, so that a secret split by them, which would read whole, is found too; nor do their
+// escapes in JSON (\u200b, \n), which a program reading the JSON decodes into them.
 func Redact(s, secret string) string {
 	w := min(minRun, len(secret))
 	if w == 0 {
 		return s
 	}
-	// shown is s without the characters that show as nothing; at[k] is where shown[k] is in
-	// s. The secret is ASCII (New refuses any other), so a byte of shown is a character of
-	// the secret or cannot be one.
+	// shown is s without what shows as nothing; at[k] is where shown[k] is in s. The secret
+	// is ASCII (New refuses any other), so a byte of shown is a character of the secret or
+	// cannot be one.
 	shown, at := make([]byte, 0, len(s)), make([]int, 0, len(s))
-	for i, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+	for i := 0; i < len(s); {
+		if n := invisible(s[i:]); n > 0 {
+			i += n
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		if r >= utf8.RuneSelf {
 			r = utf8.RuneError // in no secret; keeps one byte for one character
 		}
 		shown, at = append(shown, byte(r)), append(at, i)
+		i += size
 	}
 	sec := []byte(secret)
 	var b strings.Builder
@@ -141,6 +147,37 @@ func Redact(s, secret string) string {
 	}
 	b.WriteString(s[done:])
 	return b.String()
+}
+
+// invisible is the length of what s starts with that shows as nothing: a control or format
+// character (or an encoding error), or such a character's escape in a JSON string (a \u
+// escape of one, or of half of a surrogate pair, or \b \f \n \r \t); 0 if s starts with
+// anything else.
+func invisible(s string) int {
+	r, size := utf8.DecodeRuneInString(s)
+	switch {
+	case size == 0:
+		return 0
+	case hidden(r):
+		return size
+	case r != '\\' || len(s) < 2:
+		return 0
+	case strings.IndexByte("bfnrt", s[1]) >= 0:
+		return 2
+	case s[1] != 'u' || len(s) < 6:
+		return 0
+	}
+	v, err := strconv.ParseUint(s[2:6], 16, 32)
+	if err != nil || !(hidden(rune(v)) || utf16.IsSurrogate(rune(v))) {
+		return 0
+	}
+	return 6
+}
+
+// hidden reports whether r shows as nothing, or as something else than itself: a control or
+// format character, or an encoding error.
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
 }
 
 // sanitize returns err with every link of its chain whose text holds a run of the token
@@ -235,7 +272,7 @@ func printable(s string, n int) string {
 			space = b.Len() > 0
 			continue
 		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+		if hidden(r) {
 			continue // shows as nothing, or acts on a terminal
 		}
 		size := utf8.RuneLen(r)

@@ -24,6 +24,10 @@ func TestRedact(t *testing.T) {
 		{"split by a space", "api-8c1 f4e2a-9", "api-8c1 f4e2a-9"},
 		{"invalid UTF-8 around", "\xffapi-8c1f4e2\xfe", "\xff[REDACTED]\xfe"},
 		{"non-ASCII neighbours", "é" + secret[:10] + "ü", "é[REDACTED]ü"},
+		{"split by JSON escapes of zero-width spaces", `"x api-\u200b8c1f\u200b4e2a\u200b-9b7d y"`, `"x [REDACTED] y"`},
+		{"split by JSON escapes of controls", `api-8c1\nf4e\t2a\u001b-9b\ud83d`, `[REDACTED]\ud83d`},
+		{"split by a JSON escape of a visible character", `api-8c1\u0041f4e2a-`, `api-8c1\u0041f4e2a-`},
+		{"a backslash before the end", `api-8c1f\`, `[REDACTED]\`},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -229,5 +230,103 @@ func TestHostileServerErrors(t *testing.T) {
 		require.Equal(t, clierr.ExitError, r.code, "%v: %+v", args, r)
 		assert.Contains(t, r.stderr, "evil", "%v", args)
 		requireHarmless(t, fmt.Sprint(args), r.stderr)
+	}
+}
+
+// split writes s with a zero-width space after every four characters: it reads whole.
+func split(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteString("\u200b")
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// jsonEscapes are \u escapes, which a JSON reader decodes into the character: one that shows
+// as nothing (\u200b) hides nothing from a program that reads the JSON.
+var jsonEscapes = regexp.MustCompile(`\\u[0-9a-fA-F]{4}|\\[bfnrt]`)
+
+// A server that echoes the run's token split by characters that show as nothing (each piece
+// shorter than a run redaction looks for) gets it redacted in every format: JSON, which writes
+// such characters as \u escapes that any reader decodes, as well as tables, CSV and HTML.
+func TestASplitTokenIsRedactedInEveryFormat(t *testing.T) {
+	t.Parallel()
+	acct := fake.Seed(fake.SeedOptions{Members: 20, Tokens: 10, Seed: 3, Now: scriptNow})
+	hidden := split(fake.DefaultAdminSecret)
+	for i := range acct.Tokens {
+		acct.Tokens[i].Name = "t" + hidden
+	}
+	for i := range acct.Members {
+		acct.Members[i].FirstName = hidden
+	}
+	srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{"rules": [{"finding": "never-used", "action": "delete-token"}]}`), 0o600))
+	tokens := map[string]string{"the admin token": srv.AdminSecret()}
+	for _, args := range [][]string{
+		{"members", "list", "--format", "json"}, {"members", "list", "--format", "csv"}, {"members", "list"},
+		{"tokens", "list", "--all", "--format", "json"}, {"audit", "--format", "json"}, {"audit", "--format", "html"},
+		{"audit", "--format", "csv"}, {"audit", "--plan", "plan.json", "--policy", "policy.json"},
+		{"apply", "plan.json", "--dry-run", "--format", "json"},
+	} {
+		r := runHostile(t, srv, dir, "", false, args...)
+		require.Contains(t, []int{clierr.ExitOK, clierr.ExitFindings}, r.code, "%v: %+v", args, r)
+		for what, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+			if leak := leakedRun(jsonEscapes.ReplaceAllString(out, ""), tokens); leak != "" {
+				assert.Failf(t, "a token in the output", "%v %s: %s", args, what, leak)
+			}
+		}
+	}
+	plan, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	require.NoError(t, err)
+	assert.Empty(t, leakedRun(jsonEscapes.ReplaceAllString(string(plan), ""), tokens), "a token in the plan")
+}
+
+// Shell completion shows what the account holds in the user's shell: descriptions in the
+// completion menu, candidates inserted into the command line. A hostile name or address acts on
+// neither: descriptions are cleaned as every table cell is, and a candidate that holds white
+// space or a harmful character (a newline would make a second candidate of whatever follows
+// it, such as "; curl … | sh") is not offered at all. The run's token is redacted there too.
+func TestHostileNamesInCompletion(t *testing.T) {
+	t.Parallel()
+	acct := fake.Seed(fake.SeedOptions{Members: 20, Tokens: 10, Seed: 3, Now: scriptNow})
+	for i := range acct.Tokens {
+		acct.Tokens[i].Name = hostileNames[i%len(hostileNames)] + " " + fake.DefaultAdminSecret
+	}
+	injected := "evil@x.example\nrm -rf ~ #@x.example"
+	for i := range acct.Members {
+		if acct.Members[i].Role == "owner" {
+			continue
+		}
+		acct.Members[i].FirstName = hostileNames[i%len(hostileNames)]
+		switch i % 3 {
+		case 0:
+			acct.Members[i].Email = injected
+		case 1:
+			acct.Members[i].Email = hostileEmail
+		}
+	}
+	srv := fake.NewServer(fake.Options{Account: acct, Now: func() time.Time { return scriptNow }})
+	t.Cleanup(srv.Close)
+	for _, args := range [][]string{{"tokens", "get", ""}, {"members", "get", ""}, {"members", "get", "evil"}} {
+		env := map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+		r := invocation{args: append([]string{"__complete", "--base-url", srv.URL}, args...), getenv: envOf(env)}.run()
+		require.Equal(t, clierr.ExitOK, r.code, "%v: %+v", args, r)
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if args[2] == "" {
+			require.Greater(t, len(lines), 1, "%v offers nothing", args)
+		}
+		for _, l := range lines[:len(lines)-1] {
+			value, desc, _ := strings.Cut(l, "\t")
+			requireHarmless(t, fmt.Sprint(args, " description"), desc)
+			assert.NotContains(t, value, " ", "%v: a candidate with white space", args)
+			assert.NotContains(t, []string{"rm", "-rf", "~"}, value)
+			requireHarmless(t, fmt.Sprint(args, " candidate"), value)
+			assert.NotContains(t, l, srv.AdminSecret()[4:20], "%v: the token", args)
+		}
 	}
 }

@@ -5,12 +5,16 @@
 //     file is replaced, replaced itself), so a planted link cannot make ldaccess write a file
 //     it points to;
 //   - a file that is not ours is never written: only a regular file the current user owns is
-//     opened, and the caller says what "ours" looks like ([WriteFile]'s check, a journal's
-//     header);
+//     opened (for writing, only one with no other name: a hard link planted at the path would
+//     be written through), and the caller says what "ours" looks like ([WriteFile]'s check, a
+//     journal's header);
 //   - a new file is readable and writable by its owner only (0600) from its first byte;
 //   - the directory of a new file is synced, so that a crash cannot lose the file whole.
 //
-// Reading is not writing: [Open] with [os.O_RDONLY] takes no lock and changes nothing.
+// Reading is not writing: [Open] with [os.O_RDONLY] takes no lock and changes nothing. The
+// files ldaccess only reads (a plan to apply, a policy, a review to compare) are read with
+// [ReadFile]: a regular file, through a link or not, and of bounded size, so that nothing
+// planted at a path (a FIFO, /dev/zero) can make a command wait or read without end.
 package safefile
 
 import (
@@ -27,6 +31,13 @@ import (
 // link, something other than a regular file, a file of another user, or one the caller's check
 // refuses.
 var ErrNotOurs = errors.New("not a file ldaccess may write")
+
+// ErrNotAFile is the error of reading what is not a regular file: a FIFO, a device, a
+// directory, a socket.
+var ErrNotAFile = errors.New("not a regular file")
+
+// ErrTooLarge is the error of reading more than the reader takes.
+var ErrTooLarge = errors.New("larger than any file ldaccess reads")
 
 // maxOurs is the most WriteFile reads of a file to decide whether it is ours.
 const maxOurs = 256 << 20
@@ -51,7 +62,8 @@ func Create(path string) (*os.File, error) {
 
 // Open opens the existing regular file at path, with flag os.O_RDONLY or os.O_RDWR (O_APPEND
 // may be added; O_CREATE and O_TRUNC may not). A symbolic link, a directory, a device, a FIFO
-// or a file another user owns is refused with [ErrNotOurs].
+// or a file another user owns is refused with [ErrNotOurs]; so is, for writing, a file with
+// another name (a hard link), whose other name would be written through.
 func Open(path string, flag int) (*os.File, error) {
 	if flag&(os.O_CREATE|os.O_TRUNC) != 0 {
 		return nil, fmt.Errorf("safefile.Open %s: O_CREATE and O_TRUNC are not for Open", path)
@@ -66,6 +78,9 @@ func Open(path string, flag int) (*os.File, error) {
 	fi, err := f.Stat()
 	if err == nil {
 		err = checkOurs(path, fi)
+	}
+	if err == nil && flag&(os.O_WRONLY|os.O_RDWR) != 0 && otherNames(fi) {
+		err = fmt.Errorf("%s: %w: the file has another name (a hard link), which writing to it would change too", path, ErrNotOurs)
 	}
 	if err != nil {
 		f.Close()
@@ -137,17 +152,114 @@ func checkReplaceable(path string, ours func([]byte) error) error {
 	if ours == nil {
 		return nil
 	}
-	old, err := io.ReadAll(io.LimitReader(f, maxOurs+1))
+	old, err := ReadAll(f, maxOurs)
+	if errors.Is(err, ErrTooLarge) {
+		return fmt.Errorf("%s: %w: %w; left as it is", path, ErrNotOurs, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
-	}
-	if len(old) > maxOurs {
-		return fmt.Errorf("%s: %w: larger than any file ldaccess writes; left as it is", path, ErrNotOurs)
 	}
 	if err := ours(old); err != nil {
 		return fmt.Errorf("%s: %w: %v; left as it is", path, ErrNotOurs, err)
 	}
 	return nil
+}
+
+// ReadFile reads the regular file at path, following a symbolic link (reading through one
+// writes nothing), if it holds at most max bytes. Anything else is refused before it is read:
+// a FIFO, which would make the read wait for a writer, and a device, which may never end, with
+// [ErrNotAFile]; a larger file with [ErrTooLarge]. The open itself never waits, so that a FIFO
+// swapped in after the check is refused too. Errors are *fs.PathError, as os.ReadFile's are.
+func ReadFile(path string, max int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		pe.Op = "open" // as the user sees it: the file could not be opened
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(path, fi); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := regular(path, fi); err != nil {
+		return nil, err
+	}
+	data, err := ReadAll(f, max)
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	return data, nil
+}
+
+// regular refuses what is not a regular file, naming what it is.
+func regular(path string, fi fs.FileInfo) error {
+	if fi.Mode().IsRegular() {
+		return nil
+	}
+	return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w: it is %s", ErrNotAFile, kind(fi.Mode()))}
+}
+
+// kind names what a file of mode m is, for errors.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "not a regular file (" + m.Type().String() + ")"
+}
+
+// ReadAll reads r to its end, if it ends within max bytes; past them it stops with
+// [ErrTooLarge] rather than read on (or return what it has as if it were all).
+func ReadAll(r io.Reader, max int64) ([]byte, error) {
+	tooLarge := fmt.Errorf("%w (more than %s)", ErrTooLarge, size(max))
+	if f, ok := r.(*os.File); ok && remaining(f) > max {
+		return nil, tooLarge // its size says so: not read at all
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, tooLarge
+	}
+	return data, nil
+}
+
+// remaining is how many bytes of the regular file f are left to read, 0 if that cannot be told.
+func remaining(f *os.File) int64 {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0
+	}
+	return fi.Size() - off
+}
+
+// size says n bytes in MiB when it is a whole number of them.
+func size(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Move moves the regular file of the current user at oldpath to newpath, never replacing
@@ -194,7 +306,7 @@ func notALink(path string) error {
 // checkOurs refuses what is not a regular file of the current user.
 func checkOurs(path string, fi fs.FileInfo) error {
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: %w: not a regular file (%s)", path, ErrNotOurs, fi.Mode().Type())
+		return fmt.Errorf("%s: %w: it is %s", path, ErrNotOurs, kind(fi.Mode()))
 	}
 	if !ownedByMe(fi) {
 		return fmt.Errorf("%s: %w: another user owns it", path, ErrNotOurs)

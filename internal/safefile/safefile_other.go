@@ -13,5 +13,8 @@ const (
 
 func isLoop(error) bool { return false }
 
+// otherNames cannot tell a file's links here.
+func otherNames(fs.FileInfo) bool { return false }
+
 // ownedByMe cannot tell a file's owner here; the directory's permissions decide.
 func ownedByMe(fs.FileInfo) bool { return true }

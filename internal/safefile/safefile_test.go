@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -175,3 +176,43 @@ func TestMoveNeverReplaces(t *testing.T) {
 	require.NoError(t, os.Symlink(from, link))
 	assert.ErrorIs(t, safefile.Move(link, filepath.Join(dir, "moved")), safefile.ErrNotOurs)
 }
+
+func TestReadFileReadsOnlyARegularFileOfBoundedSize(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "plan.json")
+	require.NoError(t, os.WriteFile(path, []byte("12345"), 0o644))
+
+	b, err := safefile.ReadFile(path, 5)
+	require.NoError(t, err)
+	assert.Equal(t, "12345", string(b))
+
+	_, err = safefile.ReadFile(path, 4)
+	assert.ErrorIs(t, err, safefile.ErrTooLarge, "a file larger than its reader takes is refused, not cut short")
+
+	_, err = safefile.ReadFile(dir, 1<<20)
+	assert.ErrorIs(t, err, safefile.ErrNotAFile)
+	assert.ErrorContains(t, err, "directory")
+
+	_, err = safefile.ReadFile(filepath.Join(dir, "missing"), 1<<20)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+
+	skipWithoutSymlinks(t)
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink(path, link))
+	b, err = safefile.ReadFile(link, 5)
+	require.NoError(t, err, "reading through a link the user made writes nothing")
+	assert.Equal(t, "12345", string(b))
+}
+
+func TestReadAllStopsPastItsBound(t *testing.T) {
+	b, err := safefile.ReadAll(strings.NewReader("abc"), 3)
+	require.NoError(t, err)
+	assert.Equal(t, "abc", string(b))
+	_, err = safefile.ReadAll(endless{}, 1<<10)
+	assert.ErrorIs(t, err, safefile.ErrTooLarge)
+}
+
+// endless is a reader that never ends, as /dev/zero.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) { return len(p), nil }

@@ -18,6 +18,12 @@ const (
 
 func isLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
 
+// otherNames reports whether the file has more than one name (hard links).
+func otherNames(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Nlink > 1
+}
+
 func ownedByMe(fi fs.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return !ok || int(st.Uid) == os.Geteuid()

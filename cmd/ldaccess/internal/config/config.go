@@ -18,6 +18,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
+	"github.com/ldaccess/ldaccess/internal/safefile"
 	"github.com/ldaccess/ldaccess/review"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
@@ -110,12 +111,15 @@ func Dir(getenv func(string) string) (string, error) {
 	return filepath.Join(home, ".config", "ldaccess"), nil
 }
 
+// maxConfig is the most a config file may hold.
+const maxConfig = 16 << 20
+
 // Load reads config.yaml, config.yml or config.json in dir, whichever exists first; none is
 // an empty config that would be written to config.yaml.
 func Load(dir string) (Config, error) {
 	for _, name := range []string{"config.yaml", "config.yml", "config.json"} {
 		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
+		data, err := safefile.ReadFile(path, maxConfig) // a FIFO planted here would hang every command
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

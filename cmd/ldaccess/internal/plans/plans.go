@@ -29,7 +29,7 @@ func JournalPath(planPath string) string { return planPath + ".journal" }
 // how to resume it; once finished (Finished) it is kept, with its journal, under another name
 // (Archive). What a server sent (names, emails) goes through the same redaction as the
 // command's output, and the characters that would act on a terminal the plan is read on are
-// written as JSON escapes (iostreams.EscapeJSON: the plan means the same).
+// written as JSON escapes (review.WritePlan: the plan means the same).
 func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 	if Exists(JournalPath(path)) {
 		finished, err := Finished(path)
@@ -47,7 +47,7 @@ func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 		}
 		ios.Notef("%s was finished: kept it and its journal as %s", path, kept)
 	}
-	return review.WritePlanFile(path, p, func(s string) string { return string(iostreams.EscapeJSON([]byte(ios.Redact(s)))) })
+	return review.WritePlanFile(path, p, ios.Redact)
 }
 
 // Finished reports whether the plan at path has been carried out: every action has its final
@@ -110,9 +110,9 @@ func Archive(path string) (string, error) {
 // Read reads the plan in path (as the user named it: name); its mistakes are placed at their
 // line and column. A policy given instead of a plan is said to be one.
 func Read(path, name string) (review.Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := cmdutil.ReadFile(path)
 	if err != nil {
-		return review.Plan{}, clierr.Usagef("cannot read the plan %s: %v (audit --plan writes one)", name, fileError(err))
+		return review.Plan{}, clierr.Usagef("cannot read the plan %s: %v (audit --plan writes one)", name, cmdutil.FileError(err))
 	}
 	p, err := review.ParsePlan(data, path)
 	if err != nil {
@@ -124,15 +124,6 @@ func Read(path, name string) (review.Plan, error) {
 	return p, nil
 }
 
-// fileError is what went wrong with a file, without the system call's name ("open …").
-func fileError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // ReadPolicy reads --policy, or gives the default policy (no action) for "".
 //
 // A policy is JSON, or YAML in a file named *.yaml or *.yml: YAML is converted line for line
@@ -142,7 +133,7 @@ func ReadPolicy(path string) (review.Policy, error) {
 	if path == "" {
 		return review.DefaultPolicy, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := cmdutil.ReadFile(path)
 	if err != nil {
 		return review.Policy{}, clierr.Usagef("--policy: %v", err)
 	}

@@ -1,7 +1,7 @@
 // Package render writes what a command shows — a View — as a table, CSV or JSON. Tables are
 // fitted to a terminal (see Fit). Nothing a server sent reaches the reader as it was: every
 // cell, header and title of a table goes through iostreams.Clean, every CSV field through
-// iostreams.CleanCSV, and JSON through iostreams.EscapeJSON.
+// iostreams.CleanCSV, and JSON through textsafe.EscapeJSON.
 package render
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // Format is an output format: --format.
@@ -200,16 +201,16 @@ func writeJSON(b *bytes.Buffer, view View, fields []string) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	b.Write(iostreams.EscapeJSON(raw.Bytes()))
+	b.Write(textsafe.EscapeJSON(raw.Bytes()))
 	return nil
 }
 
-// jsonEscaping writes JSON, each piece whole values, with iostreams.EscapeJSON applied: what
+// jsonEscaping writes JSON, each piece whole values, with textsafe.EscapeJSON applied: what
 // a WriteJSON writes is escaped as writeJSON's output is.
 type jsonEscaping struct{ w io.Writer }
 
 func (j jsonEscaping) Write(p []byte) (int, error) {
-	if _, err := j.w.Write(iostreams.EscapeJSON(p)); err != nil {
+	if _, err := j.w.Write(textsafe.EscapeJSON(p)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -19,6 +19,7 @@ import (
 	"github.com/ldaccess/ldaccess/api"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -139,13 +140,13 @@ func (r *Runner) HandOver(ctx context.Context, line string, t api.Token, ios *io
 // Quote quotes s for a shell, so that a command ldaccess prints for the user to run reads
 // back exactly as it was: as it is when it holds only letters, digits and -_./:=@%+, else in
 // single quotes, or, when it holds characters that printing would drop or act on (control and
-// format characters, see iostreams.Harmful), in $'…' with those written as escapes (bash, zsh,
+// format characters, see textsafe.Harmful), in $'…' with those written as escapes (bash, zsh,
 // ksh and POSIX.1-2024 sh read it).
 func Quote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
 		return s
 	}
-	if !strings.ContainsFunc(s, iostreams.Harmful) {
+	if !strings.ContainsFunc(s, textsafe.Harmful) {
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
 	var b strings.Builder
@@ -158,9 +159,9 @@ func Quote(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x80 && iostreams.Harmful(r):
+		case r < 0x80 && textsafe.Harmful(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case iostreams.Harmful(r):
+		case textsafe.Harmful(r):
 			fmt.Fprintf(&b, `\U%08x`, r)
 		default:
 			b.WriteRune(r)

@@ -3,6 +3,8 @@ package apply
 
 import (
 	"context"
+	"net/url"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/plans"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // Options are apply's.
@@ -82,11 +85,27 @@ func applyRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if p.Instance != "" && p.Instance != inst {
-		return clierr.Usagef("the plan is for %s, not %s: connect with --base-url %s (or --fake)", p.Instance, inst, p.Instance)
+		return clierr.Usagef("the plan is for %s, not %s: %s", p.Instance, inst, connectHint(p.Instance))
 	}
 	c, err := opts.Client(ctx)
 	if err != nil {
 		return err
 	}
 	return plans.Apply(ctx, opts.Env, c, p, opts.PlanPath, opts.Apply)
+}
+
+// connectHint says how to connect to the place a plan is for. A plan is a file anyone may have
+// edited, and connecting somewhere sends it the token: only LaunchDarkly's own instances and a
+// fake on this machine are offered as a flag to give; any other place is left to the user.
+func connectHint(instance string) string {
+	if instance == "fake" {
+		return "it was made with --fake: apply it with --fake, on the same clock (LDACCESS_NOW)"
+	}
+	u, err := url.Parse(instance)
+	if err == nil && (slices.Contains([]string{wrapper.BaseURL, wrapper.BaseURLEU, wrapper.BaseURLFederal}, instance) ||
+		(u.Scheme == "http" && connect.IsLoopback(u.Hostname()))) {
+		return "connect with --base-url " + instance
+	}
+	return "apply it only to the account it was made for, connecting there yourself if that is where you mean: " +
+		"ldaccess sends your token wherever it connects, and a plan is a file anyone may have edited"
 }

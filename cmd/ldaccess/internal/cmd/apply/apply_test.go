@@ -163,3 +163,30 @@ func stalePlan(t *testing.T, srv *fake.Server) review.Plan {
 	require.Len(t, p.Actions, 2)
 	return p
 }
+
+// A plan is a file anyone may have edited: the place it names is never offered as a command to
+// connect to, unless it is one of LaunchDarkly's own instances or a fake on this machine, since
+// connecting there sends it the token.
+func TestApplyRunNeverRecommendsAPlacePlanNames(t *testing.T) {
+	srv := cmdtest.NewFake(t, 10, 2)
+	f, _ := cmdtest.NewFactory(t, "")
+	cmdtest.ConnectTo(f, srv)
+	for instance, hint := range map[string]string{
+		"https://ld-steal.example.com":    "",
+		"https://app.launchdarkly.com":    "connect with --base-url https://app.launchdarkly.com",
+		"https://app.eu.launchdarkly.com": "connect with --base-url https://app.eu.launchdarkly.com",
+		"http://127.0.0.1:8089":           "connect with --base-url http://127.0.0.1:8089",
+		"fake":                            "--fake",
+	} {
+		path := filepath.Join(t.TempDir(), "plan.json")
+		require.NoError(t, plans.Write(f.IOStreams, path, review.Plan{Format: review.PlanFormat, Instance: instance, Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{}}))
+		err := applyRun(context.Background(), &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{Yes: true}, Target: f.Target})
+		require.ErrorContains(t, err, "the plan is for "+instance+", not "+srv.URL)
+		if hint == "" {
+			assert.NotContains(t, err.Error(), "--base-url "+instance, "a place a plan names is recommended")
+			assert.Contains(t, err.Error(), "your token")
+		} else {
+			assert.Contains(t, err.Error(), hint)
+		}
+	}
+}

@@ -2,9 +2,6 @@ package audit
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +9,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/internal/safefile"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -113,16 +111,15 @@ func since(opts *Options, rs []review.Report) error {
 	return verdict(opts, rs, newAtLeast(c, opts.FailOn), true)
 }
 
+// maxReview is the most a review read for a comparison may hold: a review of 100,000 members
+// is about 100 MB.
+const maxReview = 1 << 30
+
 // readReview reads one account's review from a file audit --format json wrote.
 func readReview(path, what string) (review.Report, error) {
-	f, err := os.Open(path)
+	data, err := safefile.ReadFile(path, maxReview)
 	if err != nil {
 		return review.Report{}, clierr.Usagef("%s: %v", what, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<30))
-	if err != nil {
-		return review.Report{}, fmt.Errorf("%s: %w", path, err)
 	}
 	rs, err := review.ParseReports(data, path)
 	if err != nil {

@@ -11,12 +11,15 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/clierr"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/present"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 	"github.com/ldaccess/ldaccess/wrapper"
 )
 
@@ -76,7 +79,7 @@ func TokenIDs(f *cmdutil.Factory) Completer {
 			var out []cobra.Completion
 			for _, t := range page.Items {
 				if strings.HasPrefix(t.ID, prefix) {
-					out = append(out, cobra.CompletionWithDesc(t.ID, t.Name))
+					out = offer(out, t.ID, t.Name)
 				}
 			}
 			return out, nil
@@ -104,12 +107,23 @@ func Members(f *cmdutil.Factory) Completer {
 			}
 			for _, m := range page.Items {
 				if len(m.Email) >= len(prefix) && strings.EqualFold(m.Email[:len(prefix)], prefix) {
-					out = append(out, cobra.CompletionWithDesc(m.Email, present.MemberSummary(m)))
+					out = offer(out, m.Email, present.MemberSummary(m))
 				}
 			}
 			return out, nil
 		})
 	}
+}
+
+// offer adds a candidate the account holds to cs, as a shell may show and insert it: its
+// description cleaned as a table cell is (iostreams.Clean), and the candidate itself only if
+// it holds no white space and no harmful character, which the shell would insert as it is or,
+// for a newline, read as the start of another candidate ("; rm -rf ~").
+func offer(cs []cobra.Completion, value, desc string) []cobra.Completion {
+	if value == "" || strings.ContainsFunc(value, func(r rune) bool { return unicode.IsSpace(r) || textsafe.Harmful(r) }) {
+		return cs
+	}
+	return append(cs, cobra.CompletionWithDesc(value, iostreams.Clean(desc, false)))
 }
 
 // fromAPI connects as the command line says and asks list for the candidates. An error, which

@@ -168,3 +168,15 @@ func TestNewCmdOffboard(t *testing.T) {
 		assert.ErrorContains(t, err, want, argv)
 	}
 }
+
+// A --from file named by mistake (a .env, a config) is not printed back: the error names the
+// line that holds no address, never what it holds.
+func TestOffboardFromQuotesNothingOfTheFile(t *testing.T) {
+	dotenv := filepath.Join(t.TempDir(), ".env")
+	require.NoError(t, os.WriteFile(dotenv, []byte("email\nkira@x.dev\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\n"), 0o600))
+	_, err := cmdtest.Parse(t, NewCmdOffboard, false, "--from", dotenv, "--dry-run")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 3")
+	assert.NotContains(t, err.Error(), "wJalrXUtnFEMI")
+	assert.NotContains(t, err.Error(), "AWS_SECRET")
+}

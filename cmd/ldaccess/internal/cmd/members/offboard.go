@@ -1,11 +1,13 @@
 package members
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -114,14 +116,18 @@ func checkPreviousPlan(path string, dryRun bool, resume string) error {
 
 // offboardEmails are the addresses given as arguments and in the CSV file from.
 func offboardEmails(args []string, from string) ([]string, error) {
+	for _, e := range args {
+		if err := checkEmail(e); err != nil {
+			return nil, clierr.Usagef("%q %v", e, err)
+		}
+	}
 	emails := append([]string(nil), args...)
 	if from != "" {
-		file, err := os.Open(from)
+		data, err := cmdutil.ReadFile(from)
 		if err != nil {
 			return nil, clierr.Usagef("--from: %v", err)
 		}
-		more, err := readEmails(file)
-		file.Close()
+		more, err := readEmails(bytes.NewReader(data))
 		if err != nil {
 			return nil, clierr.Usagef("--from %s: %v", from, err)
 		}
@@ -130,42 +136,52 @@ func offboardEmails(args []string, from string) ([]string, error) {
 	if len(emails) == 0 {
 		return nil, clierr.Usagef("members offboard takes email addresses, or --from FILE")
 	}
-	for _, e := range emails {
-		if !isEmail(e) || strings.ContainsAny(e, ",|") {
-			return nil, clierr.Usagef("%q is not an email address", e)
-		}
-	}
 	return emails, nil
 }
 
+// checkEmail refuses what is not one email address (no @, or a list's separators).
+func checkEmail(e string) error {
+	if !isEmail(e) || strings.ContainsAny(e, ",|") {
+		return errors.New("is not an email address")
+	}
+	return nil
+}
+
 // readEmails reads addresses from a CSV file: the column headed "email" if there is one,
-// else the first column; blank lines and cells are skipped.
+// else the first column; blank lines and cells are skipped. A cell that is not an address is
+// an error that names its line and quotes nothing: a file named by mistake (a .env) is not
+// printed back.
 func readEmails(r io.Reader) ([]string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	recs, err := cr.ReadAll()
-	if err != nil {
-		return nil, err
-	}
 	col := 0
-	if len(recs) > 0 {
-		for i, h := range recs[0] {
-			if strings.EqualFold(strings.TrimSpace(h), "email") {
-				col = i
-				recs = recs[1:]
-				break
-			}
-		}
-	}
 	var out []string
-	for _, rec := range recs {
-		if col < len(rec) && strings.TrimSpace(rec[col]) != "" {
-			out = append(out, strings.TrimSpace(rec[col]))
+	for first := true; ; first = false {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
 		}
+		if err != nil {
+			return nil, err
+		}
+		if i := slices.IndexFunc(rec, isEmailHeader); first && i >= 0 {
+			col = i
+			continue
+		}
+		if col >= len(rec) || strings.TrimSpace(rec[col]) == "" {
+			continue
+		}
+		e := strings.TrimSpace(rec[col])
+		if err := checkEmail(e); err != nil {
+			line, _ := cr.FieldPos(col)
+			return nil, fmt.Errorf("line %d, column %d: the cell %v", line, col+1, err)
+		}
+		out = append(out, e)
 	}
-	return out, nil
 }
+
+func isEmailHeader(h string) bool { return strings.EqualFold(strings.TrimSpace(h), "email") }
 
 func offboardRun(ctx context.Context, opts *OffboardOptions) error {
 	t, err := opts.Target()

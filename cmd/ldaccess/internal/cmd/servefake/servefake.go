@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +18,7 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/connect"
 	"github.com/ldaccess/ldaccess/fake"
+	"github.com/ldaccess/ldaccess/internal/safefile"
 )
 
 // Options are serve-fake's.
@@ -82,12 +83,23 @@ func serveRun(ctx context.Context, opts *Options) error {
 	fmt.Fprintf(out, "base URL: %s\ntoken:    %s\n", url, h.AdminSecret())
 	fmt.Fprintf(out, "try:      ldaccess --base-url %s --token %s audit\n", url, h.AdminSecret())
 	if opts.URLFile != "" {
-		if err := os.WriteFile(opts.URLFile, []byte(url+"\n"), 0o644); err != nil {
+		if err := safefile.WriteFile(opts.URLFile, []byte(url+"\n"), isURLFile); err != nil {
 			ln.Close()
 			return err
 		}
 	}
 	return serve(ctx, opts, &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, ln)
+}
+
+// isURLFile accepts, as a --url-file to replace, an empty file (such as mktemp makes) or one
+// that holds a URL on one line, as serve-fake writes: a --url-file naming anything else is a
+// mistake, and the file is left as it is.
+func isURLFile(old []byte) error {
+	s := strings.TrimSuffix(string(old), "\n")
+	if s == "" || (strings.HasPrefix(s, "http") && strings.Contains(s, "://") && !strings.ContainsAny(s, " \t\r\n")) {
+		return nil
+	}
+	return errors.New("not a URL file (serve-fake writes one line, the base URL)")
 }
 
 // serve serves on ln until ctx is done, then shuts the server down.

@@ -71,3 +71,69 @@ func TestServeRunOnAWildcardAddress(t *testing.T) {
 	assert.Contains(t, st.Out.String(), "try:      ldaccess --base-url "+url+" --token ")
 	assert.Contains(t, st.Err.String(), "warning: --addr 0.0.0.0:0 is reachable from other machines")
 }
+
+// --url-file is written by ldaccess's file rules (safefile.WriteFile): never through a
+// symbolic link, never over a file that is not a URL file (a typo'd --url-file README.md), and
+// whole or not at all; an empty file (mktemp's) or an earlier URL file is replaced.
+func TestURLFileIsWrittenOnlyWhereItIsOurs(t *testing.T) {
+	serve := func(t *testing.T, urlFile string) (url string, err error) {
+		old, _ := os.ReadFile(urlFile)
+		f, _ := cmdtest.NewFactory(t, "")
+		f.Accounts.Flags.FakeMembers = 3
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			done <- serveRun(ctx, &Options{Env: f.Env(), Accounts: f.Accounts, Addr: "127.0.0.1:0", URLFile: urlFile})
+		}()
+		for {
+			select {
+			case err := <-done:
+				return "", err // it stopped before serving
+			case <-time.After(10 * time.Millisecond):
+			}
+			if data, err := os.ReadFile(urlFile); err == nil && strings.HasPrefix(string(data), "http://") && string(data) != string(old) {
+				cancel()
+				return strings.TrimSpace(string(data)), <-done
+			}
+		}
+	}
+	t.Run("a link, dangling or not, is not followed", func(t *testing.T) {
+		dir := t.TempDir()
+		victim := filepath.Join(dir, "victim")
+		require.NoError(t, os.WriteFile(victim, []byte("precious\n"), 0o644))
+		for _, target := range []string{victim, filepath.Join(dir, "created")} {
+			link := filepath.Join(dir, "url-"+filepath.Base(target))
+			require.NoError(t, os.Symlink(target, link))
+			_, err := serve(t, link)
+			require.ErrorContains(t, err, "symbolic link")
+		}
+		b, err := os.ReadFile(victim)
+		require.NoError(t, err)
+		assert.Equal(t, "precious\n", string(b))
+		assert.NoFileExists(t, filepath.Join(dir, "created"))
+	})
+	t.Run("a file that is not a URL file stays", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "README.md")
+		require.NoError(t, os.WriteFile(path, []byte("# my notes\n"), 0o644))
+		_, err := serve(t, path)
+		require.ErrorContains(t, err, "not a URL file")
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, "# my notes\n", string(b))
+	})
+	t.Run("an empty file or an earlier URL file is replaced, private", func(t *testing.T) {
+		dir := t.TempDir()
+		for name, old := range map[string]string{"empty": "", "earlier": "http://127.0.0.1:1\n"} {
+			path := filepath.Join(dir, name)
+			require.NoError(t, os.WriteFile(path, []byte(old), 0o644))
+			url, err := serve(t, path)
+			require.NoError(t, err)
+			assert.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), url)
+			assert.NotEqual(t, strings.TrimSpace(old), url)
+			fi, err := os.Stat(path)
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+		}
+	})
+}

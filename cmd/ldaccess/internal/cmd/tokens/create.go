@@ -3,7 +3,6 @@ package tokens
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -86,7 +85,7 @@ func ParsePolicy(path func(string) string, s string) ([]api.StatementPost, error
 	data := []byte(s)
 	if name, ok := strings.CutPrefix(s, "@"); ok {
 		var err error
-		if data, err = os.ReadFile(path(name)); err != nil {
+		if data, err = cmdutil.ReadFile(path(name)); err != nil {
 			return nil, clierr.Usagef("--inline-policy: %v", err)
 		}
 	}

@@ -93,6 +93,8 @@ func (e *expireOldIn) Set(s string) error {
 		return errors.New(`want "now", or a duration like 1h, 90m or 2d`)
 	case d == 0:
 		*e.d = review.ExpireOldAtOnce
+	case d > review.MaxGrace:
+		return fmt.Errorf("at most %s: longer, the old secret works as if the token had not been rotated", review.FormatAge(review.MaxGrace))
 	default:
 		*e.d = d
 	}

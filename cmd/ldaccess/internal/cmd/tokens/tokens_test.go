@@ -118,6 +118,8 @@ func TestNewCmdResetAndDelete(t *testing.T) {
 
 	_, err = cmdtest.Parse(t, NewCmdReset, false, id, "--yes", "--expire-old-in", "-1h")
 	assert.EqualError(t, err, `invalid argument "-1h" for "--expire-old-in" flag: must not be negative`)
+	_, err = cmdtest.Parse(t, NewCmdReset, false, id, "--yes", "--expire-old-in", "8d")
+	assert.EqualError(t, err, `invalid argument "8d" for "--expire-old-in" flag: at most 7d: longer, the old secret works as if the token had not been rotated`)
 
 	del, err := cmdtest.Parse(t, NewCmdDelete, false, id, "-y")
 	require.NoError(t, err)

@@ -187,7 +187,7 @@ func WriteChangesHTML(w io.Writer, c review.Changes) error {
 		}
 		d.Kinds = append(d.Kinds, htmlTable{Finding: string(k), Title: fmt.Sprintf("%s (%d)", changeTitles[k], c.Count(k)), Header: s.Header, Rows: htmlRows(s)})
 	}
-	lw := render.NewLineWriter(w)
+	lw := render.NewLineWriter(harmless{w})
 	if err := reportTemplate.ExecuteTemplate(lw, "changes", d); err != nil {
 		return err
 	}

@@ -221,3 +221,12 @@ func TestTheRecordIsCleanedInEveryFormat(t *testing.T) {
 		assert.Contains(t, out, "ci[2Jgnp.exe", "output %d: the name is there, cleaned", i)
 	}
 }
+
+// Whatever reaches an HTML file, by the cleaned values or any other way, passes one filter on
+// its way out: no character that hides or reorders text, and the page's own line breaks kept.
+func TestHTMLPassesOneFilterOnItsWayOut(t *testing.T) {
+	var b strings.Builder
+	_, err := harmless{&b}.Write([]byte("<td>ci\u202egnp.exe\x1b[2J\u200bx\u00adz</td>\n\t<tr>\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "<td>cignp.exe[2Jxz</td>\n\t<tr>\n", b.String())
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/render"
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 	"github.com/ldaccess/ldaccess/review"
 )
 
@@ -107,13 +108,33 @@ const barX, barMax, rowHeight, barMin = 200, 420, 24, 8
 var wrapColumns = []string{"access", "also", "description", "findings", "remedy"}
 
 // WriteHTML writes the reviews as one HTML file; all adds the rows without findings. It writes
-// whole lines at a time (render.LineWriter): a row is a line.
+// whole lines at a time (render.LineWriter): a row is a line. Besides the cleaning of every
+// value, the whole file passes textsafe's rule on its way out (harmless), so that a value that
+// reaches the page some other way, a field added later, still cannot hide or reorder what an
+// auditor reads.
 func WriteHTML(w io.Writer, rs []review.Report, all bool) error {
-	lw := render.NewLineWriter(w)
+	lw := render.NewLineWriter(harmless{w})
 	if err := reportTemplate.ExecuteTemplate(lw, "report", htmlData(rs, all)); err != nil {
 		return err
 	}
 	return lw.Flush()
+}
+
+// harmless writes whole lines (a LineWriter's: no character is split) without the characters
+// textsafe.Harmful names; the page's own text has none but its line breaks and tabs.
+type harmless struct{ w io.Writer }
+
+func (h harmless) Write(p []byte) (int, error) {
+	clean := strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && r != '\r' && textsafe.Harmful(r) {
+			return -1
+		}
+		return r
+	}, string(p))
+	if _, err := io.WriteString(h.w, clean); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func htmlData(rs []review.Report, all bool) htmlReport {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -218,20 +219,27 @@ func columnsOf(line string) []string {
 	return cols
 }
 
-// TestRateLimitPausesShowAsProgress: against a fake whose rate limit the listing outruns,
-// the pauses show on a terminal as progress on the status line, never as notes, and in a
-// pipe not at all.
+// TestRateLimitPausesShowAsProgress: when LaunchDarkly says the route's window is spent, the
+// listing pauses before its next page, and the pause shows on a terminal as progress on the
+// status line, never as a note, and in a pipe not at all. Every answer says the window ends
+// two seconds after the request came, so that the pause happens however slow the machine is
+// (with the fake's own windows, fixed one-second slots, a loaded machine whose every page
+// takes a second gets no pause at all).
 func TestRateLimitPausesShowAsProgress(t *testing.T) {
 	t.Parallel()
-	srv := fake.NewServer(fake.Options{Account: fake.Seed(fake.SeedOptions{Members: 300, Tokens: 5, Seed: 3, Now: scriptNow}),
-		RateLimit: &fake.RateLimit{Route: 2, Global: 100, Window: time.Second}})
+	h := fake.NewHandler(fake.Options{Account: fake.Seed(fake.SeedOptions{Members: 200, Tokens: 5, Seed: 3, Now: scriptNow})})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Ratelimit-Route-Remaining", "0")
+		w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(time.Now().Add(2*time.Second).UnixMilli(), 10))
+		h.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
-	env := envOf(map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret()})
+	env := envOf(map[string]string{"LD_ACCESS_TOKEN": h.AdminSecret()})
 	for _, tty := range []bool{true, false} {
 		r := invocation{args: []string{"--base-url", srv.URL, "members", "list"}, getenv: env,
 			stdoutTTY: tty, stderrTTY: tty, width: 120}.run()
 		require.Equal(t, clierr.ExitOK, r.code, r.stderr)
-		assert.Equal(t, 301, strings.Count(r.stdout, "\n"), "every member and the header")
+		assert.Equal(t, 201, strings.Count(r.stdout, "\n"), "every member and the header")
 		if !tty {
 			assert.Empty(t, r.stderr, "in a pipe")
 			continue

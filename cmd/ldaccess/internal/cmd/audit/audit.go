@@ -53,20 +53,18 @@ and what it could see.
 
 Tokens are listed with their owner, access (built-in role, custom roles or inline policy),
 kind (service or personal), creation and last use. Their findings:
-  never-used        the token has never been used
-  stale             unused for more than --stale-after
-  over-privileged   the admin role, or an inline policy allowing "*" actions or resources
-  owner-gone        the token's owner is no longer a member
-  rotation-due      the secret was issued (created, or last reset or edited) more than
-                    --rotate-after ago
+  never-used         the token has never been used
+  stale              unused for more than --stale-after
+  over-privileged    the admin role, or an inline policy allowing "*" actions or resources
+  owner-gone         the token's owner is no longer a member
+  rotation-due       the secret was issued (created, or last reset or edited) more than --rotate-after ago
 
 Members are listed with email, name, role, teams, last seen, MFA and pending invite. Findings:
-  never-logged-in   no login on record (_lastSeen 0), which includes members LaunchDarkly has
-                    no last-seen data for; pending invitees are judged by their invite instead
-  inactive          not seen for more than --stale-after
-  admin-without-mfa an admin or owner without multi-factor authentication
-  stale-invite      invited more than --stale-after ago and not yet accepted
-  no-team           on no team
+  never-logged-in    no login on record (_lastSeen 0), which includes members LaunchDarkly has no last-seen data for; pending invitees are judged by their invite instead
+  inactive           not seen for more than --stale-after
+  admin-without-mfa  an admin or owner without multi-factor authentication
+  stale-invite       invited more than --stale-after ago and not yet accepted
+  no-team            on no team
 
 Risks: high (over-privileged, admin-without-mfa, owner-gone), medium (stale, never-used,
 rotation-due, stale-invite, inactive), low (never-logged-in, no-team).

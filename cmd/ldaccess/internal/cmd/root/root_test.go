@@ -1,6 +1,7 @@
 package root
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -132,4 +133,42 @@ func TestHelpFitsTheTerminal(t *testing.T) {
 		}
 		walk(root)
 	}
+}
+
+// A list's row (an exit code, a command, a flag) in any command's help wraps only where the
+// terminal makes it: a line under its description column continues the row above only when
+// its first word would not fit there, so that one row never reads as two.
+func TestHelpListRowsWrapOnlyWhereTheyMust(t *testing.T) {
+	const width = 80
+	f, st := cmdtest.NewFactory(t, "")
+	f.IOStreams.SetStdoutTTY(true)
+	f.IOStreams.SetTerminalWidth(width)
+	root := NewCmdRoot(f)
+	root.SetOut(f.IOStreams.Out)
+	row := regexp.MustCompile(`^( +\S(?:.*?\S)? {2,})\S`) // a row: indented text, a gap, its description
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		st.Out.Reset()
+		c.InitDefaultHelpFlag()
+		require.NoError(t, c.Help())
+		descCol, prev := 0, ""
+		for _, l := range strings.Split(st.Out.String(), "\n") {
+			body := strings.TrimLeft(l, " ")
+			switch indent := len(l) - len(body); {
+			case descCol > 0 && indent == descCol && body != "":
+				first, _, _ := strings.Cut(body, " ")
+				assert.Greater(t, runewidth.StringWidth(prev)+1+runewidth.StringWidth(first), width,
+					"%s --help: %q goes on a line of its own, but fits after %q", c.CommandPath(), l, prev)
+			case row.MatchString(l):
+				descCol = runewidth.StringWidth(row.FindStringSubmatch(l)[1])
+			default:
+				descCol = 0
+			}
+			prev = l
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
 }

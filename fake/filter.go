@@ -141,36 +141,36 @@ func lowerList(v string) []string {
 
 // match reports whether the member passes every term.
 func (f *memberFilter) match(r *memberRec) bool {
-	if f.query != "" && !strings.Contains(r.lowerFirst, f.query) && !strings.Contains(r.lowerLast, f.query) &&
-		!strings.Contains(r.lowerFull, f.query) && !strings.Contains(r.lowerEmail, f.query) {
+	switch {
+	case f.query != "" && !matchesQuery(r, f.query),
+		f.roles != nil && !hasAnyRole(r, f.roles),
+		f.ids != nil && !f.ids[r.m.ID],
+		f.emails != nil && !f.emails[r.lowerEmail],
+		f.team != "" && !slices.Contains(r.teamKeys, f.team),
+		f.noTeam != nil && *f.noTeam != (len(r.teamKeys) == 0):
 		return false
 	}
-	if f.roles != nil && !hasAnyRole(r, f.roles) {
-		return false
+	return f.lastSeen == nil || f.lastSeen.match(r)
+}
+
+// matchesQuery: the lower-cased query is part of the member's first, last or full name or
+// address.
+func matchesQuery(r *memberRec, query string) bool {
+	return strings.Contains(r.lowerFirst, query) || strings.Contains(r.lowerLast, query) ||
+		strings.Contains(r.lowerFull, query) || strings.Contains(r.lowerEmail, query)
+}
+
+// match: the member was never seen, is one LaunchDarkly has no data for, or was last seen
+// before the time given, as the filter asks.
+func (ls *lastSeenFilter) match(r *memberRec) bool {
+	switch {
+	case ls.Never:
+		return neverSeen(r.m.LastSeen, r.m.PendingInvite, r.m.Verified)
+	case ls.NoData:
+		return r.m.LastSeen == 0 && !neverSeen(r.m.LastSeen, r.m.PendingInvite, r.m.Verified)
+	default:
+		return r.m.LastSeen < *ls.Before
 	}
-	if f.ids != nil && !f.ids[r.m.ID] {
-		return false
-	}
-	if f.emails != nil && !f.emails[r.lowerEmail] {
-		return false
-	}
-	if f.team != "" && !slices.Contains(r.teamKeys, f.team) {
-		return false
-	}
-	if f.noTeam != nil && *f.noTeam != (len(r.teamKeys) == 0) {
-		return false
-	}
-	if ls := f.lastSeen; ls != nil {
-		switch {
-		case ls.Never:
-			return neverSeen(r.m.LastSeen, r.m.PendingInvite, r.m.Verified)
-		case ls.NoData:
-			return r.m.LastSeen == 0 && !neverSeen(r.m.LastSeen, r.m.PendingInvite, r.m.Verified)
-		default:
-			return r.m.LastSeen < *ls.Before
-		}
-	}
-	return true
 }
 
 // neverSeen: a member with no last-seen time who has not accepted an invitation or confirmed

@@ -94,38 +94,15 @@ func (s *state) inviteAsks(forms []api.NewMemberForm) []ask {
 // checkInvites finds the first reason to reject the invitations; the caller holds the lock.
 // Conflicting addresses are reported together, in invalid_emails.
 func (s *state) checkInvites(forms []api.NewMemberForm) *apiError {
-	var bad []string
-	for _, f := range forms {
-		// A bare address only: no display name, comment or quoted local part, which would name
-		// the member, in policies too, by something other than the address it has.
-		if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email {
-			bad = append(bad, f.Email)
-		}
-	}
-	if len(bad) > 0 {
+	if bad := invalidAddresses(forms); len(bad) > 0 {
 		return importError("invalid_request", "Invalid email addresses", bad)
 	}
 	for _, f := range forms {
-		if f.Role == "" && len(f.CustomRoles) == 0 {
-			return importError("invalid_request", "Each member needs a role or customRoles: "+f.Email, []string{f.Email})
-		}
-		if aerr := s.checkCustomRoles(f.CustomRoles); aerr != nil {
-			return importError(aerr.code, aerr.message, []string{f.Email})
-		}
-		if _, aerr := s.teamSummaries(f.TeamKeys); aerr != nil {
-			return importError(aerr.code, aerr.message, []string{f.Email})
+		if aerr := s.checkForm(f); aerr != nil {
+			return aerr
 		}
 	}
-	seen := map[string]int{}
-	var dups []string
-	for _, f := range forms {
-		e := strings.ToLower(strings.TrimSpace(f.Email))
-		seen[e]++
-		if seen[e] == 2 {
-			dups = append(dups, f.Email)
-		}
-	}
-	if len(dups) > 0 {
+	if dups := repeatedAddresses(forms); len(dups) > 0 {
 		return importError("duplicate_email", "The request names these addresses more than once", dups)
 	}
 	var exist, taken []string
@@ -144,6 +121,48 @@ func (s *state) checkInvites(forms []api.NewMemberForm) *apiError {
 		return importError("email_taken_in_different_account", "Some of the addresses belong to members of another account", taken)
 	}
 	return nil
+}
+
+// invalidAddresses are the forms' addresses that are not bare addresses: a display name,
+// comment or quoted local part would name the member, in policies too, by something other
+// than the address it has.
+func invalidAddresses(forms []api.NewMemberForm) []string {
+	var bad []string
+	for _, f := range forms {
+		if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email {
+			bad = append(bad, f.Email)
+		}
+	}
+	return bad
+}
+
+// checkForm: the invitation gives some access, with custom roles and teams that exist.
+func (s *state) checkForm(f api.NewMemberForm) *apiError {
+	if f.Role == "" && len(f.CustomRoles) == 0 {
+		return importError("invalid_request", "Each member needs a role or customRoles: "+f.Email, []string{f.Email})
+	}
+	if aerr := s.checkCustomRoles(f.CustomRoles); aerr != nil {
+		return importError(aerr.code, aerr.message, []string{f.Email})
+	}
+	if _, aerr := s.teamSummaries(f.TeamKeys); aerr != nil {
+		return importError(aerr.code, aerr.message, []string{f.Email})
+	}
+	return nil
+}
+
+// repeatedAddresses are the addresses named more than once, compared without case, each
+// reported once.
+func repeatedAddresses(forms []api.NewMemberForm) []string {
+	seen := map[string]int{}
+	var dups []string
+	for _, f := range forms {
+		e := strings.ToLower(strings.TrimSpace(f.Email))
+		seen[e]++
+		if seen[e] == 2 {
+			dups = append(dups, f.Email)
+		}
+	}
+	return dups
 }
 
 func importError(code, msg string, emails []string) *apiError {

@@ -51,30 +51,8 @@ func applyPatch(doc []byte, body []byte, editable map[string]bool) (patched, pat
 	}
 	written := map[string]bool{}
 	for _, op := range ops {
-		// RFC 6902 §4: add, replace and test carry a value (null is one; absent is not), move
-		// and copy a from. A test without a value is malformed, not a test of absence.
-		switch {
-		case op.Value == nil && (op.Op == "add" || op.Op == "replace" || op.Op == "test"):
-			return patched{}, patchInvalid, fmt.Sprintf("a %s operation needs a value", op.Op)
-		case op.From == "" && (op.Op == "move" || op.Op == "copy"):
-			return patched{}, patchInvalid, fmt.Sprintf("a %s operation needs a from", op.Op)
-		}
-		switch op.Op {
-		case "add", "remove", "replace", "move", "copy":
-			changed := []string{op.Path}
-			if op.Op == "move" { // copy only reads its `from`
-				changed = append(changed, op.From)
-			}
-			for _, p := range changed {
-				f := topField(p)
-				if !editable[f] {
-					return patched{}, patchInvalid, fmt.Sprintf("%s is not editable", p)
-				}
-				written[f] = true
-			}
-		case "test":
-		default:
-			return patched{}, patchInvalid, fmt.Sprintf("unknown patch operation %q", op.Op)
+		if msg := checkOp(op, editable, written); msg != "" {
+			return patched{}, patchInvalid, msg
 		}
 	}
 	var m map[string]json.RawMessage
@@ -99,6 +77,37 @@ func applyPatch(doc []byte, body []byte, editable map[string]bool) (patched, pat
 		return patched{}, patchUnapplied, firstLine(err.Error())
 	}
 	return patched{doc: out, written: written}, patchOK, ""
+}
+
+// checkOp says what is wrong with one operation, or "", and records in written the top-level
+// fields it changes.
+func checkOp(op patchOp, editable, written map[string]bool) string {
+	// RFC 6902 §4: add, replace and test carry a value (null is one; absent is not), move
+	// and copy a from. A test without a value is malformed, not a test of absence.
+	switch {
+	case op.Value == nil && (op.Op == "add" || op.Op == "replace" || op.Op == "test"):
+		return fmt.Sprintf("a %s operation needs a value", op.Op)
+	case op.From == "" && (op.Op == "move" || op.Op == "copy"):
+		return fmt.Sprintf("a %s operation needs a from", op.Op)
+	}
+	var changed []string
+	switch op.Op {
+	case "add", "remove", "replace", "copy": // copy only reads its `from`
+		changed = []string{op.Path}
+	case "move":
+		changed = []string{op.Path, op.From}
+	case "test":
+	default:
+		return fmt.Sprintf("unknown patch operation %q", op.Op)
+	}
+	for _, p := range changed {
+		f := topField(p)
+		if !editable[f] {
+			return fmt.Sprintf("%s is not editable", p)
+		}
+		written[f] = true
+	}
+	return ""
 }
 
 // topField is the first segment of a JSON Pointer, unescaped: "/customRoles/0" → "customRoles".

@@ -89,6 +89,17 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	if g.rng.Float64() < 0.6 {
 		m.MFA = "enabled"
 	}
+	// The draws below happen in this order, so that a seed always yields the same account.
+	g.access(i, a, &m)
+	g.activity(i, &m)
+	g.belongings(a, &m)
+	rarities(i, &m)
+	return m
+}
+
+// access draws the member's role and custom roles; the first member is the owner.
+func (g *seeder) access(i int, a *Account, m *api.Member) {
+	customRole := func() []string { return []string{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].Key} }
 	p := g.rng.Float64()
 	switch {
 	case i == 0:
@@ -103,13 +114,17 @@ func (g *seeder) member(i int, a *Account) api.Member {
 		m.Role = "no_access"
 	default: // custom roles alone
 		m.Role = "no_access"
-		m.CustomRoles = []string{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].Key}
+		m.CustomRoles = customRole()
 	}
 	if m.Role != "owner" && m.Role != "no_access" && g.rng.Float64() < 0.1 {
-		m.CustomRoles = []string{a.CustomRoles[g.rng.IntN(len(a.CustomRoles))].Key}
+		m.CustomRoles = customRole()
 	}
-	created := g.ago(30*day, 5*365*day)
-	m.CreationDate = created
+}
+
+// activity draws when the member joined and was last seen: a mix of daily users, stale ones,
+// pending invitations and members LaunchDarkly has no last-seen time for.
+func (g *seeder) activity(i int, m *api.Member) {
+	m.CreationDate = g.ago(30*day, 5*365*day)
 	switch q := g.rng.Float64(); {
 	case i == 0:
 		m.LastSeen = g.ago(0, time.Hour)
@@ -135,6 +150,10 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	if m.LastSeen > 0 && g.rng.Float64() < 0.5 {
 		m.LastSeenMetadata = api.LastSeenMetadata{TokenID: g.id()}
 	}
+}
+
+// belongings draws the member's teams, role attributes and sign-in providers.
+func (g *seeder) belongings(a *Account, m *api.Member) {
 	if g.rng.Float64() < 0.7 {
 		n := 1 + g.rng.IntN(2)
 		teams := make([]api.MemberTeamSummaryRep, 0, n)
@@ -149,8 +168,11 @@ func (g *seeder) member(i int, a *Account) api.Member {
 	if g.rng.Float64() < 0.3 {
 		m.OAuthProviders = []api.OAuthProviderKind{g.pick([]string{"google", "github", "okta"})}
 	}
-	// Properties that only some members have, chosen by position rather than by a new draw,
-	// so that every member above stays as it was seeded before.
+}
+
+// rarities sets the properties that only some members have, chosen by position rather than by
+// a new draw, so that every member seeded before they were added stays as it was.
+func rarities(i int, m *api.Member) {
 	if i%13 == 4 && !m.PendingInvite {
 		local, domain, _ := strings.Cut(m.Email, "@")
 		m.PendingEmail = local + ".new@" + domain
@@ -163,7 +185,6 @@ func (g *seeder) member(i int, a *Account) api.Member {
 			ActionSet: "maintainTeam", Actions: []string{"updateTeamMembers"}, Resource: "team/" + m.Teams[0].Key,
 		}}
 	}
-	return m
 }
 
 // email makes a unique address from the names: the second Ada Abebe at acme.com is

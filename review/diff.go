@@ -103,6 +103,22 @@ type Changes struct {
 	Changes []Change `json:"changes"`
 }
 
+// Incomplete is "" when both reviews saw every token and every member; else it says what the
+// comparison could not see ("incomplete comparison: the new review: only …"), to be shown
+// with the changes as Report.Incomplete is shown with a review.
+func (c Changes) Incomplete() string {
+	var gaps []string
+	for _, r := range []struct{ which, statement string }{{"old", c.Old.Incomplete}, {"new", c.New.Incomplete}} {
+		if r.statement != "" {
+			gaps = append(gaps, "the "+r.which+" review: "+strings.TrimPrefix(r.statement, "incomplete review: "))
+		}
+	}
+	if len(gaps) == 0 {
+		return ""
+	}
+	return "incomplete comparison: " + strings.Join(gaps, "; ")
+}
+
 // Count is how many changes are of kind k.
 func (c Changes) Count(k ChangeKind) int {
 	n := 0

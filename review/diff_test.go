@@ -72,6 +72,7 @@ func TestDiffTellsResolvedNewAndOpenByID(t *testing.T) {
 	assert.Equal(t, review.RiskHigh, c.Changes[2].Risk)
 	assert.Equal(t, 1, c.Count(review.ChangeResolved))
 	assert.Empty(t, c.Notes)
+	assert.Empty(t, c.Incomplete(), "both reviews saw everything")
 	assert.Equal(t, old.Account, c.Account)
 }
 
@@ -88,6 +89,14 @@ func TestDiffDoesNotCallUnseenResolved(t *testing.T) {
 	require.Len(t, c.Notes, 1)
 	assert.Contains(t, c.Notes[0], "the new review is incomplete: only")
 	assert.Contains(t, c.New.Incomplete, "incomplete review:")
+	assert.Equal(t, "incomplete comparison: the new review: only its own member's 0 tokens were reviewed, "+
+		"not every token of the account (listing every token needs an admin token)", c.Incomplete())
+
+	old.Coverage.AllMembers = false
+	c, err = review.Diff(old, new)
+	require.NoError(t, err)
+	assert.Regexp(t, `^incomplete comparison: the old review: only \d+ members were reviewed, not every member of the account; `+
+		`the new review: only `, c.Incomplete(), "either review's gaps, old first")
 }
 
 // TestDiffOfARowsWithFindingsReview: a review that lists only rows with findings does not say

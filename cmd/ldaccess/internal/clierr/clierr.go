@@ -16,7 +16,7 @@ const (
 	ExitUsage    = 2 // a usage error: bad flags or arguments, no access token …
 	ExitFindings = 3 // audit --fail-on found a finding of that risk or higher; apply skipped changed objects
 	// ExitIncomplete: audit could not see every token or member (a token that is not an
-	// admin's), and --allow-partial did not accept that.
+	// admin's), or compared such a review, and --allow-partial did not accept that.
 	ExitIncomplete = 4
 )
 
@@ -57,8 +57,9 @@ func (e *FindingsError) Error() string {
 	return s
 }
 
-// IncompleteError ends audit when the review could not see every token or member and
-// --allow-partial was not given: exit code 4. Statement is review.Report.Incomplete's.
+// IncompleteError ends audit when a review (or a comparison of reviews) could not see every
+// token or member and --allow-partial was not given: exit code 4. Statement is
+// review.Report.Incomplete's or review.Changes.Incomplete's.
 type IncompleteError struct{ Statement string }
 
 // Error is the statement, and how to accept it.

@@ -201,28 +201,33 @@ func auditRun(ctx context.Context, opts *Options) error {
 	if err := show(ctx, opts, rs); err != nil {
 		return err
 	}
-	return verdict(opts, rs, failing, false)
+	return verdict(opts, rs, failing)
 }
 
 // verdict is how audit ends: exit 4 for a review that did not see everything (unless
 // --allow-partial), else exit 3 when findings at or above --fail-on were counted.
-func verdict(opts *Options, rs []review.Report, failing int, onlyNew bool) error {
-	if !opts.AllowPartial {
-		var gaps []string
-		for _, r := range rs {
-			if s := r.Incomplete(); s != "" {
-				if len(rs) > 1 {
-					s = r.Name + ": " + s
-				}
-				gaps = append(gaps, s)
+func verdict(opts *Options, rs []review.Report, failing int) error {
+	var gaps []string
+	for _, r := range rs {
+		if s := r.Incomplete(); s != "" {
+			if len(rs) > 1 {
+				s = r.Name + ": " + s
 			}
-		}
-		if len(gaps) > 0 {
-			return &clierr.IncompleteError{Statement: strings.Join(gaps, "; ")}
+			gaps = append(gaps, s)
 		}
 	}
+	return ending(opts.AllowPartial, strings.Join(gaps, "; "), failing, opts.FailOn, false)
+}
+
+// ending is how a review or a comparison ends: exit 4 when it did not see everything
+// (incomplete, unless allowPartial), else exit 3 when failing findings at or above failOn
+// (new ones only, for a comparison) were counted.
+func ending(allowPartial bool, incomplete string, failing int, failOn string, onlyNew bool) error {
+	if incomplete != "" && !allowPartial {
+		return &clierr.IncompleteError{Statement: incomplete}
+	}
 	if failing > 0 {
-		return &clierr.FindingsError{N: failing, AtLeast: opts.FailOn, New: onlyNew}
+		return &clierr.FindingsError{N: failing, AtLeast: failOn, New: onlyNew}
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ type DiffOptions struct {
 	Journal string
 	// FailOn: exit 3 when a new finding of this risk or higher appeared ("" never).
 	FailOn string
+	// AllowPartial accepts a comparison in which either review could not see every token or
+	// member (else exit 4).
+	AllowPartial bool
 }
 
 const diffLong = `Compare two reviews of one account, each written by "ldaccess audit --format json", and list
@@ -35,7 +38,9 @@ kept beside the plan it applied (plan.json.journal). Each finding of an object t
 on shows the action and its outcome ("delete-token applied 2026-05-02T10:00:00Z").
 
 Reviews of different accounts, or given newest first, are refused. When the two reviews used
-different thresholds, or one of them could not see everything, the comparison says so.
+different thresholds, the comparison says so. When either could not see every token or member,
+every format says "incomplete comparison: …" and the command ends with exit status 4 unless
+--allow-partial accepts it, as audit does.
 
 "ldaccess audit --since OLD.json" reviews the account now and shows the same comparison.
 With --fail-on RISK, either exits with status 3 when a new finding of that risk or higher
@@ -66,6 +71,7 @@ func NewCmdDiff(f *cmdutil.Factory, runF func(context.Context, *DiffOptions) err
 	}
 	cmdutil.EnumFlag(cmd, &opts.FailOn, "fail-on", "", "", cmdutil.Enum{Values: Risks()},
 		"exit with status 3 if a new finding of this risk or higher appeared")
+	cmd.Flags().BoolVar(&opts.AllowPartial, "allow-partial", false, "accept a comparison in which either review could not see every token or member (else exit status 4)")
 	cmd.Flags().StringVar(&opts.Journal, "journal", "", "the journal of the plan applied between the two reviews: the record of what was remediated")
 	return cmd
 }
@@ -86,10 +92,10 @@ func diffRun(_ context.Context, opts *DiffOptions) error {
 	if err := showChanges(opts.Env, c); err != nil {
 		return err
 	}
-	if n := newAtLeast(c, opts.FailOn); n > 0 {
-		return &clierr.FindingsError{N: n, AtLeast: opts.FailOn, New: true}
+	if s := c.Incomplete(); s != "" && opts.AllowPartial {
+		opts.IO.Notef("%s", s) // without --allow-partial, diff ends saying so
 	}
-	return nil
+	return ending(opts.AllowPartial, c.Incomplete(), newAtLeast(c, opts.FailOn), opts.FailOn, true)
 }
 
 // since is audit --since: the comparison of the earlier review with the one just made.
@@ -108,7 +114,7 @@ func since(opts *Options, rs []review.Report) error {
 	if err := showChanges(opts.Env, c); err != nil {
 		return err
 	}
-	return verdict(opts, rs, newAtLeast(c, opts.FailOn), true)
+	return ending(opts.AllowPartial, c.Incomplete(), newAtLeast(c, opts.FailOn), opts.FailOn, true)
 }
 
 // maxReview is the most a review read for a comparison may hold: a review of 100,000 members

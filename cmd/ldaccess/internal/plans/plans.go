@@ -30,7 +30,7 @@ func JournalPath(planPath string) string { return planPath + ".journal" }
 // (Archive). What a server sent (names, emails) goes through the same redaction as the
 // command's output, and the characters that would act on a terminal the plan is read on are
 // written as JSON escapes (review.WritePlan: the plan means the same).
-func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
+func Write(env cmdutil.Env, path string, p review.Plan) error {
 	if Exists(JournalPath(path)) {
 		finished, err := Finished(path)
 		switch {
@@ -38,16 +38,16 @@ func Write(ios *iostreams.IOStreams, path string, p review.Plan) error {
 			return clierr.Usagef("%s has a journal (%s), and whether it is finished cannot be told (%v): write the new plan elsewhere",
 				path, JournalPath(path), err)
 		case !finished:
-			return clierr.Usagef("%s has a journal (%s) and is not finished: resume it with 'ldaccess apply %s', or write the new plan elsewhere",
-				path, JournalPath(path), path)
+			return clierr.Usagef("%s has a journal (%s) and is not finished: resume it with '%s', or write the new plan elsewhere",
+				path, JournalPath(path), env.Again("apply", path))
 		}
 		kept, err := Archive(path)
 		if err != nil {
 			return err
 		}
-		ios.Notef("%s was finished: kept it and its journal as %s", path, kept)
+		env.IO.Notef("%s was finished: kept it and its journal as %s", path, kept)
 	}
-	return review.WritePlanFile(path, p, ios.Redact)
+	return review.WritePlanFile(path, p, env.IO.Redact)
 }
 
 // Finished reports whether the plan at path has been carried out: every action has its final

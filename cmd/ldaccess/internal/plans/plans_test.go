@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/cmdutil"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -50,10 +51,13 @@ func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	ios := iostreams.New(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
 	ios.AddRedaction(func(s string) string { return strings.ReplaceAll(s, "api-secret", "[REDACTED]") })
+	env := cmdutil.Env{IO: ios, Again: func(path string, args ...string) string {
+		return "ldaccess --profile prod " + path + " " + strings.Join(args, " ") // the run's global flags
+	}}
 	p := review.Plan{Format: review.PlanFormat, Account: review.Account{OwnerID: "o", OwnerEmail: "api-secret@x.io"}, Actions: []review.Action{},
 		Instance: "evil\u202egpj \u009b31m"}
 	path := filepath.Join(dir, "plan.json")
-	require.NoError(t, Write(ios, path, p))
+	require.NoError(t, Write(env, path, p))
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "api-secret")
@@ -70,7 +74,7 @@ func TestWrite(t *testing.T) {
 	p.ReviewedAt = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	p.Actions = []review.Action{{ID: "delete-token:0123456789abcdef01234567", Kind: review.DeleteToken, Subject: "token",
 		ObjectID: "0123456789abcdef01234567", Name: "x", Reasons: []review.Finding{review.TokenStale}}}
-	require.NoError(t, Write(ios, path, p))
+	require.NoError(t, Write(env, path, p))
 	j, err := review.OpenJournal(JournalPath(path), p)
 	require.NoError(t, err)
 	require.NoError(t, j.Close())
@@ -78,7 +82,7 @@ func TestWrite(t *testing.T) {
 	finished, err := Finished(path)
 	require.NoError(t, err)
 	assert.False(t, finished)
-	assert.ErrorContains(t, Write(ios, path, p), "is not finished: resume it with 'ldaccess apply "+path+"'")
+	assert.ErrorContains(t, Write(env, path, p), "is not finished: resume it with 'ldaccess --profile prod apply "+path+"'")
 
 	// Finished: kept, with its journal, under its date; the new plan takes its place.
 	appendLine(t, JournalPath(path), `{"time":"2026-06-01T12:00:00Z","action":"delete-token:0123456789abcdef01234567","event":"outcome","status":"applied"}`)
@@ -87,7 +91,7 @@ func TestWrite(t *testing.T) {
 	assert.True(t, finished)
 	old, err := os.ReadFile(JournalPath(path))
 	require.NoError(t, err)
-	require.NoError(t, Write(ios, path, p))
+	require.NoError(t, Write(env, path, p))
 	kept := filepath.Join(dir, "plan.20260601T120000Z.json")
 	assert.FileExists(t, kept)
 	journal, err := os.ReadFile(JournalPath(kept))
@@ -98,7 +102,7 @@ func TestWrite(t *testing.T) {
 
 	// Another finished one the same day: a number added, nothing replaced.
 	require.NoError(t, os.WriteFile(JournalPath(path), old, 0o600))
-	require.NoError(t, Write(ios, path, p))
+	require.NoError(t, Write(env, path, p))
 	assert.FileExists(t, filepath.Join(dir, "plan.20260601T120000Z-2.json"))
 	assert.FileExists(t, JournalPath(kept))
 }

@@ -56,7 +56,7 @@ func TestApplyRunRefusesResetsWithoutExec(t *testing.T) {
 		State: review.TokenState(tok), Reasons: []review.Finding{review.TokenRotationDue},
 	}}}
 	path := filepath.Join(t.TempDir(), "plan.json")
-	require.NoError(t, plans.Write(f.IOStreams, path, p))
+	require.NoError(t, plans.Write(f.Env(), path, p))
 
 	err := applyRun(ctx, &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{Yes: true}, Target: f.Target})
 	require.Error(t, err)
@@ -80,7 +80,7 @@ func TestApplyRunRefusesAnotherAccountsPlan(t *testing.T) {
 	f, _ := cmdtest.NewFactory(t, "")
 	cmdtest.ConnectTo(f, srv)
 	path := filepath.Join(t.TempDir(), "plan.json")
-	require.NoError(t, plans.Write(f.IOStreams, path, review.Plan{Format: review.PlanFormat, Instance: "https://app.launchdarkly.com", Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{}}))
+	require.NoError(t, plans.Write(f.Env(), path, review.Plan{Format: review.PlanFormat, Instance: "https://app.launchdarkly.com", Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{}}))
 	err := applyRun(context.Background(), &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{Yes: true}, Target: f.Target})
 	assert.ErrorContains(t, err, "the plan is for https://app.launchdarkly.com, not "+srv.URL)
 }
@@ -108,7 +108,7 @@ func TestApplyDryRunWritesAndLocksNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "plan.json")
 	p := stalePlan(t, srv)
-	require.NoError(t, plans.Write(f.IOStreams, path, p))
+	require.NoError(t, plans.Write(f.Env(), path, p))
 	dryRun := func() error {
 		return applyRun(ctx, &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{DryRun: true}, Target: f.Target})
 	}
@@ -179,7 +179,7 @@ func TestApplyRunNeverRecommendsAPlacePlanNames(t *testing.T) {
 		"fake":                            "--fake",
 	} {
 		path := filepath.Join(t.TempDir(), "plan.json")
-		require.NoError(t, plans.Write(f.IOStreams, path, review.Plan{Format: review.PlanFormat, Instance: instance, Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{}}))
+		require.NoError(t, plans.Write(f.Env(), path, review.Plan{Format: review.PlanFormat, Instance: instance, Account: owner(t, srv), ReviewedAt: cmdtest.Now, Actions: []review.Action{}}))
 		err := applyRun(context.Background(), &Options{Env: f.Env(), PlanPath: path, Apply: plans.ApplyOptions{Yes: true}, Target: f.Target})
 		require.ErrorContains(t, err, "the plan is for "+instance+", not "+srv.URL)
 		if hint == "" {

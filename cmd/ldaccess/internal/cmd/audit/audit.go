@@ -245,7 +245,7 @@ func writePlan(opts *Options, rs []review.Report, targets []connect.Target) erro
 	if p.Instance, err = targets[0].PlanInstance(); err != nil {
 		return err
 	}
-	if err := plans.Write(opts.IO, opts.PlanPath, p); err != nil {
+	if err := plans.Write(opts.Env, opts.PlanPath, p); err != nil {
 		return err
 	}
 	plans.Note(opts.Env, opts.PlanPath, p)

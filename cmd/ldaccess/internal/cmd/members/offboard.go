@@ -214,7 +214,7 @@ func offboardRun(ctx context.Context, opts *OffboardOptions) error {
 		return nil
 	}
 	if !opts.Apply.DryRun {
-		if err := plans.Write(opts.IO, opts.PlanPath, ob.Plan); err != nil {
+		if err := plans.Write(opts.Env, opts.PlanPath, ob.Plan); err != nil {
 			return err
 		}
 	}

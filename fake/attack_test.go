@@ -427,6 +427,11 @@ func TestAttackPolicyShapes(t *testing.T) {
 		{"a deny of tokens by the member's email", `[{"effect":"allow","actions":["*"],"resources":["member/*:token/*"]},{"effect":"deny","actions":["*"],"resources":["member/olivia@acme.com:token/*"]}]`, newToken, 403},
 		{"an allow of a member with a space", `[{"effect":"allow","actions":["*"],"resources":[" member/m04"]}]`, del("m04"), 403},
 		{"an allow of another member's tokens", `[{"effect":"allow","actions":["*"],"resources":["member/m02:token/*"]}]`, newToken, 403},
+		// notActions spelt in another case may name the action: it is out of an allow's reach, and
+		// in a deny's.
+		{"an allow's notActions in another case", `[{"effect":"allow","notActions":["DeleteMember"],"resources":["member/*"]}]`, del("m04"), 403},
+		{"a deny's notActions in another case", `[{"effect":"allow","actions":["*"],"resources":["member/*"]},{"effect":"deny","notActions":["DELETEMEMBER"],"resources":["member/*"]}]`, del("m04"), 403},
+		{"a deny's notActions in the same case", `[{"effect":"allow","actions":["*"],"resources":["member/*"]},{"effect":"deny","notActions":["deleteMember"],"resources":["member/*"]}]`, del("m04"), 204},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

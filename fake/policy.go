@@ -116,13 +116,15 @@ func hasDeny(pol []api.Statement) bool {
 // covers reports whether a statement reaches act on res. Where the fake cannot know (a
 // ${roleAttribute/…} placeholder, tags, selectors; both a list and its not-list; an action
 // spelt in another case), sure asks for certainty, as an allow statement needs; otherwise
-// possibility is enough, as for a deny.
+// possibility is enough, as for a deny. Each specifier is matched with unknown as reaches
+// asks: an action in another case matches where a match may be assumed (an allow's
+// notActions, a deny's actions) and only there.
 func covers(st api.Statement, act action, res resource, sure bool) bool {
-	actionIs := func(spec string, _ bool) bool {
-		if sure {
-			return glob(spec, string(act))
+	actionIs := func(spec string, unknown bool) bool {
+		if unknown {
+			return glob(strings.ToLower(spec), strings.ToLower(string(act)))
 		}
-		return glob(strings.ToLower(spec), strings.ToLower(string(act)))
+		return glob(spec, string(act))
 	}
 	resourceIs := func(spec string, unknown bool) bool {
 		return slices.ContainsFunc(res, func(n name) bool { return specMatches(spec, n, unknown) })

@@ -192,6 +192,21 @@ func TestAttackDeepBodies(t *testing.T) {
 	wantError(t, c.do("POST", "/api/v2/tokens", strings.Repeat(`{"name":`, maxDepth+10)), 400, "invalid_request")
 }
 
+// TestAttackBodiesNoOperationTakes: a body sent to an operation that takes none is not read,
+// whatever its size, and changes nothing in the answer: every status the fake answers is one
+// the operation documents (getToken, deleteToken and deleteMember document no 400).
+func TestAttackBodiesNoOperationTakes(t *testing.T) {
+	srv, c := newServer(t, Options{Account: authzAccount()})
+	tok, _ := srv.IssueToken("m04", "reader")
+	big := strings.Repeat(`{"role":"owner"}`, maxBody/16+1)
+	assert.Equal(t, 200, c.do("GET", "/api/v2/tokens/"+tok.ID, big).status)
+	assert.Equal(t, 200, c.do("GET", "/api/v2/members/m04", big).status)
+	assert.Equal(t, 204, c.do("DELETE", "/api/v2/tokens/"+tok.ID, big).status)
+	assert.Equal(t, 204, c.do("DELETE", "/api/v2/members/m04", big).status)
+	wantError(t, c.do("DELETE", "/api/v2/members/m04", big), 404, "not_found")
+	wantError(t, c.do("POST", "/api/v2/tokens", big), 400, "invalid_request")
+}
+
 // TestAttackWritesThatChangeNothing: a JSON Patch asks the action of every field it writes,
 // whether or not the value changes, as a write LaunchDarkly refuses is refused here too: a
 // reader writing a member's role to the role it has, or its token's name to the name it has,

@@ -56,7 +56,7 @@ type matched struct {
 // bodySchema is the schema of the operation's request body sent as contentType: nil for an
 // operation that takes no body, an empty schema for a body whose media type has none.
 func (m matched) bodySchema(contentType string) *openapi3.Schema {
-	if m.route == nil || m.route.Operation == nil || m.route.Operation.RequestBody == nil || m.route.Operation.RequestBody.Value == nil {
+	if !m.takesBody() {
 		return nil
 	}
 	mt := m.route.Operation.RequestBody.Value.Content.Get(contentType)
@@ -64,6 +64,11 @@ func (m matched) bodySchema(contentType string) *openapi3.Schema {
 		return &openapi3.Schema{}
 	}
 	return mt.Schema.Value
+}
+
+// takesBody reports whether the operation takes a request body.
+func (m matched) takesBody() bool {
+	return m.route != nil && m.route.Operation != nil && m.route.Operation.RequestBody != nil && m.route.Operation.RequestBody.Value != nil
 }
 
 var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}

@@ -132,8 +132,9 @@
 //   - limit is at most 1000 for both lists; a limit below 1, above 1000, or a negative offset
 //     answers 400 invalid_request.
 //   - Unknown filter fields, sort fields and expand values answer 400 invalid_request.
-//   - An invalid query parameter answers 400 invalid_request on every operation, as
-//     LaunchDarkly does, although openapi.yaml lists 400 only for operations with a body.
+//   - An invalid query parameter answers 400 invalid_request (every operation with query
+//     parameters documents it). A body sent to an operation that takes none is not read,
+//     whatever its size; a body above 1 MiB is refused with 400 by the others.
 //   - On the first page the `first` and `prev` links are absent, on the last page `next` and
 //     `last` (LaunchDarkly's documentation: links are missing when the page they name does not
 //     exist). hrefs are host-relative and carry filter, sort, expand and showAll.

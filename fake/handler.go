@@ -158,7 +158,7 @@ func (h *Handler) admit(r *http.Request, rt matched) (*call, *apiError) {
 	if aerr := h.authenticate(secret); aerr != nil {
 		return nil, aerr
 	}
-	body, err := readBody(r)
+	body, err := readBody(r, rt)
 	if err != nil {
 		return nil, errInvalid(err.Error())
 	}
@@ -178,8 +178,14 @@ func (h *Handler) admit(r *http.Request, rt matched) (*call, *apiError) {
 }
 
 // readBody reads the whole body, bounded, so that validation and the operation can both see it.
-func readBody(r *http.Request) ([]byte, error) {
+// The body of an operation that takes none is not read, whatever its size: nothing would read
+// it, and refusing it would answer a status such an operation does not document.
+func readBody(r *http.Request, rt matched) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if !rt.takesBody() {
+		r.Body = http.NoBody
 		return nil, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))

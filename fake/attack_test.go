@@ -446,6 +446,8 @@ func TestAttackPolicyShapes(t *testing.T) {
 		// in a deny's.
 		{"an allow's notActions in another case", `[{"effect":"allow","notActions":["DeleteMember"],"resources":["member/*"]}]`, del("m04"), 403},
 		{"a deny's notActions in another case", `[{"effect":"allow","actions":["*"],"resources":["member/*"]},{"effect":"deny","notActions":["DELETEMEMBER"],"resources":["member/*"]}]`, del("m04"), 403},
+		{"a deny whose resource type is a placeholder", `[{"effect":"allow","actions":["*"],"resources":["*"]},{"effect":"deny","actions":["*"],"resources":["${roleAttribute/kind}/*"]}]`, del("m04"), 403},
+		{"a deny of everything with tags", `[{"effect":"allow","actions":["*"],"resources":["*"]},{"effect":"deny","actions":["*"],"resources":["*;admins"]}]`, newToken, 403},
 		{"a deny's notActions in the same case", `[{"effect":"allow","actions":["*"],"resources":["member/*"]},{"effect":"deny","notActions":["deleteMember"],"resources":["member/*"]}]`, del("m04"), 204},
 	}
 	for _, tt := range tests {

@@ -120,8 +120,10 @@
 //   - inviting, joining a team or adding custom roles give access as above, and ask the rank
 //     rule of tokens of members too;
 //   - where a statement's reach cannot be known here (a ${roleAttribute/…} placeholder, tags or
-//     selectors after ";", both actions and notActions, an action spelt in another case), an
-//     allow reaches nothing and a deny everything it might; an unknown effect denies;
+//     selectors after ";", both actions and notActions, an action spelt in another case, in
+//     actions or in notActions), an allow reaches nothing and a deny everything it might (a
+//     placeholder for a resource's type may be any type; "*" with tags, anything); an unknown
+//     effect denies;
 //   - defaultApiVersion is changed under updateAccessTokenPolicy;
 //   - tokens are named in resources by ID only, never by name, which their holder may change;
 //   - the rules above on old secrets in their grace period, on writes that change nothing, on

@@ -159,21 +159,23 @@ func reaches(in, notIn []string, match func(spec string, unknown bool) bool, sur
 // otherwise the specifier has as many ":"-separated scopes as the name, each type/name matched
 // as a glob ("*" matches any run of characters), without regard to case. A scope with tags or
 // selectors (";") or a ${…} placeholder answers unknown once its type matches: nothing here
-// carries tags or role attributes the fake could compare.
+// carries tags or role attributes the fake could compare. A placeholder standing for the
+// type may be any type, and a specifier that starts with one, or that is "*" with tags, may
+// be anything.
 func specMatches(spec string, n name, unknown bool) bool {
-	if spec == "*" {
+	specs := strings.Split(strings.ToLower(spec), ":")
+	if spec == "*" || (unknown && mayBeAnything(specs)) {
 		return true
 	}
-	specs := strings.Split(strings.ToLower(spec), ":")
 	if len(specs) != len(n) {
 		return false
 	}
 	for i, sp := range specs {
 		scope := strings.ToLower(n[i])
-		if strings.Contains(sp, ";") || strings.Contains(sp, "${") {
-			spType, _, _ := strings.Cut(sp, "/")
+		if uncertain(sp) {
+			spType, known := scopeType(sp)
 			nameType, _, _ := strings.Cut(scope, "/")
-			if !unknown || !glob(spType, nameType) {
+			if !unknown || (known && !glob(spType, nameType)) {
 				return false
 			}
 			continue
@@ -183,6 +185,27 @@ func specMatches(spec string, n name, unknown bool) bool {
 		}
 	}
 	return true
+}
+
+// uncertain reports whether a scope specifier has tags, selectors or a placeholder.
+func uncertain(sp string) bool { return strings.Contains(sp, ";") || strings.Contains(sp, "${") }
+
+// scopeType is the type a scope specifier names ("member" of "member/*;tag", "*" of "*;tag"),
+// or false where a placeholder stands for it ("${roleAttribute/kind}/x").
+func scopeType(sp string) (string, bool) {
+	typ, _, _ := strings.Cut(sp, "/")
+	if strings.Contains(typ, "${") {
+		return "", false
+	}
+	typ, _, _ = strings.Cut(typ, ";")
+	return typ, true
+}
+
+// mayBeAnything reports whether an uncertain specifier may name any resource, whatever its
+// scopes: it starts with a placeholder, or it is "*" with tags or selectors.
+func mayBeAnything(specs []string) bool {
+	typ, known := scopeType(specs[0])
+	return uncertain(specs[0]) && (!known || (len(specs) == 1 && typ == "*" && !strings.Contains(specs[0], "/")))
 }
 
 // glob matches s against pattern, in which "*" matches any run of characters.

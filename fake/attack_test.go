@@ -352,6 +352,25 @@ func TestAttackChains(t *testing.T) {
 		wantError(t, reset(c.as(fresh), tokenIDOf(srv, srv.AdminSecret())), 403, "forbidden")
 		assert.Equal(t, 1, srv.Applied("resetToken"))
 	})
+	t.Run("a service token outlives its member's demotion, not its loss of all access", func(t *testing.T) {
+		a := authzAccount()
+		for i := range a.Members {
+			if a.Members[i].ID == "m02" {
+				a.Members[i].Teams = nil // platform's flag-editor would keep it a reader
+			}
+		}
+		srv, c := newServer(t, Options{Account: a})
+		admin, _ := srv.IssueToken("m02", "admin")
+		svc := createToken(t, c.as(admin.Secret), `{"name":"ci","role":"admin","serviceToken":true}`)
+		demote(t, c, "m02", "reader")
+		assert.Equal(t, 204, c.as(svc.Secret).do("DELETE", "/api/v2/members/m06", nil).status, "not capped by its member")
+		demote(t, c, "m02", "no_access")
+		wantError(t, c.as(svc.Secret).do("DELETE", "/api/v2/members/m03", nil), 403, "forbidden")
+		wantError(t, c.as(svc.Secret).do("POST", "/api/v2/members", `[{"email":"z@acme.com","role":"admin"}]`), 403, "forbidden")
+		wantError(t, reset(c.as(svc.Secret), svc.ID), 403, "forbidden")
+		assert.Equal(t, 1, srv.Applied("deleteMember"))
+		assert.Zero(t, srv.Applied("postMembers")+srv.Applied("resetToken"))
+	})
 	t.Run("invite with role attributes, without the action that sets them", func(t *testing.T) {
 		srv, c := newServer(t, Options{Account: authzAccount()})
 		r := c.as(peopleSec).do("POST", "/api/v2/members", `[{"email":"attr@acme.com","role":"reader","roleAttributes":{"projects":["*"]}}]`)

@@ -117,9 +117,15 @@ func (s *state) principal(secret string, now int64) (principal, *apiError) {
 	}
 	p := principal{member: m, token: t, tokenPolicy: s.tokenPolicy(t.t), expires: ref.expires}
 	p.level = max(levelReader, roleLevel(t.t.Role), policyLevel(p.tokenPolicy))
-	if !t.t.ServiceToken {
-		p.memberPolicies = s.memberPolicies(m.m)
-		p.level = min(p.level, s.memberLevel(m.m, p.memberPolicies))
+	pols := s.memberPolicies(m.m)
+	switch ml := s.memberLevel(m.m, pols); {
+	case !t.t.ServiceToken:
+		p.memberPolicies = pols
+		p.level = min(p.level, ml)
+	case ml == levelNoAccess:
+		// A service token outlives its member's demotion, not its loss of all access, as it
+		// does not outlive its removal.
+		p.level = levelNoAccess
 	}
 	return p, nil
 }

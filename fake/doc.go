@@ -50,7 +50,8 @@
 // both it and its member allow, as the member is now: a role, custom role or team lost is
 // lost for every token of the member at once. A service token is not capped by its
 // member, yet stops authenticating when its member is removed, as every token here does. A
-// token whose member has the role no_access and no custom role is refused everything.
+// token whose member has the role no_access and no custom role, a service token too, is
+// refused everything (403).
 //
 // Reading. Any caller with access may read members, and the tokens of its own member; admins
 // may list every token (showAll) and read any, as may a caller whose policy lets it manage

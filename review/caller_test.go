@@ -47,7 +47,11 @@ func TestACallerWithoutAMember(t *testing.T) {
 	tokens := []api.Token{
 		{ID: "t1", OwnerID: "m1", Secret: "abcd"}, {ID: "t2", OwnerID: "m2", Secret: "wxyz"},
 	}
-	assert.Equal(t, Caller{TokenIDs: []string{"t1"}}, callerFrom(api.Member{}, tokens, "abcd"))
-	c := callerFrom(api.Member{}, tokens, "0000")
+	c := callerFrom(api.Member{}, tokens, "abcd")
+	assert.Equal(t, Caller{TokenIDs: []string{"t1"}, TokenMembers: []string{"m1"}}, c)
+	g := ground{ownerID: "o", caller: c}
+	assert.NotEmpty(t, g.refuses(subjectMember, "m1"), "removing the token's member would stop the token")
+	assert.Empty(t, g.refuses(subjectMember, "m2"))
+	c = callerFrom(api.Member{}, tokens, "0000")
 	assert.False(t, c.known(), "nothing to protect: Apply refuses to go on")
 }

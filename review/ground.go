@@ -23,6 +23,10 @@ type Caller struct {
 	TokenIDs []string `json:"tokenIds,omitempty"`
 	// TokenName is the token's name when exactly one matched.
 	TokenName string `json:"tokenName,omitempty"`
+	// TokenMembers are the members the tokens of TokenIDs belong to when the API names no
+	// member for the client (a service token): a token stops authenticating when its member
+	// is removed, so no action touches them either.
+	TokenMembers []string `json:"tokenMembers,omitempty"`
 }
 
 // WhoAmI identifies the client's caller: its member (GET /members/me) and, among that member's
@@ -79,6 +83,11 @@ func callerFrom(me api.Member, tokens []api.Token, suffix string) Caller {
 	}
 	for _, t := range match {
 		c.TokenIDs = append(c.TokenIDs, t.ID)
+		for _, m := range []string{t.MemberID, t.OwnerID} {
+			if me.ID == "" && m != "" && !slices.Contains(c.TokenMembers, m) {
+				c.TokenMembers = append(c.TokenMembers, m)
+			}
+		}
 	}
 	return c
 }
@@ -102,6 +111,8 @@ func (g ground) refuses(subject, id string) string {
 		return "it is the account owner, whom ldaccess never acts on"
 	case subject == subjectMember && id == g.caller.MemberID:
 		return fmt.Sprintf("it is the member ldaccess runs as (%s): acting on it would cut the run off", orNone(g.caller.Email))
+	case subject == subjectMember && slices.Contains(g.caller.TokenMembers, id):
+		return "the token ldaccess runs with belongs to it, and stops working when it is removed: acting on it would cut the run off"
 	case subject == subjectToken && len(g.caller.TokenIDs) == 1 && g.caller.TokenIDs[0] == id:
 		return "it is the token ldaccess runs with: deleting or resetting it would fail every later action"
 	case subject == subjectToken && slices.Contains(g.caller.TokenIDs, id):

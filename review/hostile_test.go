@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -464,4 +465,62 @@ func TestAJournalHoldsNothingThatActsOnItsReader(t *testing.T) {
 		found = found || strings.Contains(r.Detail, "evil\u202egpj.exe")
 	}
 	assert.True(t, found, "read back as the server sent it")
+}
+
+// TestTheMemberWhoseServiceTokenApplyRunsWithIsNotRemoved: for a service token the API names
+// no member (GET /members/me is 404), yet the token stops authenticating when the member it
+// belongs to is removed. That member is ground apply stands on: refused when the plan is made
+// and when it is applied, not removed halfway through an apply whose every later action would
+// then fail with 401.
+func TestTheMemberWhoseServiceTokenApplyRunsWithIsNotRemoved(t *testing.T) {
+	srv := newServer(t, newAccount(56), nil)
+	var admin api.Member
+	for _, m := range srv.Members() {
+		if m.Role == "admin" && !m.PendingInvite && m.MFA != "enabled" {
+			admin = m
+			break
+		}
+	}
+	require.NotEmpty(t, admin.ID)
+	personal, ok := srv.IssueToken(admin.ID, "admin")
+	require.True(t, ok)
+	byAdmin, err := wrapper.New(personal.Secret, wrapper.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	service, err := byAdmin.CreateToken(context.Background(), api.AccessTokenPost{Name: "automation", Role: "admin", ServiceToken: true})
+	require.NoError(t, err)
+	c, err := wrapper.New(service.Secret, wrapper.WithBaseURL(srv.URL), wrapper.WithHTTPClient(&http.Client{Transport: noMe{}}))
+	require.NoError(t, err)
+
+	r, err := review.Run(context.Background(), c, review.Options{Now: func() time.Time { return seededAt }})
+	require.NoError(t, err)
+	require.Empty(t, r.Caller.MemberID, "the API names no member for a service token")
+	var row review.MemberRow
+	for _, m := range r.Members {
+		if m.Member.ID == admin.ID {
+			row = m
+		}
+	}
+	remove := review.Action{ID: "remove-member:" + admin.ID, Kind: review.RemoveMember, Subject: "member", ObjectID: admin.ID,
+		Name: admin.Email, Reasons: []review.Finding{review.MemberInactive}, State: row.Member.State()}
+
+	// At plan time: a policy that would remove the member plans nothing for it.
+	plan, err := review.NewPlan(r, review.Policy{Rules: []review.Rule{{Finding: review.MemberAdminNoMFA, Action: review.RemoveMember}}})
+	require.NoError(t, err)
+	for _, a := range plan.Actions {
+		assert.NotEqual(t, admin.ID, a.ObjectID, "planned: %+v", a)
+	}
+	require.True(t, slices.ContainsFunc(plan.Refused, func(r review.Refusal) bool { return r.ObjectID == admin.ID }),
+		"the policy asked for it, and the plan says why it refuses: %+v", plan.Refused)
+	// At apply time: a plan edited to remove it is refused, and nothing is sent.
+	plan.Actions = append([]review.Action{remove}, plan.Actions...)
+	plan.Caller = review.Caller{}
+	res, err := review.Apply(context.Background(), c, plan, openJournal(t, t.TempDir(), plan), review.ApplyOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Outcomes)
+	assert.Equal(t, review.Refused, res.Outcomes[0].Status, res.Outcomes[0].Detail)
+	_, still := srv.Handler.Member(admin.ID)
+	assert.True(t, still, "the member the run's token belongs to was removed")
+	for _, o := range res.Outcomes[1:] {
+		assert.NotEqual(t, review.Failed, o.Status, "%s: %s", o.Action.ID, o.Detail)
+	}
 }

@@ -31,6 +31,10 @@ type Plan struct {
 	RotateAfter Age       `json:"rotateAfter"`
 	// Caller is who the review ran as; no action acts on its member or its token.
 	Caller Caller `json:"caller,omitzero"`
+	// Incomplete is what the review the plan came from could not see (Report.Incomplete,
+	// "incomplete review: …"), "" when it saw everything: the plan holds no action for what
+	// its review did not see, and whoever reads or applies it must be told.
+	Incomplete string `json:"incomplete,omitempty"`
 	// Policy is the policy the actions came from, for the record.
 	Policy  Policy   `json:"policy"`
 	Actions []Action `json:"actions"`

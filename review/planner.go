@@ -22,7 +22,7 @@ func NewPlan(r Report, p Policy) (Plan, error) {
 	}
 	o := r.Options.withDefaults()
 	plan := Plan{
-		Format: PlanFormat, Account: r.Account, Caller: r.Caller, ReviewedAt: r.GeneratedAt.UTC(),
+		Format: PlanFormat, Account: r.Account, Caller: r.Caller, Incomplete: r.Incomplete(), ReviewedAt: r.GeneratedAt.UTC(),
 		StaleAfter: Age(o.StaleAfter), RotateAfter: Age(o.RotateAfter), Policy: p, Actions: []Action{},
 	}
 	pl := newPlanner(p, r.GeneratedAt)

@@ -108,7 +108,9 @@ func Rotate(ctx context.Context, c *wrapper.Client, tokenID string, o RotateOpti
 	var until time.Time
 	var opts []wrapper.ResetOption
 	if grace := o.grace(); grace > 0 {
-		until = now().Add(grace).Truncate(time.Millisecond) // the API's resolution
+		// The API dates the end in milliseconds: rounded up, so that the old secret works
+		// until the moment stated, never stopping at once behind a grace of under one.
+		until = now().Add(grace + time.Millisecond - 1).Truncate(time.Millisecond)
 		opts = append(opts, wrapper.ExpireOldKeyAt(until))
 	}
 	t, err := c.ResetToken(ctx, tokenID, opts...)

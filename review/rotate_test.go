@@ -185,3 +185,18 @@ func TestAGraceLongerThanAWeekIsRefusedEverywhere(t *testing.T) {
 	_, err = review.ParsePlan([]byte(plan), "plan.json")
 	require.ErrorIs(t, err, review.ErrGraceTooLong)
 }
+
+// TestAGraceShorterThanTheAPIsResolutionIsNotAStopAtOnce: LaunchDarkly dates the old secret's
+// end in milliseconds. A grace shorter than one (--expire-old-in 1ns) was rounded down to the
+// reset's own moment: the old secret stopped at once while the result said it kept working
+// until then. The end is rounded up instead: the old secret works until the moment stated.
+func TestAGraceShorterThanTheAPIsResolutionIsNotAStopAtOnce(t *testing.T) {
+	srv, c, clk, tok := rotationSetup(t)
+	rot, err := review.Rotate(context.Background(), c, tok.ID, review.RotateOptions{
+		ExpireOldIn: time.Nanosecond, Now: clk.now,
+		Handover: func(context.Context, api.Token) error { return nil },
+	})
+	require.NoError(t, err)
+	assert.True(t, rot.OldSecretUntil.After(seededAt), "the end stated is after the reset: %s", rot.OldSecretUntil)
+	assert.True(t, works(t, srv, tok.Secret), "the old secret works until the end stated")
+}

@@ -58,11 +58,13 @@ func syntaxError(err error) error {
 	return &SyntaxError{Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
-// maxDepth bounds nesting, and maxNodes the values written, aliases expanded: no policy needs
-// more, and a few lines of aliases can otherwise stand for billions of values.
+// maxDepth bounds nesting, maxNodes the values written and maxBytes the JSON, aliases
+// expanded: no policy needs more, and a few lines of aliases can otherwise stand for billions
+// of values, or (each alias of a long string writing it again) gigabytes of text.
 const (
 	maxDepth = 64
 	maxNodes = 1 << 16
+	maxBytes = 16 << 20
 )
 
 // writer emits JSON, tracking the line and column it has reached.
@@ -90,7 +92,7 @@ func (w *writer) write(s string) {
 }
 
 func (w *writer) node(n *yaml.Node, depth int) error {
-	if w.nodes++; depth > maxDepth || w.nodes > maxNodes {
+	if w.nodes++; depth > maxDepth || w.nodes > maxNodes || w.buf.Len() > maxBytes {
 		return &SyntaxError{Line: n.Line, Column: n.Column, Msg: "nested too deep or too large once aliases are expanded"}
 	}
 	switch n.Kind {

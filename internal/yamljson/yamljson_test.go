@@ -74,6 +74,15 @@ func TestConvertRefuses(t *testing.T) {
 			assert.Contains(t, se.Msg, tt.msg)
 		})
 	}
+	// A few aliases of a long string stand for far more text than the file holds: each alias
+	// counts as one value, but writes the whole string again.
+	long := strings.Repeat("x", 100<<10)
+	sixteen := func(alias string) string { return "[" + strings.Repeat(alias+", ", 15) + alias + "]" }
+	_, err := yamljson.Convert([]byte("a: &a " + long + "\nb: &b " + sixteen("*a") + "\nc: " + sixteen("*b") + "\n"))
+	var se *yamljson.SyntaxError
+	require.ErrorAs(t, err, &se, "25 MiB of JSON from a 100 KiB file")
+	assert.Contains(t, se.Msg, "too large")
+
 	out, err := yamljson.Convert(nil)
 	require.NoError(t, err)
 	assert.Equal(t, "null", string(out))

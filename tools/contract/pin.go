@@ -53,30 +53,7 @@ func extract(upstream, ours *yaml.Node) (pin *yaml.Node, missing []endpoint, err
 		return nil, nil, err
 	}
 
-	paths := &yaml.Node{Kind: yaml.MappingNode}
-	for _, p := range order {
-		item := mapGet(upPaths, p)
-		if item == nil {
-			for _, m := range wanted[p] {
-				missing = append(missing, endpoint{m, p})
-			}
-			continue
-		}
-		kept := &yaml.Node{Kind: yaml.MappingNode}
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			k := item.Content[j].Value
-			if slices.Contains(httpMethods, k) && !slices.Contains(wanted[p], k) {
-				continue
-			}
-			kept.Content = append(kept.Content, item.Content[j], item.Content[j+1])
-		}
-		for _, m := range wanted[p] {
-			if mapGet(item, m) == nil {
-				missing = append(missing, endpoint{m, p})
-			}
-		}
-		paths.Content = append(paths.Content, scalar(p), kept)
-	}
+	paths, missing := pinPaths(upPaths, order, wanted)
 
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	for _, k := range []string{"openapi", "info", "servers", "security"} {
@@ -91,6 +68,28 @@ func extract(upstream, ours *yaml.Node) (pin *yaml.Node, missing []endpoint, err
 	}
 	root.Content = append(root.Content, scalar("components"), components)
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, missing, nil
+}
+
+// pinPaths copies upstream's path items in order, each with only the wanted operations and its
+// path-level entries, and lists the wanted operations upstream lacks; a path upstream lacks is
+// left out of the pin rather than copied empty.
+func pinPaths(upPaths *yaml.Node, order []string, wanted map[string][]string) (paths *yaml.Node, missing []endpoint) {
+	paths = &yaml.Node{Kind: yaml.MappingNode}
+	for _, p := range order {
+		item := mapGet(upPaths, p)
+		for _, m := range wanted[p] {
+			if mapGet(item, m) == nil {
+				missing = append(missing, endpoint{m, p})
+			}
+		}
+		if item == nil {
+			continue
+		}
+		paths.Content = append(paths.Content, scalar(p), filterMapping(item, func(k string) bool {
+			return !slices.Contains(httpMethods, k) || slices.Contains(wanted[p], k)
+		}))
+	}
+	return paths, missing
 }
 
 // wantedOperations lists the operations the pin keeps, by path in order (ours first, then
@@ -134,44 +133,8 @@ func wantedOperations(upstream, upPaths, ours *yaml.Node) (order []string, wante
 func reachedComponents(up *yaml.Node, from ...*yaml.Node) (*yaml.Node, error) {
 	all := mapGet(up, "components")
 	seen := map[string]bool{} // "kind/name"
-	var visit func(n *yaml.Node) error
-	visit = func(n *yaml.Node) error {
-		if n == nil {
-			return nil
-		}
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value != "$ref" || n.Content[i+1].Kind != yaml.ScalarNode {
-					continue
-				}
-				ref := n.Content[i+1].Value
-				rest, ok := strings.CutPrefix(ref, "#/components/")
-				kind, name, ok2 := strings.Cut(rest, "/")
-				if !ok || !ok2 {
-					return fmt.Errorf("unsupported $ref %q: only local components are followed", ref)
-				}
-				if seen[rest] {
-					continue
-				}
-				seen[rest] = true
-				target := mapGet(mapGet(all, kind), name)
-				if target == nil {
-					return fmt.Errorf("$ref %q names no component of the upstream document", ref)
-				}
-				if err := visit(target); err != nil {
-					return err
-				}
-			}
-		}
-		for _, c := range n.Content {
-			if err := visit(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for _, n := range from {
-		if err := visit(n); err != nil {
+		if err := markRefs(all, n, seen); err != nil {
 			return nil, err
 		}
 		markSecuritySchemes(n, seen)
@@ -179,18 +142,53 @@ func reachedComponents(up *yaml.Node, from ...*yaml.Node) (*yaml.Node, error) {
 	out := &yaml.Node{Kind: yaml.MappingNode}
 	for i := 0; all != nil && i+1 < len(all.Content); i += 2 {
 		kind := all.Content[i].Value
-		group := all.Content[i+1]
-		kept := &yaml.Node{Kind: yaml.MappingNode}
-		for j := 0; j+1 < len(group.Content); j += 2 {
-			if seen[kind+"/"+group.Content[j].Value] {
-				kept.Content = append(kept.Content, group.Content[j], group.Content[j+1])
-			}
-		}
+		kept := filterMapping(all.Content[i+1], func(name string) bool { return seen[kind+"/"+name] })
 		if len(kept.Content) > 0 {
 			out.Content = append(out.Content, scalar(kind), kept)
 		}
 	}
 	return out, nil
+}
+
+// markRefs records the components that every $ref under n names, and those they name in turn,
+// so that the pin carries all a kept operation needs; a $ref it cannot follow is an error.
+func markRefs(all, n *yaml.Node, seen map[string]bool) error {
+	if n == nil {
+		return nil
+	}
+	for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != "$ref" || n.Content[i+1].Kind != yaml.ScalarNode {
+			continue
+		}
+		if err := followRef(all, n.Content[i+1].Value, seen); err != nil {
+			return err
+		}
+	}
+	for _, c := range n.Content {
+		if err := markRefs(all, c, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// followRef records the component ref names and what it reaches, once each: only local
+// components are followed, as the pin is a document on its own.
+func followRef(all *yaml.Node, ref string, seen map[string]bool) error {
+	rest, ok := strings.CutPrefix(ref, "#/components/")
+	kind, name, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 {
+		return fmt.Errorf("unsupported $ref %q: only local components are followed", ref)
+	}
+	if seen[rest] {
+		return nil
+	}
+	seen[rest] = true
+	target := mapGet(mapGet(all, kind), name)
+	if target == nil {
+		return fmt.Errorf("$ref %q names no component of the upstream document", ref)
+	}
+	return markRefs(all, target, seen)
 }
 
 // markSecuritySchemes records the schemes named by every `security` list under n.
@@ -260,6 +258,18 @@ func mapGet(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// filterMapping returns a mapping of the pairs of n whose key keep accepts, in n's order, the
+// nodes shared rather than copied: how the pin takes part of a path item or a component group.
+func filterMapping(n *yaml.Node, keep func(key string) bool) *yaml.Node {
+	out := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if keep(n.Content[i].Value) {
+			out.Content = append(out.Content, n.Content[i], n.Content[i+1])
+		}
+	}
+	return out
 }
 
 // seqValues returns the scalar values of a sequence node, or nil.

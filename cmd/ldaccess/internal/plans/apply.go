@@ -141,10 +141,13 @@ func (o ApplyOptions) resumable(err error) error {
 }
 
 // showPlan shows the plan on stderr, fitted to its terminal, before anything is done (in table
-// format: JSON and CSV are for the results alone). A dry run shows only what the plan is for:
-// its actions are in the results.
+// format: JSON and CSV are for the results alone, and only a plan made from an incomplete
+// review is noted). A dry run shows only what the plan is for: its actions are in the results.
 func showPlan(env cmdutil.Env, p review.Plan, dryRun bool) error {
 	if env.Format() != render.Table {
+		if p.Incomplete != "" {
+			env.IO.Notef("the plan was made from an %s", p.Incomplete)
+		}
 		return nil
 	}
 	width := env.IO.ErrTerminalWidth()

@@ -56,10 +56,15 @@ func change(a review.Action) string {
 	return ""
 }
 
-// PlanTitle says what a plan is for and what it holds.
+// PlanTitle says what a plan is for and what it holds, and, when its review could not see
+// everything, that it is incomplete.
 func PlanTitle(p review.Plan) string {
-	return fmt.Sprintf("Plan for account %s (%s) on %s, reviewed %s: %s", p.Account.OwnerEmail, p.Account.OwnerID,
+	title := fmt.Sprintf("Plan for account %s (%s) on %s, reviewed %s: %s", p.Account.OwnerEmail, p.Account.OwnerID,
 		p.Instance, p.ReviewedAt.UTC().Format(time.RFC3339), CountsLine(p))
+	if p.Incomplete != "" {
+		title += ". Made from an " + p.Incomplete
+	}
+	return title
 }
 
 // Plan shows a plan: what it is for, its counts, one row per action.

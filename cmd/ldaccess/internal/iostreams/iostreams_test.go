@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,6 +107,33 @@ func TestNotes(t *testing.T) {
 	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
 		assert.LessOrEqual(t, DisplayWidth(l), 30, l)
 	}
+}
+
+// A note quotes what a file or a server sent, which may be as long as they like: it is cut,
+// saying how much more there was, never in the middle of a character or a secret.
+func TestNotesAreCut(t *testing.T) {
+	var b strings.Builder
+	s := New(strings.NewReader(""), io.Discard, &b)
+	secret := "api-0123456789abcdef"
+	s.AddRedaction(func(x string) string { return strings.ReplaceAll(x, secret, "[REDACTED]") })
+	note := func(format string, args ...any) string {
+		b.Reset()
+		s.Notef(format, args...)
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+
+	prefix := "plan.json: unknown ID "
+	straddling := strings.Repeat("x", maxNote-len(prefix)-10) + secret + strings.Repeat("y", 1<<20) // the secret crosses the cut
+	got := note("%s%s", prefix, straddling)
+	assert.NotContains(t, got, secret[:8], "redacted before it is cut")
+	assert.Regexp(t, `x\[REDACTED\]… \(1048576 bytes more\)$`, got)
+
+	got = note("x%s", strings.Repeat("é", maxNote))
+	assert.True(t, utf8.ValidString(got), "not cut inside a character")
+	assert.Regexp(t, `é… \(\d+ bytes more\)$`, got)
+	assert.LessOrEqual(t, len(got), len("ldaccess: ")+maxNote+len("… (8192 bytes more)"))
+
+	assert.Equal(t, "ldaccess: short note", note("short %s", "note"))
 }
 
 func TestRedaction(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ldaccess/ldaccess/review"
 )
@@ -40,8 +41,26 @@ func (s *IOStreams) Notef(format string, args ...any) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.clearLocked()
-	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+Clean(fmt.Sprintf(format, args...), false), s.ErrTerminalWidth())+"\n")
+	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+s.noteText(fmt.Sprintf(format, args...)), s.ErrTerminalWidth())+"\n")
 	st.drawLocked()
+}
+
+// maxNote is the most of a note printed: a note quotes what it is about (a plan's ID, a
+// server's message), and a file or a server can make that as long as it likes.
+const maxNote = 4 << 10
+
+// noteText is a note as printed: redacted, cleaned, and cut to maxNote bytes, saying how much
+// more there was. Redaction comes first, so that no cut leaves part of a secret to be seen.
+func (s *IOStreams) noteText(note string) string {
+	note = Clean(s.Redact(note), false)
+	if len(note) <= maxNote {
+		return note
+	}
+	cut := maxNote
+	for !utf8.RuneStart(note[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes more)", note[:cut], len(note)-cut)
 }
 
 // NoteCommand prints a note that ends with a command for the user to run: the note as Notef
@@ -52,7 +71,7 @@ func (s *IOStreams) NoteCommand(note, command string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.clearLocked()
-	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+Clean(note, false), s.ErrTerminalWidth())+"\n    "+Clean(command, false)+"\n")
+	fmt.Fprint(s.ErrOut, Wrap("ldaccess: "+s.noteText(note), s.ErrTerminalWidth())+"\n    "+Clean(command, false)+"\n")
 	st.drawLocked()
 }
 

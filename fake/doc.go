@@ -50,8 +50,8 @@
 // both it and its member allow, as the member is now: a role, custom role or team lost is
 // lost for every token of the member at once. A service token is not capped by its
 // member, yet stops authenticating when its member is removed, as every token here does. A
-// token whose member has the role no_access and no custom role, a service token too, is
-// refused everything (403).
+// token whose member has the role no_access and no custom role (its own or a team's), a
+// service token too, is refused everything (403).
 //
 // Reading. Any caller with access may read members, and the tokens of its own member; admins
 // may list every token (showAll) and read any, as may a caller whose policy lets it manage
@@ -120,11 +120,12 @@
 //     wins over its role: an admin token with an inline "deny * on member/*" changes no member;
 //   - inviting, joining a team or adding custom roles give access as above, and ask the rank
 //     rule of tokens of members too;
-//   - where a statement's reach cannot be known here (a ${roleAttribute/…} placeholder, tags or
-//     selectors after ";", both actions and notActions, an action spelt in another case, in
-//     actions or in notActions), an allow reaches nothing and a deny everything it might (a
-//     placeholder for a resource's type may be any type; "*" with tags, anything); an unknown
-//     effect denies;
+//   - where what a specifier reaches cannot be known here (a ${roleAttribute/…} placeholder,
+//     tags or selectors after ";", an action spelt in another case, in actions or in
+//     notActions), an allow is read as reaching none of it and a deny as reaching all it might
+//     (a placeholder for a resource's type may be any type; "*" with tags, anything); a
+//     statement with both actions and notActions (or resources and notResources) allows only
+//     what both let through and denies what either does; an unknown effect denies;
 //   - defaultApiVersion is changed under updateAccessTokenPolicy;
 //   - tokens are named in resources by ID only, never by name, which their holder may change;
 //   - the rules above on old secrets in their grace period, on writes that change nothing, on

@@ -29,8 +29,9 @@ const (
 	// Changed: skipped, because the object changed since the review (a member logged in, a
 	// token was used); the plan no longer describes it.
 	Changed Status = "changed"
-	// Refused: an identity provider (SCIM or SAML) manages the member; the change must be made
-	// there.
+	// Refused: not sent, and not to be: the object is the ground the run stands on (the account
+	// owner, the caller's member or token; see Caller), or an identity provider (SCIM or SAML)
+	// manages the member, and the change must be made there.
 	Refused Status = "refused"
 	// SecretLost: the token was reset but its new secret could not be handed over. Not retried:
 	// a second reset would not bring the secret back.
@@ -103,7 +104,8 @@ var ErrAnotherPlan = errors.New("it belongs to another plan")
 //
 // Apply first checks the plan as Validate does, then reads the account's owner (refusing a plan
 // made for another account) and who the client is. An action on the owner, the client's member
-// or the client's token is Refused, whatever the plan says. Before acting on an object Apply
+// (for a service token, the member it belongs to) or the client's token is Refused, whatever
+// the plan says. Before acting on an object Apply
 // re-reads it: members in batches, by a filtered list, tokens one by one. An object whose state
 // differs from the one the plan recorded, on which the action would not take access away as
 // it is now, or which the server answered with another object in its place, is skipped

@@ -22,7 +22,7 @@
 // findings by one rule (Finding.Risk), and is written as versioned JSON evidence a row at a
 // time (WriteReport, ReadReport); Diff compares two reviews of an account by object ID, and
 // ReadRemedies attaches what an applied plan's journal records. Run keeps a few hundred bytes
-// per member (Member), so that a review of 100,000 members fits in well under 100 MB.
+// per member (Member), so that a review of 100,000 members peaks at about 90 MB.
 //
 // Whatever a policy or a hand-edited plan says, three rules hold, each decided in one place:
 //
@@ -30,8 +30,9 @@
 //     by RoleOrder (reset-token: the same), checked when a policy is read, when a plan is made
 //     and read, and just before each change on the object as it is then.
 //   - A plan never acts on the ground it stands on: the account owner, the member the client
-//     acts as, or the token it runs with (Caller); they are refused at plan time with the
-//     reason (Plan.Refused) and again by Apply.
+//     acts as (for a service token, the member the token belongs to), or the token it runs
+//     with (Caller); they are refused at plan time with the reason (Plan.Refused) and again
+//     by Apply.
 //   - Plans and journals are files opened one safe way: no symbolic link followed, never a
 //     file that is not theirs, 0600 from the first byte, the directory synced; a dry run
 //     (ReadJournal) writes and locks nothing.

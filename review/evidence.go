@@ -308,7 +308,7 @@ func (e *evidenceWriter) report(r Report, indent string) {
 // maxReport is the largest review read: a review of a million members is about 400 MB.
 const maxReport = 1 << 30
 
-// ReadReport reads one account's review as WriteReport wrote it, as ParseReport does.
+// ReadReport reads one account's review as WriteReport wrote it, as ParseReports does.
 func ReadReport(r io.Reader) (Report, error) {
 	data, err := safefile.ReadAll(r, maxReport)
 	if err != nil {

@@ -131,7 +131,8 @@ func containsStar(list []string) bool {
 //   - over-privileged: the admin (or owner) role, or an inline policy allowing "*" actions or
 //     resources;
 //   - owner-gone: ownerId is not a member of the account;
-//   - rotation-due: the secret was issued (creationDate, or lastModified, which a reset moves)
+//   - rotation-due: the token was created, or last reset or edited (creationDate, or
+//     lastModified, which any change moves: LaunchDarkly records no date of the secret alone),
 //     more than o.RotateAfter ago.
 func TokenFindings(t api.Token, memberIDs map[string]bool, now time.Time, o Options) []Finding {
 	o = o.withDefaults()

@@ -65,7 +65,7 @@ type Rule struct {
 	// OlderThan, when set, narrows the rule to objects whose finding is older than this: the
 	// time since last use (stale), last seen (inactive), creation (never-used,
 	// never-logged-in, stale-invite, over-privileged, owner-gone, no-team, admin-without-mfa)
-	// or the secret's issue (rotation-due).
+	// or the last reset or edit (rotation-due: lastModified).
 	OlderThan Age `json:"olderThan,omitempty"`
 	// Role is the role set-role gives: a built-in role lower than any the finding's members
 	// can have (see RoleOrder).

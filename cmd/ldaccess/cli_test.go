@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -234,6 +236,29 @@ func TestAuditWithoutAdmin(t *testing.T) {
 	for _, tk := range got.Tokens {
 		assert.Equal(t, reader.ID, tk.Token.OwnerID, "token %s of another member listed", tk.Token.ID)
 	}
+	partial := r.stdout
 	r = invocation{args: []string{"--base-url", srv.URL, "audit", "--format", "json", "--allow-partial"}, getenv: envOf(env)}.run()
 	require.Zero(t, r.code, "--allow-partial: %s", r.stderr)
+
+	// A comparison with the partial review is incomplete too: audit diff and audit --since end
+	// with exit 4 unless --allow-partial accepts it.
+	dir := t.TempDir()
+	admin := map[string]string{"LD_ACCESS_TOKEN": srv.AdminSecret(), "LDACCESS_NOW": scriptNow.Format(time.RFC3339)}
+	r = invocation{args: []string{"--base-url", srv.URL, "audit", "--format", "json"}, getenv: envOf(admin)}.run()
+	require.Zero(t, r.code, r.stderr)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "full.json"), []byte(r.stdout), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "partial.json"), []byte(partial), 0o600))
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{admin, []string{"audit", "diff", "full.json", "partial.json"}},
+		{env, []string{"--base-url", srv.URL, "audit", "--since", "full.json"}},
+	} {
+		r := invocation{args: tt.args, getenv: envOf(tt.env), dir: dir}.run()
+		assert.Equal(t, clierr.ExitIncomplete, r.code, "%v: %s", tt.args, r.stderr)
+		assert.Contains(t, r.stderr, "incomplete comparison: the new review: only "+reader.Email+"'s", tt.args)
+		r = invocation{args: append(tt.args, "--allow-partial"), getenv: envOf(tt.env), dir: dir}.run()
+		assert.Zero(t, r.code, "%v --allow-partial: %s", tt.args, r.stderr)
+	}
 }

@@ -55,10 +55,10 @@ apply) ask for confirmation when stdin is a terminal. Otherwise they refuse to r
 
 Exit codes:
   0    success
-  1    an API or network error (one line: status, LaunchDarkly's code and message, request id); a declined confirmation; apply or offboard actions that failed or were refused
+  1    an API or network error (one line: status, LaunchDarkly's code and message, request id); a declined confirmation; apply or offboard actions that failed or were refused; an offboard address that matched no member
   2    a usage error: unknown command or flag, bad arguments, no access token, a destructive command without --yes and without a terminal
   3    audit --fail-on found a finding of that risk or higher (with --since, a new one; --fail-on-findings: any); apply or offboard skipped actions whose object changed
-  4    audit could not see every token or member (a token that is not an admin's), and --allow-partial was not given
+  4    audit could not see every token or member (a token that is not an admin's), or audit diff or --since compared such a review, and --allow-partial was not given
   130  interrupted (Ctrl-C; 143 for SIGTERM)`
 
 // NewCmdRoot is the ldaccess command, every command registered under it.

@@ -57,26 +57,25 @@ type CustomRole struct {
 	Policy []api.Statement
 }
 
-// seenAt returns the account as seen at now: a copy whose member and token times are moved by
-// now − SeenAt, or a itself when there is nothing to move. Every int64 of a member or a token
-// is a time in Unix epoch milliseconds (the contract's `format: int64` integers are all times);
-// zero, "never", stays zero.
-func (a *Account) seenAt(now time.Time) *Account {
-	if a == nil || a.SeenAt.IsZero() {
-		return a
+// shift is how far, in milliseconds, the account's member and token times move for it to be
+// seen at now: now − SeenAt, or 0 when it has no SeenAt.
+func (a *Account) shift(now time.Time) int64 {
+	if a.SeenAt.IsZero() {
+		return 0
 	}
-	d := now.Sub(a.SeenAt).Milliseconds()
-	if d == 0 {
-		return a
-	}
-	c := deepCopy(*a)
-	shiftTimes(reflect.ValueOf(c.Members), d)
-	shiftTimes(reflect.ValueOf(c.Tokens), d)
-	c.SeenAt = now
-	return &c
+	return now.Sub(a.SeenAt).Milliseconds()
 }
 
-func shiftTimes(v reflect.Value, d int64) {
+// shiftTimes moves every time in *p by d milliseconds. Every int64 of a member or a token is a
+// time in Unix epoch milliseconds (the contract's `format: int64` integers are all times);
+// zero, "never", stays zero.
+func shiftTimes[T any](p *T, d int64) {
+	if d != 0 {
+		shiftValue(reflect.ValueOf(p).Elem(), d)
+	}
+}
+
+func shiftValue(v reflect.Value, d int64) {
 	//exhaustive:ignore // a walk over reflect.Kind: the kinds not named need nothing
 	switch v.Kind() {
 	case reflect.Int64:
@@ -85,15 +84,15 @@ func shiftTimes(v reflect.Value, d int64) {
 		}
 	case reflect.Pointer:
 		if !v.IsNil() {
-			shiftTimes(v.Elem(), d)
+			shiftValue(v.Elem(), d)
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			shiftTimes(v.Index(i), d)
+			shiftValue(v.Index(i), d)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			shiftTimes(v.Field(i), d)
+			shiftValue(v.Field(i), d)
 		}
 	}
 }

@@ -117,8 +117,9 @@ func (s *state) principal(secret string, now int64) (principal, *apiError) {
 	}
 	p := principal{member: m, token: t, tokenPolicy: s.tokenPolicy(t.t), expires: ref.expires}
 	p.level = max(levelReader, roleLevel(t.t.Role), policyLevel(p.tokenPolicy))
-	pols := s.memberPolicies(m.m)
-	switch ml := s.memberLevel(m.m, pols); {
+	keys := s.memberRoleKeys(m.m)
+	pols := s.memberPolicies(m.m, keys)
+	switch ml := memberLevel(m.m, keys, pols); {
 	case !t.t.ServiceToken:
 		p.memberPolicies = pols
 		p.level = min(p.level, ml)
@@ -143,13 +144,14 @@ func (s *state) tokenPolicy(t api.Token) []api.Statement {
 	return append(pol, t.InlineRole...)
 }
 
-// memberPolicies are a member's roles, each its own policy.
-func (s *state) memberPolicies(m api.Member) [][]api.Statement {
+// memberPolicies are a member's roles, each its own policy: its built-in role's and those of
+// roleKeys (memberRoleKeys).
+func (s *state) memberPolicies(m api.Member, roleKeys []string) [][]api.Statement {
 	pols := [][]api.Statement{}
 	if roleLevel(m.Role) >= levelAdmin {
 		pols = append(pols, allowEverything)
 	}
-	for _, k := range s.memberRoleKeys(m) {
+	for _, k := range roleKeys {
 		pols = append(pols, s.roleKeys[k].Policy)
 	}
 	return pols
@@ -171,9 +173,9 @@ func (s *state) memberRoleKeys(m api.Member) []string {
 // memberLevel is a member's level: its built-in role's; any custom role grants at least reading
 // (LaunchDarkly's base permissions), one that allows everything and denies nothing counts as an
 // admin.
-func (s *state) memberLevel(m api.Member, pols [][]api.Statement) int {
+func memberLevel(m api.Member, roleKeys []string, pols [][]api.Statement) int {
 	l := roleLevel(m.Role)
-	if len(s.memberRoleKeys(m)) > 0 {
+	if len(roleKeys) > 0 {
 		l = max(l, levelReader)
 	}
 	for _, pol := range pols {
@@ -223,8 +225,6 @@ func (s *state) decide(p principal, asks ...ask) *apiError {
 
 func (s *state) decideOne(p principal, a ask) *apiError {
 	switch a.act {
-	case actRead:
-		return nil
 	case actViewTokens:
 		if p.level < levelAdmin {
 			return errForbidden("Only admins may list every token")

@@ -50,7 +50,7 @@ func NewHandler(opts Options) *Handler {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.st.load(opts.Account.seenAt(h.now()), h.adminSecret, h.now())
+	h.st.load(opts.Account, h.adminSecret, h.now())
 	if opts.SCIM {
 		h.manageBySCIM()
 	}

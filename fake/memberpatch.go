@@ -79,10 +79,10 @@ func (o *ops) PatchMember(ctx context.Context, req ss.PatchMemberRequestObject) 
 // a change counts as written), each with what it gives.
 func memberAsks(m api.Member, role string, customRoles []string, written map[string]bool) []ask {
 	var asks []ask
-	if role != m.Role || written["role"] {
+	if written["role"] {
 		asks = append(asks, ask{act: actUpdateRole, on: memberResource(m), give: memberGift(m, role, nil)})
 	}
-	if !slices.Equal(customRoles, m.CustomRoles) || written["customRoles"] {
+	if written["customRoles"] {
 		asks = append(asks, ask{act: actUpdateCustomRole, on: memberResource(m), give: memberGift(m, m.Role, customRoles)})
 	}
 	return asks

@@ -54,7 +54,7 @@ func (o *ops) GetMembers(ctx context.Context, req ss.GetMembersRequestObject) (s
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, _, aerr := o.findMember(ctx, ""); aerr != nil {
+	if _, aerr := o.reader(ctx); aerr != nil {
 		return nil, aerr
 	}
 	all, err := s.membersView(deref(p.Filter), joinParam(p.Sort))
@@ -89,15 +89,22 @@ func (o *ops) GetMember(ctx context.Context, req ss.GetMemberRequestObject) (ss.
 	return ss.GetMember200JSONResponse(memberAnswer(r, exp.roleAttributes)), nil
 }
 
-// findMember resolves the request's caller, who may read members, and a member ID or "me" (the
-// caller's member); "" resolves the caller only. The caller holds the lock.
-func (o *ops) findMember(ctx context.Context, id string) (principal, *memberRec, *apiError) {
-	s := o.h.st
+// reader resolves the request's caller, who may read members and its own member's tokens:
+// anyone with some access (decide, with nothing more asked). The caller holds the lock.
+func (o *ops) reader(ctx context.Context) (principal, *apiError) {
 	who, aerr := o.h.caller(ctx)
 	if aerr == nil {
-		aerr = s.decide(who, ask{act: actRead})
+		aerr = o.h.st.decide(who)
 	}
-	if aerr != nil || id == "" {
+	return who, aerr
+}
+
+// findMember resolves the request's caller, who may read members, and a member ID or "me" (the
+// caller's member). The caller holds the lock.
+func (o *ops) findMember(ctx context.Context, id string) (principal, *memberRec, *apiError) {
+	s := o.h.st
+	who, aerr := o.reader(ctx)
+	if aerr != nil {
 		return who, nil, aerr
 	}
 	if id == "me" {

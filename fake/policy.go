@@ -29,7 +29,6 @@ const (
 	actUpdateTokenDesc      action = "updateAccessTokenDescription"
 	actUpdateTokenPolicy    action = "updateAccessTokenPolicy"
 
-	actRead       action = "read"             // members, and the caller's member's tokens
 	actViewTokens action = "view every token" // showAll
 	actViewToken  action = "view a token"
 )

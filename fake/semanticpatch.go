@@ -86,12 +86,10 @@ func (o *ops) PatchMembers(ctx context.Context, req ss.PatchMembersRequestObject
 	}
 	// LaunchDarkly changes the others and names the caller's own member in errors.
 	errs := []map[string]string{}
-	if who.member != nil {
-		self := who.member.m.ID
-		if i := slices.Index(ids, self); i >= 0 {
-			ids = slices.Delete(ids, i, i+1)
-			errs = append(errs, map[string]string{self: "you cannot modify your own role"})
-		}
+	self := who.member.m.ID // every principal has a member (state.principal)
+	if i := slices.Index(ids, self); i >= 0 {
+		ids = slices.Delete(ids, i, i+1)
+		errs = append(errs, map[string]string{self: "you cannot modify your own role"})
 	}
 	changed := false
 	for _, id := range ids {
@@ -203,6 +201,9 @@ func (e edit) target(r *memberRec) target {
 	return target{r: r, do: e.do, ask: ask{act: e.act, on: memberResource(r.m), give: e.give(r.m)}}
 }
 
+// spares reports whether e leaves r alone: a role change never touches an owner.
+func (e edit) spares(r *memberRec) bool { return e.act == actUpdateRole && isOwner(r.m) }
+
 // listed targets the members named; every one must exist, and a role change may not touch an
 // owner.
 func (s *state) listed(ids []string, e edit) ([]target, error) {
@@ -215,7 +216,7 @@ func (s *state) listed(ids []string, e edit) ([]target, error) {
 		if !ok {
 			return nil, fmt.Errorf("unknown member %s", id)
 		}
-		if e.act == actUpdateRole && isOwner(r.m) {
+		if e.spares(r) {
 			return nil, fmt.Errorf("the account owner's role cannot be changed")
 		}
 		out = append(out, e.target(r))
@@ -251,7 +252,7 @@ func (s *state) matching(ins instruction, e edit) ([]target, error) {
 	}
 	var out []target
 	for _, r := range s.memberList {
-		if ignored[r.m.ID] || (e.act == actUpdateRole && isOwner(r.m)) || !f.match(r) {
+		if ignored[r.m.ID] || e.spares(r) || !f.match(r) {
 			continue
 		}
 		out = append(out, e.target(r))

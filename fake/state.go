@@ -98,12 +98,14 @@ func newState() *state {
 	}
 }
 
-// load fills an empty state from an account, adds an owner if it has none and makes adminSecret
-// a personal admin token of the owner unless the account already holds that secret.
+// load fills an empty state from an account seen at now (its times moved by Account.shift),
+// adds an owner if it has none and makes adminSecret a personal admin token of the owner unless
+// the account already holds that secret.
 func (s *state) load(a *Account, adminSecret string, now time.Time) {
 	if a == nil {
 		a = &Account{}
 	}
+	d := a.shift(now)
 	for _, r := range a.CustomRoles {
 		r = cloneCustomRole(r)
 		s.roleKeys[r.Key] = r
@@ -117,6 +119,7 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 	}
 	for _, m := range a.Members {
 		m = cloneMember(m)
+		shiftTimes(&m, d)
 		if m.ID == "" {
 			m.ID = s.ids.next(now)
 		}
@@ -140,6 +143,7 @@ func (s *state) load(a *Account, adminSecret string, now time.Time) {
 	haveAdmin := false
 	for _, t := range a.Tokens {
 		t = cloneToken(t)
+		shiftTimes(&t, d)
 		if t.ID == "" {
 			t.ID = s.ids.next(now)
 		}

@@ -36,15 +36,11 @@ func (o *ops) GetTokens(ctx context.Context, req ss.GetTokensRequestObject) (ss.
 	s := o.h.st
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	who, aerr := o.h.caller(ctx)
+	who, aerr := o.reader(ctx)
+	if aerr == nil && all {
+		aerr = s.decide(who, ask{act: actViewTokens})
+	}
 	if aerr != nil {
-		return nil, aerr
-	}
-	view := ask{act: actRead}
-	if all {
-		view = ask{act: actViewTokens}
-	}
-	if aerr := s.decide(who, view); aerr != nil {
 		return nil, aerr
 	}
 	var list []*tokenRec

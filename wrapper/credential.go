@@ -16,6 +16,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // credential is the access token and the only value that holds it. Everything the token
@@ -158,7 +160,7 @@ func invisible(s string) int {
 	switch {
 	case size == 0:
 		return 0
-	case hidden(r):
+	case textsafe.Harmful(r):
 		return size
 	case r != '\\' || len(s) < 2:
 		return 0
@@ -168,16 +170,10 @@ func invisible(s string) int {
 		return 0
 	}
 	v, err := strconv.ParseUint(s[2:6], 16, 32)
-	if err != nil || !(hidden(rune(v)) || utf16.IsSurrogate(rune(v))) {
+	if err != nil || !(textsafe.Harmful(rune(v)) || utf16.IsSurrogate(rune(v))) {
 		return 0
 	}
 	return 6
-}
-
-// hidden reports whether r shows as nothing, or as something else than itself: a control or
-// format character, or an encoding error.
-func hidden(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
 }
 
 // sanitize returns err with every link of its chain whose text holds a run of the token
@@ -272,7 +268,7 @@ func printable(s string, n int) string {
 			space = b.Len() > 0
 			continue
 		}
-		if hidden(r) {
+		if textsafe.Harmful(r) {
 			continue // shows as nothing, or acts on a terminal
 		}
 		size := utf8.RuneLen(r)

@@ -1,6 +1,7 @@
 // Package textsafe is the one rule for characters that must not reach a reader as they are,
-// whatever writes them: the ldaccess command's tables, questions and errors, and the JSON
-// files the review package writes (plans, journals, evidence), which people read too.
+// whatever writes them: the wrapper's errors and redaction, the ldaccess command's tables,
+// questions and errors, and the JSON files the review package writes (plans, journals,
+// evidence), which people read too.
 package textsafe
 
 import (
@@ -27,12 +28,12 @@ func Harmful(r rune) bool {
 // are. Such characters can only be inside strings, where an escape is valid; the newlines and
 // tabs left are the encoder's indentation.
 func EscapeJSON(b []byte) []byte {
-	if !strings.ContainsFunc(string(b), harmfulInJSON) {
+	if !strings.ContainsFunc(string(b), HarmfulInText) {
 		return b
 	}
 	var out strings.Builder
 	for _, r := range string(b) {
-		if !harmfulInJSON(r) {
+		if !HarmfulInText(r) {
 			out.WriteRune(r)
 			continue
 		}
@@ -45,5 +46,6 @@ func EscapeJSON(b []byte) []byte {
 	return []byte(out.String())
 }
 
-// harmfulInJSON is Harmful but for JSON's white space between values.
-func harmfulInJSON(r rune) bool { return r != '\n' && r != '\t' && r != '\r' && Harmful(r) }
+// HarmfulInText is Harmful but for the line breaks and tabs that lay out a text of many lines:
+// JSON's white space between values, an HTML page's.
+func HarmfulInText(r rune) bool { return r != '\n' && r != '\t' && r != '\r' && Harmful(r) }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
+	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // IOStreams are a run's standard streams and the facts about them. Out and ErrOut redact the
@@ -141,6 +142,15 @@ func (s *IOStreams) AddRedaction(redact func(string) string) {
 		return
 	}
 	s.redact = redact
+}
+
+// AddSecret keeps a secret the run has received (a token's new one) out of everything the
+// streams print from now on, as a client's token is: wrapper.Redact's rule. A secret of four
+// characters or fewer is not one: LaunchDarkly shows that much of every token.
+func (s *IOStreams) AddSecret(secret string) {
+	if len(secret) > 4 {
+		s.AddRedaction(func(x string) string { return wrapper.Redact(x, secret) })
+	}
 }
 
 // Redact is text with the tokens of the run's clients redacted: for what the command writes

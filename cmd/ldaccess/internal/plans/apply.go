@@ -74,9 +74,6 @@ func (o ApplyOptions) CheckExec(p review.Plan) error {
 // went: nil when every action is done; when the run stopped part way, or some actions
 // failed, it carries o.Resume (a clierr.Recovery).
 func Apply(ctx context.Context, env cmdutil.Env, c *wrapper.Client, p review.Plan, planPath string, o ApplyOptions) error {
-	if err := o.CheckConfirmable(env, "apply"); err != nil {
-		return err
-	}
 	if err := showPlan(env, p, o.DryRun); err != nil {
 		return err
 	}

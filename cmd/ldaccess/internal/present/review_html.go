@@ -126,7 +126,7 @@ type harmless struct{ w io.Writer }
 
 func (h harmless) Write(p []byte) (int, error) {
 	clean := strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && r != '\r' && textsafe.Harmful(r) {
+		if textsafe.HarmfulInText(r) {
 			return -1
 		}
 		return r

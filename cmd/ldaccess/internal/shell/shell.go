@@ -20,7 +20,6 @@ import (
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/iostreams"
 	"github.com/ldaccess/ldaccess/cmd/ldaccess/internal/tokenshape"
 	"github.com/ldaccess/ldaccess/internal/textsafe"
-	"github.com/ldaccess/ldaccess/wrapper"
 )
 
 // TokenVariable is the environment variable ldaccess reads its token from by default.
@@ -113,11 +112,8 @@ func (r *Runner) command(ctx context.Context, line string, shapes bool) (*exec.C
 // a server, the command's own output, which goes to stderr so that stdout stays ldaccess's)
 // shows it. LDACCESS_TOKEN_ID and LDACCESS_TOKEN_NAME are in the command's environment.
 func (r *Runner) HandOver(ctx context.Context, line string, t api.Token, ios *iostreams.IOStreams) error {
-	secret := t.Secret
-	if len(secret) <= 4 {
-		return fmt.Errorf("the answer held no secret to hand over")
-	}
-	ios.AddRedaction(func(s string) string { return wrapper.Redact(s, secret) })
+	secret := t.Secret // review.Rotate has refused an answer without one
+	ios.AddSecret(secret)
 	cmd, _ := r.command(ctx, line, true)
 	cmd.Stdin = strings.NewReader(secret)
 	var output bytes.Buffer

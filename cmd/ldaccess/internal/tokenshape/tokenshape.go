@@ -7,8 +7,8 @@ package tokenshape
 import (
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/ldaccess/ldaccess/internal/textsafe"
 )
 
 // pattern is an access token: "api-" and a UUID, in either case.
@@ -36,7 +36,7 @@ func Redact(s string) string {
 // visible is s without the characters that show as nothing.
 func visible(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+		if textsafe.Harmful(r) {
 			return -1
 		}
 		return r

@@ -27,9 +27,7 @@ func NewCmdTokens(f *cmdutil.Factory) *cobra.Command {
 // prints after.
 func printSecret(env cmdutil.Env, t api.Token, what string) error {
 	err := env.Print(present.Token(review.MaskSecret(t), env.Format(), t.Secret))
-	if secret := t.Secret; len(secret) > 4 {
-		env.IO.AddRedaction(func(s string) string { return wrapper.Redact(s, secret) })
-	}
+	env.IO.AddSecret(t.Secret)
 	if err != nil {
 		return err
 	}

@@ -439,7 +439,7 @@ func reached(a Action, m api.Member) bool {
 	if a.Role != "" && m.Role != a.Role {
 		return false
 	}
-	if a.CustomRoles != nil && !slices.Equal(*a.CustomRoles, m.CustomRoles) && (len(*a.CustomRoles) > 0 || len(m.CustomRoles) > 0) {
+	if a.CustomRoles != nil && !slices.Equal(*a.CustomRoles, m.CustomRoles) { // nil and empty are equal
 		return false
 	}
 	return true

@@ -154,29 +154,23 @@ func tokenRowJSON(row TokenRow) tokenJSON {
 		ID: t.ID, Name: t.Name, OwnerID: t.OwnerID, Owner: row.Owner, MemberID: t.MemberID, Role: t.Role,
 		CustomRoleIDs: t.CustomRoleIDs, InlineRole: t.InlineRole, Service: t.ServiceToken,
 		Created: msTime(t.CreationDate), LastUsed: msTime(t.LastUsed), LastModified: msTime(t.LastModified),
-		Risk: WorstRisk(row.Findings), Findings: nonNilFindings(row.Findings),
+		Risk: WorstRisk(row.Findings), Findings: nonNil(row.Findings),
 	}
 }
 
 func memberRowJSON(row MemberRow) memberJSON {
 	m := row.Member
 	return memberJSON{
-		ID: m.ID, Email: m.Email, Name: m.Name(), Role: m.Role, CustomRoles: nonNilStrings(m.CustomRoles),
-		Teams: nonNilStrings(m.Teams), LastSeen: msTime(m.LastSeen), MFA: m.MFA, PendingInvite: m.PendingInvite,
-		Created: msTime(m.CreationDate), Risk: WorstRisk(row.Findings), Findings: nonNilFindings(row.Findings),
+		ID: m.ID, Email: m.Email, Name: m.Name(), Role: m.Role, CustomRoles: nonNil(m.CustomRoles),
+		Teams: nonNil(m.Teams), LastSeen: msTime(m.LastSeen), MFA: m.MFA, PendingInvite: m.PendingInvite,
+		Created: msTime(m.CreationDate), Risk: WorstRisk(row.Findings), Findings: nonNil(row.Findings),
 	}
 }
 
-func nonNilStrings(s []string) []string {
+// nonNil is s, or an empty slice for nil: JSON evidence says [] for none, never null.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func nonNilFindings(s []Finding) []Finding {
-	if s == nil {
-		return []Finding{}
+		return []T{}
 	}
 	return s
 }

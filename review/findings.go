@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,9 +93,7 @@ func olderThan(ms int64, now time.Time, d time.Duration) bool {
 }
 
 // isAdminRole reports whether a built-in role grants full control of the account.
-func isAdminRole(role string) bool {
-	return role == "admin" || role == "owner"
-}
+func isAdminRole(role string) bool { return slices.Contains(adminRoles, role) }
 
 // hasWildcardPolicy reports whether an inline policy allows "*" as an action or a resource.
 // Deny statements restrict rather than grant, so a wildcard in one is not a finding.

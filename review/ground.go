@@ -38,10 +38,7 @@ func WhoAmI(ctx context.Context, c *wrapper.Client) (Caller, error) {
 	if err != nil {
 		return Caller{}, err
 	}
-	tokens, err := listTokens(ctx, c, me.ID == "", func(string, int, bool) {})
-	if errors.Is(err, wrapper.ErrForbidden) {
-		tokens, err = listTokens(ctx, c, false, func(string, int, bool) {})
-	}
+	tokens, _, err := listTokens(ctx, c, me.ID == "", func(string, int, bool) {})
 	if err != nil {
 		return Caller{}, fmt.Errorf("listing the caller's tokens: %w", err)
 	}

@@ -115,7 +115,7 @@ func (s State) diff(now State) string {
 	if s.Role != now.Role {
 		d = append(d, fmt.Sprintf("role %s → %s", orNone(s.Role), orNone(now.Role)))
 	}
-	if !slices.Equal(s.CustomRoles, now.CustomRoles) && (len(s.CustomRoles) > 0 || len(now.CustomRoles) > 0) {
+	if !slices.Equal(s.CustomRoles, now.CustomRoles) { // nil and empty are equal
 		d = append(d, fmt.Sprintf("custom roles [%s] → [%s]", strings.Join(s.CustomRoles, " "), strings.Join(now.CustomRoles, " ")))
 	}
 	if s.LastSeen != now.LastSeen {

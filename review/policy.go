@@ -1,7 +1,6 @@
 package review
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -143,10 +142,11 @@ func (r Rule) check() error {
 		return fmt.Errorf("unknown action %q; want delete-token, reset-token, remove-member, set-role or remove-custom-roles", r.Action)
 	case r.Action.subject() != subj:
 		return fmt.Errorf("%s is a %s finding; %s acts on a %s", r.Finding, subj, r.Action, r.Action.subject())
-	case r.Action != SetRole && r.Role != "":
-		return errors.New("role is only for set-role")
-	case r.Action != ResetToken && r.ExpireOldIn != nil:
-		return errors.New("expireOldIn is only for reset-token")
+	}
+	if err := onlyKindFields(Action{Kind: r.Action, Role: r.Role, ExpireOldIn: r.ExpireOldIn}); err != nil {
+		return err
+	}
+	switch {
 	case r.ExpireOldIn != nil:
 		return checkGrace(time.Duration(*r.ExpireOldIn))
 	case r.Action == SetRole:

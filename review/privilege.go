@@ -92,11 +92,12 @@ func lessAccess(a Action, s State) error {
 
 // onlyKindFields refuses the fields that would change access on a kind that does not use them:
 // the applier must never be handed a role or custom roles to send with a delete or a reset.
+// A policy's rules are held to it too (Rule.check).
 func onlyKindFields(a Action) error {
 	switch {
-	case a.Role != "":
+	case a.Role != "" && a.Kind != SetRole:
 		return fmt.Errorf("role is only for set-role")
-	case a.CustomRoles != nil:
+	case a.CustomRoles != nil && a.Kind != SetRole && a.Kind != RemoveCustomRoles:
 		return fmt.Errorf("customRoles is only for set-role and remove-custom-roles")
 	case a.ExpireOldIn != nil && a.Kind != ResetToken:
 		return fmt.Errorf("expireOldIn is only for reset-token")

@@ -19,7 +19,7 @@ const (
 )
 
 // FindingsByRisk lists every finding, highest risk first; within a risk, in the order a review
-// shows them. It is the one ranking of findings: Finding.Risk reads it.
+// shows them. It is the one ranking of findings; risks gives each its risk, in the same order.
 var FindingsByRisk = []Finding{
 	TokenOverPrivileged, MemberAdminNoMFA, TokenOwnerGone,
 	TokenStale, TokenNeverUsed, TokenRotationDue, MemberStaleInvite, MemberInactive,

@@ -84,13 +84,7 @@ func Run(ctx context.Context, c *wrapper.Client, o Options) (Report, error) {
 		progress("members", len(b.r.Members), false)
 	}
 	progress("members", len(b.r.Members), true)
-	all := true
-	tokens, err := listTokens(ctx, c, true, progress)
-	if errors.Is(err, wrapper.ErrForbidden) {
-		// Only admins may list every token: review the caller's own rather than nothing.
-		all = false
-		tokens, err = listTokens(ctx, c, false, progress)
-	}
+	tokens, all, err := listTokens(ctx, c, true, progress)
 	if err != nil {
 		return Report{}, fmt.Errorf("listing tokens: %w", err)
 	}
@@ -135,16 +129,22 @@ func moduleVersion() string {
 	return "ldaccess review " + v
 }
 
-func listTokens(ctx context.Context, c *wrapper.Client, all bool, progress func(string, int, bool)) ([]api.Token, error) {
-	var tokens []api.Token
+// listTokens lists every token (all) or the caller's own, their secrets masked; sawAll says
+// whether the list is every token: asked for all of them, a caller that may not list them gets
+// its own.
+func listTokens(ctx context.Context, c *wrapper.Client, all bool, progress func(string, int, bool)) (tokens []api.Token, sawAll bool, err error) {
 	for t, err := range c.Tokens(ctx, wrapper.TokensQuery{ShowAll: all}) {
+		if all && errors.Is(err, wrapper.ErrForbidden) {
+			// Only admins may list every token: the caller's own rather than nothing.
+			return listTokens(ctx, c, false, progress)
+		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		tokens = append(tokens, MaskSecret(t))
 		progress("tokens", len(tokens), false)
 	}
-	return tokens, nil
+	return tokens, all, nil
 }
 
 // MaskSecret keeps at most the last four characters of a token's secret. LaunchDarkly sends

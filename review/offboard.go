@@ -218,17 +218,14 @@ func (ob *offboarder) personalToken(t api.Token, m api.Member) {
 		ob.res.KeptTokens = append(ob.res.KeptTokens, t)
 		return
 	}
-	a := Action{
-		ID: string(DeleteToken) + ":" + t.ID, Kind: DeleteToken, Subject: subjectToken, ObjectID: t.ID,
-		Name: fmt.Sprintf("%s (owner %s)", t.Name, m.Email), Reasons: []Finding{Offboarded}, State: TokenState(t),
-	}
+	a := onToken(Action{Kind: DeleteToken, Reasons: []Finding{Offboarded}}, t, m.Email)
 	ob.res.Plan.propose(a, ob.refusesToken(t, m, a.Kind))
 }
 
 // serviceToken applies the policy's owner-gone rules to a service token of a leaver.
 func (ob *offboarder) serviceToken(pl planner, t api.Token, m api.Member) {
-	a, ok := pl.tokenAction(t, m.Email, []Finding{TokenOwnerGone})
-	if !ok || pl.spared(t.ID, m.ID, m.Email) {
+	a, ok := pl.token(TokenRow{Token: t, Owner: m.Email, Findings: []Finding{TokenOwnerGone}}) // t.OwnerID is m.ID
+	if !ok {
 		ob.res.ServiceTokens = append(ob.res.ServiceTokens, t)
 		return
 	}

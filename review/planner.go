@@ -77,21 +77,17 @@ func (pl planner) spared(keys ...string) bool {
 	return false
 }
 
-// token plans a token row: the strongest action its findings' rules ask for.
+// token plans a token row: the strongest action its findings' rules ask for, delete winning
+// over reset.
 func (pl planner) token(row TokenRow) (Action, bool) {
 	t := row.Token
 	// row.Owner is the owner's email when the owner is a member (or the API named it).
 	if pl.spared(t.ID, t.OwnerID, row.Owner) {
 		return Action{}, false
 	}
-	return pl.tokenAction(t, row.Owner, row.Findings)
-}
-
-// tokenAction applies the rules to a token with these findings: delete wins over reset.
-func (pl planner) tokenAction(t api.Token, owner string, findings []Finding) (Action, bool) {
 	var a *Action
 	for _, rule := range pl.policy.Rules {
-		if !slices.Contains(findings, rule.Finding) || !rule.matchesToken(t, pl.now) {
+		if !slices.Contains(row.Findings, rule.Finding) || !rule.matchesToken(t, pl.now) {
 			continue
 		}
 		switch {
@@ -105,10 +101,16 @@ func (pl planner) tokenAction(t api.Token, owner string, findings []Finding) (Ac
 	if a == nil {
 		return Action{}, false
 	}
+	return onToken(*a, t, row.Owner), true
+}
+
+// onToken is a, an action of its kind and reasons, on token t of owner: with its ID, subject,
+// name and the token's state.
+func onToken(a Action, t api.Token, owner string) Action {
 	a.ID, a.Subject, a.ObjectID = string(a.Kind)+":"+t.ID, subjectToken, t.ID
 	a.Name = fmt.Sprintf("%s (owner %s)", t.Name, owner)
 	a.State = TokenState(t)
-	return *a, true
+	return a
 }
 
 func reasonsOf(a *Action) []Finding {

@@ -70,15 +70,20 @@ func describeAPIError(e *wrapper.APIError) string {
 
 // describeRateLimit is a rate-limit wait the client would not make: longer than it waits.
 func describeRateLimit(e *wrapper.RateLimitError) string {
-	s := "LaunchDarkly's rate limit"
-	if e.Method != "" {
-		s += " on " + e.Method + " " + e.Path
-	}
-	s += " resets in " + e.Wait.Round(time.Second).String()
+	s := rateLimitResets(e)
 	if !e.Reset.IsZero() {
 		s += " (" + e.Reset.UTC().Format(time.TimeOnly) + " UTC)"
 	}
 	return s + ", longer than ldaccess waits: try again then"
+}
+
+// rateLimitResets is "LaunchDarkly's rate limit [on METHOD PATH] resets in WAIT".
+func rateLimitResets(e *wrapper.RateLimitError) string {
+	s := "LaunchDarkly's rate limit"
+	if e.Method != "" {
+		s += " on " + e.Method + " " + e.Path
+	}
+	return s + " resets in " + e.Wait.Round(time.Second).String()
 }
 
 // describeTimeout names --timeout and what the command was doing when it ran out, and says
@@ -89,11 +94,7 @@ func describeTimeout(e *Timeout) string {
 	var api *wrapper.APIError
 	switch {
 	case errors.As(e.Err, &rl):
-		s := "LaunchDarkly's rate limit"
-		if rl.Method != "" {
-			s += " on " + rl.Method + " " + rl.Path
-		}
-		return s + " resets in " + rl.Wait.Round(time.Second).String() + ", later than --timeout " + iostreams.Duration(e.Limit) + " allows" + advice
+		return rateLimitResets(rl) + ", later than --timeout " + iostreams.Duration(e.Limit) + " allows" + advice
 	case errors.As(e.Err, &api):
 		return "gave up after --timeout " + iostreams.Duration(e.Limit) + " (last answer: " + describeAPIError(api) + ")" + advice
 	}

@@ -147,10 +147,7 @@ func showPlan(env cmdutil.Env, p review.Plan, dryRun bool) error {
 		}
 		return nil
 	}
-	width := env.IO.ErrTerminalWidth()
-	if env.Output.Wide {
-		width = 0
-	}
+	width := env.Output.Width(env.IO.ErrTerminalWidth())
 	v := render.View{Text: iostreams.Wrap(present.PlanTitle(p), width)}
 	if !dryRun {
 		v = present.Plan(p)

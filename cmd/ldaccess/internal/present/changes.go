@@ -100,18 +100,22 @@ func Changes(c review.Changes, format render.Format) render.View {
 	}
 	v.Sections = []render.Section{counts}
 	for _, k := range review.ChangeKinds {
-		if c.Count(k) == 0 {
-			continue
+		if c.Count(k) > 0 {
+			v.Sections = append(v.Sections, kindSection(c, k))
 		}
-		s := render.Section{Title: fmt.Sprintf("%s (%d)", changeTitles[k], c.Count(k)), Header: changeHeader, Identify: changeIdentity}
-		for _, ch := range c.Changes {
-			if ch.Kind == k {
-				s.Rows = append(s.Rows, changeCells(ch))
-			}
-		}
-		v.Sections = append(v.Sections, s)
 	}
 	return v
+}
+
+// kindSection is the changes of kind k as a table, titled with their count.
+func kindSection(c review.Changes, k review.ChangeKind) render.Section {
+	s := render.Section{Title: fmt.Sprintf("%s (%d)", changeTitles[k], c.Count(k)), Header: changeHeader, Identify: changeIdentity}
+	for _, ch := range c.Changes {
+		if ch.Kind == k {
+			s.Rows = append(s.Rows, changeCells(ch))
+		}
+	}
+	return s
 }
 
 // changesJSON is audit diff's JSON: the comparison, versioned.
@@ -176,16 +180,10 @@ func WriteChangesHTML(w io.Writer, c review.Changes) error {
 		d.Notes = append(d.Notes, clean(n))
 	}
 	for _, k := range review.ChangeKinds {
-		if c.Count(k) == 0 {
-			continue
+		if c.Count(k) > 0 {
+			s := kindSection(c, k)
+			d.Kinds = append(d.Kinds, htmlTable{Finding: string(k), Title: s.Title, Header: s.Header, Rows: htmlRows(s)})
 		}
-		s := render.Section{Header: changeHeader}
-		for _, ch := range c.Changes {
-			if ch.Kind == k {
-				s.Rows = append(s.Rows, changeCells(ch))
-			}
-		}
-		d.Kinds = append(d.Kinds, htmlTable{Finding: string(k), Title: fmt.Sprintf("%s (%d)", changeTitles[k], c.Count(k)), Header: s.Header, Rows: htmlRows(s)})
 	}
 	lw := render.NewLineWriter(harmless{w})
 	if err := reportTemplate.ExecuteTemplate(lw, "changes", d); err != nil {

@@ -92,11 +92,15 @@ type Options struct {
 // Print writes v to the streams' stdout as the settings say: fitted to the terminal, unless
 // --wide or stdout is not one.
 func Print(ios *iostreams.IOStreams, s Settings, v View) error {
-	o := Options{Fields: s.Fields}
-	if !s.Wide {
-		o.Width = ios.TerminalWidth()
+	return Write(ios.Out, s.Format, v, Options{Fields: s.Fields, Width: s.Width(ios.TerminalWidth())})
+}
+
+// Width is the width tables are fitted to on a terminal this wide: none (0) with --wide.
+func (s Settings) Width(terminal int) int {
+	if s.Wide {
+		return 0
 	}
-	return Write(ios.Out, s.Format, v, o)
+	return terminal
 }
 
 // Write writes v to w in format. It writes whole rows at a time (everything at once when it is

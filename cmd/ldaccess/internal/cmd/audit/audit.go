@@ -272,10 +272,7 @@ func page(ctx context.Context, opts *Options, v render.View) error {
 	if !opts.All {
 		return opts.Print(v)
 	}
-	width := 0
-	if !opts.Output.Wide {
-		width = opts.IO.TerminalWidth()
-	}
+	width := opts.Output.Width(opts.IO.TerminalWidth())
 	var b bytes.Buffer
 	if err := render.Write(&b, render.Table, v, render.Options{Width: width}); err != nil {
 		return err

@@ -77,7 +77,7 @@ deps-browser:
 ## and a D-Bus session bus, from the system's packages (apt-get); quick when they are there.
 ## Not dbus-x11: with dbus-launch present but no session, go-keyring starts stray daemons.
 .PHONY: deps-keyring
-KEYRING_TOOLS := gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools dbus-run-session:dbus-daemon dbus-send:dbus-bin
+KEYRING_TOOLS := gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools dbus-daemon:dbus-daemon dbus-send:dbus-bin
 deps-keyring:
 	@missing=; for t in $(KEYRING_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -z "$$missing" ]; then echo "deps-keyring: gnome-keyring, secret-tool and D-Bus are installed"; exit 0; fi; \

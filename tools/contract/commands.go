@@ -186,11 +186,7 @@ func printChangelog(out io.Writer, oldData, newData []byte, newName string) erro
 	fmt.Fprintf(out, "drift: what LaunchDarkly changed in these operations since the pin, %d changes:\n", len(changes))
 	l := checker.NewDefaultLocalizer()
 	for _, c := range changes {
-		where := strings.TrimSpace(c.GetOperation() + " " + c.GetPath())
-		if where == "" {
-			where = c.GetSection()
-		}
-		fmt.Fprintf(out, "  %-5s %s: %s [%s]\n", c.GetLevel(), where, c.GetUncolorizedText(l), c.GetId())
+		fmt.Fprintf(out, "  %-5s %s: %s [%s]\n", c.GetLevel(), changeWhere(c), c.GetUncolorizedText(l), c.GetId())
 	}
 	if len(changes) > 0 {
 		fmt.Fprintln(out)

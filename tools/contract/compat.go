@@ -40,9 +40,22 @@ var publicPackages = []string{"api", "wrapper", "review", "fake"}
 // breaking is one incompatible change since the baseline. Key is what CHANGELOG.md's
 // Unreleased section must contain, word for word, to acknowledge it.
 type breaking struct {
-	Kind string // "contract", "Go API" or "JSON tag"
+	Kind string // one of breakingKinds
 	Key  string
 }
+
+// The kinds of breaking change, as CHANGELOG.md's entries name them.
+const (
+	kindContract = "contract"
+	kindGoAPI    = "Go API"
+	kindJSONTag  = "JSON tag"
+)
+
+var breakingKinds = []string{kindContract, kindGoAPI, kindJSONTag}
+
+// collapse is s with its runs of white space made one space: a key wrapped over lines in the
+// changelog still matches.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // loadGoAPI type-checks the public packages of the module at root. A package that does not
 // type-check is left out of the module and named in broken with its errors, so that the others
@@ -161,7 +174,7 @@ func goAPIBreaks(old, cur *apidiff.Module) []breaking {
 	var out []breaking
 	for _, c := range apidiff.ModuleChanges(old, cur).Changes {
 		if !c.Compatible {
-			out = append(out, breaking{"Go API", strings.TrimPrefix(c.Message, "./")})
+			out = append(out, breaking{kindGoAPI, strings.TrimPrefix(c.Message, "./")})
 		}
 	}
 	return out
@@ -198,7 +211,7 @@ func jsonTagBreaks(old, cur *apidiff.Module) []breaking {
 				if !f.Exported() || !present || was == now {
 					continue
 				}
-				out = append(out, breaking{"JSON tag", fmt.Sprintf("%s.%s.%s: JSON tag `%s` became `%s`", op.Name(), name, f.Name(), was, now)})
+				out = append(out, breaking{kindJSONTag, fmt.Sprintf("%s.%s.%s: JSON tag `%s` became `%s`", op.Name(), name, f.Name(), was, now)})
 			}
 		}
 	}
@@ -232,11 +245,8 @@ func contractBreaks(old, cur []byte) ([]breaking, error) {
 	l := checker.NewDefaultLocalizer()
 	var out []breaking
 	for _, c := range changes {
-		where := strings.TrimSpace(c.GetOperation() + " " + c.GetPath())
-		if where == "" {
-			where = c.GetSection()
-		}
-		out = append(out, breaking{"contract", fmt.Sprintf("%s: %s", where, c.GetUncolorizedText(l))})
+		where := changeWhere(c)
+		out = append(out, breaking{kindContract, fmt.Sprintf("%s: %s", where, c.GetUncolorizedText(l))})
 	}
 	return out, nil
 }
@@ -260,11 +270,19 @@ var (
 	nextSection       = regexp.MustCompile(`(?m)^## `)
 )
 
+// changeWhere is where an oasdiff change is: its operation and path, or its section.
+func changeWhere(c checker.Change) string {
+	if where := strings.TrimSpace(c.GetOperation() + " " + c.GetPath()); where != "" {
+		return where
+	}
+	return c.GetSection()
+}
+
 // unreleased returns the Unreleased section of a changelog, its whitespace collapsed so that
 // a key wrapped over lines still matches.
 func unreleased(changelog string) string {
 	section, _ := unreleasedSection(changelog)
-	return strings.Join(strings.Fields(section), " ")
+	return collapse(section)
 }
 
 // staleAcknowledgements lists the entries of the changelog's Unreleased section written as
@@ -287,13 +305,13 @@ func staleAcknowledgements(all []breaking, changelog string) []string {
 	}
 	var stale []string
 	for _, e := range entries {
-		text := strings.Join(strings.Fields(e), " ")
+		text := collapse(e)
 		kind, rest, ok := strings.Cut(text, ": ")
-		if !ok || !slices.Contains([]string{"contract", "Go API", "JSON tag"}, kind) {
+		if !ok || !slices.Contains(breakingKinds, kind) {
 			continue
 		}
 		if !slices.ContainsFunc(all, func(b breaking) bool {
-			return b.Kind == kind && strings.HasPrefix(rest, strings.Join(strings.Fields(b.Key), " "))
+			return b.Kind == kind && strings.HasPrefix(rest, collapse(b.Key))
 		}) {
 			stale = append(stale, text)
 		}
@@ -305,7 +323,7 @@ func unacknowledged(all []breaking, changelog string) []breaking {
 	section := unreleased(changelog)
 	var out []breaking
 	for _, b := range all {
-		if !strings.Contains(section, strings.Join(strings.Fields(b.Key), " ")) {
+		if !strings.Contains(section, collapse(b.Key)) {
 			out = append(out, b)
 		}
 	}

@@ -72,26 +72,22 @@ func GroupSection(g Group, multi bool, o review.Options, limit int) render.Secti
 		s.Footer = fmt.Sprintf("… and %d more: --all, --format csv or --format html", g.Count()-limit)
 	}
 	if g.Subject() == "token" {
-		s.Header = withAccount(multi, "account", "id", "name", "owner", "access", "last used", "also")
+		s.Header = withAccount(multi, "account", append(shortTokenHeader, "also")...)
 		s.Identify = tokenIdentity
 		s.RowSeq = func(yield func([]string) bool) {
 			for _, t := range g.Tokens[:n] {
-				tok := t.Row.Token
-				if !yield(withAccount(multi, t.Account, tok.ID, tok.Name, t.Row.Owner,
-					TokenAccess(tok), render.Day(tok.LastUsed), otherFindings(t.Row.Findings, g.Finding))) {
+				if !yield(withAccount(multi, t.Account, append(shortTokenCells(*t.Row), otherFindings(t.Row.Findings, g.Finding))...)) {
 					return
 				}
 			}
 		}
 		return s
 	}
-	s.Header = withAccount(multi, "account", "id", "email", "name", "role", "last seen", "mfa", "also")
+	s.Header = withAccount(multi, "account", append(shortMemberHeader, "also")...)
 	s.Identify = memberIdentity
 	s.RowSeq = func(yield func([]string) bool) {
 		for _, m := range g.Members[:n] {
-			mem := m.Row.Member
-			if !yield(withAccount(multi, m.Account, mem.ID, mem.Email, mem.Name(),
-				MemberRole(mem), MemberSeen(mem), mem.MFA, otherFindings(m.Row.Findings, g.Finding))) {
+			if !yield(withAccount(multi, m.Account, append(shortMemberCells(*m.Row), otherFindings(m.Row.Findings, g.Finding))...)) {
 				return
 			}
 		}
@@ -99,13 +95,28 @@ func GroupSection(g Group, multi bool, o review.Options, limit int) render.Secti
 	return s
 }
 
+// The short rows of the terminal view, a token's and a member's: what identifies it and what
+// a reviewer judges it by.
+var (
+	shortTokenHeader  = []string{"id", "name", "owner", "access", "last used"}
+	shortMemberHeader = []string{"id", "email", "name", "role", "last seen", "mfa"}
+)
+
+func shortTokenCells(t review.TokenRow) []string {
+	tok := t.Token
+	return []string{tok.ID, tok.Name, t.Owner, TokenAccess(tok), render.Day(tok.LastUsed)}
+}
+
+func shortMemberCells(m review.MemberRow) []string {
+	mem := m.Member
+	return []string{mem.ID, mem.Email, mem.Name(), MemberRole(mem), MemberSeen(mem), mem.MFA}
+}
+
 // CleanSections are the tokens and the members without findings (audit --all).
 func CleanSections(rs []review.Report) []render.Section {
 	multi := len(rs) > 1
-	tokens := render.Section{Header: withAccount(multi, "account", "id", "name", "owner", "access", "last used"),
-		Empty: "none", Identify: tokenIdentity}
-	members := render.Section{Header: withAccount(multi, "account", "id", "email", "name", "role", "last seen", "mfa"),
-		Empty: "none", Identify: memberIdentity}
+	tokens := render.Section{Header: withAccount(multi, "account", shortTokenHeader...), Empty: "none", Identify: tokenIdentity}
+	members := render.Section{Header: withAccount(multi, "account", shortMemberHeader...), Empty: "none", Identify: memberIdentity}
 	var nt, nm int
 	for _, r := range rs {
 		for _, t := range r.Tokens {
@@ -122,8 +133,7 @@ func CleanSections(rs []review.Report) []render.Section {
 	tokens.RowSeq = func(yield func([]string) bool) {
 		for _, r := range rs {
 			for _, t := range r.Tokens {
-				tok := t.Token
-				if len(t.Findings) == 0 && !yield(withAccount(multi, r.Name, tok.ID, tok.Name, t.Owner, TokenAccess(tok), render.Day(tok.LastUsed))) {
+				if len(t.Findings) == 0 && !yield(withAccount(multi, r.Name, shortTokenCells(t)...)) {
 					return
 				}
 			}
@@ -132,8 +142,7 @@ func CleanSections(rs []review.Report) []render.Section {
 	members.RowSeq = func(yield func([]string) bool) {
 		for _, r := range rs {
 			for _, m := range r.Members {
-				mem := m.Member
-				if len(m.Findings) == 0 && !yield(withAccount(multi, r.Name, mem.ID, mem.Email, mem.Name(), MemberRole(mem), MemberSeen(mem), mem.MFA)) {
+				if len(m.Findings) == 0 && !yield(withAccount(multi, r.Name, shortMemberCells(m)...)) {
 					return
 				}
 			}
